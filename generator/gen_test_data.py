@@ -1,0 +1,55 @@
+"""Writes smtpcode_test_data.h: what the data says, as C arrays the Criterion
+tests walk, so that every entry in data/ is checked through the public API.
+
+usage: gen_test_data.py DATADIR > smtpcode_test_data.h
+"""
+
+import sys
+
+import cgen
+import smtpcode_data
+
+S = cgen.c_string
+
+
+def main():
+    data = smtpcode_data.load_or_exit(sys.argv[1])
+    out = [cgen.banner(__file__, ["data/"]), "",
+           "struct expect_basic {", "\tunsigned code;",
+           "\tconst char *title, *meaning, *advice, *reason, *action, *bounce, *verdict, *status;",
+           "\tunsigned causes, rfcs, commands, related;",
+           "\tconst char *first_rfc;", "};", "",
+           "static const struct expect_basic expect_basic[] = {"]
+    for e in data.basic:
+        out.append("\t{%d, %s, %s, %s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %s}," % (
+            e["code"], S(e["title"]), S(e["meaning"]), S(e["advice"]), S(e["reason"]),
+            S(e["action"]), S(e["bounce"]), S(e["verdict"]), S(e["status"]),
+            len(e["causes"]), len(e["rfc"]), len(e["commands"]), len(e["related"]),
+            S(f"RFC {e['rfc'][0]}") if e["rfc"] else "NULL"))
+    out += ["};", "",
+            "struct expect_enhanced {",
+            "\tconst char *code, *title, *meaning, *reason, *action, *bounce;",
+            "\tunsigned classes, causes, rfcs, basic, deprecated;",
+            "\tconst char *class5;", "};", "",
+            "static const struct expect_enhanced expect_enhanced[] = {"]
+    for e in data.enhanced:
+        mask = sum(1 << k for k in e["classes"])
+        out.append("\t{%s, %s, %s, %s, %s, %s, %d, %d, %d, %d, %d, %s}," % (
+            S(e["code"]), S(e["title"]), S(e["meaning"]), S(e["reason"]), S(e["action"]),
+            S(e["bounce"]), mask, len(e["causes"]), len(e["rfc"]), len(e["basic"]),
+            1 if e["deprecated"] else 0, S(e.get("class5", ""))))
+    out += ["};", ""]
+    for kind in smtpcode_data.TAXONOMY_KINDS:
+        out.append(f"static const char *const expect_{kind}_names[] = {{")
+        out += [f"\t{S(e['name'])}," for e in data.taxonomy[kind]]
+        out += ["};", ""]
+    out.append("static const char *const expect_vendor_names[] = {")
+    out += ["\t\"unknown\","] + [f"\t{S(v['id'])}," for v in data.vendors]
+    out += ["};", ""]
+    out.append(f"#define EXPECT_DATA_VERSION {S(data.meta['version'])}")
+    out.append("")
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+/*
+ * smtpcode.h - SMTP reply codes for people and programs.
+ *
+ * Every function here is reentrant and thread-safe: no allocation, no
+ * globals, no errno, no locale. Inputs are (pointer, length) pairs that may
+ * hold any bytes and need no NUL terminator. Tables are const and read-only.
+ */
+#ifndef SMTPCODE_H
+#define SMTPCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef SMTPCODE_API
+#define SMTPCODE_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** # Errors
+ *
+ * Parsers return a count of bytes (>= 0) on success, or one of these
+ * negative values. `smtpcode_strerror()` describes each.
+ */
+enum smtpcode_error {
+	SMTPCODE_EEMPTY = -1,       /* the input is empty */
+	SMTPCODE_ESYNTAX = -2,      /* not of the form digits[.digits.digits] */
+	SMTPCODE_ECLASS = -3,       /* the class (first digit) is not 2, 4 or 5 (3 for basic codes) */
+	SMTPCODE_ELEADINGZERO = -4, /* a sub-code of an enhanced code starts with 0 */
+	SMTPCODE_ETOOLONG = -5,     /* a sub-code has more than 3 digits */
+	SMTPCODE_ETRAILING = -6,    /* the code runs on into more digits, dots or letters */
+	SMTPCODE_ELENGTH = -7       /* a basic code that has not exactly 3 digits */
+};
+
+/** Returns a static, one-line English description of `error`. */
+SMTPCODE_API const char *smtpcode_strerror(int error);
+
+/** # Taxonomy
+ *
+ * Each enum has `*_name()` (the stable kebab-case name used in JSON; NULL for
+ * a value out of range) and `*_from_name()` (exact, case-sensitive match;
+ * returns the value, or -1 when the name is unknown).
+ * The values are generated from data/taxonomy.toml; SMTPCODE_*_COUNT bounds them.
+ */
+#include "smtpcode_enums.h"
+
+SMTPCODE_API const char *smtpcode_reason_name(enum smtpcode_reason r);
+SMTPCODE_API const char *smtpcode_action_name(enum smtpcode_action a);
+SMTPCODE_API const char *smtpcode_bounce_name(enum smtpcode_bounce b);
+SMTPCODE_API const char *smtpcode_verdict_name(enum smtpcode_verdict v);
+SMTPCODE_API const char *smtpcode_vendor_name(enum smtpcode_vendor v);
+
+SMTPCODE_API int smtpcode_reason_from_name(const char *s, size_t len);
+SMTPCODE_API int smtpcode_action_from_name(const char *s, size_t len);
+SMTPCODE_API int smtpcode_bounce_from_name(const char *s, size_t len);
+SMTPCODE_API int smtpcode_verdict_from_name(const char *s, size_t len);
+SMTPCODE_API int smtpcode_vendor_from_name(const char *s, size_t len);
+
+/** A short title ("User unknown") of a taxonomy value, or NULL. */
+SMTPCODE_API const char *smtpcode_reason_title(enum smtpcode_reason r);
+SMTPCODE_API const char *smtpcode_action_title(enum smtpcode_action a);
+SMTPCODE_API const char *smtpcode_bounce_title(enum smtpcode_bounce b);
+SMTPCODE_API const char *smtpcode_verdict_title(enum smtpcode_verdict v);
+SMTPCODE_API const char *smtpcode_vendor_title(enum smtpcode_vendor v);
+
+/** The usual action for a reason, and its bounce type when the failure is permanent. */
+SMTPCODE_API enum smtpcode_action smtpcode_reason_action(enum smtpcode_reason r);
+SMTPCODE_API enum smtpcode_bounce smtpcode_reason_bounce(enum smtpcode_reason r);
+
+/** A human description (one or two sentences) of a taxonomy value, or NULL. */
+SMTPCODE_API const char *smtpcode_reason_description(enum smtpcode_reason r);
+SMTPCODE_API const char *smtpcode_action_description(enum smtpcode_action a);
+SMTPCODE_API const char *smtpcode_bounce_description(enum smtpcode_bounce b);
+SMTPCODE_API const char *smtpcode_verdict_description(enum smtpcode_verdict v);
+
+/** # Text and lists in the tables
+ *
+ * Table entries hold text as offsets into one read-only string pool, so the
+ * tables need no relocations. `smtpcode_text()` turns an offset into a
+ * NUL-terminated string (never NULL; "" when the field is absent).
+ * A list is a run of such offsets; `smtpcode_list_at()` returns item `i`, or
+ * NULL when `i >= list.count`.
+ */
+typedef uint32_t smtpcode_text_t;
+
+struct smtpcode_list {
+	uint16_t start;
+	uint16_t count;
+};
+
+SMTPCODE_API const char *smtpcode_text(smtpcode_text_t t);
+SMTPCODE_API const char *smtpcode_list_at(struct smtpcode_list list, size_t i);
+
+/** # Basic reply codes (RFC 5321 and extensions) */
+enum smtpcode_status {
+	SMTPCODE_STATUS_STANDARD,
+	SMTPCODE_STATUS_EXPERIMENTAL,
+	SMTPCODE_STATUS_DEPRECATED,
+	SMTPCODE_STATUS_REGISTRY_ONLY /* named by the IANA registry only; no RFC defines it */
+};
+
+struct smtpcode_basic {
+	uint16_t code;     /* 211 .. 556 */
+	uint8_t status;    /* enum smtpcode_status */
+	uint8_t reason;    /* enum smtpcode_reason: default reason */
+	uint8_t action;    /* enum smtpcode_action */
+	uint8_t bounce;    /* enum smtpcode_bounce */
+	uint8_t verdict;   /* enum smtpcode_verdict, as the reply to RCPT TO */
+	smtpcode_text_t title, meaning, advice, notes;
+	struct smtpcode_list causes, rfc, commands, related;
+};
+
+/** The entry for a 3-digit code, or NULL when the code is not known. */
+SMTPCODE_API const struct smtpcode_basic *smtpcode_basic_lookup(unsigned code);
+
+/** Parses exactly 3 digits at the start of `s` (first digit 2-5). The code must
+ * end there (end of input or a byte that is not a digit, dot or letter).
+ * Returns 3 and stores the code, or a negative SMTPCODE_E* value. */
+SMTPCODE_API int smtpcode_basic_parse(const char *s, size_t len, unsigned *code);
+
+/** The i-th entry (0 <= i < smtpcode_basic_count()), in ascending code order. */
+SMTPCODE_API size_t smtpcode_basic_count(void);
+SMTPCODE_API const struct smtpcode_basic *smtpcode_basic_at(size_t i);
+
+/** Describes the class (2..5) and the category (0..5) of a basic code; NULL when
+ * RFC 5321 gives that digit no meaning. */
+SMTPCODE_API const char *smtpcode_basic_class_title(unsigned cls);
+SMTPCODE_API const char *smtpcode_basic_class_meaning(unsigned cls);
+SMTPCODE_API const char *smtpcode_basic_category_title(unsigned category);
+SMTPCODE_API const char *smtpcode_basic_category_meaning(unsigned category);
+
+/** # Enhanced status codes (RFC 3463, the IANA registry) */
+struct smtpcode_enhanced_code {
+	unsigned cls;     /* 2, 4 or 5 */
+	unsigned subject; /* 0 .. 999 */
+	unsigned detail;  /* 0 .. 999 */
+};
+
+/** Parses `class.subject.detail` at the start of `s` with RFC 3463's rules:
+ * class 2, 4 or 5; sub-codes of 1-3 digits without leading zeros. The code
+ * must end there (end of input or a byte that is not a digit, dot or letter).
+ * Returns the number of bytes parsed, or a negative SMTPCODE_E* value. */
+SMTPCODE_API int smtpcode_enhanced_parse(const char *s, size_t len,
+                                         struct smtpcode_enhanced_code *out);
+
+enum smtpcode_enhanced_kind {
+	SMTPCODE_KIND_CLASS,   /* "5.X.X": a class row of the registry */
+	SMTPCODE_KIND_SUBJECT, /* "X.1.X": a subject row */
+	SMTPCODE_KIND_DETAIL   /* "X.1.1": a detail row */
+};
+
+struct smtpcode_enhanced {
+	uint8_t kind;       /* enum smtpcode_enhanced_kind */
+	uint8_t cls;        /* class rows: 2, 4 or 5; otherwise 0 (any class) */
+	uint16_t subject;   /* subject and detail rows */
+	uint16_t detail;    /* detail rows */
+	uint8_t classes;    /* classes it is used with: bit (1 << 2), (1 << 4), (1 << 5) */
+	uint8_t reason;     /* enum smtpcode_reason of the failure forms */
+	uint8_t action;     /* enum smtpcode_action of the permanent form */
+	uint8_t bounce;     /* enum smtpcode_bounce of the permanent (5.y.z) form */
+	uint8_t deprecated; /* 1 when the registry deprecates it; see replaced_by */
+	smtpcode_text_t code;  /* "X.1.1", "5.X.X", "X.1.X" */
+	smtpcode_text_t title; /* the registry's title, verbatim */
+	smtpcode_text_t meaning, advice, notes, replaced_by, basic_note;
+	smtpcode_text_t class_meaning[3]; /* for classes 2, 4, 5; "" where not different */
+	struct smtpcode_list causes, rfc, related, basic;
+};
+
+/** The registry entry for an enhanced code given as text: "5.1.1" or "X.1.1"
+ * for a detail row, "5.X.X" for a class row, "X.1.X" for a subject row. The
+ * whole input must be the code. NULL when malformed or not registered. */
+SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_lookup(const char *s, size_t len);
+
+/** The same for parsed numbers: the detail row for (subject, detail), the
+ * subject row for smtpcode_enhanced_subject(subject), the class row for
+ * smtpcode_enhanced_class(cls). NULL when not registered. */
+SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_detail(unsigned subject, unsigned detail);
+SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_subject(unsigned subject);
+SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_class(unsigned cls);
+
+/** Every row, class rows first, then subject rows, then details by subject. */
+SMTPCODE_API size_t smtpcode_enhanced_count(void);
+SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_at(size_t i);
+
+/** The bounce type and verdict of a registry entry used with class `cls`
+ * (2, 4 or 5): class 2 is none/deliverable, class 4 soft/retry, class 5 the
+ * entry's own bounce type. */
+SMTPCODE_API enum smtpcode_bounce smtpcode_enhanced_bounce(const struct smtpcode_enhanced *e, unsigned cls);
+SMTPCODE_API enum smtpcode_verdict smtpcode_verdict_for(enum smtpcode_bounce b);
+
+/** # Versions */
+SMTPCODE_API const char *smtpcode_version(void);      /* the library, "MAJOR.MINOR.PATCH" */
+SMTPCODE_API const char *smtpcode_data_version(void); /* data/meta.toml's version */
+SMTPCODE_API const char *smtpcode_registry_date(void); /* IANA registry snapshot, YYYY-MM-DD */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMTPCODE_H */

@@ -1,0 +1,17 @@
+/* Output of answers: text for people, JSON for programs. */
+#ifndef SMTPCODE_CLI_RENDER_H
+#define SMTPCODE_CLI_RENDER_H
+
+#include <stdio.h>
+
+#include "query.h"
+
+struct style {
+	int color; /* ANSI colour and bold */
+	int width; /* columns to wrap text at */
+};
+
+void render_text(FILE *out, const struct style *st, const struct answer *a);
+void render_json(FILE *out, const struct answer *a);
+
+#endif

@@ -1,0 +1,239 @@
+/* Table lookups: basic and enhanced codes, taxonomy names, text and lists.
+ * The tables are generated from data/ by generator/gen_tables.py. */
+#include "smtpcode.h"
+
+#include "smtpcode_tables.h"
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *
+smtpcode_text(smtpcode_text_t t)
+{
+	return t < sizeof(smtpcode__pool) ? smtpcode__pool + t : "";
+}
+
+const char *
+smtpcode_list_at(struct smtpcode_list list, size_t i)
+{
+	if (i >= list.count || (size_t)list.start + i >= COUNT_OF(smtpcode__list_items))
+		return NULL;
+	return smtpcode__pool + smtpcode__list_items[list.start + i];
+}
+
+const struct smtpcode_basic *
+smtpcode_basic_lookup(unsigned code)
+{
+	unsigned i;
+
+	if (code - 200u >= COUNT_OF(smtpcode__basic_index))
+		return NULL;
+	i = smtpcode__basic_index[code - 200u];
+	return i == SMTPCODE__NO_ENTRY ? NULL : &smtpcode__basic[i];
+}
+
+size_t
+smtpcode_basic_count(void)
+{
+	return SMTPCODE__BASIC_COUNT;
+}
+
+const struct smtpcode_basic *
+smtpcode_basic_at(size_t i)
+{
+	return i < SMTPCODE__BASIC_COUNT ? &smtpcode__basic[i] : NULL;
+}
+
+const char *
+smtpcode_basic_class_meaning(unsigned cls)
+{
+	if (cls >= COUNT_OF(smtpcode__class_meaning) || !smtpcode__class_meaning[cls])
+		return NULL;
+	return smtpcode__pool + smtpcode__class_meaning[cls];
+}
+
+const char *
+smtpcode_basic_category_meaning(unsigned category)
+{
+	if (category >= COUNT_OF(smtpcode__category_meaning))
+		return NULL;
+	return smtpcode__pool + smtpcode__category_meaning[category];
+}
+
+const char *
+smtpcode_basic_class_title(unsigned cls)
+{
+	if (cls >= COUNT_OF(smtpcode__class_title) || !smtpcode__class_title[cls])
+		return NULL;
+	return smtpcode__pool + smtpcode__class_title[cls];
+}
+
+const char *
+smtpcode_basic_category_title(unsigned category)
+{
+	if (category >= COUNT_OF(smtpcode__category_title))
+		return NULL;
+	return smtpcode__pool + smtpcode__category_title[category];
+}
+
+static const struct smtpcode_enhanced *
+entry_or_null(unsigned i)
+{
+	return i == SMTPCODE__NO_ENTRY ? NULL : &smtpcode__enhanced[i];
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_detail(unsigned subject, unsigned detail)
+{
+	if (subject >= SMTPCODE__SUBJECT_COUNT || detail >= smtpcode__detail_count[subject])
+		return NULL;
+	return entry_or_null(smtpcode__detail_index[smtpcode__detail_base[subject] + detail]);
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_subject(unsigned subject)
+{
+	if (subject >= SMTPCODE__SUBJECT_COUNT)
+		return NULL;
+	return entry_or_null(smtpcode__subject_index[subject]);
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_class(unsigned cls)
+{
+	if (cls >= COUNT_OF(smtpcode__class_index))
+		return NULL;
+	return entry_or_null(smtpcode__class_index[cls]);
+}
+
+/* "X" or "x" standing for any class, subject or detail. */
+static int
+is_x(const char *s, size_t len, size_t i)
+{
+	return i < len && (s[i] == 'X' || s[i] == 'x');
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_lookup(const char *s, size_t len)
+{
+	struct smtpcode_enhanced_code c;
+	char digits[16];
+	size_t i;
+
+	if (smtpcode_enhanced_parse(s, len, &c) == (int)len && len > 0)
+		return smtpcode_enhanced_detail(c.subject, c.detail);
+	/* Registry notation: X.s.d, X.s.X, c.X.X. Rewrite each X as a digit
+	 * the parser accepts, parse, then pick the row the X's ask for. */
+	if (len < 5 || len >= sizeof(digits))
+		return NULL;
+	for (i = 0; i < len; i++)
+		digits[i] = s[i];
+	if (is_x(s, len, 2) && is_x(s, len, 4) && len == 5 && s[1] == '.' && s[3] == '.') {
+		digits[2] = digits[4] = '0';
+		if (smtpcode_enhanced_parse(digits, len, &c) != (int)len)
+			return NULL;
+		return smtpcode_enhanced_class(c.cls);
+	}
+	if (!is_x(s, len, 0))
+		return NULL;
+	digits[0] = '5';
+	if (is_x(s, len, len - 1) && s[len - 2] == '.') {
+		digits[len - 1] = '0';
+		if (smtpcode_enhanced_parse(digits, len, &c) != (int)len)
+			return NULL;
+		return smtpcode_enhanced_subject(c.subject);
+	}
+	if (smtpcode_enhanced_parse(digits, len, &c) != (int)len)
+		return NULL;
+	return smtpcode_enhanced_detail(c.subject, c.detail);
+}
+
+size_t
+smtpcode_enhanced_count(void)
+{
+	return SMTPCODE__ENHANCED_COUNT;
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_at(size_t i)
+{
+	return i < SMTPCODE__ENHANCED_COUNT ? &smtpcode__enhanced[i] : NULL;
+}
+
+enum smtpcode_bounce
+smtpcode_enhanced_bounce(const struct smtpcode_enhanced *e, unsigned cls)
+{
+	if (cls == 2)
+		return SMTPCODE_BOUNCE_NONE;
+	if (cls == 4)
+		return SMTPCODE_BOUNCE_SOFT;
+	if (cls == 5 && e)
+		return (enum smtpcode_bounce)e->bounce;
+	return SMTPCODE_BOUNCE_UNKNOWN;
+}
+
+enum smtpcode_verdict
+smtpcode_verdict_for(enum smtpcode_bounce b)
+{
+	switch (b) {
+	case SMTPCODE_BOUNCE_NONE:
+		return SMTPCODE_VERDICT_DELIVERABLE;
+	case SMTPCODE_BOUNCE_SOFT:
+		return SMTPCODE_VERDICT_RETRY;
+	case SMTPCODE_BOUNCE_HARD:
+		return SMTPCODE_VERDICT_UNDELIVERABLE;
+	case SMTPCODE_BOUNCE_BLOCK:
+		return SMTPCODE_VERDICT_BLOCKED;
+	default:
+		return SMTPCODE_VERDICT_UNKNOWN;
+	}
+}
+
+/* Taxonomy: names, titles and descriptions by enum value. */
+#define TAXONOMY_TEXT(fn, table, type)                                     \
+	const char *fn(type v)                                             \
+	{                                                                  \
+		if ((unsigned)v >= COUNT_OF(table))                        \
+			return NULL;                                       \
+		return smtpcode__pool + table[v];                          \
+	}
+
+TAXONOMY_TEXT(smtpcode_reason_name, smtpcode__reason_name, enum smtpcode_reason)
+TAXONOMY_TEXT(smtpcode_action_name, smtpcode__action_name, enum smtpcode_action)
+TAXONOMY_TEXT(smtpcode_bounce_name, smtpcode__bounce_name, enum smtpcode_bounce)
+TAXONOMY_TEXT(smtpcode_verdict_name, smtpcode__verdict_name, enum smtpcode_verdict)
+TAXONOMY_TEXT(smtpcode_vendor_name, smtpcode__vendor_name, enum smtpcode_vendor)
+TAXONOMY_TEXT(smtpcode_reason_title, smtpcode__reason_title, enum smtpcode_reason)
+TAXONOMY_TEXT(smtpcode_action_title, smtpcode__action_title, enum smtpcode_action)
+TAXONOMY_TEXT(smtpcode_bounce_title, smtpcode__bounce_title, enum smtpcode_bounce)
+TAXONOMY_TEXT(smtpcode_verdict_title, smtpcode__verdict_title, enum smtpcode_verdict)
+TAXONOMY_TEXT(smtpcode_vendor_title, smtpcode__vendor_title, enum smtpcode_vendor)
+TAXONOMY_TEXT(smtpcode_reason_description, smtpcode__reason_description, enum smtpcode_reason)
+TAXONOMY_TEXT(smtpcode_action_description, smtpcode__action_description, enum smtpcode_action)
+TAXONOMY_TEXT(smtpcode_bounce_description, smtpcode__bounce_description, enum smtpcode_bounce)
+TAXONOMY_TEXT(smtpcode_verdict_description, smtpcode__verdict_description, enum smtpcode_verdict)
+
+enum smtpcode_action
+smtpcode_reason_action(enum smtpcode_reason r)
+{
+	return (unsigned)r < COUNT_OF(smtpcode__reason_action) ? (enum smtpcode_action)smtpcode__reason_action[r]
+	                                                       : SMTPCODE_ACTION_INVESTIGATE;
+}
+
+enum smtpcode_bounce
+smtpcode_reason_bounce(enum smtpcode_reason r)
+{
+	return (unsigned)r < COUNT_OF(smtpcode__reason_bounce) ? (enum smtpcode_bounce)smtpcode__reason_bounce[r]
+	                                                       : SMTPCODE_BOUNCE_UNKNOWN;
+}
+
+const char *
+smtpcode_data_version(void)
+{
+	return SMTPCODE__DATA_VERSION;
+}
+
+const char *
+smtpcode_registry_date(void)
+{
+	return SMTPCODE__REGISTRY_DATE;
+}

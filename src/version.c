@@ -1,0 +1,8 @@
+#include "smtpcode.h"
+#include "smtpcode_version.h"
+
+const char *
+smtpcode_version(void)
+{
+	return SMTPCODE_VERSION_STRING;
+}

@@ -1,0 +1,111 @@
+/* Proves the library never allocates: malloc and friends are interposed and
+ * count calls while the library runs. Not built under sanitizers, which
+ * interpose the same functions themselves (the symbol check covers that build). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "smtpcode.h"
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static volatile int counting;
+static volatile int calls;
+
+void *malloc(size_t n);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+void free(void *p);
+
+void *
+malloc(size_t n)
+{
+	if (counting)
+		calls++;
+	return __libc_malloc(n);
+}
+
+void *
+calloc(size_t n, size_t size)
+{
+	if (counting)
+		calls++;
+	return __libc_calloc(n, size);
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	if (counting)
+		calls++;
+	return __libc_realloc(p, n);
+}
+
+void
+free(void *p)
+{
+	if (counting && p)
+		calls++;
+	__libc_free(p);
+}
+
+static void
+exercise_library(void)
+{
+	static const char *const codes[] = {"5.1.1", "X.7.26", "5.X.X", "X.2.X", "5.01.1", "", "4.9.9"};
+	size_t i;
+	unsigned code;
+	struct smtpcode_enhanced_code ec;
+
+	for (code = 0; code < 1000; code++) {
+		const struct smtpcode_basic *b = smtpcode_basic_lookup(code);
+		if (b) {
+			(void)smtpcode_text(b->meaning);
+			(void)smtpcode_list_at(b->causes, 0);
+		}
+	}
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		(void)smtpcode_enhanced_lookup(codes[i], strlen(codes[i]));
+		(void)smtpcode_enhanced_parse(codes[i], strlen(codes[i]), &ec);
+		(void)smtpcode_basic_parse(codes[i], strlen(codes[i]), &code);
+		(void)smtpcode_strerror(smtpcode_enhanced_parse(codes[i], strlen(codes[i]), &ec));
+	}
+	for (i = 0; i < smtpcode_enhanced_count(); i++) {
+		const struct smtpcode_enhanced *e = smtpcode_enhanced_at(i);
+		(void)smtpcode_enhanced_bounce(e, 5);
+		(void)smtpcode_text(e->title);
+	}
+	for (i = 0; i < SMTPCODE_REASON_COUNT; i++) {
+		const char *n = smtpcode_reason_name((enum smtpcode_reason)i);
+		(void)smtpcode_reason_from_name(n, strlen(n));
+		(void)smtpcode_reason_description((enum smtpcode_reason)i);
+	}
+	(void)smtpcode_vendor_from_name("gmail", 5);
+	(void)smtpcode_verdict_from_name("retry", 5);
+	(void)smtpcode_version();
+	(void)smtpcode_data_version();
+}
+
+Test(alloc, interposer_sees_allocations)
+{
+	/* The check can fail: an allocation made while counting is seen. */
+	void *p;
+
+	calls = 0;
+	counting = 1;
+	p = malloc(16);
+	counting = 0;
+	free(p);
+	cr_assert_eq(calls, 1, "the malloc interposer is not in effect");
+}
+
+Test(alloc, library_never_allocates)
+{
+	calls = 0;
+	counting = 1;
+	exercise_library();
+	counting = 0;
+	cr_assert_eq(calls, 0, "the library made %d allocation calls", calls);
+}
