@@ -54,6 +54,7 @@ class Data:
     basic: list              # sorted by code
     enhanced: list           # class rows, subject rows, detail rows by (subject, detail)
     vendors: list
+    samples: list
     names: dict = field(default_factory=dict)   # kind -> {name: index}
 
     def index(self, kind, name):
@@ -235,12 +236,13 @@ def load(datadir):
     basic = _load_basic(c, names)
     enhanced = _load_enhanced(c, names)
     vendors = _load_vendors(c)
+    samples = _load_samples(c, names, {v["id"] for v in vendors})
     _check_related(c, basic, enhanced)
 
     if c.problems:
         raise DataError(c.problems)
     return Data(meta=meta, classes=classes, taxonomy=taxonomy, commands=taxonomy.pop("command"),
-                basic=basic, enhanced=enhanced, vendors=vendors, names=names)
+                basic=basic, enhanced=enhanced, vendors=vendors, samples=samples, names=names)
 
 
 def _load_classes(c):
@@ -422,6 +424,54 @@ def _load_vendors(c):
             if not URL_RE.match(url):
                 c.problem(path, entry, f"postmaster link '{url}' is not an http(s) URL")
         out.append(e)
+    return out
+
+
+STAGES = ("connect", "EHLO", "MAIL", "RCPT", "DATA", "end-of-data")
+ENHANCED_CODE_RE = re.compile(r"^[245]\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$")
+
+
+def _load_samples(c, names, vendor_ids):
+    """data/samples/*.toml, in file-name order."""
+    out, seen = [], {}
+    folder = os.path.join(c.datadir, "samples")
+    files = sorted(f for f in os.listdir(folder) if f.endswith(".toml")) if os.path.isdir(folder) else []
+    allowed = ("vendor", "text", "code", "enhanced", "stage", "reason", "action", "bounce",
+               "meaning", "source")
+    for name in files:
+        path, doc = c.load(os.path.join("samples", name))
+        for i, e in enumerate(c.entries(path, doc, "sample")):
+            entry = f"sample #{i + 1}"
+            c.unknown_keys(path, entry, e, allowed)
+            text = c.text(path, entry, e, "text")
+            vendor = e.get("vendor")
+            if vendor not in vendor_ids:
+                c.problem(path, entry, f"unknown vendor '{vendor}' (not in data/vendors.toml)")
+            code = e.get("code")
+            if not isinstance(code, int) or isinstance(code, bool) or not 200 <= code <= 599:
+                c.problem(path, entry, "'code' must be a 3-digit basic code")
+                code = None
+            enhanced = e.get("enhanced")
+            if not isinstance(enhanced, str) or (enhanced and not ENHANCED_CODE_RE.match(enhanced)):
+                c.problem(path, entry, "'enhanced' must be a code such as \"5.1.1\", or \"\"")
+            elif code and enhanced and enhanced[0] != str(code)[0]:
+                c.problem(path, entry, f"enhanced code {enhanced} contradicts the class of {code}")
+            if "stage" in e and e["stage"] not in STAGES:
+                c.problem(path, entry, f"'stage' must be one of {', '.join(STAGES)}")
+            c.name(path, entry, e, "reason", names["reason"])
+            c.name(path, entry, e, "action", names["action"])
+            bounce = c.name(path, entry, e, "bounce", names["bounce"])
+            if code and bounce and bounce not in BASIC_CLASS_BOUNCES[code // 100]:
+                c.problem(path, entry, f"bounce '{bounce}' contradicts class {code // 100}xx")
+            c.text(path, entry, e, "meaning", required=False, sentence=True)
+            source = e.get("source")
+            if not isinstance(source, str) or not URL_RE.match(source):
+                c.problem(path, entry, "'source' must be the http(s) URL where the text was published")
+            key = (vendor, code, enhanced, text)
+            if text and key in seen:
+                c.problem(path, entry, f"same vendor, codes and text as {seen[key]}")
+            seen[key] = f"{path} {entry}"
+            out.append(dict(e, file=path))
     return out
 
 

@@ -1,6 +1,6 @@
 /* Table lookups: basic and enhanced codes, taxonomy names, text and lists.
  * The tables are generated from data/ by generator/gen_tables.py. */
-#include "smtpcode.h"
+#include "code_parse.h"
 
 #include "smtpcode_tables.h"
 
@@ -119,7 +119,7 @@ smtpcode_enhanced_lookup(const char *s, size_t len)
 	char digits[16];
 	size_t i;
 
-	if (smtpcode_enhanced_parse(s, len, &c) == (int)len && len > 0)
+	if (smtpcode__parse_enhanced(s, len, &c) == (int)len)
 		return smtpcode_enhanced_detail(c.subject, c.detail);
 	/* Registry notation: X.s.d, X.s.X, c.X.X. Rewrite each X as a digit
 	 * the parser accepts, parse, then pick the row the X's ask for. */
