@@ -207,8 +207,8 @@ enhanced_text(FILE *out, const struct style *st, const struct answer *a)
 			field(out, st, label, text);
 		}
 		if (a->cls && !(main_row->classes & (1u << a->cls))) {
-			snprintf(buf, sizeof buf, "The registry's use of %s does not include class %u; "
-			         "a server sending %s is using it loosely.", smtpcode_text(main_row->code), a->cls, a->code);
+			snprintf(buf, sizeof buf, "%s is not normally used with class %u; a server sending %s "
+			         "gives it its own meaning, so read the reply text.", smtpcode_text(main_row->code), a->cls, a->code);
 			field(out, st, "Note", buf);
 		}
 		causes(out, st, main_row->causes);
