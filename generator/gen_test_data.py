@@ -46,6 +46,18 @@ def main():
     out.append("static const char *const expect_vendor_names[] = {")
     out += ["\t\"unknown\","] + [f"\t{S(v['id'])}," for v in data.vendors]
     out += ["};", ""]
+    out += ["struct expect_sample {",
+            "\tconst char *file, *vendor, *input, *stage, *reason, *action, *bounce;", "};", "",
+            "/* Each sample as a server sends it: codes, then the text. */",
+            "static const struct expect_sample expect_samples[] = {"]
+    for e in data.samples:
+        codes = " ".join(str(x) for x in (e["code"], e["enhanced"]) if x)
+        out.append("\t{%s, %s, %s, %s, %s, %s, %s}," % (
+            S(e["file"]), S(e["vendor"]), S(f"{codes} {e['text']}"), S(e.get("stage", "")),
+            S(e["reason"]), S(e["action"]), S(e["bounce"])))
+    if not data.samples:
+        out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
+    out += ["};", ""]
     out.append(f"#define EXPECT_DATA_VERSION {S(data.meta['version'])}")
     out.append("")
     sys.stdout.write("\n".join(out))

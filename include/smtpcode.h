@@ -31,7 +31,9 @@ enum smtpcode_error {
 	SMTPCODE_ELEADINGZERO = -4, /* a sub-code of an enhanced code starts with 0 */
 	SMTPCODE_ETOOLONG = -5,     /* a sub-code has more than 3 digits */
 	SMTPCODE_ETRAILING = -6,    /* the code runs on into more digits, dots or letters */
-	SMTPCODE_ELENGTH = -7       /* a basic code that has not exactly 3 digits */
+	SMTPCODE_ELENGTH = -7,      /* a basic code that has not exactly 3 digits */
+	SMTPCODE_ENOREPLY = -8,     /* no reply code and nothing else to classify */
+	SMTPCODE_EINVAL = -9        /* a NULL pointer or an out-of-range argument */
 };
 
 /** Returns a static, one-line English description of `error`. */
@@ -189,6 +191,116 @@ SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_at(size_t i);
  * entry's own bounce type. */
 SMTPCODE_API enum smtpcode_bounce smtpcode_enhanced_bounce(const struct smtpcode_enhanced *e, unsigned cls);
 SMTPCODE_API enum smtpcode_verdict smtpcode_verdict_for(enum smtpcode_bounce b);
+
+/** # Replies (RFC 5321 section 4.2, RFC 2034)
+ *
+ * A span is a piece of the caller's buffer: results point into the input and
+ * copy nothing. An empty span has len 0 (ptr may then be NULL).
+ */
+struct smtpcode_span {
+	const char *ptr;
+	size_t len;
+};
+
+enum smtpcode_reply_flag {
+	SMTPCODE_REPLY_MULTILINE = 1 << 0,      /* more than one line (550-... then 550 ...) */
+	SMTPCODE_REPLY_MIXED_CODES = 1 << 1,    /* lines carry different basic codes: the last line's counts */
+	SMTPCODE_REPLY_MIXED_ENHANCED = 1 << 2, /* lines carry different enhanced codes: the last one counts */
+	SMTPCODE_REPLY_CLASS_MISMATCH = 1 << 3, /* the enhanced code's class differs from the basic code's
+	                                           (550 4.4.7): the basic code's class counts */
+	SMTPCODE_REPLY_UNTERMINATED = 1 << 4    /* continuation lines (550-) never reached a last line */
+};
+
+struct smtpcode_reply {
+	unsigned code;                          /* the basic code; 0 when there is none */
+	struct smtpcode_enhanced_code enhanced; /* enhanced.cls is 0 when there is none */
+	struct smtpcode_span raw;               /* every line of the reply, line breaks included */
+	struct smtpcode_span code_span;         /* the basic code that counts */
+	struct smtpcode_span enhanced_span;     /* the enhanced code that counts, if any */
+	unsigned lines;                         /* number of lines */
+	unsigned flags;                         /* enum smtpcode_reply_flag bits */
+};
+
+/** Parses the reply that starts at `buf`: one line "550 5.1.1 text" or
+ * several "550-5.1.1 text" lines closed by a "550 5.1.1 text" line, separated
+ * by LF or CRLF. Returns the bytes the reply takes (> 0), SMTPCODE_EEMPTY, or
+ * SMTPCODE_ENOREPLY when `buf` does not start with a reply code. */
+SMTPCODE_API int smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *reply);
+
+/** The text of each line of a parsed reply, after its codes, without the line
+ * break. Start with `*pos = 0`; returns 1 and sets `*text` for each line, then 0. */
+SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, size_t *pos,
+                                          struct smtpcode_span *text);
+
+/** # Classification
+ *
+ * `smtpcode_classify()` takes what people paste and what logs hold: a bare
+ * reply, a DSN's Diagnostic-Code/Status/Remote-MTA fields, a Postfix, Exim or
+ * Sendmail log line, an Exchange "Remote Server returned" text. It finds the
+ * reply, then decides from the most specific signal present:
+ * vendor token or vendor code > cause phrase > specific enhanced code >
+ * SMTP stage > generic enhanced code > basic code.
+ */
+enum smtpcode_stage {
+	SMTPCODE_STAGE_UNKNOWN,
+	SMTPCODE_STAGE_CONNECT,     /* the greeting */
+	SMTPCODE_STAGE_EHLO,        /* EHLO or HELO */
+	SMTPCODE_STAGE_MAIL,        /* MAIL FROM */
+	SMTPCODE_STAGE_RCPT,        /* RCPT TO */
+	SMTPCODE_STAGE_DATA,        /* the DATA command */
+	SMTPCODE_STAGE_END_OF_DATA, /* after the final "." */
+	SMTPCODE_STAGE_COUNT
+};
+
+enum smtpcode_signal {
+	SMTPCODE_SIGNAL_NONE,             /* nothing decided: reason unknown */
+	SMTPCODE_SIGNAL_BASIC,            /* the basic code's default */
+	SMTPCODE_SIGNAL_GENERIC_ENHANCED, /* an enhanced code that names no cause (X.0.0, X.7.1, X.s.0) */
+	SMTPCODE_SIGNAL_STAGE,            /* the stage: a refusal at connect, EHLO or MAIL FROM */
+	SMTPCODE_SIGNAL_ENHANCED,         /* a specific enhanced code (X.1.1, X.2.2, X.7.26) */
+	SMTPCODE_SIGNAL_PHRASE,           /* a phrase that names a cause ("blocked using") */
+	SMTPCODE_SIGNAL_VENDOR_CODE,      /* a vendor's own use of an enhanced code (Microsoft 5.7.606) */
+	SMTPCODE_SIGNAL_TOKEN,            /* a vendor's token ([TSS04], (S3150), RL000001) */
+	SMTPCODE_SIGNAL_COUNT
+};
+
+enum smtpcode_carrier {
+	SMTPCODE_CARRIER_NONE,     /* no reply found; text only */
+	SMTPCODE_CARRIER_BARE,     /* the input is (or holds) a reply */
+	SMTPCODE_CARRIER_DSN,      /* RFC 3464 fields: Diagnostic-Code, Status, Remote-MTA */
+	SMTPCODE_CARRIER_POSTFIX,  /* "host X said: ...", "(in reply to RCPT TO command)" */
+	SMTPCODE_CARRIER_EXIM,     /* "SMTP error from remote mail server after RCPT TO:<...>:" */
+	SMTPCODE_CARRIER_SENDMAIL, /* "dsn=5.1.1, stat=..." */
+	SMTPCODE_CARRIER_EXCHANGE, /* "Remote Server returned '...'" */
+	SMTPCODE_CARRIER_COUNT
+};
+
+struct smtpcode_result {
+	struct smtpcode_reply reply;     /* the reply found (reply.code 0 when none) */
+	enum smtpcode_carrier carrier;   /* where the reply was found */
+	enum smtpcode_stage stage;       /* given by the caller, else found in the text */
+	struct smtpcode_span host;       /* given by the caller, else found in the text */
+	enum smtpcode_vendor vendor;     /* SMTPCODE_VENDOR_UNKNOWN when not recognised */
+	struct smtpcode_span vendor_evidence; /* the text that named the vendor */
+	enum smtpcode_reason reason;
+	enum smtpcode_action action;
+	enum smtpcode_bounce bounce;
+	enum smtpcode_verdict verdict;   /* as the answer to RCPT TO */
+	enum smtpcode_signal decided_by; /* which signal decided the reason */
+	struct smtpcode_span matched;    /* the text that decided: phrase, token or code */
+};
+
+/** Classifies `buf[0..len)`. `stage` may be SMTPCODE_STAGE_UNKNOWN and `host`
+ * NULL; when given they win over what the text says. Returns 0 and fills
+ * `*out`, or SMTPCODE_EEMPTY (empty or only whitespace), SMTPCODE_ENOREPLY (no
+ * code and no phrase: `*out` still holds reason unknown), SMTPCODE_EINVAL. */
+SMTPCODE_API int smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage,
+                                   const char *host, size_t host_len, struct smtpcode_result *out);
+
+SMTPCODE_API const char *smtpcode_stage_name(enum smtpcode_stage s);     /* "rcpt", ... */
+SMTPCODE_API int smtpcode_stage_from_name(const char *s, size_t len);   /* case-insensitive */
+SMTPCODE_API const char *smtpcode_signal_name(enum smtpcode_signal s);   /* "phrase", ... */
+SMTPCODE_API const char *smtpcode_carrier_name(enum smtpcode_carrier c); /* "postfix", ... */
 
 /** # Versions */
 SMTPCODE_API const char *smtpcode_version(void);      /* the library, "MAJOR.MINOR.PATCH" */

@@ -47,6 +47,10 @@ smtpcode_strerror(int error)
 		return "the code runs on into more digits, dots or letters";
 	case SMTPCODE_ELENGTH:
 		return "a basic reply code has exactly 3 digits";
+	case SMTPCODE_ENOREPLY:
+		return "no SMTP reply code or known phrase in the text";
+	case SMTPCODE_EINVAL:
+		return "invalid argument";
 	default:
 		return error >= 0 ? "success" : "unknown error";
 	}

@@ -1,6 +1,7 @@
-/* smtpcode: explain SMTP reply codes. */
+/* smtpcode: explain SMTP reply codes, replies and bounce lines. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,56 +9,75 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "render.h"
+#include "scan.h"
 #include "smtpcode.h"
 
 enum exit_status {
-	EXIT_KNOWN = 0,     /* every query answered from a registered code */
-	EXIT_UNKNOWN = 1,   /* a query was unregistered or malformed */
-	EXIT_USAGE = 2      /* the command line itself was wrong */
+	EXIT_KNOWN = 0,   /* answered: every code registered, every text classified */
+	EXIT_UNKNOWN = 1, /* a code unregistered or malformed, or a text with nothing to classify */
+	EXIT_USAGE = 2,   /* the command line itself was wrong */
+	EXIT_IO = 3       /* an input could not be read */
 };
 
 static const char usage_text[] =
-	"usage: smtpcode [--json] [--color=WHEN] CODE...\n"
-	"       smtpcode [--json] -            (read codes from standard input, one a line)\n"
+	"usage: smtpcode [--json] CODE...\n"
+	"       smtpcode [--json] [--stage S] [--host H] 'REPLY OR LOG LINE'\n"
+	"       smtpcode explain [--json] [--stage S] [--host H] TEXT...|-\n"
+	"       smtpcode scan [--format text|jsonl] [--all] [--stage S] [FILE...|-]\n"
 	"       smtpcode --help | --version\n";
 
 static const char help_text[] =
-	"Explain SMTP reply codes: what a code means, why servers send it, and what\n"
-	"the sender should do about it.\n"
+	"Explain SMTP reply codes, replies and bounce lines: what they mean, why\n"
+	"servers send them, and what the sender should do.\n"
 	"\n"
 	"A CODE is one of:\n"
 	"  550        a basic reply code (RFC 5321 and its extensions)\n"
 	"  5.1.1      an enhanced status code (RFC 3463, the IANA registry)\n"
 	"  X.1.1      a registry entry in every class it is used with\n"
 	"  X.7.X      a subject; 5.X.X a class\n"
+	"Anything else is classified as reply text: a bare reply, a DSN's\n"
+	"Diagnostic-Code, a Postfix, Exim or Sendmail log line.\n"
 	"\n"
-	"Every answer gives the meaning, typical causes, what to do, and the outcome\n"
-	"a bounce handler needs: the reason, the bounce type (hard: the address is\n"
-	"bad; block: the sender was refused, keep the address; soft: retry) and the\n"
-	"verdict when the code answers RCPT TO.\n"
+	"Every answer gives the outcome a bounce handler needs: the reason, the\n"
+	"bounce type (hard: the address is bad; block: the sender was refused, keep\n"
+	"the address; soft: retry) and the verdict when the reply answers RCPT TO.\n"
+	"\n"
+	"Commands:\n"
+	"  explain TEXT|-   classify one reply, log line or DSN (- reads standard input)\n"
+	"  scan [FILE|-]    classify every line of logs; lines with no reply are skipped\n"
 	"\n"
 	"Options:\n"
-	"  --json          one JSON object a query, one a line (see docs/json.md)\n"
-	"  --color=WHEN    auto (default: only on a terminal, never if NO_COLOR is set),\n"
-	"                  always or never\n"
-	"  -h, --help      show this help\n"
-	"  -V, --version   show the program, data and registry versions\n"
+	"  --json            one JSON object per answer, one a line (docs/json.md)\n"
+	"  --stage S         the command the reply answered: connect, ehlo, mail, rcpt,\n"
+	"                    data, end-of-data (wins over what the text says)\n"
+	"  --host H          the remote host that replied (helps recognise the vendor)\n"
+	"  --format F        scan output: text (tab-separated, default) or jsonl\n"
+	"  --all             scan: also report lines with nothing to classify\n"
+	"  --color=WHEN      auto (default: only on a terminal, never if NO_COLOR is set),\n"
+	"                    always or never\n"
+	"  -h, --help        show this help\n"
+	"  -V, --version     show the program, data and registry versions\n"
 	"\n"
 	"Examples:\n"
-	"  smtpcode 550               what 550 means\n"
-	"  smtpcode 550 5.1.1         a reply's basic and enhanced codes\n"
-	"  smtpcode 5.7.26 --json     machine-readable\n"
-	"  smtpcode X.2.2             mailbox full, as 4.2.2 and as 5.2.2\n"
-	"  cut -d' ' -f2 codes.txt | smtpcode --json -\n"
+	"  smtpcode 550                  what 550 means\n"
+	"  smtpcode X.2.2                mailbox full, as 4.2.2 and as 5.2.2\n"
+	"  smtpcode 5.7.26 --json        machine-readable\n"
+	"  smtpcode '550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org'\n"
+	"  smtpcode explain --stage rcpt - < bounce.txt\n"
+	"  smtpcode scan --format jsonl /var/log/mail.log\n"
 	"\n"
-	"Exit status: 0 every code is registered; 1 a code is unregistered (answered\n"
-	"from its digits) or malformed; 2 usage error.\n";
+	"Exit status: 0 answered; 1 a code unregistered or malformed, or a text with\n"
+	"nothing to classify; 2 usage error; 3 an input could not be read.\n";
 
 struct options {
 	int json;
-	int color;  /* -1 auto, 0 never, 1 always */
-	int stdin_queries;
+	int color; /* -1 auto, 0 never, 1 always */
+	int all;
+	enum scan_format format;
+	enum smtpcode_stage stage;
+	const char *host;
 };
 
 static int
@@ -92,8 +112,41 @@ use_color(int color)
 	return isatty(STDOUT_FILENO);
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
 static int
-answer(const struct options *opt, const struct style *st, const char *q, size_t len, int *count)
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "smtpcode: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%sTry 'smtpcode --help' for more.\n", usage_text);
+	return EXIT_USAGE;
+}
+
+/* A query with no spaces and no letters but X is answered as a code, so that
+ * "5.01.1" or "５５０" get a code's error message; anything else is reply text. */
+static int
+looks_like_code(const char *s)
+{
+	if (*s >= '0' && *s <= '9' && strchr(s, '.') && !strpbrk(s, " \t\r\n"))
+		return 1; /* 5.a.1, 5.1.1.1: a malformed enhanced code */
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			return 0;
+		if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != 'X' && c != 'x')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+answer_code(const struct options *opt, const struct style *st, const char *q, size_t len, int *count)
 {
 	struct answer a;
 
@@ -111,7 +164,7 @@ answer(const struct options *opt, const struct style *st, const char *q, size_t 
 }
 
 static int
-answer_stdin(const struct options *opt, const struct style *st, int *count)
+answer_codes_from_stdin(const struct options *opt, const struct style *st, int *count)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -124,113 +177,312 @@ answer_stdin(const struct options *opt, const struct style *st, int *count)
 			len--;
 		if (len == 0)
 			continue;
-		if (answer(opt, st, line, len, count) != EXIT_KNOWN)
+		if (answer_code(opt, st, line, len, count) != EXIT_KNOWN)
 			status = EXIT_UNKNOWN;
 	}
 	if (ferror(stdin)) {
 		perror("smtpcode: reading standard input");
-		status = EXIT_UNKNOWN;
+		status = EXIT_IO;
 	}
 	free(line);
 	return status;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
 static int
-usage_error(const char *fmt, ...)
+explain(const struct options *opt, const struct style *st, const char *text, size_t len)
 {
-	va_list ap;
+	struct smtpcode_result r;
+	int rc = smtpcode_classify(text, len, opt->stage, opt->host, opt->host ? strlen(opt->host) : 0, &r);
 
-	fprintf(stderr, "smtpcode: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%sTry 'smtpcode --help' for more.\n", usage_text);
-	return EXIT_USAGE;
+	if (opt->json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_begin_object(&j, NULL);
+		json_string_n(&j, "input", text, len);
+		result_json_members(&j, &r);
+		json_bool(&j, "classified", rc == 0);
+		json_end_object(&j);
+	} else if (rc == 0) {
+		explain_text(stdout, st, &r);
+	}
+	if (rc == SMTPCODE_EEMPTY) {
+		fprintf(stderr, "smtpcode: the text is empty; give a reply such as '550 5.1.1 User unknown'\n");
+		return EXIT_UNKNOWN;
+	}
+	if (rc != 0) {
+		if (len <= 60 && !memchr(text, '\n', len)) {
+			size_t k;
+			fputs("smtpcode: '", stderr);
+			for (k = 0; k < len; k++) {
+				unsigned char c = (unsigned char)text[k];
+				if (c >= 0x20 && c != 0x7f)
+					putc(c, stderr);
+				else
+					fprintf(stderr, "\\x%02x", c);
+			}
+			fputs("': not a reply code, and no SMTP reply or known phrase in it\n", stderr);
+		} else
+			fprintf(stderr, "smtpcode: no SMTP reply or known phrase in the text\n");
+		fprintf(stderr, "smtpcode: give a code (550, 5.1.1), a reply, a log line or a DSN field\n");
+		return EXIT_UNKNOWN;
+	}
+	return EXIT_KNOWN;
+}
+
+/* Joins args with single spaces into buf; returns its length. */
+static char *
+join_args(char **args, int n, size_t *len)
+{
+	size_t total = 1;
+	int i;
+	char *buf, *p;
+
+	for (i = 0; i < n; i++)
+		total += strlen(args[i]) + 1;
+	buf = malloc(total);
+	if (!buf)
+		return NULL;
+	p = buf;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(args[i]);
+		if (i)
+			*p++ = ' ';
+		memcpy(p, args[i], l);
+		p += l;
+	}
+	*p = '\0';
+	*len = (size_t)(p - buf);
+	return buf;
+}
+
+/* Reads all of standard input (explain -: a pasted DSN or multi-line reply). */
+static char *
+read_all(FILE *in, size_t *len, int *error)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap), *bigger;
+
+	*error = 0;
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, in);
+		n += got;
+		if (n < cap) {
+			if (ferror(in))
+				*error = errno ? errno : EIO;
+			break;
+		}
+		if (cap >= (size_t)64 << 20) { /* 64 MiB is no longer one reply */
+			*error = EFBIG;
+			break;
+		}
+		bigger = realloc(buf, cap * 2);
+		if (!bigger) {
+			free(buf);
+			return NULL;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	*len = n;
+	return buf;
+}
+
+static int
+run_explain(const struct options *opt, const struct style *st, char **args, int n)
+{
+	size_t len;
+	char *text;
+	int status, error = 0;
+
+	if (n == 0)
+		return usage_error("explain needs a reply, a log line or - for standard input");
+	if (n == 1 && strcmp(args[0], "-") == 0) {
+		text = read_all(stdin, &len, &error);
+		if (error) {
+			fprintf(stderr, "smtpcode: reading standard input: %s\n", strerror(error));
+			free(text);
+			return EXIT_IO;
+		}
+	} else {
+		text = join_args(args, n, &len);
+	}
+	if (!text) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return EXIT_IO;
+	}
+	status = explain(opt, st, text, len);
+	free(text);
+	return status;
+}
+
+static int
+run_scan(const struct options *opt, const struct style *st, char **args, int n)
+{
+	struct scan_options so;
+	int i, status = EXIT_KNOWN;
+	long found = 0;
+
+	so.format = opt->json ? SCAN_JSONL : opt->format;
+	so.all = opt->all;
+	so.stage = opt->stage;
+	so.style = st;
+	if (n == 0) {
+		long r = scan_file(stdin, "-", &so);
+		if (r < 0)
+			return EXIT_IO;
+		return r > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+	}
+	for (i = 0; i < n; i++) {
+		FILE *in = strcmp(args[i], "-") == 0 ? stdin : fopen(args[i], "rb");
+		long r;
+		if (!in) {
+			fprintf(stderr, "smtpcode: cannot open '%s': %s; skipping it\n", args[i], strerror(errno));
+			status = EXIT_IO;
+			continue;
+		}
+		r = scan_file(in, args[i], &so);
+		if (in != stdin)
+			fclose(in);
+		if (r < 0)
+			status = EXIT_IO;
+		else
+			found += r;
+	}
+	if (status == EXIT_KNOWN && found == 0)
+		status = EXIT_UNKNOWN;
+	return status;
+}
+
+/* Parses options anywhere on the line; the other arguments are moved to the
+ * front of argv. Returns the number of them, or -1 after a usage error. */
+static int
+parse_options(int argc, char **argv, struct options *opt, int *exit_now)
+{
+	int i, n = 0, done = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL;
+		if (done || arg[0] != '-' || arg[1] == '\0') {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			done = 1;
+			continue;
+		}
+		if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=')) {
+			value = strchr(arg, '=') + 1;
+		}
+#define IS(name) (strncmp(arg, name, strlen(name)) == 0 && (arg[strlen(name)] == '\0' || arg[strlen(name)] == '='))
+#define VALUE()                                                                         \
+	do {                                                                            \
+		if (!value) {                                                           \
+			if (i + 1 >= argc) {                                            \
+				*exit_now = usage_error("%s needs a value", arg);       \
+				return -1;                                              \
+			}                                                               \
+			value = argv[++i];                                              \
+		}                                                                       \
+	} while (0)
+		if (strcmp(arg, "--json") == 0) {
+			opt->json = 1;
+		} else if (strcmp(arg, "--all") == 0) {
+			opt->all = 1;
+		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			fputs(usage_text, stdout);
+			putchar('\n');
+			fputs(help_text, stdout);
+			*exit_now = EXIT_KNOWN;
+			return -1;
+		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+			printf("smtpcode %s\ndata %s, IANA enhanced status code registry of %s\n", smtpcode_version(),
+			       smtpcode_data_version(), smtpcode_registry_date());
+			*exit_now = EXIT_KNOWN;
+			return -1;
+		} else if (IS("--color") || IS("--colour")) {
+			VALUE();
+			if (strcmp(value, "auto") == 0)
+				opt->color = -1;
+			else if (strcmp(value, "always") == 0)
+				opt->color = 1;
+			else if (strcmp(value, "never") == 0)
+				opt->color = 0;
+			else {
+				*exit_now = usage_error("--color takes auto, always or never, not '%s'", value);
+				return -1;
+			}
+		} else if (IS("--stage")) {
+			int s;
+			VALUE();
+			s = smtpcode_stage_from_name(value, strlen(value));
+			if (s < 0) {
+				*exit_now = usage_error("unknown stage '%s': use connect, ehlo, mail, rcpt, data or end-of-data",
+				                        value);
+				return -1;
+			}
+			opt->stage = (enum smtpcode_stage)s;
+		} else if (IS("--host")) {
+			VALUE();
+			opt->host = value;
+		} else if (IS("--format")) {
+			VALUE();
+			if (strcmp(value, "text") == 0)
+				opt->format = SCAN_TEXT;
+			else if (strcmp(value, "jsonl") == 0)
+				opt->format = SCAN_JSONL;
+			else {
+				*exit_now = usage_error("--format takes text or jsonl, not '%s'", value);
+				return -1;
+			}
+		} else if (arg[1] >= '0' && arg[1] <= '9') {
+			*exit_now = usage_error("'%s' looks like a negative number; reply codes have no sign", arg);
+			return -1;
+		} else {
+			*exit_now = usage_error("unknown option '%s'", arg);
+			return -1;
+		}
+#undef IS
+#undef VALUE
+	}
+	return n;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct options opt = {0, -1, 0};
+	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL};
 	struct style st;
-	int i, nqueries = 0, status = EXIT_KNOWN, count = 0, options_done = 0;
+	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (options_done || arg[0] != '-' || arg[1] == '\0') {
-			if (strcmp(arg, "-") == 0 && !options_done)
-				opt.stdin_queries = 1;
-			nqueries++;
-			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			options_done = 1;
-		} else if (strcmp(arg, "--json") == 0) {
-			opt.json = 1;
-		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			fputs(usage_text, stdout);
-			putchar('\n');
-			fputs(help_text, stdout);
-			return EXIT_KNOWN;
-		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
-			printf("smtpcode %s\ndata %s, IANA enhanced status code registry of %s\n",
-			       smtpcode_version(), smtpcode_data_version(), smtpcode_registry_date());
-			return EXIT_KNOWN;
-		} else if (strncmp(arg, "--color", 7) == 0 || strncmp(arg, "--colour", 8) == 0) {
-			const char *when = strchr(arg, '=');
-			if (!when && (strcmp(arg, "--color") == 0 || strcmp(arg, "--colour") == 0) && i + 1 < argc)
-				when = argv[++i];
-			else if (when)
-				when++;
-			if (!when)
-				return usage_error("%s needs a value: auto, always or never", arg);
-			if (strcmp(when, "auto") == 0)
-				opt.color = -1;
-			else if (strcmp(when, "always") == 0)
-				opt.color = 1;
-			else if (strcmp(when, "never") == 0)
-				opt.color = 0;
-			else
-				return usage_error("--color takes auto, always or never, not '%s'", when);
-		} else if (arg[1] >= '0' && arg[1] <= '9') {
-			return usage_error("'%s' looks like a negative number; reply codes have no sign", arg);
-		} else {
-			return usage_error("unknown option '%s'", arg);
-		}
-	}
-	if (nqueries == 0)
-		return usage_error("%s", "no code given");
-
+	n = parse_options(argc, argv, &opt, &exit_now);
+	if (n < 0)
+		return exit_now;
 	st.color = opt.json ? 0 : use_color(opt.color);
 	st.width = terminal_width();
-	options_done = 0;
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!options_done && strcmp(arg, "--") == 0) {
-			options_done = 1;
-			continue;
+	if (n >= 1 && strcmp(argv[0], "explain") == 0)
+		status = run_explain(&opt, &st, argv + 1, n - 1);
+	else if (n >= 1 && strcmp(argv[0], "scan") == 0)
+		status = run_scan(&opt, &st, argv + 1, n - 1);
+	else if (n == 0)
+		return usage_error("no code given");
+	else {
+		for (i = 0; i < n; i++)
+			if (!looks_like_code(argv[i]) && strcmp(argv[i], "-") != 0)
+				all_codes = 0;
+		if (!all_codes) {
+			status = run_explain(&opt, &st, argv, n);
+		} else {
+			for (i = 0; i < n; i++) {
+				int s = strcmp(argv[i], "-") == 0 ? answer_codes_from_stdin(&opt, &st, &count)
+				                                  : answer_code(&opt, &st, argv[i], strlen(argv[i]), &count);
+				if (s > status)
+					status = s;
+			}
 		}
-		if (!options_done && (strncmp(arg, "--color", 7) == 0 || strncmp(arg, "--colour", 8) == 0)) {
-			if (!strchr(arg, '='))
-				i++;
-			continue;
-		}
-		if (!options_done && arg[0] == '-' && arg[1] != '\0')
-			continue;
-		if (!options_done && strcmp(arg, "-") == 0) {
-			if (answer_stdin(&opt, &st, &count) != EXIT_KNOWN)
-				status = EXIT_UNKNOWN;
-			continue;
-		}
-		if (answer(&opt, &st, arg, strlen(arg), &count) != EXIT_KNOWN)
-			status = EXIT_UNKNOWN;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("smtpcode: writing output");
-		return EXIT_UNKNOWN;
+		return EXIT_IO;
 	}
 	return status;
 }

@@ -11,6 +11,9 @@ struct style {
 	int width; /* columns to wrap text at */
 };
 
+/* One labelled field, wrapped to st->width; nothing when text is empty. */
+void render_field(FILE *out, const struct style *st, const char *label, const char *text);
+
 void render_text(FILE *out, const struct style *st, const struct answer *a);
 void render_json(FILE *out, const struct answer *a);
 

@@ -52,14 +52,16 @@ wrap(FILE *out, const struct style *st, const char *text, int column, int indent
 	putc('\n', out);
 }
 
-static void
-field(FILE *out, const struct style *st, const char *label, const char *text)
+void
+render_field(FILE *out, const struct style *st, const char *label, const char *text)
 {
 	if (!text || !*text)
 		return;
 	fprintf(out, "  %s%-*s%s", DIM(st), LABEL_WIDTH - 2, label, RESET(st));
 	wrap(out, st, text, LABEL_WIDTH, LABEL_WIDTH);
 }
+
+#define field render_field
 
 static void
 list_field(FILE *out, const struct style *st, const char *label, struct smtpcode_list l,

@@ -1,0 +1,183 @@
+"""Writes smtpcode_classifier.h: every phrase, vendor token and vendor
+fingerprint in data/ compiled into one table-driven DFA (Aho-Corasick, fully
+expanded), plus the pattern and vendor-code tables the classifier reads.
+
+The DFA reads one byte class per input byte and never backtracks. Upper-case
+ASCII folds to lower case, and all whitespace is one class whose transition
+from a state reached by whitespace loops back to that state, so a run of
+spaces, tabs and line breaks in the input matches one space in a phrase.
+States with an output are numbered last, so the scan loop tests them with one
+comparison.
+
+usage: gen_classifier.py DATADIR > smtpcode_classifier.h
+"""
+
+import sys
+from collections import deque
+
+import cgen
+import smtpcode_data
+
+KIND_FINGERPRINT, KIND_PHRASE, KIND_TOKEN = 0, 1, 2
+WHITESPACE = b" \t\n\v\f\r"
+NO_ACTION = 255
+
+
+def patterns_from(data):
+    """(bytes, kind, reason, action, vendor, priority, label) for every pattern."""
+    vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
+    out = []
+    for p in data.phrases:
+        out.append((p["text"].encode("utf-8"),
+                    KIND_TOKEN if p["kind"] == "token" else KIND_PHRASE,
+                    data.index("reason", p["reason"]),
+                    data.index("action", p["action"]) if "action" in p else NO_ACTION,
+                    vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"]))
+    for v in data.vendors:
+        for fp in v["fingerprints"]:
+            text = smtpcode_data.fold(fp)
+            out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]], 0,
+                        f"{v['id']}: {fp}"))
+    for p in out:
+        assert len(p[0]) <= 255, p[6]
+    return out
+
+
+def byte_classes(patterns):
+    """Byte -> class. Class 0: bytes no pattern uses; class 1: whitespace."""
+    used = sorted({b for p in patterns for b in p[0]} - set(WHITESPACE))
+    cls = [0] * 256
+    for b in WHITESPACE:
+        cls[b] = 1
+    for i, b in enumerate(used):
+        cls[b] = i + 2
+        if ord("a") <= b <= ord("z"):
+            cls[b - 32] = i + 2  # upper case folds to lower case
+    return cls, len(used) + 2
+
+
+def build_dfa(patterns, cls, nclasses):
+    goto = [{}]
+    label = [None]
+    outputs = [[]]
+    for pi, p in enumerate(patterns):
+        s = 0
+        for b in p[0]:
+            c = cls[b]
+            if c not in goto[s]:
+                goto.append({})
+                label.append(c)
+                outputs.append([])
+                goto[s][c] = len(goto) - 1
+            s = goto[s][c]
+        outputs[s].append(pi)
+    n = len(goto)
+    fail = [0] * n
+    delta = [[0] * nclasses for _ in range(n)]
+    order = []
+    queue = deque()
+    for c in range(nclasses):
+        t = goto[0].get(c)
+        if t is not None:
+            delta[0][c] = t
+            queue.append(t)
+    while queue:
+        s = queue.popleft()
+        order.append(s)
+        outputs[s] = outputs[s] + outputs[fail[s]]
+        for c in range(nclasses):
+            t = goto[s].get(c)
+            if t is not None:
+                fail[t] = delta[fail[s]][c]
+                delta[s][c] = t
+                queue.append(t)
+            else:
+                delta[s][c] = delta[fail[s]][c]
+    for s in range(n):
+        if label[s] == 1:
+            delta[s][1] = s  # a whitespace run is one space
+    return delta, outputs
+
+
+def best(candidates, patterns, key):
+    return max(candidates, key=lambda pi: key(patterns[pi]) + (-pi,), default=None)
+
+
+def c_table(ctype, name, values, per_line=24):
+    lines = [f"static const {ctype} {name}[{max(len(values), 1)}] = {{"]
+    values = values or [0]
+    for i in range(0, len(values), per_line):
+        lines.append("\t" + ",".join(str(v) for v in values[i:i + per_line]) + ",")
+    lines.append("};")
+    return "\n".join(lines)
+
+
+def main():
+    data = smtpcode_data.load_or_exit(sys.argv[1])
+    patterns = patterns_from(data)
+    cls, nclasses = byte_classes(patterns)
+    delta, outputs = build_dfa(patterns, cls, nclasses)
+
+    # For each state, the best reason pattern (token > phrase, then priority,
+    # then length) and the best vendor evidence (the longest).
+    reason_out, vendor_out = [], []
+    for outs in outputs:
+        r = best([pi for pi in outs if patterns[pi][1] != KIND_FINGERPRINT], patterns,
+                 lambda p: (p[1], p[5], len(p[0])))
+        v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]),))
+        reason_out.append(0 if r is None else r + 1)
+        vendor_out.append(0 if v is None else v + 1)
+
+    # Renumber: the start state stays 0, states with outputs go last.
+    n = len(delta)
+    plain = [s for s in range(n) if not (reason_out[s] or vendor_out[s])]
+    with_out = [s for s in range(n) if reason_out[s] or vendor_out[s]]
+    assert plain[0] == 0
+    new = {s: i for i, s in enumerate(plain + with_out)}
+    first_output = len(plain)
+    assert n < 65536, "too many DFA states for uint16"
+    table = []
+    for s in plain + with_out:
+        table += [new[t] for t in delta[s]]
+
+    vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
+    vcodes = []
+    for e in data.vendor_codes:
+        vcodes.append("\t{%d, %d, %s, %s, %d, %d, %d}, /* %s%s */" % (
+            vendor_index[e["vendor"]], e["cls"], f"SMTPCODE_REASON_{cgen.ident(e['reason'])}",
+            f"SMTPCODE_ACTION_{cgen.ident(e['action'])}" if "action" in e else str(NO_ACTION),
+            e["subject"], e["lo"], e["hi"], e["first"], "-" + e["last"] if e.get("last", e["first"]) != e["first"] else ""))
+
+    out = [
+        cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml", "data/vendor_codes.toml"]),
+        "/* Included once, by src/classify.c. */",
+        "",
+        f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
+        f"#define SMTPCODE__DFA_CLASSES {nclasses}",
+        f"#define SMTPCODE__DFA_STATES {n}",
+        f"#define SMTPCODE__DFA_FIRST_OUTPUT {first_output}",
+        f"#define SMTPCODE__VENDOR_CODE_COUNT {len(vcodes)}",
+        f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
+        "",
+        "/* kind, reason, action, vendor, priority, length */",
+        "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
+    ]
+    for p in patterns:
+        label = p[6].replace("*/", "* /").replace("\\", "\\\\")
+        label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
+        out.append("\t{%d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), label))
+    out += ["};", "",
+            c_table("uint8_t", "smtpcode__byte_class", cls, 32), "",
+            c_table("uint16_t", "smtpcode__dfa", table), "",
+            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
+            c_table("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out]),
+            c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]), "",
+            "/* vendor, class, reason, action, subject, first detail, last detail */",
+            f"static const struct smtpcode__vendor_code smtpcode__vendor_codes[{max(len(vcodes), 1)}] = {{",
+            *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0},"]),
+            "};", ""]
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

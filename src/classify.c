@@ -1,0 +1,366 @@
+/* The classifier: finds the reply in the input, scans it once with the DFA
+ * generated from data/ (generator/gen_classifier.py), and lets the most
+ * specific signal decide. DESIGN.md "Classification" gives the order. */
+#include <string.h>
+
+#include "carrier.h"
+#include "smtpcode.h"
+
+struct smtpcode__pattern {
+	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE or _TOKEN */
+	uint8_t reason, action, vendor, priority, len;
+};
+
+struct smtpcode__vendor_code {
+	uint8_t vendor, cls, reason, action;
+	uint16_t subject, lo, hi;
+};
+
+#include "smtpcode_classifier.h"
+
+enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN };
+
+struct scan {
+	int reason;        /* best reason pattern, or -1 */
+	size_t reason_end; /* one past its last byte */
+	int vendor;        /* best vendor pattern, or -1 */
+	size_t vendor_end;
+};
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Is pattern a a better reason signal than pattern b? Token beats phrase,
+ * then priority, then length; on a tie the earlier match stays. */
+static int
+better_reason(int a, int b)
+{
+	const struct smtpcode__pattern *pa = &smtpcode__patterns[a], *pb;
+
+	if (b < 0)
+		return 1;
+	pb = &smtpcode__patterns[b];
+	if (pa->kind != pb->kind)
+		return pa->kind > pb->kind;
+	if (pa->priority != pb->priority)
+		return pa->priority > pb->priority;
+	return pa->len > pb->len;
+}
+
+static void
+record(struct scan *sc, unsigned out, size_t end, size_t reason_from)
+{
+	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
+
+	if (r >= 0 && end > reason_from && better_reason(r, sc->reason)) {
+		sc->reason = r;
+		sc->reason_end = end;
+	}
+	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
+		sc->vendor = v;
+		sc->vendor_end = end;
+	}
+}
+
+/* One pass, one table lookup a byte; states with outputs are numbered last. */
+static void
+scan_text(const unsigned char *s, size_t len, size_t reason_from, struct scan *sc)
+{
+	unsigned state = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[s[i]]];
+		if (state >= SMTPCODE__DFA_FIRST_OUTPUT)
+			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, i + 1, reason_from);
+	}
+}
+
+/* The span of a match of n folded characters ending at `end`: a whitespace
+ * run in the input stands for one character of the pattern. */
+static struct smtpcode_span
+match_span(const char *buf, size_t end, unsigned n)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	struct smtpcode_span span;
+	size_t i = end;
+
+	while (n > 0 && i > 0) {
+		i--;
+		if (is_space(s[i]))
+			while (i > 0 && is_space(s[i - 1]))
+				i--;
+		n--;
+	}
+	span.ptr = buf + i;
+	span.len = end - i;
+	return span;
+}
+
+static const struct smtpcode__vendor_code *
+find_vendor_code(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *e, int registered)
+{
+	size_t i;
+
+	for (i = 0; i < SMTPCODE__VENDOR_CODE_COUNT; i++) {
+		const struct smtpcode__vendor_code *vc = &smtpcode__vendor_codes[i];
+		if (vc->cls != e->cls || vc->subject != e->subject || e->detail < vc->lo || e->detail > vc->hi)
+			continue;
+		/* A vendor's reading of a registered code applies to that vendor's
+		 * replies only; an unregistered code is the vendor's own anyway. */
+		if (vc->vendor == vendor || (vendor == SMTPCODE_VENDOR_UNKNOWN && !registered))
+			return vc;
+	}
+	return NULL;
+}
+
+static int
+only_whitespace(const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_space(s[i]))
+			return 0;
+	return 1;
+}
+
+struct decision {
+	enum smtpcode_signal level;
+	enum smtpcode_reason reason;
+	unsigned action; /* SMTPCODE__NO_ACTION: the reason's own */
+	struct smtpcode_span matched;
+};
+
+static void
+decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action,
+       struct smtpcode_span matched)
+{
+	if (level <= d->level)
+		return;
+	d->level = level;
+	d->reason = (enum smtpcode_reason)reason;
+	d->action = action;
+	d->matched = matched;
+}
+
+static int
+is_generic(const struct smtpcode_enhanced *e)
+{
+	return e->detail == 0 || e->reason == SMTPCODE_REASON_POLICY || e->reason == SMTPCODE_REASON_UNKNOWN;
+}
+
+int
+smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
+                  struct smtpcode_result *out)
+{
+	struct smtpcode__carrier car;
+	struct scan sc = {-1, 0, -1, 0};
+	struct decision d;
+	const char *code_at, *region;
+	const struct smtpcode_enhanced *e = NULL;
+	struct smtpcode_enhanced_code *enh;
+	unsigned cls;
+	int registered = 0;
+
+	if (!out)
+		return SMTPCODE_EINVAL;
+	memset(out, 0, sizeof *out);
+	out->reason = SMTPCODE_REASON_UNKNOWN;
+	out->action = SMTPCODE_ACTION_INVESTIGATE;
+	out->bounce = SMTPCODE_BOUNCE_UNKNOWN;
+	out->verdict = SMTPCODE_VERDICT_UNKNOWN;
+	if ((!buf && len) || (!host && host_len) || (unsigned)stage >= SMTPCODE_STAGE_COUNT)
+		return SMTPCODE_EINVAL;
+	if (len == 0 || only_whitespace((const unsigned char *)buf, len))
+		return SMTPCODE_EEMPTY;
+
+	/* 1. Where is the reply, and what does its carrier say? */
+	smtpcode__find_carrier(buf, len, &car);
+	code_at = smtpcode__find_code(buf, len, car.reply_at ? car.reply_at : buf);
+	if (code_at)
+		smtpcode_parse_reply(code_at, len - (size_t)(code_at - buf), &out->reply);
+	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
+	               : code_at ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
+	enh = &out->reply.enhanced;
+	if (!enh->cls && car.status.len &&
+	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
+		out->reply.enhanced_span = car.status;
+	out->stage = stage != SMTPCODE_STAGE_UNKNOWN ? stage : car.stage;
+	if (host) {
+		out->host.ptr = host;
+		out->host.len = host_len;
+	} else {
+		out->host = car.host;
+	}
+
+	/* 2. One pass of the DFA: vendor evidence anywhere, causes in the reply. */
+	region = car.reply_at ? car.reply_at : code_at ? code_at : buf;
+	scan_text((const unsigned char *)buf, len, (size_t)(region - buf), &sc);
+	if (host) {
+		struct scan hs = {-1, 0, -1, 0};
+		scan_text((const unsigned char *)host, host_len, host_len, &hs);
+		if (hs.vendor >= 0) {
+			out->vendor = (enum smtpcode_vendor)smtpcode__patterns[hs.vendor].vendor;
+			out->vendor_evidence = match_span(host, hs.vendor_end, smtpcode__patterns[hs.vendor].len);
+		}
+	}
+	if (!out->vendor && sc.vendor >= 0) {
+		out->vendor = (enum smtpcode_vendor)smtpcode__patterns[sc.vendor].vendor;
+		out->vendor_evidence = match_span(buf, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
+	}
+
+	/* 3. The most specific signal decides. */
+	memset(&d, 0, sizeof d);
+	d.reason = SMTPCODE_REASON_UNKNOWN;
+	d.action = SMTPCODE__NO_ACTION;
+	if (sc.reason >= 0) {
+		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
+		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
+		       p->action, match_span(buf, sc.reason_end, p->len));
+		if (p->vendor && !out->vendor) {
+			out->vendor = (enum smtpcode_vendor)p->vendor;
+			out->vendor_evidence = d.matched;
+		}
+	}
+	if (enh->cls) {
+		const struct smtpcode__vendor_code *vc;
+		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
+		registered = e != NULL;
+		vc = find_vendor_code(out->vendor, enh, registered);
+		if (vc) {
+			if (!out->vendor) {
+				out->vendor = (enum smtpcode_vendor)vc->vendor;
+				out->vendor_evidence = out->reply.enhanced_span;
+			}
+			decide(&d, SMTPCODE_SIGNAL_VENDOR_CODE, vc->reason, vc->action, out->reply.enhanced_span);
+		}
+		if (e)
+			decide(&d, is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED : SMTPCODE_SIGNAL_ENHANCED, e->reason,
+			       e->action, out->reply.enhanced_span);
+	}
+	cls = out->reply.code ? out->reply.code / 100 : enh->cls;
+	if ((cls == 4 || cls == 5) && (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
+	                               out->stage == SMTPCODE_STAGE_MAIL)) {
+		struct smtpcode_span none = {NULL, 0};
+		decide(&d, SMTPCODE_SIGNAL_STAGE,
+		       out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY,
+		       SMTPCODE__NO_ACTION, none);
+	}
+	if (out->reply.code) {
+		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
+		if (b)
+			decide(&d, SMTPCODE_SIGNAL_BASIC, b->reason, b->action, out->reply.code_span);
+		else
+			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,
+			       SMTPCODE__NO_ACTION, out->reply.code_span);
+	}
+
+	/* 4. Success is success, whatever the text says; a refusal of the session
+	 * or the sender says nothing about the recipient's address. */
+	if (cls == 2 || cls == 3) {
+		d.reason = SMTPCODE_REASON_ACCEPTED;
+		d.action = SMTPCODE_ACTION_NONE;
+		if (out->reply.code) {
+			d.level = SMTPCODE_SIGNAL_BASIC;
+			d.matched = out->reply.code_span;
+		}
+	}
+	if (smtpcode_reason_bounce(d.reason) == SMTPCODE_BOUNCE_HARD &&
+	    (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
+	     out->stage == SMTPCODE_STAGE_MAIL)) {
+		d.reason = out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY;
+		d.action = SMTPCODE__NO_ACTION;
+	}
+
+	out->reason = d.reason;
+	out->decided_by = d.level;
+	out->matched = d.matched;
+	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
+	if (cls == 2 || cls == 3)
+		out->bounce = SMTPCODE_BOUNCE_NONE;
+	else if (cls == 4)
+		out->bounce = SMTPCODE_BOUNCE_SOFT;
+	else
+		out->bounce = smtpcode_reason_bounce(d.reason);
+	if (cls == 4 && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
+	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
+		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
+	if (cls == 2 || cls == 3)
+		out->verdict = out->reply.code == 252 ? SMTPCODE_VERDICT_RISKY : SMTPCODE_VERDICT_DELIVERABLE;
+	else
+		out->verdict = smtpcode_verdict_for(out->bounce);
+	return d.level == SMTPCODE_SIGNAL_NONE && !enh->cls ? SMTPCODE_ENOREPLY : 0;
+}
+
+static const char *const stage_names[SMTPCODE_STAGE_COUNT] = {
+	"unknown", "connect", "ehlo", "mail", "rcpt", "data", "end-of-data",
+};
+static const char *const signal_names[SMTPCODE_SIGNAL_COUNT] = {
+	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token",
+};
+static const char *const carrier_names[SMTPCODE_CARRIER_COUNT] = {
+	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",
+};
+
+const char *
+smtpcode_stage_name(enum smtpcode_stage s)
+{
+	return (unsigned)s < SMTPCODE_STAGE_COUNT ? stage_names[s] : NULL;
+}
+
+const char *
+smtpcode_signal_name(enum smtpcode_signal s)
+{
+	return (unsigned)s < SMTPCODE_SIGNAL_COUNT ? signal_names[s] : NULL;
+}
+
+const char *
+smtpcode_carrier_name(enum smtpcode_carrier c)
+{
+	return (unsigned)c < SMTPCODE_CARRIER_COUNT ? carrier_names[c] : NULL;
+}
+
+/* Case-insensitive equality of s[0..len) and the lower-case word w. */
+static int
+word_eq(const char *s, size_t len, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (w[i] == '\0' || c != (unsigned char)w[i])
+			return 0;
+	}
+	return w[len] == '\0';
+}
+
+int
+smtpcode_stage_from_name(const char *s, size_t len)
+{
+	static const struct {
+		const char *name;
+		enum smtpcode_stage stage;
+	} aliases[] = {
+		{"connect", SMTPCODE_STAGE_CONNECT},     {"greeting", SMTPCODE_STAGE_CONNECT},
+		{"banner", SMTPCODE_STAGE_CONNECT},      {"ehlo", SMTPCODE_STAGE_EHLO},
+		{"helo", SMTPCODE_STAGE_EHLO},           {"mail", SMTPCODE_STAGE_MAIL},
+		{"mail-from", SMTPCODE_STAGE_MAIL},      {"rcpt", SMTPCODE_STAGE_RCPT},
+		{"rcpt-to", SMTPCODE_STAGE_RCPT},        {"data", SMTPCODE_STAGE_DATA},
+		{"end-of-data", SMTPCODE_STAGE_END_OF_DATA}, {"eod", SMTPCODE_STAGE_END_OF_DATA},
+		{"dot", SMTPCODE_STAGE_END_OF_DATA},
+	};
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (word_eq(s, len, aliases[i].name))
+			return (int)aliases[i].stage;
+	return -1;
+}

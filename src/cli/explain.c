@@ -1,0 +1,163 @@
+#include <string.h>
+
+#include "explain.h"
+
+
+int
+classify_input(const char *buf, size_t len, enum smtpcode_stage stage, const char *host,
+               struct smtpcode_result *r)
+{
+	return smtpcode_classify(buf, len, stage, host, host ? strlen(host) : 0, r);
+}
+
+static const char *
+sgr(const struct style *st, const char *code)
+{
+	return st->color ? code : "";
+}
+
+static const char *
+bounce_sgr(const struct style *st, enum smtpcode_bounce b)
+{
+	switch (b) {
+	case SMTPCODE_BOUNCE_HARD: return sgr(st, "\033[1;31m");
+	case SMTPCODE_BOUNCE_BLOCK: return sgr(st, "\033[1;35m");
+	case SMTPCODE_BOUNCE_SOFT: return sgr(st, "\033[1;33m");
+	case SMTPCODE_BOUNCE_NONE: return sgr(st, "\033[1;32m");
+	default: return sgr(st, "\033[1m");
+	}
+}
+
+static const char *const flag_text[] = {
+	"several lines",
+	"the lines carry different basic codes; the last line's counts",
+	"the lines carry different enhanced codes; the last one counts",
+	"the enhanced code's class differs from the basic code's; the basic code's class counts",
+	"continuation lines never reached a final line",
+};
+
+/* Copies a span for a message: line breaks shown as " | ", control bytes as \xNN. */
+static const char *
+show(char *buf, size_t size, struct smtpcode_span s, size_t max)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < s.len && i < max && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if (c == '\n')
+			o += (size_t)snprintf(buf + o, size - o, " | ");
+		else if (c == '\r')
+			continue;
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (i < s.len && o + 4 < size)
+		o += (size_t)snprintf(buf + o, size - o, "...");
+	buf[o < size ? o : size - 1] = '\0';
+	return buf;
+}
+
+void
+explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
+{
+	char codes[64] = "", buf[1024], span[600], span2[300];
+	const struct smtpcode_basic *b = r->reply.code ? smtpcode_basic_lookup(r->reply.code) : NULL;
+	const struct smtpcode_enhanced *e =
+		r->reply.enhanced.cls ? smtpcode_enhanced_detail(r->reply.enhanced.subject, r->reply.enhanced.detail) : NULL;
+	unsigned i;
+
+	if (r->reply.code)
+		snprintf(codes, sizeof codes, "%u", r->reply.code);
+	if (r->reply.enhanced.cls)
+		snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%u.%u.%u", *codes ? " " : "",
+		         r->reply.enhanced.cls, r->reply.enhanced.subject, r->reply.enhanced.detail);
+	fprintf(out, "%s%s%s  %s%s: %s%s\n", sgr(st, "\033[1m"), *codes ? codes : "(no code)", sgr(st, "\033[0m"),
+	        bounce_sgr(st, r->bounce), smtpcode_reason_title(r->reason), smtpcode_bounce_name(r->bounce),
+	        sgr(st, "\033[0m"));
+	if (r->reply.raw.len)
+		render_field(out, st, "Reply", show(span, sizeof span, r->reply.raw, 500));
+	snprintf(buf, sizeof buf, "%s%s%s%s%s",
+	         r->carrier == SMTPCODE_CARRIER_BARE ? "a bare reply"
+	         : r->carrier == SMTPCODE_CARRIER_NONE ? "text with no reply code"
+	                                               : smtpcode_carrier_name(r->carrier),
+	         r->stage ? "; stage " : "", r->stage ? smtpcode_stage_name(r->stage) : "",
+	         r->host.len ? "; host " : "", r->host.len ? show(span, sizeof span, r->host, 200) : "");
+	render_field(out, st, "Found in", buf);
+	if (r->vendor) {
+		snprintf(buf, sizeof buf, "%s (%s), recognised by \"%s\"", smtpcode_vendor_name(r->vendor),
+		         smtpcode_vendor_title(r->vendor), show(span, sizeof span, r->vendor_evidence, 120));
+		render_field(out, st, "Vendor", buf);
+	}
+	snprintf(buf, sizeof buf, "%s: %s", smtpcode_reason_name(r->reason), smtpcode_reason_description(r->reason));
+	render_field(out, st, "Reason", buf);
+	snprintf(buf, sizeof buf, "%s%s%s%s", smtpcode_signal_name(r->decided_by), r->matched.len ? " \"" : "",
+	         r->matched.len ? show(span2, sizeof span2, r->matched, 120) : "", r->matched.len ? "\"" : "");
+	render_field(out, st, "Decided by", buf);
+	snprintf(buf, sizeof buf, "%s: %s", smtpcode_bounce_name(r->bounce), smtpcode_bounce_description(r->bounce));
+	render_field(out, st, "Bounce", buf);
+	snprintf(buf, sizeof buf, "%s: %s", smtpcode_verdict_name(r->verdict),
+	         smtpcode_verdict_description(r->verdict));
+	render_field(out, st, "Verdict", buf);
+	snprintf(buf, sizeof buf, "%s [%s]", smtpcode_action_description(r->action), smtpcode_action_name(r->action));
+	render_field(out, st, "What to do", buf);
+	if (b) {
+		snprintf(buf, sizeof buf, "%u %s", r->reply.code, smtpcode_text(b->title));
+		render_field(out, st, "Basic code", buf);
+	}
+	if (e) {
+		snprintf(buf, sizeof buf, "%s %s", smtpcode_text(e->code), smtpcode_text(e->title));
+		render_field(out, st, "Enhanced", buf);
+	}
+	for (i = 1; i < sizeof flag_text / sizeof flag_text[0]; i++)
+		if (r->reply.flags & (1u << i))
+			render_field(out, st, "Note", flag_text[i]);
+}
+
+static void
+span_or_null(struct json *j, const char *key, struct smtpcode_span s)
+{
+	if (s.len)
+		json_string_n(j, key, s.ptr, s.len);
+	else
+		json_null(j, key);
+}
+
+void
+result_json_members(struct json *j, const struct smtpcode_result *r)
+{
+	char enh[24];
+	unsigned i;
+
+	if (r->reply.code)
+		json_int(j, "code", (long)r->reply.code);
+	else
+		json_null(j, "code");
+	if (r->reply.enhanced.cls) {
+		snprintf(enh, sizeof enh, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
+		         r->reply.enhanced.detail);
+		json_string(j, "enhanced", enh);
+	} else {
+		json_null(j, "enhanced");
+	}
+	json_string(j, "stage", r->stage ? smtpcode_stage_name(r->stage) : NULL);
+	span_or_null(j, "host", r->host);
+	json_string(j, "vendor", r->vendor ? smtpcode_vendor_name(r->vendor) : NULL);
+	json_string(j, "reason", smtpcode_reason_name(r->reason));
+	json_string(j, "action", smtpcode_action_name(r->action));
+	json_string(j, "bounce", smtpcode_bounce_name(r->bounce));
+	json_string(j, "verdict", smtpcode_verdict_name(r->verdict));
+	json_string(j, "decided_by", smtpcode_signal_name(r->decided_by));
+	span_or_null(j, "matched", r->matched);
+	json_string(j, "carrier", smtpcode_carrier_name(r->carrier));
+	span_or_null(j, "reply", r->reply.raw);
+	json_begin_array(j, "flags");
+	for (i = 0; i < 5; i++) {
+		static const char *const names[] = {"multiline", "mixed-codes", "mixed-enhanced", "class-mismatch",
+		                                    "unterminated"};
+		if (r->reply.flags & (1u << i))
+			json_string(j, NULL, names[i]);
+	}
+	json_end_array(j);
+}

@@ -1,0 +1,25 @@
+/* Reads lines of any length in constant memory: a line longer than
+ * LINE_MAX_BYTES is returned cut at that length and flagged, the rest of it
+ * skipped. Lines may hold any bytes, NUL included. */
+#ifndef SMTPCODE_CLI_LINES_H
+#define SMTPCODE_CLI_LINES_H
+
+#include <stdio.h>
+
+#define LINE_MAX_BYTES (64 * 1024)
+
+struct line_reader {
+	FILE *in;
+	size_t start, end;  /* unread bytes are buf[start..end) */
+	int eof;
+	int error;          /* errno of a read error, or 0 */
+	int skipping;       /* the rest of a line that was too long is still to be dropped */
+	unsigned long number; /* 1-based number of the line returned last */
+	char buf[2 * LINE_MAX_BYTES];
+};
+
+void lines_init(struct line_reader *r, FILE *in);
+/* Returns 1 and the next line (without its line break), 0 at the end of input. */
+int lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated);
+
+#endif

@@ -1,0 +1,171 @@
+/* The reply grammar of RFC 5321 section 4.2 with RFC 2034's enhanced codes:
+ *   reply = *( code "-" [enhanced SP] text CRLF ) code [SP [enhanced SP] text] CRLF
+ * LF alone ends a line too; the last line may lack its line break. */
+#include <string.h>
+
+#include "smtpcode.h"
+
+/*!include:re2c "re2c_api.re" */
+
+struct line_head {
+	unsigned code;
+	int continued;                 /* "550-": more lines follow */
+	const unsigned char *code_at;  /* the 3 digits */
+	const unsigned char *enh_at;   /* the enhanced code, or NULL */
+	const unsigned char *enh_end;
+	const unsigned char *text;     /* the line's text after its codes */
+};
+
+static unsigned
+three_digits(const unsigned char *s)
+{
+	return (unsigned)(s[0] - '0') * 100 + (unsigned)(s[1] - '0') * 10 + (unsigned)(s[2] - '0');
+}
+
+/* The enhanced code at p, if one starts there; sets h->text past it. */
+static void
+lex_enhanced(const unsigned char *p, const unsigned char *lim, struct line_head *h)
+{
+	const unsigned char *m, *a, *b;
+	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
+
+	h->enh_at = h->enh_end = NULL;
+	h->text = p;
+	/*!re2c
+	@a enhanced @b sp+ { h->enh_at = a; h->enh_end = b; h->text = p; return; }
+	@a enhanced @b / eol { h->enh_at = a; h->enh_end = b; h->text = b; return; }
+	@a enhanced @b {
+		if (p == lim) {
+			h->enh_at = a;
+			h->enh_end = b;
+			h->text = b;
+		}
+		return;
+	}
+	* { return; }
+	$ { return; }
+	*/
+}
+
+/* Recognises "550-", "550 ", "550" at a line end; 0 when p starts no reply line. */
+static int
+lex_head(const unsigned char *p, const unsigned char *lim, struct line_head *h)
+{
+	const unsigned char *m, *c;
+	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
+
+	/*!re2c
+	@c code "-" { h->continued = 1; goto found; }
+	@c code " " { h->continued = 0; goto found; }
+	@c code / eol { h->continued = 0; h->code = three_digits(c); h->code_at = c; h->enh_at = NULL; h->text = p; return 1; }
+	@c code {
+		if (p != lim)
+			return 0; /* "5501", "550x": not a reply code */
+		h->continued = 0;
+		h->code = three_digits(c);
+		h->code_at = c;
+		h->enh_at = NULL;
+		h->text = p;
+		return 1;
+	}
+	* { return 0; }
+	$ { return 0; }
+	*/
+found:
+	h->code = three_digits(c);
+	h->code_at = c;
+	lex_enhanced(p, lim, h);
+	return 1;
+}
+
+static const unsigned char *
+line_end(const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *nl = memchr(p, '\n', (size_t)(lim - p));
+
+	return nl ? nl : lim;
+}
+
+static void
+set_enhanced(struct smtpcode_reply *r, const struct line_head *h)
+{
+	struct smtpcode_enhanced_code e;
+	size_t n = (size_t)(h->enh_end - h->enh_at);
+
+	/* The grammar already holds RFC 3463's rules; this only converts. */
+	if (smtpcode_enhanced_parse((const char *)h->enh_at, n, &e) != (int)n)
+		return;
+	if (r->enhanced.cls && (e.cls != r->enhanced.cls || e.subject != r->enhanced.subject ||
+	                        e.detail != r->enhanced.detail))
+		r->flags |= SMTPCODE_REPLY_MIXED_ENHANCED;
+	r->enhanced = e;
+	r->enhanced_span.ptr = (const char *)h->enh_at;
+	r->enhanced_span.len = n;
+}
+
+int
+smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
+{
+	const unsigned char *start = (const unsigned char *)buf, *lim = start + len, *p = start;
+	struct line_head h;
+
+	if (!r)
+		return SMTPCODE_EINVAL;
+	memset(r, 0, sizeof *r);
+	if (!buf || len == 0)
+		return len == 0 ? SMTPCODE_EEMPTY : SMTPCODE_EINVAL;
+	for (;;) {
+		const unsigned char *end;
+		if (!lex_head(p, lim, &h)) {
+			if (r->lines == 0)
+				return SMTPCODE_ENOREPLY;
+			r->flags |= SMTPCODE_REPLY_UNTERMINATED; /* a 550- line, then no reply line */
+			break;
+		}
+		if (r->lines > 0 && h.code != r->code)
+			r->flags |= SMTPCODE_REPLY_MIXED_CODES;
+		r->code = h.code;
+		r->code_span.ptr = (const char *)h.code_at;
+		r->code_span.len = 3;
+		if (h.enh_at)
+			set_enhanced(r, &h);
+		r->lines++;
+		end = line_end(h.text, lim);
+		p = end < lim ? end + 1 : lim;
+		if (!h.continued)
+			break;
+		if (p == lim) {
+			r->flags |= SMTPCODE_REPLY_UNTERMINATED;
+			break;
+		}
+	}
+	if (r->lines > 1)
+		r->flags |= SMTPCODE_REPLY_MULTILINE;
+	if (r->enhanced.cls && r->enhanced.cls != r->code / 100)
+		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
+	r->raw.ptr = buf;
+	r->raw.len = (size_t)(p - start);
+	return (int)r->raw.len;
+}
+
+int
+smtpcode_reply_next_text(const struct smtpcode_reply *r, size_t *pos, struct smtpcode_span *text)
+{
+	const unsigned char *start, *lim, *p, *end;
+	struct line_head h;
+
+	if (!r || !pos || !text || !r->raw.ptr || *pos >= r->raw.len)
+		return 0;
+	start = (const unsigned char *)r->raw.ptr;
+	lim = start + r->raw.len;
+	p = start + *pos;
+	if (!lex_head(p, lim, &h))
+		return 0;
+	end = line_end(h.text, lim);
+	*pos = (size_t)((end < lim ? end + 1 : lim) - start);
+	if (end > h.text && end[-1] == '\r' && end < lim)
+		end--;
+	text->ptr = (const char *)h.text;
+	text->len = (size_t)(end - h.text);
+	return 1;
+}

@@ -1,0 +1,316 @@
+/* The classifier: every sample in data/samples as the data says, the
+ * distinctions that cost users money, carriers, and hostile input. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpcode.h"
+#include "smtpcode_test_data.h"
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct smtpcode_result
+classify(const char *s, enum smtpcode_stage stage)
+{
+	struct smtpcode_result r;
+
+	smtpcode_classify(s, strlen(s), stage, NULL, 0, &r);
+	return r;
+}
+
+static void
+assert_spans_inside(const struct smtpcode_result *r, const char *buf, size_t len)
+{
+	const struct smtpcode_span spans[] = {r->reply.raw, r->reply.code_span, r->reply.enhanced_span,
+	                                      r->matched, r->vendor_evidence};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(spans); i++)
+		if (spans[i].len)
+			cr_assert(spans[i].ptr >= buf && spans[i].ptr + spans[i].len <= buf + len, "span %zu outside", i);
+}
+
+static size_t sample_params[COUNT_OF(expect_samples)];
+
+ParameterizedTestParameters(samples, classify_as_data_says)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(sample_params); i++)
+		sample_params[i] = i;
+	return cr_make_param_array(size_t, sample_params, expect_samples[0].input ? COUNT_OF(sample_params) : 0);
+}
+
+ParameterizedTest(size_t *index, samples, classify_as_data_says)
+{
+	const struct expect_sample *x = &expect_samples[*index];
+	int stage = *x->stage ? smtpcode_stage_from_name(x->stage, strlen(x->stage)) : 0;
+	struct smtpcode_result r = classify(x->input, (enum smtpcode_stage)stage);
+
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), x->reason, "%s: %s: reason (decided by %s '%.*s')", x->file,
+	                 x->input, smtpcode_signal_name(r.decided_by), (int)r.matched.len, r.matched.ptr);
+	cr_assert_str_eq(smtpcode_bounce_name(r.bounce), x->bounce, "%s: %s: bounce", x->file, x->input);
+	cr_assert_str_eq(smtpcode_action_name(r.action), x->action, "%s: %s: action (reason %s)", x->file, x->input,
+	                 x->reason);
+	assert_spans_inside(&r, x->input, strlen(x->input));
+}
+
+struct expectation {
+	const char *input;
+	enum smtpcode_stage stage;
+	const char *reason, *bounce, *verdict;
+};
+
+static void
+check(const struct expectation *e)
+{
+	struct smtpcode_result r = classify(e->input, e->stage);
+
+	if (e->reason)
+		cr_assert_str_eq(smtpcode_reason_name(r.reason), e->reason, "%s: reason", e->input);
+	if (e->bounce)
+		cr_assert_str_eq(smtpcode_bounce_name(r.bounce), e->bounce, "%s: bounce", e->input);
+	if (e->verdict)
+		cr_assert_str_eq(smtpcode_verdict_name(r.verdict), e->verdict, "%s: verdict", e->input);
+	assert_spans_inside(&r, e->input, strlen(e->input));
+}
+
+Test(distinctions, blocks_are_never_hard)
+{
+	static const struct expectation cases[] = {
+		{"550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org",
+		 SMTPCODE_STAGE_RCPT, "ip-blocklisted", "block", "blocked"},
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.spamcop.net", 0,
+		 "ip-blocklisted", "block", "blocked"},
+		{"550 5.7.1 Our system has detected that this message is likely unsolicited mail", 0, NULL, "block",
+		 "blocked"},
+		{"554 5.7.1 Message rejected: Spam message rejected", 0, "spam", "block", "blocked"},
+		{"550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy", 0,
+		 "auth-dmarc", "block", "blocked"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
+Test(distinctions, mailbox_full_is_soft_unless_abandoned)
+{
+	check(&(struct expectation){"552 5.2.2 The email account that you tried to reach is over quota", 0,
+	                            "mailbox-full", "soft", "retry"});
+	check(&(struct expectation){"552 5.2.2 Mailbox full", SMTPCODE_STAGE_RCPT, "mailbox-full", "soft", "retry"});
+	check(&(struct expectation){"452 4.2.2 Mailbox full", 0, "mailbox-full", "soft", "retry"});
+}
+
+Test(distinctions, sender_side_stages_never_mark_the_recipient)
+{
+	/* A 5xx to MAIL FROM or at connect says nothing about the recipient. */
+	struct smtpcode_result r = classify("550 5.1.1 User unknown", SMTPCODE_STAGE_MAIL);
+
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
+	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
+	r = classify("554 No SMTP service here", SMTPCODE_STAGE_CONNECT);
+	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
+	r = classify("550 Mailbox unavailable", SMTPCODE_STAGE_EHLO);
+	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
+}
+
+Test(distinctions, rcpt_verdicts)
+{
+	check(&(struct expectation){"250 2.1.5 Ok", SMTPCODE_STAGE_RCPT, "accepted", "none", "deliverable"});
+	check(&(struct expectation){"252 2.1.5 Cannot VRFY user, but will accept message", SMTPCODE_STAGE_RCPT,
+	                            "accepted", "none", "risky"});
+	check(&(struct expectation){"450 4.2.0 Recipient address rejected: Greylisted", SMTPCODE_STAGE_RCPT, NULL,
+	                            "soft", "retry"});
+	check(&(struct expectation){"451 4.3.0 Temporary local problem", SMTPCODE_STAGE_RCPT, NULL, "soft",
+	                            "retry"});
+	check(&(struct expectation){"550 5.1.1 <user@example.com>: Recipient address rejected: User unknown",
+	                            SMTPCODE_STAGE_RCPT, "user-unknown", "hard", "undeliverable"});
+	check(&(struct expectation){"550 5.7.1 Client host rejected: blocked using zen.spamhaus.org",
+	                            SMTPCODE_STAGE_RCPT, NULL, "block", "blocked"});
+}
+
+Test(distinctions, text_beats_a_generic_code)
+{
+	check(&(struct expectation){"550 5.1.1 Message was sent to too many recipients this hour", 0, "rate-limited",
+	                            NULL, NULL});
+	check(&(struct expectation){"550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using "
+	                            "zen.spamhaus.org",
+	                            0, "ip-blocklisted", NULL, NULL});
+	check(&(struct expectation){"554 5.7.1 Spam message rejected", 0, "spam", NULL, NULL});
+}
+
+Test(carriers, postfix_exim_dsn_sendmail)
+{
+	struct smtpcode_result r;
+	const char *postfix = "Nov  5 10:00:00 mx postfix/smtp[123]: 4F2A: to=<user@example.com>, "
+	                      "relay=mx.example.com[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced "
+	                      "(host mx.example.com[192.0.2.1] said: 550 5.1.1 <user@example.com>: "
+	                      "Recipient address rejected: User unknown (in reply to RCPT TO command))";
+
+	r = classify(postfix, 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_POSTFIX);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_RCPT);
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(r.host.len, strlen("mx.example.com"));
+	cr_assert(strncmp(r.host.ptr, "mx.example.com", r.host.len) == 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+
+	r = classify("SMTP error from remote mail server after RCPT TO:<user@example.com>: "
+	             "550 5.1.1 The email account that you tried to reach does not exist.", 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_EXIM);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_RCPT);
+	cr_assert_eq(r.reply.code, 550);
+
+	r = classify("SMTP error from remote mail server after end of data: 552 5.3.4 Message too big", 0);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_END_OF_DATA);
+	cr_assert_eq(r.reply.code, 552);
+
+	r = classify("Action: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.example.com\n"
+	             "Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n"
+	             "    not exist. Please try\n", 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_DSN);
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(r.host.len, strlen("mx.example.com"));
+
+	r = classify("Nov  5 10:00:00 mx sm-mta[1]: x: to=<user@example.com>, delay=00:00:01, "
+	             "mailer=esmtp, relay=mx.example.com. [192.0.2.1], dsn=5.1.1, stat=User unknown", 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_SENDMAIL);
+	cr_assert_eq(r.reply.enhanced.cls, 5);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert(strncmp(r.host.ptr, "mx.example.com", r.host.len) == 0 && r.host.len == 14);
+
+	r = classify("host mx.example.com[192.0.2.1] refused to talk to me: 554 5.7.1 Service unavailable", 0);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_CONNECT);
+	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
+}
+
+Test(carriers, caller_stage_and_host_win)
+{
+	struct smtpcode_result r;
+	const char *s = "550 5.1.1 User unknown (in reply to RCPT TO command)";
+
+	smtpcode_classify(s, strlen(s), SMTPCODE_STAGE_MAIL, "gmail-smtp-in.l.google.com", 26, &r);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_MAIL);
+	cr_assert_eq(r.host.len, 26);
+	cr_assert_neq(r.verdict, SMTPCODE_VERDICT_UNDELIVERABLE);
+}
+
+Test(result, says_what_decided)
+{
+	struct smtpcode_result r = classify("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", 0);
+
+	cr_assert_eq(r.vendor, smtpcode_vendor_from_name("yahoo", 5));
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_TOKEN);
+	cr_assert(r.matched.len == 7 && strncmp(r.matched.ptr, "[TSS04]", 7) == 0);
+	r = classify("550 5.1.1", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_ENHANCED);
+	r = classify("550 nothing useful", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_BASIC);
+	r = classify("550 5.7.1 nothing useful", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_ENHANCED);
+	r = classify("550 5.7.606 Access denied, banned sending IP [192.0.2.1]", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_VENDOR_CODE);
+	cr_assert_eq(r.vendor, smtpcode_vendor_from_name("microsoft365", 12));
+	r = classify("550 5.7.1 nothing useful", SMTPCODE_STAGE_MAIL);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_STAGE);
+}
+
+Test(result, whitespace_runs_and_case_do_not_matter)
+{
+	struct smtpcode_result a = classify("550-5.1.1 the user\r\n550 5.1.1 UNKNOWN in here", 0);
+	struct smtpcode_result b = classify("550 5.1.1 the user unknown in here", 0);
+
+	cr_assert_eq(a.reason, b.reason);
+	cr_assert_eq(a.decided_by, SMTPCODE_SIGNAL_PHRASE);
+}
+
+Test(hostile, empty_whitespace_and_bare_codes)
+{
+	struct smtpcode_result r;
+
+	cr_assert_eq(smtpcode_classify("", 0, 0, NULL, 0, &r), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_classify(" \t\r\n ", 5, 0, NULL, 0, &r), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_classify("hello world", 11, 0, NULL, 0, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_UNKNOWN);
+	cr_assert_eq(smtpcode_classify("550", 3, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(smtpcode_classify("55", 2, 0, NULL, 0, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(smtpcode_classify("5501 x", 6, 0, NULL, 0, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(smtpcode_classify(NULL, 3, 0, NULL, 0, &r), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_classify("550", 3, (enum smtpcode_stage)99, NULL, 0, &r), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_classify("550", 3, 0, NULL, 0, NULL), SMTPCODE_EINVAL);
+}
+
+Test(hostile, nul_bytes_and_invalid_utf8)
+{
+	static const char s[] = "550 5.1.1 user\0unknown \xff\xfe\xc0\xaf mailbox\0";
+	struct smtpcode_result r;
+
+	cr_assert_eq(smtpcode_classify(s, sizeof s - 1, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.reply.code, 550);
+	assert_spans_inside(&r, s, sizeof s - 1);
+}
+
+Test(hostile, one_megabyte_line)
+{
+	size_t len = 1 << 20;
+	char *s = malloc(len);
+	struct smtpcode_result r;
+	size_t i;
+
+	cr_assert_not_null(s);
+	memcpy(s, "550 5.7.1 ", 10);
+	for (i = 10; i < len; i++)
+		s[i] = (char)('a' + i % 26);
+	memcpy(s + len - 20, " blocked using zen  ", 20);
+	cr_assert_eq(smtpcode_classify(s, len, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_IP_BLOCKLISTED);
+	assert_spans_inside(&r, s, len);
+	free(s);
+}
+
+Test(hostile, unterminated_continuation_and_alternating_codes)
+{
+	struct smtpcode_result r = classify("550-5.1.1 a\n550-5.1.1 b\n550-5.1.1 c", 0);
+
+	cr_assert(r.reply.flags & SMTPCODE_REPLY_UNTERMINATED);
+	r = classify("550-5.1.1 a\n451-4.3.0 b\n550 5.7.1 c", 0);
+	cr_assert(r.reply.flags & SMTPCODE_REPLY_MIXED_CODES);
+	cr_assert_eq(r.reply.code, 550);
+	r = classify("550 4.4.7 Message delayed", 0);
+	cr_assert(r.reply.flags & SMTPCODE_REPLY_CLASS_MISMATCH);
+	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_SOFT, "the basic code's class counts");
+}
+
+Test(hostile, same_input_same_answer)
+{
+	const char *s = "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred";
+	struct smtpcode_result a = classify(s, 0), b = classify(s, 0);
+
+	cr_assert(memcmp(&a, &b, sizeof a) == 0);
+}
+
+Test(names, stages_signals_carriers)
+{
+	int i;
+
+	for (i = 0; i < SMTPCODE_STAGE_COUNT; i++) {
+		const char *n = smtpcode_stage_name((enum smtpcode_stage)i);
+		cr_assert_not_null(n);
+		if (i)
+			cr_assert_eq(smtpcode_stage_from_name(n, strlen(n)), i, "%s", n);
+	}
+	cr_assert_eq(smtpcode_stage_from_name("RCPT", 4), SMTPCODE_STAGE_RCPT);
+	cr_assert_eq(smtpcode_stage_from_name("helo", 4), SMTPCODE_STAGE_EHLO);
+	cr_assert_eq(smtpcode_stage_from_name("rcptx", 5), -1);
+	cr_assert_eq(smtpcode_stage_from_name("rcp", 3), -1);
+	for (i = 0; i < SMTPCODE_SIGNAL_COUNT; i++)
+		cr_assert_not_null(smtpcode_signal_name((enum smtpcode_signal)i));
+	for (i = 0; i < SMTPCODE_CARRIER_COUNT; i++)
+		cr_assert_not_null(smtpcode_carrier_name((enum smtpcode_carrier)i));
+	cr_assert_null(smtpcode_stage_name(SMTPCODE_STAGE_COUNT));
+}

@@ -1,0 +1,159 @@
+/* The reply grammar: single and multi-line replies, CRLF and LF, enhanced
+ * codes, the consistency rules, and spans that stay inside the input. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "smtpcode.h"
+
+static int
+parse(const char *s, struct smtpcode_reply *r)
+{
+	return smtpcode_parse_reply(s, strlen(s), r);
+}
+
+static void
+assert_span_inside(struct smtpcode_span sp, const char *buf, size_t len)
+{
+	if (sp.len == 0)
+		return;
+	cr_assert(sp.ptr >= buf && sp.ptr + sp.len <= buf + len, "span outside the input");
+}
+
+Test(reply, single_line)
+{
+	struct smtpcode_reply r;
+	const char *s = "550 5.1.1 <user@example.com>: Recipient address rejected";
+
+	cr_assert_eq(parse(s, &r), (int)strlen(s));
+	cr_assert_eq(r.code, 550);
+	cr_assert_eq(r.enhanced.cls, 5);
+	cr_assert_eq(r.enhanced.subject, 1);
+	cr_assert_eq(r.enhanced.detail, 1);
+	cr_assert_eq(r.lines, 1);
+	cr_assert_eq(r.flags, 0);
+	cr_assert_eq(r.code_span.ptr, s);
+	cr_assert_eq(r.enhanced_span.ptr, s + 4);
+	cr_assert_eq(r.enhanced_span.len, 5);
+}
+
+Test(reply, multi_line_crlf_and_text_spans)
+{
+	const char *s = "550-5.1.1 The email account that you tried to reach does not exist.\r\n"
+	                "550-5.1.1 Please try double-checking the recipient's email\r\n"
+	                "550 5.1.1 address for typos. x-gsmtp\r\n"
+	                "250 next reply";
+	struct smtpcode_reply r;
+	struct smtpcode_span t;
+	size_t pos = 0;
+	int n = parse(s, &r);
+
+	cr_assert_eq(n, (int)(strstr(s, "250 next") - s), "the reply ends after its last line");
+	cr_assert_eq(r.lines, 3);
+	cr_assert_eq(r.flags, SMTPCODE_REPLY_MULTILINE);
+	cr_assert(smtpcode_reply_next_text(&r, &pos, &t));
+	cr_assert_eq(t.len, strlen("The email account that you tried to reach does not exist."));
+	cr_assert(strncmp(t.ptr, "The email", 9) == 0);
+	cr_assert(smtpcode_reply_next_text(&r, &pos, &t));
+	cr_assert(strncmp(t.ptr, "Please try", 10) == 0);
+	cr_assert(smtpcode_reply_next_text(&r, &pos, &t));
+	cr_assert_eq(t.len, strlen("address for typos. x-gsmtp"));
+	cr_assert_not(smtpcode_reply_next_text(&r, &pos, &t));
+}
+
+Test(reply, lf_only_and_no_text)
+{
+	struct smtpcode_reply r;
+	const char *ehlo = "250-mx.example.com\n250-SIZE 1000\n250 HELP\n";
+
+	cr_assert_eq(parse(ehlo, &r), (int)strlen(ehlo));
+	cr_assert_eq(r.lines, 3);
+	cr_assert_eq(parse("221", &r), 3);
+	cr_assert_eq(r.code, 221);
+	cr_assert_eq(parse("354\r\n", &r), 5);
+}
+
+Test(reply, class_mismatch_basic_class_counts)
+{
+	struct smtpcode_reply r;
+
+	parse("550 4.4.7 Message expired", &r);
+	cr_assert_eq(r.code, 550);
+	cr_assert_eq(r.enhanced.cls, 4);
+	cr_assert(r.flags & SMTPCODE_REPLY_CLASS_MISMATCH);
+}
+
+Test(reply, mixed_codes_last_line_counts)
+{
+	struct smtpcode_reply r;
+
+	parse("550-5.1.1 first\n451 4.3.0 last\n", &r);
+	cr_assert_eq(r.code, 451);
+	cr_assert_eq(r.enhanced.cls, 4);
+	cr_assert(r.flags & SMTPCODE_REPLY_MIXED_CODES);
+	cr_assert(r.flags & SMTPCODE_REPLY_MIXED_ENHANCED);
+}
+
+Test(reply, unterminated_continuation)
+{
+	struct smtpcode_reply r;
+	const char *s = "550-5.1.1 first\n550-5.1.1 second\n";
+
+	cr_assert_eq(parse(s, &r), (int)strlen(s));
+	cr_assert(r.flags & SMTPCODE_REPLY_UNTERMINATED);
+	parse("550-first\nnot a reply line\n", &r);
+	cr_assert(r.flags & SMTPCODE_REPLY_UNTERMINATED);
+	cr_assert_eq(r.lines, 1);
+}
+
+Test(reply, not_a_reply)
+{
+	struct smtpcode_reply r;
+	static const char *const bad[] = {"hello", "55", "5501 x", "650 x", "550x", "55 0", "-550"};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(parse(bad[i], &r), SMTPCODE_ENOREPLY, "%s", bad[i]);
+	cr_assert_eq(smtpcode_parse_reply("", 0, &r), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_parse_reply("550", 3, NULL), SMTPCODE_EINVAL);
+}
+
+Test(reply, enhanced_code_needs_its_boundary)
+{
+	struct smtpcode_reply r;
+
+	parse("550 5.1.1a text", &r);
+	cr_assert_eq(r.enhanced.cls, 0, "5.1.1a is text, not an enhanced code");
+	parse("550 5.01.1 text", &r);
+	cr_assert_eq(r.enhanced.cls, 0, "a leading zero is not RFC 3463 syntax");
+	parse("550 5.1.1", &r);
+	cr_assert_eq(r.enhanced.detail, 1);
+}
+
+Test(reply, never_reads_past_len)
+{
+	/* The reply is cut inside its code: only the first len bytes count. */
+	struct smtpcode_reply r;
+	char buf[] = "550 5.1.1 user unknown";
+
+	cr_assert_eq(smtpcode_parse_reply(buf, 2, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(smtpcode_parse_reply(buf, 3, &r), 3);
+	cr_assert_eq(smtpcode_parse_reply(buf, 7, &r), 7);
+	cr_assert_eq(r.enhanced.cls, 0, "5.1 cut short is no enhanced code");
+}
+
+Test(reply, ten_thousand_continuation_lines)
+{
+	static char buf[10000 * 16 + 32];
+	struct smtpcode_reply r;
+	size_t o = 0;
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		o += (size_t)sprintf(buf + o, "550-5.7.1 line\r\n");
+	o += (size_t)sprintf(buf + o, "550 5.7.1 end\r\n");
+	cr_assert_eq(smtpcode_parse_reply(buf, o, &r), (int)o);
+	cr_assert_eq(r.lines, 10001);
+	assert_span_inside(r.enhanced_span, buf, o);
+	assert_span_inside(r.raw, buf, o);
+}
