@@ -20,11 +20,24 @@ struct smtpcode__vendor_code {
 
 enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN };
 
+/* The input is fed to the DFA as segments: the bytes before the reply, the
+ * text of each reply line (its codes left out, a virtual space between
+ * lines), the bytes after the reply. The last few segments are remembered so
+ * a match's start can be found by walking back across them. */
+#define SEGMENT_RING 16
+
+struct segment {
+	const unsigned char *start, *end;
+};
+
 struct scan {
-	int reason;        /* best reason pattern, or -1 */
-	size_t reason_end; /* one past its last byte */
-	int vendor;        /* best vendor pattern, or -1 */
-	size_t vendor_end;
+	unsigned state;
+	int reason;                    /* best reason pattern, or -1 */
+	int vendor;                    /* best vendor pattern, or -1 */
+	const unsigned char *reason_from; /* reason matches count from here on */
+	struct smtpcode_span reason_span, vendor_span;
+	struct segment ring[SEGMENT_RING];
+	unsigned segments;             /* segments fed so far */
 };
 
 static int
@@ -50,54 +63,102 @@ better_reason(int a, int b)
 	return pa->len > pb->len;
 }
 
+/* The span of a match of n folded characters ending just before `end` in the
+ * current segment: a whitespace run, or a segment boundary with the
+ * whitespace around it, stands for one character of the pattern. */
+static struct smtpcode_span
+match_span(const struct scan *sc, const unsigned char *end, unsigned n)
+{
+	unsigned k = sc->segments - 1, oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+	const unsigned char *p = end, *seg_start = sc->ring[k % SEGMENT_RING].start;
+	struct smtpcode_span span;
+
+	while (n > 0) {
+		if (p == seg_start) {
+			/* The virtual space between segments, and the whitespace before it. */
+			if (k == oldest)
+				break;
+			k--;
+			seg_start = sc->ring[k % SEGMENT_RING].start;
+			p = sc->ring[k % SEGMENT_RING].end;
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+			n--;
+			continue;
+		}
+		p--;
+		if (is_space(*p))
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+		n--;
+	}
+	span.ptr = (const char *)p;
+	span.len = (size_t)(end - p);
+	return span;
+}
+
 static void
-record(struct scan *sc, unsigned out, size_t end, size_t reason_from)
+record(struct scan *sc, unsigned out, const unsigned char *end)
 {
 	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
 
-	if (r >= 0 && end > reason_from && better_reason(r, sc->reason)) {
+	if (r >= 0 && end > sc->reason_from && better_reason(r, sc->reason)) {
 		sc->reason = r;
-		sc->reason_end = end;
+		sc->reason_span = match_span(sc, end, smtpcode__patterns[r].len);
 	}
 	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
 		sc->vendor = v;
-		sc->vendor_end = end;
+		sc->vendor_span = match_span(sc, end, smtpcode__patterns[v].len);
 	}
 }
 
-/* One pass, one table lookup a byte; states with outputs are numbered last. */
+/* One table lookup a byte; states with outputs are numbered last. */
 static void
-scan_text(const unsigned char *s, size_t len, size_t reason_from, struct scan *sc)
+feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
-	unsigned state = 0;
-	size_t i;
+	unsigned state = sc->state;
 
-	for (i = 0; i < len; i++) {
-		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[s[i]]];
+	if (sc->segments > 0) /* the virtual space between segments */
+		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[' ']];
+	sc->ring[sc->segments % SEGMENT_RING].start = s;
+	sc->ring[sc->segments % SEGMENT_RING].end = lim;
+	sc->segments++;
+	for (; s < lim; s++) {
+		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[*s]];
 		if (state >= SMTPCODE__DFA_FIRST_OUTPUT)
-			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, i + 1, reason_from);
+			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, s + 1);
 	}
+	sc->state = state;
 }
 
-/* The span of a match of n folded characters ending at `end`: a whitespace
- * run in the input stands for one character of the pattern. */
-static struct smtpcode_span
-match_span(const char *buf, size_t end, unsigned n)
+static void
+scan_init(struct scan *sc, const char *reason_from)
 {
-	const unsigned char *s = (const unsigned char *)buf;
-	struct smtpcode_span span;
-	size_t i = end;
+	memset(sc, 0, sizeof *sc);
+	sc->reason = sc->vendor = -1;
+	sc->reason_from = (const unsigned char *)reason_from;
+}
 
-	while (n > 0 && i > 0) {
-		i--;
-		if (is_space(s[i]))
-			while (i > 0 && is_space(s[i - 1]))
-				i--;
-		n--;
+/* The input, with the reply's line prefixes ("550-5.1.1 ") left out so that
+ * a phrase broken across the lines of a multi-line reply still matches. */
+static void
+scan_input(struct scan *sc, const char *buf, size_t len, const struct smtpcode_reply *reply)
+{
+	const unsigned char *s = (const unsigned char *)buf, *lim = s + len;
+	const unsigned char *r0 = (const unsigned char *)reply->raw.ptr, *r1 = r0 + reply->raw.len;
+	struct smtpcode_span text;
+	size_t pos = 0;
+
+	if (reply->lines < 2) {
+		feed(sc, s, lim);
+		return;
 	}
-	span.ptr = buf + i;
-	span.len = end - i;
-	return span;
+	if (r0 > s)
+		feed(sc, s, r0);
+	while (smtpcode_reply_next_text(reply, &pos, &text))
+		feed(sc, (const unsigned char *)text.ptr, (const unsigned char *)text.ptr + text.len);
+	if (r1 < lim)
+		feed(sc, r1, lim);
 }
 
 static const struct smtpcode__vendor_code *
@@ -158,7 +219,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
                   struct smtpcode_result *out)
 {
 	struct smtpcode__carrier car;
-	struct scan sc = {-1, 0, -1, 0};
+	struct scan sc;
 	struct decision d;
 	const char *code_at, *region;
 	const struct smtpcode_enhanced *e = NULL;
@@ -199,18 +260,20 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 
 	/* 2. One pass of the DFA: vendor evidence anywhere, causes in the reply. */
 	region = car.reply_at ? car.reply_at : code_at ? code_at : buf;
-	scan_text((const unsigned char *)buf, len, (size_t)(region - buf), &sc);
+	scan_init(&sc, region);
+	scan_input(&sc, buf, len, &out->reply);
 	if (host) {
-		struct scan hs = {-1, 0, -1, 0};
-		scan_text((const unsigned char *)host, host_len, host_len, &hs);
+		struct scan hs;
+		scan_init(&hs, host + host_len);
+		feed(&hs, (const unsigned char *)host, (const unsigned char *)host + host_len);
 		if (hs.vendor >= 0) {
 			out->vendor = (enum smtpcode_vendor)smtpcode__patterns[hs.vendor].vendor;
-			out->vendor_evidence = match_span(host, hs.vendor_end, smtpcode__patterns[hs.vendor].len);
+			out->vendor_evidence = hs.vendor_span;
 		}
 	}
 	if (!out->vendor && sc.vendor >= 0) {
 		out->vendor = (enum smtpcode_vendor)smtpcode__patterns[sc.vendor].vendor;
-		out->vendor_evidence = match_span(buf, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
+		out->vendor_evidence = sc.vendor_span;
 	}
 
 	/* 3. The most specific signal decides. */
@@ -220,7 +283,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
-		       p->action, match_span(buf, sc.reason_end, p->len));
+		       p->action, sc.reason_span);
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;

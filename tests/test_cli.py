@@ -259,6 +259,128 @@ class Usage(unittest.TestCase):
         self.assertEqual(json_lines(out)[0]["code"], "550")
 
 
+POSTFIX_LINE = ("Nov  5 10:00:00 mx postfix/smtp[123]: 4F2A: to=<user@example.com>, "
+                "relay=mx.example.com[192.0.2.1]:25, dsn=5.7.1, status=bounced (host mx.example.com[192.0.2.1] "
+                "said: 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org "
+                "(in reply to RCPT TO command))")
+RECORD_KEYS = {"code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce", "verdict",
+               "decided_by", "matched", "carrier", "reply", "flags", "classified"}
+
+
+class Explain(unittest.TestCase):
+    def test_reply_text_is_explained(self):
+        status, out, _ = run(POSTFIX_LINE)
+        self.assertEqual(status, 0)
+        self.assertTrue(out.startswith("554 5.7.1  "), out)
+        text = " ".join(out.split())
+        self.assertIn("Reason ip-blocklisted", text)
+        self.assertIn('Decided by phrase "', text)
+        self.assertIn("Bounce block", text)
+        self.assertIn("Found in postfix; stage rcpt; host mx.example.com", text)
+
+    def test_unquoted_words_are_one_text(self):
+        status, out, _ = run("--json", "550", "5.1.1", "User", "unknown")
+        self.assertEqual(status, 0)
+        [a] = json_lines(out)
+        self.assertEqual((a["code"], a["enhanced"], a["reason"]), (550, "5.1.1", "user-unknown"))
+
+    def test_explain_json_fields(self):
+        status, out, _ = run("explain", "--json", "--stage", "rcpt", "--host", "gmail-smtp-in.l.google.com",
+                             "550 5.1.1 The email account that you tried to reach does not exist.")
+        self.assertEqual(status, 0)
+        [a] = json_lines(out)
+        self.assertTrue(RECORD_KEYS <= set(a), RECORD_KEYS - set(a))
+        self.assertEqual(a["stage"], "rcpt")
+        self.assertEqual(a["host"], "gmail-smtp-in.l.google.com")
+        self.assertEqual(a["vendor"], "gmail")
+        self.assertEqual((a["bounce"], a["verdict"]), ("hard", "undeliverable"))
+
+    def test_explain_stdin_dsn(self):
+        dsn = (b"Final-Recipient: rfc822; user@example.com\nAction: failed\nStatus: 5.2.2\n"
+               b"Remote-MTA: dns; mx.example.com\n"
+               b"Diagnostic-Code: smtp; 552-5.2.2 The email account that you tried to reach is over\n"
+               b"    quota. Please direct the recipient to\n")
+        status, out, _ = run("explain", "--json", "-", stdin=dsn)
+        self.assertEqual(status, 0)
+        [a] = json_lines(out)
+        self.assertEqual((a["carrier"], a["host"], a["reason"], a["bounce"]), ("dsn", "mx.example.com", "mailbox-full", "soft"))
+
+    def test_stage_block_at_mail_from(self):
+        status, out, _ = run("explain", "--json", "--stage", "mail", "550 5.1.1 User unknown")
+        a = json_lines(out)[0]
+        self.assertNotEqual(a["verdict"], "undeliverable")
+
+    def test_nothing_to_classify(self):
+        status, out, err = run("hello there")
+        self.assertEqual(status, 1)
+        self.assertIn("not a reply code", err)
+        status, out, err = run("explain", "--json", "hello there")
+        self.assertEqual(status, 1)
+        self.assertFalse(json_lines(out)[0]["classified"])
+
+    def test_bad_stage_is_usage(self):
+        status, _, err = run("--stage", "lunch", "550 5.1.1 x")
+        self.assertEqual(status, 2)
+        self.assertIn("unknown stage 'lunch'", err)
+
+
+class Scan(unittest.TestCase):
+    LOG = ("550 5.1.1 <user@example.com>: Recipient address rejected: User unknown\n"
+           "a line with nothing to classify\n" + POSTFIX_LINE + "\n"
+           "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred\n")
+
+    def test_jsonl_in_order_with_line_numbers(self):
+        status, out, _ = run("scan", "--format", "jsonl", stdin=self.LOG.encode())
+        self.assertEqual(status, 0)
+        records = json_lines(out)
+        self.assertEqual([r["line"] for r in records], [1, 3, 4])
+        self.assertEqual([r["reason"] for r in records], ["user-unknown", "ip-blocklisted", "reputation"])
+        for r in records:
+            self.assertTrue(RECORD_KEYS <= set(r))
+            self.assertEqual(r["file"], "-")
+
+    def test_all_reports_every_line(self):
+        status, out, _ = run("scan", "--json", "--all", stdin=self.LOG.encode())
+        records = json_lines(out)
+        self.assertEqual([r["line"] for r in records], [1, 2, 3, 4])
+        self.assertFalse(records[1]["classified"])
+
+    def test_text_format(self):
+        status, out, _ = run("scan", stdin=self.LOG.encode())
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 3)
+        self.assertTrue(lines[0].startswith("-:1\t550 5.1.1\tuser-unknown\thard\t"), lines[0])
+
+    def test_adversarial_bytes_stay_valid_json(self):
+        data = (b'550 5.1.1 "quoted" \\ back\\slash \x00 nul \xff\xfe bad utf-8 \x1b[31m user unknown\n'
+                b"550 5.7.1 \x01\x02\x7f blocked using zen\r\n" + b"550 " + b"x" * 70000 + b"\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=data)
+        self.assertEqual(status, 0)
+        records = json_lines(out)
+        self.assertEqual(len(records), 3)
+        self.assertIn("\ufffd", records[0]["reply"])
+        self.assertIn("\x00", records[0]["reply"])
+        self.assertFalse(records[0]["truncated"])
+        self.assertTrue(records[2]["truncated"], "a line over 64 KiB is classified on its first 64 KiB")
+        self.assertEqual(records[2]["line"], 3)
+
+    def test_missing_file_is_loud_and_others_go_on(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+            f.write(self.LOG)
+        try:
+            status, out, err = run("scan", "--json", "/nonexistent/mail.log", f.name)
+            self.assertEqual(status, 3)
+            self.assertIn("cannot open '/nonexistent/mail.log'", err)
+            self.assertEqual(len(json_lines(out)), 3)
+        finally:
+            os.unlink(f.name)
+
+    def test_empty_input(self):
+        status, out, _ = run("scan", stdin=b"")
+        self.assertEqual((status, out), (1, ""))
+
+
 class Colour(unittest.TestCase):
     def test_always_never_auto(self):
         self.assertIn("\033[", run("--color=always", "550")[1])
