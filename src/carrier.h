@@ -11,6 +11,7 @@ struct smtpcode__carrier {
 	struct smtpcode_span host;     /* the remote host it names */
 	struct smtpcode_span status;   /* a DSN "Status:" or Sendmail "dsn=" enhanced code */
 	int exim;                      /* inside an Exim "SMTP error from remote mail server after" */
+	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 };
 
 void smtpcode__find_carrier(const char *buf, size_t len, struct smtpcode__carrier *c);

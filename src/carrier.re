@@ -74,6 +74,10 @@ smtpcode__find_carrier(const char *buf, size_t len, struct smtpcode__carrier *c)
 		continue;
 	}
 
+	'action:' ws 'failed' { c->dsn_class = 5; continue; }
+	'action:' ws 'delayed' { c->dsn_class = 4; continue; }
+	'action:' ws ('delivered'|'relayed'|'expanded') { c->dsn_class = 2; continue; }
+
 	'host ' @a host @b ([ \t]* ip)? [ \t]+ 'said:' ws { set_host(c, a, b); set_reply(c, SMTPCODE_CARRIER_POSTFIX, p); continue; }
 	'host ' @a host @b ([ \t]* ip)? [ \t]+ 'refused to talk to me:' ws {
 		set_host(c, a, b);

@@ -305,7 +305,8 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 			decide(&d, is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED : SMTPCODE_SIGNAL_ENHANCED, e->reason,
 			       e->action, out->reply.enhanced_span);
 	}
-	cls = out->reply.code ? out->reply.code / 100 : enh->cls;
+	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
+	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
 	if ((cls == 4 || cls == 5) && (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
 	                               out->stage == SMTPCODE_STAGE_MAIL)) {
 		struct smtpcode_span none = {NULL, 0};
@@ -359,13 +360,14 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	return d.level == SMTPCODE_SIGNAL_NONE && !enh->cls ? SMTPCODE_ENOREPLY : 0;
 }
 
-static const char *const stage_names[SMTPCODE_STAGE_COUNT] = {
+/* Arrays of characters, not of pointers: no relocations, all in .rodata. */
+static const char stage_names[SMTPCODE_STAGE_COUNT][12] = {
 	"unknown", "connect", "ehlo", "mail", "rcpt", "data", "end-of-data",
 };
-static const char *const signal_names[SMTPCODE_SIGNAL_COUNT] = {
+static const char signal_names[SMTPCODE_SIGNAL_COUNT][17] = {
 	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token",
 };
-static const char *const carrier_names[SMTPCODE_CARRIER_COUNT] = {
+static const char carrier_names[SMTPCODE_CARRIER_COUNT][9] = {
 	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",
 };
 
@@ -407,7 +409,7 @@ int
 smtpcode_stage_from_name(const char *s, size_t len)
 {
 	static const struct {
-		const char *name;
+		char name[12];
 		enum smtpcode_stage stage;
 	} aliases[] = {
 		{"connect", SMTPCODE_STAGE_CONNECT},     {"greeting", SMTPCODE_STAGE_CONNECT},

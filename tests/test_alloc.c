@@ -82,6 +82,27 @@ exercise_library(void)
 		(void)smtpcode_reason_from_name(n, strlen(n));
 		(void)smtpcode_reason_description((enum smtpcode_reason)i);
 	}
+	{
+		static const char *const texts[] = {
+			"550 5.1.1 <user@example.com>: Recipient address rejected: User unknown",
+			"550-5.7.1 first line\r\n550 5.7.1 blocked using zen.spamhaus.org\r\n",
+			"Diagnostic-Code: smtp; 421 4.7.0 [TSS04] deferred",
+			"host mx.example.com[192.0.2.1] said: 554 5.7.606 banned (in reply to RCPT TO command)",
+			"dsn=5.1.1, stat=User unknown", "", "hello",
+		};
+		struct smtpcode_result r;
+		struct smtpcode_reply reply;
+		struct smtpcode_span text;
+		size_t k, pos;
+		for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+			(void)smtpcode_classify(texts[k], strlen(texts[k]), SMTPCODE_STAGE_RCPT, "mx.example.com", 14, &r);
+			(void)smtpcode_parse_reply(texts[k], strlen(texts[k]), &reply);
+			pos = 0;
+			while (smtpcode_reply_next_text(&reply, &pos, &text))
+				;
+		}
+		(void)smtpcode_stage_from_name("rcpt", 4);
+	}
 	(void)smtpcode_vendor_from_name("gmail", 5);
 	(void)smtpcode_verdict_from_name("retry", 5);
 	(void)smtpcode_version();

@@ -188,6 +188,18 @@ Test(carriers, postfix_exim_dsn_sendmail)
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+Test(carriers, dsn_action_gives_the_class_when_no_code_does)
+{
+	struct smtpcode_result r = classify("Action: delayed\nDiagnostic-Code: X-Postfix; mailbox full\n", 0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_MAILBOX_FULL);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("Action: failed\nDiagnostic-Code: X-Postfix; user unknown\n", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	r = classify("Action: delayed\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\n", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD, "a code's class wins over the Action field");
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
