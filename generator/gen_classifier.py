@@ -96,7 +96,7 @@ def build_dfa(patterns, cls, nclasses):
     for s in range(n):
         if label[s] == 1:
             delta[s][1] = s  # a whitespace run is one space
-    return delta, outputs
+    return delta, outputs, [0] + order
 
 
 def best(candidates, patterns, key):
@@ -116,7 +116,7 @@ def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
     patterns = patterns_from(data)
     cls, nclasses = byte_classes(patterns)
-    delta, outputs = build_dfa(patterns, cls, nclasses)
+    delta, outputs, bfs = build_dfa(patterns, cls, nclasses)
 
     # For each state, the best reason pattern (token > phrase, then priority,
     # then length) and the best vendor evidence (the longest).
@@ -128,10 +128,12 @@ def main():
         reason_out.append(0 if r is None else r + 1)
         vendor_out.append(0 if v is None else v + 1)
 
-    # Renumber: the start state stays 0, states with outputs go last.
+    # Renumber: the start state stays 0, states with outputs go last, and each
+    # group is in breadth-first order, so the shallow states that most bytes
+    # visit share cache lines.
     n = len(delta)
-    plain = [s for s in range(n) if not (reason_out[s] or vendor_out[s])]
-    with_out = [s for s in range(n) if reason_out[s] or vendor_out[s]]
+    plain = [s for s in bfs if not (reason_out[s] or vendor_out[s])]
+    with_out = [s for s in bfs if reason_out[s] or vendor_out[s]]
     assert plain[0] == 0
     new = {s: i for i, s in enumerate(plain + with_out)}
     first_output = len(plain)
