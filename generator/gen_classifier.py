@@ -20,11 +20,11 @@ import smtpcode_data
 
 KIND_FINGERPRINT, KIND_PHRASE, KIND_TOKEN = 0, 1, 2
 WHITESPACE = b" \t\n\v\f\r"
-NO_ACTION = 255
+NO_ACTION = 255  # also "no bounce": the reason's own
 
 
 def patterns_from(data):
-    """(bytes, kind, reason, action, vendor, priority, label) for every pattern."""
+    """(bytes, kind, reason, action, vendor, priority, label, bounce) for every pattern."""
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     out = []
     for p in data.phrases:
@@ -32,12 +32,13 @@ def patterns_from(data):
                     KIND_TOKEN if p["kind"] == "token" else KIND_PHRASE,
                     data.index("reason", p["reason"]),
                     data.index("action", p["action"]) if "action" in p else NO_ACTION,
-                    vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"]))
+                    vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"],
+                    data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION))
     for v in data.vendors:
         for fp in v["fingerprints"]:
             text = smtpcode_data.fold(fp)
             out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]], 0,
-                        f"{v['id']}: {fp}"))
+                        f"{v['id']}: {fp}", NO_ACTION))
     for p in out:
         assert len(p[0]) <= 255, p[6]
     return out
@@ -145,9 +146,10 @@ def main():
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     vcodes = []
     for e in data.vendor_codes:
-        vcodes.append("\t{%d, %d, %s, %s, %d, %d, %d}, /* %s%s */" % (
+        vcodes.append("\t{%d, %d, %s, %s, %s, %d, %d, %d}, /* %s%s */" % (
             vendor_index[e["vendor"]], e["cls"], f"SMTPCODE_REASON_{cgen.ident(e['reason'])}",
             f"SMTPCODE_ACTION_{cgen.ident(e['action'])}" if "action" in e else str(NO_ACTION),
+            f"SMTPCODE_BOUNCE_{cgen.ident(e['bounce'])}" if "bounce" in e else str(NO_ACTION),
             e["subject"], e["lo"], e["hi"], e["first"], "-" + e["last"] if e.get("last", e["first"]) != e["first"] else ""))
 
     out = [
@@ -161,22 +163,23 @@ def main():
         f"#define SMTPCODE__VENDOR_CODE_COUNT {len(vcodes)}",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
-        "/* kind, reason, action, vendor, priority, length */",
+        "/* kind, reason, action, vendor, priority, length, bounce */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        out.append("\t{%d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), label))
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
+                                                                label))
     out += ["};", "",
             c_table("uint8_t", "smtpcode__byte_class", cls, 32), "",
             c_table("uint16_t", "smtpcode__dfa", table), "",
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
             c_table("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out]),
             c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]), "",
-            "/* vendor, class, reason, action, subject, first detail, last detail */",
+            "/* vendor, class, reason, action, bounce, subject, first detail, last detail */",
             f"static const struct smtpcode__vendor_code smtpcode__vendor_codes[{max(len(vcodes), 1)}] = {{",
-            *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0},"]),
+            *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0, 0},"]),
             "};", ""]
     sys.stdout.write("\n".join(out))
 

@@ -494,7 +494,7 @@ def _load_phrases(c, names, vendor_ids, vendors):
     for i, e in enumerate(c.entries(path, doc, "phrase")):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
-        c.unknown_keys(path, entry, e, ("text", "reason", "action", "kind", "vendor", "priority"))
+        c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -513,6 +513,8 @@ def _load_phrases(c, names, vendor_ids, vendors):
             c.problem(path, entry, "a phrase cannot decide 'accepted': success comes from the code")
         if "action" in e:
             c.name(path, entry, e, "action", names["action"])
+        if "bounce" in e:
+            c.name(path, entry, e, "bounce", names["bounce"])
         kind = e.get("kind", "phrase")
         if kind not in PHRASE_KINDS:
             c.problem(path, entry, f"'kind' must be one of {', '.join(PHRASE_KINDS)}")
@@ -538,7 +540,7 @@ def _load_vendor_codes(c, names, vendor_ids):
     for i, e in enumerate(c.entries(path, doc, "vendor_code")):
         first, last = e.get("first"), e.get("last", e.get("first"))
         entry = f"vendor code {first}" + (f"-{last}" if last != first else "")
-        c.unknown_keys(path, entry, e, ("vendor", "first", "last", "reason", "action", "meaning"))
+        c.unknown_keys(path, entry, e, ("vendor", "first", "last", "reason", "action", "bounce", "meaning"))
         if e.get("vendor") not in vendor_ids:
             c.problem(path, entry, f"unknown vendor '{e.get('vendor')}' (not in data/vendors.toml)")
         ok = True
@@ -552,8 +554,9 @@ def _load_vendor_codes(c, names, vendor_ids):
                 c.problem(path, entry, "a range keeps class and subject and runs upwards (5.7.606 to 5.7.649)")
             e = dict(e, cls=a[0], subject=a[1], lo=a[2], hi=b[2])
         c.name(path, entry, e, "reason", names["reason"])
-        if "action" in e:
-            c.name(path, entry, e, "action", names["action"])
+        for key in ("action", "bounce"):
+            if key in e:
+                c.name(path, entry, e, key, names[key])
         c.text(path, entry, e, "meaning", sentence=True)
         out.append(e)
     by_vendor = {}

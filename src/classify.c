@@ -6,13 +6,14 @@
 #include "carrier.h"
 #include "smtpcode.h"
 
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE or _TOKEN */
-	uint8_t reason, action, vendor, priority, len;
+	uint8_t reason, action, vendor, priority, len, bounce;
 };
 
 struct smtpcode__vendor_code {
-	uint8_t vendor, cls, reason, action;
+	uint8_t vendor, cls, reason, action, bounce;
 	uint16_t subject, lo, hi;
 };
 
@@ -161,21 +162,25 @@ scan_input(struct scan *sc, const char *buf, size_t len, const struct smtpcode_r
 		feed(sc, r1, lim);
 }
 
+/* The vendor's own reading of an enhanced code. A registered code is read the
+ * vendor's way only in that vendor's replies; an unregistered one (5.7.606)
+ * is some vendor's own wherever it appears, and names that vendor. */
 static const struct smtpcode__vendor_code *
 find_vendor_code(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *e, int registered)
 {
+	const struct smtpcode__vendor_code *other = NULL;
 	size_t i;
 
 	for (i = 0; i < SMTPCODE__VENDOR_CODE_COUNT; i++) {
 		const struct smtpcode__vendor_code *vc = &smtpcode__vendor_codes[i];
 		if (vc->cls != e->cls || vc->subject != e->subject || e->detail < vc->lo || e->detail > vc->hi)
 			continue;
-		/* A vendor's reading of a registered code applies to that vendor's
-		 * replies only; an unregistered code is the vendor's own anyway. */
-		if (vc->vendor == vendor || (vendor == SMTPCODE_VENDOR_UNKNOWN && !registered))
+		if (vc->vendor == vendor)
 			return vc;
+		if (!other)
+			other = vc;
 	}
-	return NULL;
+	return registered ? NULL : other;
 }
 
 static int
@@ -189,15 +194,17 @@ only_whitespace(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* The signal that decides, with the action and permanent bounce type it
+ * states itself (SMTPCODE__NO_ACTION: the reason's own). */
 struct decision {
 	enum smtpcode_signal level;
 	enum smtpcode_reason reason;
-	unsigned action; /* SMTPCODE__NO_ACTION: the reason's own */
+	unsigned action, bounce;
 	struct smtpcode_span matched;
 };
 
 static void
-decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action,
+decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action, unsigned bounce,
        struct smtpcode_span matched)
 {
 	if (level <= d->level)
@@ -205,6 +212,7 @@ decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned
 	d->level = level;
 	d->reason = (enum smtpcode_reason)reason;
 	d->action = action;
+	d->bounce = bounce;
 	d->matched = matched;
 }
 
@@ -279,11 +287,11 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
 	d.reason = SMTPCODE_REASON_UNKNOWN;
-	d.action = SMTPCODE__NO_ACTION;
+	d.action = d.bounce = SMTPCODE__NO_ACTION;
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
-		       p->action, sc.reason_span);
+		       p->action, p->bounce, sc.reason_span);
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;
@@ -295,15 +303,16 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		registered = e != NULL;
 		vc = find_vendor_code(out->vendor, enh, registered);
 		if (vc) {
-			if (!out->vendor) {
+			if (out->vendor != vc->vendor) {
 				out->vendor = (enum smtpcode_vendor)vc->vendor;
 				out->vendor_evidence = out->reply.enhanced_span;
 			}
-			decide(&d, SMTPCODE_SIGNAL_VENDOR_CODE, vc->reason, vc->action, out->reply.enhanced_span);
+			decide(&d, SMTPCODE_SIGNAL_VENDOR_CODE, vc->reason, vc->action, vc->bounce,
+			       out->reply.enhanced_span);
 		}
 		if (e)
 			decide(&d, is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED : SMTPCODE_SIGNAL_ENHANCED, e->reason,
-			       e->action, out->reply.enhanced_span);
+			       e->action, e->bounce, out->reply.enhanced_span);
 	}
 	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
 	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
@@ -312,15 +321,15 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		struct smtpcode_span none = {NULL, 0};
 		decide(&d, SMTPCODE_SIGNAL_STAGE,
 		       out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY,
-		       SMTPCODE__NO_ACTION, none);
+		       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, none);
 	}
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
 		if (b)
-			decide(&d, SMTPCODE_SIGNAL_BASIC, b->reason, b->action, out->reply.code_span);
+			decide(&d, SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
 		else
 			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,
-			       SMTPCODE__NO_ACTION, out->reply.code_span);
+			       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, out->reply.code_span);
 	}
 
 	/* 4. Success is success, whatever the text says; a refusal of the session
@@ -333,23 +342,23 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 			d.matched = out->reply.code_span;
 		}
 	}
-	if (smtpcode_reason_bounce(d.reason) == SMTPCODE_BOUNCE_HARD &&
-	    (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
-	     out->stage == SMTPCODE_STAGE_MAIL)) {
-		d.reason = out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY;
-		d.action = SMTPCODE__NO_ACTION;
-	}
-
-	out->reason = d.reason;
-	out->decided_by = d.level;
-	out->matched = d.matched;
-	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
 	if (cls == 2 || cls == 3)
 		out->bounce = SMTPCODE_BOUNCE_NONE;
 	else if (cls == 4)
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
+		out->bounce = d.bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d.bounce
+		                                             : smtpcode_reason_bounce(d.reason);
+	if (out->bounce == SMTPCODE_BOUNCE_HARD && (out->stage == SMTPCODE_STAGE_CONNECT ||
+	                                            out->stage == SMTPCODE_STAGE_EHLO || out->stage == SMTPCODE_STAGE_MAIL)) {
+		d.reason = out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY;
+		d.action = SMTPCODE__NO_ACTION;
 		out->bounce = smtpcode_reason_bounce(d.reason);
+	}
+	out->reason = d.reason;
+	out->decided_by = d.level;
+	out->matched = d.matched;
+	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
 	if (cls == 4 && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
 	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
 		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
