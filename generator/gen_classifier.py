@@ -9,22 +9,39 @@ spaces, tabs and line breaks in the input matches one space in a phrase.
 States with an output are numbered last, so the scan loop tests them with one
 comparison.
 
-usage: gen_classifier.py DATADIR > smtpcode_classifier.h
+The carrier markers ("diagnostic-code:", " said:", ...) are compiled into
+the same DFA, so the classifier reads the input once; their list is the
+SMTPCODE__MARKERS table in src/carrier.h.
+
+usage: gen_classifier.py DATADIR CARRIER_H > smtpcode_classifier.h
 """
 
+import re
 import sys
 from collections import deque
 
 import cgen
 import smtpcode_data
 
-KIND_FINGERPRINT, KIND_PHRASE, KIND_TOKEN = 0, 1, 2
+KIND_FINGERPRINT, KIND_PHRASE, KIND_TOKEN, KIND_MARKER = 0, 1, 2, 3
 WHITESPACE = b" \t\n\v\f\r"
 NO_ACTION = 255  # also "no bounce": the reason's own
 
 
-def patterns_from(data):
-    """(bytes, kind, reason, action, vendor, priority, label, bounce) for every pattern."""
+def markers_from(carrier_h):
+    """The SMTPCODE__MARKERS table: [(name, text)], in enum order from 1."""
+    with open(carrier_h, encoding="utf-8") as f:
+        src = f.read()
+    table = src[src.index("#define SMTPCODE__MARKERS(X)"):src.index("enum smtpcode__marker")]
+    markers = re.findall(r'X\((\w+), "((?:[^"\\]|\\.)*)"\)', table)
+    if not markers:
+        sys.exit(f"gen_classifier.py: no markers found in {carrier_h}")
+    return [(name, text.replace('\\"', '"')) for name, text in markers]
+
+
+def patterns_from(data, markers):
+    """(bytes, kind, reason, action, vendor, priority, label, bounce) for every
+    pattern; for a marker, `reason` holds the marker's number."""
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     out = []
     for p in data.phrases:
@@ -39,6 +56,9 @@ def patterns_from(data):
             text = smtpcode_data.fold(fp)
             out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]], 0,
                         f"{v['id']}: {fp}", NO_ACTION))
+    for i, (name, text) in enumerate(markers):
+        assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
+        out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION))
     for p in out:
         assert len(p[0]) <= 255, p[6]
     return out
@@ -115,33 +135,38 @@ def c_table(ctype, name, values, per_line=24):
 
 def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
-    patterns = patterns_from(data)
+    patterns = patterns_from(data, markers_from(sys.argv[2]))
     cls, nclasses = byte_classes(patterns)
     delta, outputs, bfs = build_dfa(patterns, cls, nclasses)
 
     # For each state, the best reason pattern (token > phrase, then priority,
     # then length) and the best vendor evidence (the longest).
-    reason_out, vendor_out = [], []
+    reason_out, vendor_out, marker_out = [], [], []
     for outs in outputs:
-        r = best([pi for pi in outs if patterns[pi][1] != KIND_FINGERPRINT], patterns,
+        r = best([pi for pi in outs if patterns[pi][1] in (KIND_PHRASE, KIND_TOKEN)], patterns,
                  lambda p: (p[1], p[5], len(p[0])))
         v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]),))
+        m = best([pi for pi in outs if patterns[pi][1] == KIND_MARKER], patterns, lambda p: (len(p[0]),))
         reason_out.append(0 if r is None else r + 1)
         vendor_out.append(0 if v is None else v + 1)
+        marker_out.append(0 if m is None else patterns[m][2])
 
     # Renumber: the start state stays 0, states with outputs go last, and each
     # group is in breadth-first order, so the shallow states that most bytes
     # visit share cache lines.
     n = len(delta)
-    plain = [s for s in bfs if not (reason_out[s] or vendor_out[s])]
-    with_out = [s for s in bfs if reason_out[s] or vendor_out[s]]
+    plain = [s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])]
+    with_out = [s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]]
     assert plain[0] == 0
     new = {s: i for i, s in enumerate(plain + with_out)}
     first_output = len(plain)
     assert n < 65536, "too many DFA states for uint16"
+    # Rows padded to a power of two: the scan shifts instead of multiplying.
+    shift = max(nclasses - 1, 1).bit_length()
     table = []
     for s in plain + with_out:
-        table += [new[t] for t in delta[s]]
+        row = [new[t] for t in delta[s]]
+        table += row + [0] * ((1 << shift) - len(row))
 
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     vcodes = []
@@ -158,6 +183,7 @@ def main():
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",
+        f"#define SMTPCODE__DFA_SHIFT {shift} /* a row is 1 << SHIFT transitions */",
         f"#define SMTPCODE__DFA_STATES {n}",
         f"#define SMTPCODE__DFA_FIRST_OUTPUT {first_output}",
         f"#define SMTPCODE__VENDOR_CODE_COUNT {len(vcodes)}",
@@ -176,7 +202,9 @@ def main():
             c_table("uint16_t", "smtpcode__dfa", table), "",
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
             c_table("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out]),
-            c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]), "",
+            c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]),
+            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
+            c_table("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out]), "",
             "/* vendor, class, reason, action, bounce, subject, first detail, last detail */",
             f"static const struct smtpcode__vendor_code smtpcode__vendor_codes[{max(len(vcodes), 1)}] = {{",
             *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0, 0},"]),

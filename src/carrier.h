@@ -1,20 +1,66 @@
-/* Internal: finding the reply inside log lines and DSN fields. */
+/* Internal: the carrier around a reply (a DSN, a Postfix, Exim or Sendmail
+ * log line, an Exchange text). Its keywords ("markers") are found by the
+ * classifier's single DFA pass; each marker then has a small re2c parser
+ * for what follows it (src/carrier.re). */
 #ifndef SMTPCODE_CARRIER_H
 #define SMTPCODE_CARRIER_H
 
 #include "smtpcode.h"
+
+/* name, text as the DFA sees it (lower case, single spaces). The generator
+ * (generator/gen_classifier.py) reads this list to compile the markers. */
+#define SMTPCODE__MARKERS(X)                                                      \
+	X(DIAGNOSTIC, "diagnostic-code:")                                         \
+	X(STATUS, "status:")                                                      \
+	X(REMOTE_MTA, "remote-mta:")                                              \
+	X(ACTION_FAILED, "action: failed")                                        \
+	X(ACTION_DELAYED, "action: delayed")                                      \
+	X(ACTION_DELIVERED, "action: delivered")                                  \
+	X(ACTION_RELAYED, "action: relayed")                                      \
+	X(ACTION_EXPANDED, "action: expanded")                                    \
+	X(SAID, " said:")                                                         \
+	X(REFUSED, " refused to talk to me:")                                     \
+	X(IN_REPLY_RCPT, "(in reply to rcpt to command)")                         \
+	X(IN_REPLY_MAIL, "(in reply to mail from command)")                       \
+	X(IN_REPLY_END_OF_DATA, "(in reply to end of data command)")              \
+	X(IN_REPLY_DATA, "(in reply to data command)")                            \
+	X(IN_REPLY_EHLO, "(in reply to ehlo command)")                            \
+	X(IN_REPLY_HELO, "(in reply to helo command)")                            \
+	X(IN_REPLY_LHLO, "(in reply to lhlo command)")                            \
+	X(IN_REPLY_STARTTLS, "(in reply to starttls command)")                    \
+	X(IN_REPLY_AUTH, "(in reply to auth command)")                            \
+	X(EXIM_SERVER, "smtp error from remote mail server after ")               \
+	X(EXIM_MAILER, "smtp error from remote mailer after ")                    \
+	X(DSN_EQ, "dsn=")                                                         \
+	X(STAT_EQ, "stat=")                                                       \
+	X(RELAY_EQ, "relay=")                                                     \
+	X(H_EQ, " h=")                                                            \
+	X(EXCHANGE_SQ, "remote server returned '")                                \
+	X(EXCHANGE_DQ, "remote server returned \"")
+
+enum smtpcode__marker {
+	SMTPCODE__MARKER_NONE,
+#define SMTPCODE__MARKER_ENUM(name, text) SMTPCODE__MARKER_##name,
+	SMTPCODE__MARKERS(SMTPCODE__MARKER_ENUM)
+#undef SMTPCODE__MARKER_ENUM
+	SMTPCODE__MARKER_COUNT
+};
 
 struct smtpcode__carrier {
 	enum smtpcode_carrier kind;
 	enum smtpcode_stage stage;
 	const char *reply_at;          /* where the carrier says the reply starts, or NULL */
 	struct smtpcode_span host;     /* the remote host it names */
-	struct smtpcode_span status;   /* a DSN "Status:" or Sendmail "dsn=" enhanced code */
-	int exim;                      /* inside an Exim "SMTP error from remote mail server after" */
+	struct smtpcode_span status;   /* a DSN "Status:" or a "dsn=" enhanced code */
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 };
 
-void smtpcode__find_carrier(const char *buf, size_t len, struct smtpcode__carrier *c);
+/* Handles a marker found by the DFA: `end` is just past its last byte, `lim`
+ * the end of the input, `buf` its start (host names are read backwards). */
+void smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker m, const char *buf,
+                              const char *end, const char *lim);
+
+/* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
 
 #endif

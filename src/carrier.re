@@ -1,6 +1,6 @@
-/* Finds the reply inside what people paste and what logs hold, and what the
- * carrier says around it: the SMTP stage, the remote host, a DSN status.
- * One pass over the input; keywords are case-insensitive. */
+/* What follows each carrier marker: the field parsers, one small re2c block
+ * each, run only where the classifier's DFA found a marker. Keywords are
+ * case-insensitive. */
 #include <string.h>
 
 #include "carrier.h"
@@ -11,7 +11,6 @@
 	ws = [ \t]*;
 	hostchar = [a-zA-Z0-9._-];
 	host = hostchar+;
-	ip = "[" [0-9a-fA-F.:]+ "]";
 	addr = "<" [^>\r\n\x00]* ">";
 */
 
@@ -34,7 +33,7 @@ set_stage(struct smtpcode__carrier *c, enum smtpcode_stage s)
 		c->stage = s;
 }
 
-/* Where the reply starts, the first marker that says so wins. */
+/* Where the reply starts: the first marker that says so wins. */
 static void
 set_reply(struct smtpcode__carrier *c, enum smtpcode_carrier kind, const unsigned char *at)
 {
@@ -56,84 +55,224 @@ set_status(struct smtpcode__carrier *c, enum smtpcode_carrier kind, const unsign
 	}
 }
 
-void
-smtpcode__find_carrier(const char *buf, size_t len, struct smtpcode__carrier *c)
+/* "smtp; " after Diagnostic-Code: and "dns; " after Remote-MTA: */
+static const unsigned char *
+after_type(const unsigned char *p, const unsigned char *lim)
 {
-	const unsigned char *p = (const unsigned char *)buf, *lim = p + len, *m, *a, *b;
+	const unsigned char *m;
+
+	/*!re2c
+	ws [a-zA-Z0-9-]* ws ";" ws { return p; }
+	* { return NULL; }
+	$ { return NULL; }
+	*/
+}
+
+static int
+enhanced_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
+{
+	const unsigned char *m, *x, *y;
 	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
 
-	memset(c, 0, sizeof *c);
-	for (;;) {
 	/*!re2c
-	'diagnostic-code:' ws [a-zA-Z0-9-]* ws ";" ws { set_reply(c, SMTPCODE_CARRIER_DSN, p); continue; }
-	'status:' ws @a enhanced @b { set_status(c, SMTPCODE_CARRIER_DSN, a, b); continue; }
-	'remote-mta:' ws [a-zA-Z0-9-]* ws ";" ws @a host @b {
-		set_host(c, a, b);
-		if (c->kind == SMTPCODE_CARRIER_NONE)
-			c->kind = SMTPCODE_CARRIER_DSN;
-		continue;
-	}
+	ws @x enhanced @y { *a = x; *b = y; return 1; }
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
 
-	'action:' ws 'failed' { c->dsn_class = 5; continue; }
-	'action:' ws 'delayed' { c->dsn_class = 4; continue; }
-	'action:' ws ('delivered'|'relayed'|'expanded') { c->dsn_class = 2; continue; }
+static int
+host_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
+{
+	const unsigned char *m, *x, *y;
+	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
 
-	'host ' @a host @b ([ \t]* ip)? [ \t]+ 'said:' ws { set_host(c, a, b); set_reply(c, SMTPCODE_CARRIER_POSTFIX, p); continue; }
-	'host ' @a host @b ([ \t]* ip)? [ \t]+ 'refused to talk to me:' ws {
-		set_host(c, a, b);
-		set_stage(c, SMTPCODE_STAGE_CONNECT);
-		set_reply(c, SMTPCODE_CARRIER_POSTFIX, p);
-		continue;
-	}
-	' said:' ws { set_reply(c, SMTPCODE_CARRIER_POSTFIX, p); continue; }
-	'(in reply to rcpt to command)' { set_stage(c, SMTPCODE_STAGE_RCPT); continue; }
-	'(in reply to mail from command)' { set_stage(c, SMTPCODE_STAGE_MAIL); continue; }
-	'(in reply to end of data command)' { set_stage(c, SMTPCODE_STAGE_END_OF_DATA); continue; }
-	'(in reply to data command)' { set_stage(c, SMTPCODE_STAGE_DATA); continue; }
-	'(in reply to ' ('ehlo'|'helo'|'lhlo') ' command)' { set_stage(c, SMTPCODE_STAGE_EHLO); continue; }
-	'(in reply to ' ('starttls'|'auth'|'xforward'|'xclient') ' command)' { set_stage(c, SMTPCODE_STAGE_EHLO); continue; }
+	/*!re2c
+	ws @x host @y { *a = x; *b = y; return 1; }
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
 
-	'smtp error from remote ' ('mail server'|'mailer') ' after ' {
-		if (c->kind == SMTPCODE_CARRIER_NONE)
-			c->kind = SMTPCODE_CARRIER_EXIM;
-		c->exim = 1;
-		continue;
-	}
-	'pipelined '? 'rcpt to:' ws addr? ws ":" ws {
-		if (c->exim) {
-			set_stage(c, SMTPCODE_STAGE_RCPT);
-			set_reply(c, SMTPCODE_CARRIER_EXIM, p);
-		}
-		continue;
-	}
-	'mail from:' ws addr? [^:\r\n\x00]* ":" ws {
-		if (c->exim) {
-			set_stage(c, SMTPCODE_STAGE_MAIL);
-			set_reply(c, SMTPCODE_CARRIER_EXIM, p);
-		}
-		continue;
-	}
-	'end of data:' ws { if (c->exim) { set_stage(c, SMTPCODE_STAGE_END_OF_DATA); set_reply(c, SMTPCODE_CARRIER_EXIM, p); } continue; }
-	'data:' ws { if (c->exim) { set_stage(c, SMTPCODE_STAGE_DATA); set_reply(c, SMTPCODE_CARRIER_EXIM, p); } continue; }
-	'initial connection:' ws { if (c->exim) { set_stage(c, SMTPCODE_STAGE_CONNECT); set_reply(c, SMTPCODE_CARRIER_EXIM, p); } continue; }
-	('ehlo'|'helo') " " host ":" ws { if (c->exim) { set_stage(c, SMTPCODE_STAGE_EHLO); set_reply(c, SMTPCODE_CARRIER_EXIM, p); } continue; }
-	'h=' @a host @b { set_host(c, a, b); continue; }
+/* Exim: what follows "SMTP error from remote mail server after ". */
+static void
+exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *m;
 
-	'dsn=' @a enhanced @b { set_status(c, SMTPCODE_CARRIER_SENDMAIL, a, b); continue; }
-	'stat=' ws ('deferred:' ws)? {
-		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL) {
-			c->kind = SMTPCODE_CARRIER_SENDMAIL;
-			set_reply(c, SMTPCODE_CARRIER_SENDMAIL, p);
-		}
-		continue;
-	}
-	'relay=' @a host @b { set_host(c, a, b); continue; }
-
-	'remote server returned ' ['"] { set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p); continue; }
-
-	* { continue; }
+	if (c->kind == SMTPCODE_CARRIER_NONE)
+		c->kind = SMTPCODE_CARRIER_EXIM;
+	/*!re2c
+	'pipelined '? 'rcpt to:' ws addr? ws ":" ws { set_stage(c, SMTPCODE_STAGE_RCPT); goto reply; }
+	'mail from:' ws addr? [^:\r\n\x00]* ":" ws { set_stage(c, SMTPCODE_STAGE_MAIL); goto reply; }
+	'end of data:' ws { set_stage(c, SMTPCODE_STAGE_END_OF_DATA); goto reply; }
+	'data:' ws { set_stage(c, SMTPCODE_STAGE_DATA); goto reply; }
+	'initial connection:' ws { set_stage(c, SMTPCODE_STAGE_CONNECT); goto reply; }
+	('ehlo'|'helo'|'lhlo') " " host ":" ws { set_stage(c, SMTPCODE_STAGE_EHLO); goto reply; }
+	* { return; }
 	$ { return; }
 	*/
+reply:
+	set_reply(c, SMTPCODE_CARRIER_EXIM, p);
+}
+
+static const unsigned char *
+skip_ws(const unsigned char *p, const unsigned char *lim)
+{
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Sendmail: "stat=Deferred: 451 ..." */
+static const unsigned char *
+after_stat(const unsigned char *start, const unsigned char *lim)
+{
+	const unsigned char *p = skip_ws(start, lim), *from = p, *m;
+
+	/*!re2c
+	'deferred:' ws { return p; }
+	* { return from; }
+	$ { return from; }
+	*/
+}
+
+static int
+is_hostchar(unsigned char ch)
+{
+	return (ch | 0x20u) - 'a' < 26u || (unsigned)ch - '0' < 10u || ch == '.' || ch == '-' || ch == '_';
+}
+
+/* Postfix: the host in "host mx.example.com[192.0.2.1] said:", read
+ * backwards from the marker, which starts at `at`. */
+static void
+host_before(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at)
+{
+	const unsigned char *p = at, *end;
+
+	while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	if (p > buf && p[-1] == ']') {
+		while (p > buf && p[-1] != '[')
+			p--;
+		if (p == buf)
+			return;
+		p--;
+		while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+			p--;
+	}
+	end = p;
+	while (p > buf && is_hostchar(p[-1]))
+		p--;
+	if (p == end || p - buf < 5 || p[-1] != ' ' || ((p[-5] | 0x20) != 'h' || (p[-4] | 0x20) != 'o' ||
+	                                              (p[-3] | 0x20) != 's' || (p[-2] | 0x20) != 't'))
+		return;
+	set_host(c, p, end);
+}
+
+/* The start of the marker that ends at `end`, whitespace runs counted once. */
+static const unsigned char *
+marker_start(const unsigned char *buf, const unsigned char *end, size_t n)
+{
+	const unsigned char *p = end;
+
+	while (n > 0 && p > buf) {
+		p--;
+		if (*p == ' ' || *p == '\t')
+			while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+				p--;
+		n--;
+	}
+	return p;
+}
+
+void
+smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, const char *buf_, const char *end_,
+                         const char *lim_)
+{
+	const unsigned char *buf = (const unsigned char *)buf_, *p = (const unsigned char *)end_;
+	const unsigned char *lim = (const unsigned char *)lim_, *a, *b, *q;
+
+	switch (mk) {
+	case SMTPCODE__MARKER_DIAGNOSTIC:
+		if ((q = after_type(p, lim)) != NULL)
+			set_reply(c, SMTPCODE_CARRIER_DSN, q);
+		break;
+	case SMTPCODE__MARKER_STATUS:
+		if (enhanced_field(p, lim, &a, &b))
+			set_status(c, SMTPCODE_CARRIER_DSN, a, b);
+		break;
+	case SMTPCODE__MARKER_REMOTE_MTA:
+		if ((q = after_type(p, lim)) != NULL && host_field(q, lim, &a, &b)) {
+			set_host(c, a, b);
+			if (c->kind == SMTPCODE_CARRIER_NONE)
+				c->kind = SMTPCODE_CARRIER_DSN;
+		}
+		break;
+	case SMTPCODE__MARKER_ACTION_FAILED:
+		c->dsn_class = 5;
+		break;
+	case SMTPCODE__MARKER_ACTION_DELAYED:
+		c->dsn_class = 4;
+		break;
+	case SMTPCODE__MARKER_ACTION_DELIVERED:
+	case SMTPCODE__MARKER_ACTION_RELAYED:
+	case SMTPCODE__MARKER_ACTION_EXPANDED:
+		c->dsn_class = 2;
+		break;
+	case SMTPCODE__MARKER_SAID:
+		host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
+		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
+		break;
+	case SMTPCODE__MARKER_REFUSED:
+		host_before(c, buf, marker_start(buf, p, sizeof " refused to talk to me:" - 1));
+		set_stage(c, SMTPCODE_STAGE_CONNECT);
+		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
+		break;
+	case SMTPCODE__MARKER_IN_REPLY_RCPT:
+		set_stage(c, SMTPCODE_STAGE_RCPT);
+		break;
+	case SMTPCODE__MARKER_IN_REPLY_MAIL:
+		set_stage(c, SMTPCODE_STAGE_MAIL);
+		break;
+	case SMTPCODE__MARKER_IN_REPLY_END_OF_DATA:
+		set_stage(c, SMTPCODE_STAGE_END_OF_DATA);
+		break;
+	case SMTPCODE__MARKER_IN_REPLY_DATA:
+		set_stage(c, SMTPCODE_STAGE_DATA);
+		break;
+	case SMTPCODE__MARKER_IN_REPLY_EHLO:
+	case SMTPCODE__MARKER_IN_REPLY_HELO:
+	case SMTPCODE__MARKER_IN_REPLY_LHLO:
+	case SMTPCODE__MARKER_IN_REPLY_STARTTLS:
+	case SMTPCODE__MARKER_IN_REPLY_AUTH:
+		set_stage(c, SMTPCODE_STAGE_EHLO);
+		break;
+	case SMTPCODE__MARKER_EXIM_SERVER:
+	case SMTPCODE__MARKER_EXIM_MAILER:
+		exim_after(c, p, lim);
+		break;
+	case SMTPCODE__MARKER_DSN_EQ:
+		if (enhanced_field(p, lim, &a, &b))
+			set_status(c, SMTPCODE_CARRIER_SENDMAIL, a, b);
+		break;
+	case SMTPCODE__MARKER_STAT_EQ:
+		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL) {
+			c->kind = SMTPCODE_CARRIER_SENDMAIL;
+			set_reply(c, SMTPCODE_CARRIER_SENDMAIL, after_stat(p, lim));
+		}
+		break;
+	case SMTPCODE__MARKER_RELAY_EQ:
+	case SMTPCODE__MARKER_H_EQ:
+		if (host_field(p, lim, &a, &b))
+			set_host(c, a, b);
+		break;
+	case SMTPCODE__MARKER_EXCHANGE_SQ:
+	case SMTPCODE__MARKER_EXCHANGE_DQ:
+		set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
+		break;
+	default:
+		break;
 	}
 }
 

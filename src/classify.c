@@ -33,10 +33,12 @@ struct segment {
 
 struct scan {
 	unsigned state;
-	int reason;                    /* best reason pattern, or -1 */
+	int reason;                    /* best reason pattern anywhere, or -1 */
+	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
-	const unsigned char *reason_from; /* reason matches count from here on */
-	struct smtpcode_span reason_span, vendor_span;
+	struct smtpcode_span reason_span, reply_reason_span, vendor_span;
+	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
+	const char *buf, *lim;
 	struct segment ring[SEGMENT_RING];
 	unsigned segments;             /* segments fed so far */
 };
@@ -98,14 +100,29 @@ match_span(const struct scan *sc, const unsigned char *end, unsigned n)
 	return span;
 }
 
+/* A state with an output: a phrase or token, vendor evidence, a carrier
+ * marker. Rare next to plain bytes, so the work here costs little. */
 static void
 record(struct scan *sc, unsigned out, const unsigned char *end)
 {
 	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
+	unsigned m = smtpcode__dfa_marker[out];
 
-	if (r >= 0 && end > sc->reason_from && better_reason(r, sc->reason)) {
-		sc->reason = r;
-		sc->reason_span = match_span(sc, end, smtpcode__patterns[r].len);
+	if (m && sc->car)
+		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
+	if (r >= 0) {
+		struct smtpcode_span span = {NULL, 0};
+		if (better_reason(r, sc->reason)) {
+			span = match_span(sc, end, smtpcode__patterns[r].len);
+			sc->reason = r;
+			sc->reason_span = span;
+		}
+		/* Matches in the carrier's own words before the reply do not count. */
+		if (sc->car && sc->car->reply_at && (const char *)end > sc->car->reply_at &&
+		    better_reason(r, sc->reply_reason)) {
+			sc->reply_reason = r;
+			sc->reply_reason_span = span.ptr ? span : match_span(sc, end, smtpcode__patterns[r].len);
+		}
 	}
 	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
 		sc->vendor = v;
@@ -120,12 +137,12 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 	unsigned state = sc->state;
 
 	if (sc->segments > 0) /* the virtual space between segments */
-		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[' ']];
+		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[' ']];
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
 	for (; s < lim; s++) {
-		state = smtpcode__dfa[state * SMTPCODE__DFA_CLASSES + smtpcode__byte_class[*s]];
+		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[*s]];
 		if (state >= SMTPCODE__DFA_FIRST_OUTPUT)
 			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, s + 1);
 	}
@@ -133,38 +150,43 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 }
 
 static void
-scan_init(struct scan *sc, const char *reason_from)
+scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier *car)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->reason = sc->vendor = -1;
-	sc->reason_from = (const unsigned char *)reason_from;
+	sc->reason = sc->reply_reason = sc->vendor = -1;
+	sc->car = car;
+	sc->buf = buf;
+	sc->lim = buf + len;
 }
 
-/* The input, with the reply's line prefixes ("550-5.1.1 ") left out so that
- * a phrase broken across the lines of a multi-line reply still matches. */
+/* The whole input in one pass, a line at a time. A line that continues a
+ * multi-line reply ("550-5.1.1 ...") is fed without its codes, so a phrase
+ * broken across the lines of the reply still matches. */
 static void
-scan_input(struct scan *sc, const char *buf, size_t len, const struct smtpcode_reply *reply)
+scan_input(struct scan *sc, const char *buf, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)buf, *lim = s + len;
-	const unsigned char *r0 = (const unsigned char *)reply->raw.ptr, *r1 = r0 + reply->raw.len;
-	struct smtpcode_span text;
-	size_t pos = 0;
+	const unsigned char *p = (const unsigned char *)buf, *lim = p + len;
 
-	if (reply->lines < 2) {
-		feed(sc, s, lim);
-		return;
+	for (;;) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(lim - p));
+		const unsigned char *end = nl ? nl : lim;
+		if (p != (const unsigned char *)buf) {
+			struct smtpcode_reply line;
+			struct smtpcode_span text;
+			size_t pos = 0;
+			memset(&line, 0, sizeof line);
+			line.raw.ptr = (const char *)p;
+			line.raw.len = (size_t)(end - p);
+			if (smtpcode_reply_next_text(&line, &pos, &text))
+				p = (const unsigned char *)text.ptr;
+		}
+		feed(sc, p, end);
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
-	if (r0 > s)
-		feed(sc, s, r0);
-	while (smtpcode_reply_next_text(reply, &pos, &text))
-		feed(sc, (const unsigned char *)text.ptr, (const unsigned char *)text.ptr + text.len);
-	if (r1 < lim)
-		feed(sc, r1, lim);
 }
 
-/* The vendor's own reading of an enhanced code. A registered code is read the
- * vendor's way only in that vendor's replies; an unregistered one (5.7.606)
- * is some vendor's own wherever it appears, and names that vendor. */
 static const struct smtpcode__vendor_code *
 find_vendor_code(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *e, int registered)
 {
@@ -229,7 +251,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	struct smtpcode__carrier car;
 	struct scan sc;
 	struct decision d;
-	const char *code_at, *region;
+	const char *code_at;
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
@@ -247,8 +269,13 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (len == 0 || only_whitespace((const unsigned char *)buf, len))
 		return SMTPCODE_EEMPTY;
 
-	/* 1. Where is the reply, and what does its carrier say? */
-	smtpcode__find_carrier(buf, len, &car);
+	/* 1. One pass of the DFA over the input: carrier markers, vendor evidence,
+	 * phrases and tokens. */
+	memset(&car, 0, sizeof car);
+	scan_init(&sc, buf, len, &car);
+	scan_input(&sc, buf, len);
+
+	/* 2. Where is the reply, and what does its carrier say? */
 	code_at = smtpcode__find_code(buf, len, car.reply_at ? car.reply_at : buf);
 	if (code_at)
 		smtpcode_parse_reply(code_at, len - (size_t)(code_at - buf), &out->reply);
@@ -266,13 +293,9 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->host = car.host;
 	}
 
-	/* 2. One pass of the DFA: vendor evidence anywhere, causes in the reply. */
-	region = car.reply_at ? car.reply_at : code_at ? code_at : buf;
-	scan_init(&sc, region);
-	scan_input(&sc, buf, len, &out->reply);
 	if (host) {
 		struct scan hs;
-		scan_init(&hs, host + host_len);
+		scan_init(&hs, host, host_len, NULL);
 		feed(&hs, (const unsigned char *)host, (const unsigned char *)host + host_len);
 		if (hs.vendor >= 0) {
 			out->vendor = (enum smtpcode_vendor)smtpcode__patterns[hs.vendor].vendor;
@@ -288,6 +311,10 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	memset(&d, 0, sizeof d);
 	d.reason = SMTPCODE_REASON_UNKNOWN;
 	d.action = d.bounce = SMTPCODE__NO_ACTION;
+	if (car.reply_at) {
+		sc.reason = sc.reply_reason;
+		sc.reason_span = sc.reply_reason_span;
+	}
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
