@@ -10,23 +10,8 @@ classify_input(const char *buf, size_t len, enum smtpcode_stage stage, const cha
 	return smtpcode_classify(buf, len, stage, host, host ? strlen(host) : 0, r);
 }
 
-static const char *
-sgr(const struct style *st, const char *code)
-{
-	return st->color ? code : "";
-}
-
-static const char *
-bounce_sgr(const struct style *st, enum smtpcode_bounce b)
-{
-	switch (b) {
-	case SMTPCODE_BOUNCE_HARD: return sgr(st, "\033[1;31m");
-	case SMTPCODE_BOUNCE_BLOCK: return sgr(st, "\033[1;35m");
-	case SMTPCODE_BOUNCE_SOFT: return sgr(st, "\033[1;33m");
-	case SMTPCODE_BOUNCE_NONE: return sgr(st, "\033[1;32m");
-	default: return sgr(st, "\033[1m");
-	}
-}
+#define sgr render_sgr
+#define bounce_sgr render_bounce_sgr
 
 static const char *const flag_text[] = {
 	"several lines",

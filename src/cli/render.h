@@ -11,6 +11,11 @@ struct style {
 	int width; /* columns to wrap text at */
 };
 
+/* An ANSI escape sequence when colour is on, else "". */
+const char *render_sgr(const struct style *st, const char *code);
+/* The colour of a bounce type: hard red, block magenta, soft yellow, none green. */
+const char *render_bounce_sgr(const struct style *st, enum smtpcode_bounce b);
+
 /* One labelled field, wrapped to st->width; nothing when text is empty. */
 void render_field(FILE *out, const struct style *st, const char *label, const char *text);
 

@@ -4,18 +4,20 @@
 
 #define LABEL_WIDTH 14
 
-static const char *
-sgr(const struct style *st, const char *code)
+const char *
+render_sgr(const struct style *st, const char *code)
 {
 	return st->color ? code : "";
 }
+
+#define sgr render_sgr
 
 #define BOLD(st) sgr(st, "\033[1m")
 #define DIM(st) sgr(st, "\033[2m")
 #define RESET(st) sgr(st, "\033[0m")
 
-static const char *
-bounce_color(const struct style *st, enum smtpcode_bounce b)
+const char *
+render_bounce_sgr(const struct style *st, enum smtpcode_bounce b)
 {
 	switch (b) {
 	case SMTPCODE_BOUNCE_HARD: return sgr(st, "\033[1;31m");
@@ -96,7 +98,7 @@ outcome(FILE *out, const struct style *st, const char *label, enum smtpcode_reas
 	fprintf(out, "  %s%-*s%s", DIM(st), LABEL_WIDTH - 2, label, RESET(st));
 	fprintf(out, "reason %s%s%s, bounce %s%s%s, RCPT TO verdict %s%s%s\n",
 	        BOLD(st), smtpcode_reason_name(r), RESET(st),
-	        bounce_color(st, b), smtpcode_bounce_name(b), RESET(st),
+	        render_bounce_sgr(st, b), smtpcode_bounce_name(b), RESET(st),
 	        BOLD(st), smtpcode_verdict_name(v), RESET(st));
 }
 
