@@ -215,7 +215,7 @@ Test(result, says_what_decided)
 {
 	struct smtpcode_result r = classify("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", 0);
 
-	cr_assert_eq(r.vendor, smtpcode_vendor_from_name("yahoo", 5));
+	cr_assert_eq((int)r.vendor, smtpcode_vendor_from_name("yahoo", 5));
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_TOKEN);
 	cr_assert(r.matched.len == 7 && strncmp(r.matched.ptr, "[TSS04]", 7) == 0);
 	r = classify("550 5.1.1", 0);
@@ -226,7 +226,7 @@ Test(result, says_what_decided)
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_ENHANCED);
 	r = classify("550 5.7.606 Access denied, banned sending IP [192.0.2.1]", 0);
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_VENDOR_CODE);
-	cr_assert_eq(r.vendor, smtpcode_vendor_from_name("microsoft365", 12));
+	cr_assert_eq((int)r.vendor, smtpcode_vendor_from_name("microsoft365", 12));
 	r = classify("550 5.7.1 nothing useful", SMTPCODE_STAGE_MAIL);
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_STAGE);
 }
