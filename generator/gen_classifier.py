@@ -170,7 +170,16 @@ def main():
 
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     vcodes = []
-    for e in data.vendor_codes:
+    # Sorted by class and subject, with an index of where each (class,
+    # subject) starts, so a lookup reads only the entries that can match.
+    ordered = sorted(data.vendor_codes, key=lambda e: (e["cls"], e["subject"], e["lo"], e["vendor"]))
+    assert all(e["subject"] < 8 for e in ordered), "vendor codes index subjects 0-7 only"
+    index = [0] * (6 * 8 + 1)
+    for e in ordered:
+        index[e["cls"] * 8 + e["subject"] + 1] += 1
+    for i in range(1, len(index)):
+        index[i] += index[i - 1]
+    for e in ordered:
         vcodes.append("\t{%d, %d, %s, %s, %s, %d, %d, %d}, /* %s%s */" % (
             vendor_index[e["vendor"]], e["cls"], f"SMTPCODE_REASON_{cgen.ident(e['reason'])}",
             f"SMTPCODE_ACTION_{cgen.ident(e['action'])}" if "action" in e else str(NO_ACTION),
@@ -205,6 +214,8 @@ def main():
             c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]),
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
             c_table("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out]), "",
+            "/* where the vendor codes of class c, subject s start and end: [c * 8 + s] .. [c * 8 + s + 1] */",
+            c_table("uint8_t", "smtpcode__vendor_code_index", index, 16),
             "/* vendor, class, reason, action, bounce, subject, first detail, last detail */",
             f"static const struct smtpcode__vendor_code smtpcode__vendor_codes[{max(len(vcodes), 1)}] = {{",
             *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0, 0},"]),

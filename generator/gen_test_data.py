@@ -58,6 +58,10 @@ def main():
     if not data.samples:
         out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
     out += ["};", ""]
+    out.append("/* Every phrase and token, for the benchmark's PCRE2 baseline. */")
+    out.append("static const char *const bench_phrases[] = {")
+    out += [f"\t{S(p['text'])}," for p in data.phrases]
+    out += ["};", ""]
     out.append(f"#define EXPECT_DATA_VERSION {S(data.meta['version'])}")
     out.append("")
     sys.stdout.write("\n".join(out))

@@ -31,12 +31,18 @@ struct segment {
 	const unsigned char *start, *end;
 };
 
+/* Where a match ended: its span is worked out once, at the end. */
+struct match_end {
+	const unsigned char *end;
+	unsigned segment;
+};
+
 struct scan {
 	unsigned state;
 	int reason;                    /* best reason pattern anywhere, or -1 */
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
-	struct smtpcode_span reason_span, reply_reason_span, vendor_span;
+	struct match_end reason_end, reply_reason_end, vendor_end;
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
 	struct segment ring[SEGMENT_RING];
@@ -66,15 +72,19 @@ better_reason(int a, int b)
 	return pa->len > pb->len;
 }
 
-/* The span of a match of n folded characters ending just before `end` in the
- * current segment: a whitespace run, or a segment boundary with the
- * whitespace around it, stands for one character of the pattern. */
+/* The span of a match of n folded characters that ended at `m`: a whitespace
+ * run, or a segment boundary with the whitespace around it, stands for one
+ * character of the pattern. Segments older than the ring are out of reach. */
 static struct smtpcode_span
-match_span(const struct scan *sc, const unsigned char *end, unsigned n)
+match_span(const struct scan *sc, struct match_end m, unsigned n)
 {
-	unsigned k = sc->segments - 1, oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
-	const unsigned char *p = end, *seg_start = sc->ring[k % SEGMENT_RING].start;
-	struct smtpcode_span span;
+	unsigned k = m.segment, oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+	const unsigned char *p = m.end, *end = m.end, *seg_start;
+	struct smtpcode_span span = {NULL, 0};
+
+	if (k < oldest)
+		return span;
+	seg_start = sc->ring[k % SEGMENT_RING].start;
 
 	while (n > 0) {
 		if (p == seg_start) {
@@ -108,25 +118,27 @@ record(struct scan *sc, unsigned out, const unsigned char *end)
 	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
 	unsigned m = smtpcode__dfa_marker[out];
 
+	struct match_end here;
+
+	here.end = end;
+	here.segment = sc->segments - 1;
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r >= 0) {
-		struct smtpcode_span span = {NULL, 0};
 		if (better_reason(r, sc->reason)) {
-			span = match_span(sc, end, smtpcode__patterns[r].len);
 			sc->reason = r;
-			sc->reason_span = span;
+			sc->reason_end = here;
 		}
 		/* Matches in the carrier's own words before the reply do not count. */
 		if (sc->car && sc->car->reply_at && (const char *)end > sc->car->reply_at &&
 		    better_reason(r, sc->reply_reason)) {
 			sc->reply_reason = r;
-			sc->reply_reason_span = span.ptr ? span : match_span(sc, end, smtpcode__patterns[r].len);
+			sc->reply_reason_end = here;
 		}
 	}
 	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
 		sc->vendor = v;
-		sc->vendor_span = match_span(sc, end, smtpcode__patterns[v].len);
+		sc->vendor_end = here;
 	}
 }
 
@@ -191,11 +203,15 @@ static const struct smtpcode__vendor_code *
 find_vendor_code(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *e, int registered)
 {
 	const struct smtpcode__vendor_code *other = NULL;
-	size_t i;
+	unsigned i, first, last;
 
-	for (i = 0; i < SMTPCODE__VENDOR_CODE_COUNT; i++) {
+	if (e->cls > 5 || e->subject > 7)
+		return NULL;
+	first = smtpcode__vendor_code_index[e->cls * 8 + e->subject];
+	last = smtpcode__vendor_code_index[e->cls * 8 + e->subject + 1];
+	for (i = first; i < last; i++) {
 		const struct smtpcode__vendor_code *vc = &smtpcode__vendor_codes[i];
-		if (vc->cls != e->cls || vc->subject != e->subject || e->detail < vc->lo || e->detail > vc->hi)
+		if (e->detail < vc->lo || e->detail > vc->hi)
 			continue;
 		if (vc->vendor == vendor)
 			return vc;
@@ -299,12 +315,12 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		feed(&hs, (const unsigned char *)host, (const unsigned char *)host + host_len);
 		if (hs.vendor >= 0) {
 			out->vendor = (enum smtpcode_vendor)smtpcode__patterns[hs.vendor].vendor;
-			out->vendor_evidence = hs.vendor_span;
+			out->vendor_evidence = match_span(&hs, hs.vendor_end, smtpcode__patterns[hs.vendor].len);
 		}
 	}
 	if (!out->vendor && sc.vendor >= 0) {
 		out->vendor = (enum smtpcode_vendor)smtpcode__patterns[sc.vendor].vendor;
-		out->vendor_evidence = sc.vendor_span;
+		out->vendor_evidence = match_span(&sc, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
 	}
 
 	/* 3. The most specific signal decides. */
@@ -313,12 +329,12 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	d.action = d.bounce = SMTPCODE__NO_ACTION;
 	if (car.reply_at) {
 		sc.reason = sc.reply_reason;
-		sc.reason_span = sc.reply_reason_span;
+		sc.reason_end = sc.reply_reason_end;
 	}
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
-		       p->action, p->bounce, sc.reason_span);
+		       p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;

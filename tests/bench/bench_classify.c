@@ -1,0 +1,248 @@
+/* Classification throughput on a corpus file (tests/bench/gen_corpus.py),
+ * next to what else one could run over the same lines, from one run:
+ *   memchr        finding the line ends only: the practical limit
+ *   pcre2-jit     one case-insensitive alternation of every phrase in data/
+ *                 (what a user would write instead; when built with PCRE2)
+ *   re2c -b       the same phrases as an re2c keyword DFA (when built with it)
+ *   classify      smtpcode_classify on every line
+ *
+ *   bench_classify CORPUS                  the table, best of 3 rounds
+ *   bench_classify CORPUS --only METHOD    one round of one method, no output
+ *                                          (for counting instructions under callgrind)
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smtpcode.h"
+#include "smtpcode_test_data.h"
+
+#ifdef BENCH_PCRE2
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#endif
+
+#ifdef BENCH_RE2C
+#include BENCH_RE2C
+#endif
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+struct corpus {
+	char *buf;     /* the lines, '\n'-separated */
+	char *nul;     /* the same lines, NUL-separated (for the re2c sentinel) */
+	size_t len, lines;
+};
+
+static volatile unsigned long sink;
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int
+load(const char *path, struct corpus *c)
+{
+	FILE *f = fopen(path, "rb");
+	long size;
+	size_t i;
+
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		return -1;
+	}
+	c->len = (size_t)size;
+	c->buf = malloc(c->len + 1);
+	c->nul = malloc(c->len + 1);
+	if (!c->buf || !c->nul || fread(c->buf, 1, c->len, f) != c->len) {
+		perror(path);
+		return -1;
+	}
+	fclose(f);
+	c->buf[c->len] = '\0';
+	memcpy(c->nul, c->buf, c->len + 1);
+	c->lines = 0;
+	for (i = 0; i < c->len; i++)
+		if (c->nul[i] == '\n') {
+			c->nul[i] = '\0';
+			c->lines++;
+		}
+	return 0;
+}
+
+typedef void (*line_fn)(const char *line, size_t len);
+
+static void
+each_line(const struct corpus *c, line_fn fn)
+{
+	const char *p = c->buf, *end = c->buf + c->len, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		fn(p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
+static void
+do_memchr(const char *line, size_t len)
+{
+	sink += len + (unsigned char)line[0];
+}
+
+static void
+do_classify(const char *line, size_t len)
+{
+	struct smtpcode_result r;
+
+	smtpcode_classify(line, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r);
+	sink += r.reason;
+}
+
+#ifdef BENCH_PCRE2
+static pcre2_code *re;
+static pcre2_match_data *md;
+
+static int
+pcre2_setup(void)
+{
+	size_t i, cap = 1 << 16, o = 0;
+	char *pat = malloc(cap);
+	int err;
+	PCRE2_SIZE erroff;
+
+	/* (?:phrase1|phrase2|...), each space a \s+, everything else literal. */
+	o += (size_t)snprintf(pat + o, cap - o, "(?:");
+	for (i = 0; i < COUNT_OF(bench_phrases); i++) {
+		const char *s;
+		if (o + 4 * strlen(bench_phrases[i]) + 8 > cap) {
+			cap *= 2;
+			pat = realloc(pat, cap);
+		}
+		if (i)
+			pat[o++] = '|';
+		for (s = bench_phrases[i]; *s; s++) {
+			if (*s == ' ') {
+				memcpy(pat + o, "\\s+", 3);
+				o += 3;
+			} else if (strchr("\\^$.|?*+()[]{}", *s)) {
+				pat[o++] = '\\';
+				pat[o++] = *s;
+			} else {
+				pat[o++] = *s;
+			}
+		}
+	}
+	pat[o++] = ')';
+	re = pcre2_compile((PCRE2_SPTR)pat, o, PCRE2_CASELESS, &err, &erroff, NULL);
+	free(pat);
+	if (!re || pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+		return -1;
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	return 0;
+}
+
+static void
+do_pcre2(const char *line, size_t len)
+{
+	sink += (unsigned long)pcre2_jit_match(re, (PCRE2_SPTR)line, len, 0, 0, md, NULL);
+}
+#endif
+
+#ifdef BENCH_RE2C
+static void
+do_re2c(const struct corpus *c)
+{
+	const char *p = c->nul, *end = c->nul + c->len;
+
+	while (p < end) {
+		size_t n = strlen(p); /* stands in for the line split, as memchr does */
+		sink += re2c_scan((const unsigned char *)p);
+		p += n + 1;
+	}
+}
+#endif
+
+static double
+best_of_3(const struct corpus *c, line_fn fn)
+{
+	double best = 1e30;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		double t = seconds();
+		each_line(c, fn);
+		t = seconds() - t;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static void
+row(const char *name, const struct corpus *c, double t, double t_memchr, double t_pcre2)
+{
+	char vs_pcre2[32] = "-";
+
+	if (t_pcre2 > 0)
+		snprintf(vs_pcre2, sizeof vs_pcre2, "%.1fx", t_pcre2 / t);
+	printf("| %-28s | %7.3f | %11.0f | %8.1f | %9.1fx | %8s |\n", name, (double)c->len / t / 1e9,
+	       (double)c->lines / t, t * 1e9 / (double)c->lines, t / t_memchr, vs_pcre2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct corpus c;
+	double t_memchr, t_classify, t_pcre2 = 0;
+
+	if (argc < 2 || load(argv[1], &c) != 0) {
+		fprintf(stderr, "usage: bench_classify CORPUS [--only memchr|classify]\n");
+		return 2;
+	}
+	if (argc == 4 && strcmp(argv[2], "--only") == 0) {
+		each_line(&c, strcmp(argv[3], "classify") == 0 ? do_classify : do_memchr);
+		return 0;
+	}
+	t_memchr = best_of_3(&c, do_memchr);
+#ifdef BENCH_PCRE2
+	if (pcre2_setup() == 0)
+		t_pcre2 = best_of_3(&c, do_pcre2);
+#endif
+	t_classify = best_of_3(&c, do_classify);
+	printf("corpus: %.1f MB, %zu lines, %.0f bytes a line; best of 3 rounds, one core\n\n", (double)c.len / 1e6,
+	       c.lines, (double)c.len / (double)c.lines);
+	printf("| %-28s | %7s | %11s | %8s | %10s | %8s |\n", "method", "GB/s", "lines/s", "ns/line", "vs memchr",
+	       "vs PCRE2");
+	printf("|------------------------------|---------|-------------|----------|------------|----------|\n");
+	row("memchr (line ends only)", &c, t_memchr, t_memchr, t_pcre2);
+	if (t_pcre2 > 0)
+		row("PCRE2-JIT alternation", &c, t_pcre2, t_memchr, t_pcre2);
+	else
+		printf("| %-28s | n/a: built without libpcre2-dev |\n", "PCRE2-JIT alternation");
+#ifdef BENCH_RE2C
+	{
+		double best = 1e30;
+		int round;
+		for (round = 0; round < 3; round++) {
+			double t = seconds();
+			do_re2c(&c);
+			t = seconds() - t;
+			if (t < best)
+				best = t;
+		}
+		row("re2c -b keyword DFA", &c, best, t_memchr, t_pcre2);
+	}
+#endif
+	row("smtpcode_classify", &c, t_classify, t_memchr, t_pcre2);
+	free(c.buf);
+	free(c.nul);
+	return 0;
+}
