@@ -4,6 +4,11 @@
  * Every function here is reentrant and thread-safe: no allocation, no
  * globals, no errno, no locale. Inputs are (pointer, length) pairs that may
  * hold any bytes and need no NUL terminator. Tables are const and read-only.
+ *
+ * The comments that start with two asterisks are the manual: smtpcode(3) is
+ * generated from them (generator/gen_man3.py). A "# Heading" starts a
+ * section; a comment documents the declarations that follow it, and its
+ * sentences from the first "Returns" on are the RETURN VALUES entry.
  */
 #ifndef SMTPCODE_H
 #define SMTPCODE_H
@@ -18,6 +23,17 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** # Thread safety and memory
+ *
+ * No function allocates memory, keeps state between calls, reads the locale
+ * or sets errno, so every function is reentrant and may be called from any
+ * number of threads at once without locking. The tables are const data of
+ * the library and stay valid for the life of the program: pointers returned
+ * by lookups never need to be freed. Inputs are a pointer and a length; they
+ * may hold any bytes, NUL included, and need no terminating NUL. Results that
+ * point into the input, spans, are valid as long as the caller's buffer is.
+ */
 
 /** # Errors
  *
@@ -36,42 +52,56 @@ enum smtpcode_error {
 	SMTPCODE_EINVAL = -9        /* a NULL pointer or an out-of-range argument */
 };
 
-/** Returns a static, one-line English description of `error`. */
+/** Describes an error code in one line of English, for messages to people.
+ * Returns a static string: the description of `error`, "success" for a
+ * value >= 0, or "unknown error". */
 SMTPCODE_API const char *smtpcode_strerror(int error);
 
 /** # Taxonomy
  *
- * Each enum has `*_name()` (the stable kebab-case name used in JSON; NULL for
- * a value out of range) and `*_from_name()` (exact, case-sensitive match;
- * returns the value, or -1 when the name is unknown).
- * The values are generated from data/taxonomy.toml; SMTPCODE_*_COUNT bounds them.
+ * Answers are given in five enums: the reason for a failure, the action the
+ * sender should take, the bounce type (hard, soft, block), the verdict of an
+ * address-verification service, and the vendor whose server replied. Their
+ * values are generated from data/taxonomy.toml and data/vendors.toml, in that
+ * order; SMTPCODE_*_COUNT is one past the last value of each, and
+ * smtp-codes(7) describes every value.
  */
 #include "smtpcode_enums.h"
 
+/** The stable kebab-case name of a value ("user-unknown", "hard"), as in JSON
+ * output and on the command line. Returns a static string, or NULL when the
+ * value is out of range. */
 SMTPCODE_API const char *smtpcode_reason_name(enum smtpcode_reason r);
 SMTPCODE_API const char *smtpcode_action_name(enum smtpcode_action a);
 SMTPCODE_API const char *smtpcode_bounce_name(enum smtpcode_bounce b);
 SMTPCODE_API const char *smtpcode_verdict_name(enum smtpcode_verdict v);
 SMTPCODE_API const char *smtpcode_vendor_name(enum smtpcode_vendor v);
 
+/** The value whose name is `s[0..len)`, matched exactly (case-sensitive, no
+ * NUL needed) through a perfect hash. Returns the value, or -1 when the name
+ * is unknown or `s` is NULL. */
 SMTPCODE_API int smtpcode_reason_from_name(const char *s, size_t len);
 SMTPCODE_API int smtpcode_action_from_name(const char *s, size_t len);
 SMTPCODE_API int smtpcode_bounce_from_name(const char *s, size_t len);
 SMTPCODE_API int smtpcode_verdict_from_name(const char *s, size_t len);
 SMTPCODE_API int smtpcode_vendor_from_name(const char *s, size_t len);
 
-/** A short title ("User unknown") of a taxonomy value, or NULL. */
+/** A short title of a value, such as "User unknown". Returns a static
+ * string, or NULL when the value is out of range. */
 SMTPCODE_API const char *smtpcode_reason_title(enum smtpcode_reason r);
 SMTPCODE_API const char *smtpcode_action_title(enum smtpcode_action a);
 SMTPCODE_API const char *smtpcode_bounce_title(enum smtpcode_bounce b);
 SMTPCODE_API const char *smtpcode_verdict_title(enum smtpcode_verdict v);
 SMTPCODE_API const char *smtpcode_vendor_title(enum smtpcode_vendor v);
 
-/** The usual action for a reason, and its bounce type when the failure is permanent. */
+/** The usual action for a reason, and its bounce type when the failure is
+ * permanent (a 5xx reply). Returns SMTPCODE_ACTION_INVESTIGATE and
+ * SMTPCODE_BOUNCE_UNKNOWN for a reason out of range. */
 SMTPCODE_API enum smtpcode_action smtpcode_reason_action(enum smtpcode_reason r);
 SMTPCODE_API enum smtpcode_bounce smtpcode_reason_bounce(enum smtpcode_reason r);
 
-/** A human description (one or two sentences) of a taxonomy value, or NULL. */
+/** A description of a value in one or two sentences, for people. Returns a
+ * static string, or NULL when the value is out of range. */
 SMTPCODE_API const char *smtpcode_reason_description(enum smtpcode_reason r);
 SMTPCODE_API const char *smtpcode_action_description(enum smtpcode_action a);
 SMTPCODE_API const char *smtpcode_bounce_description(enum smtpcode_bounce b);
@@ -80,10 +110,8 @@ SMTPCODE_API const char *smtpcode_verdict_description(enum smtpcode_verdict v);
 /** # Text and lists in the tables
  *
  * Table entries hold text as offsets into one read-only string pool, so the
- * tables need no relocations. `smtpcode_text()` turns an offset into a
- * NUL-terminated string (never NULL; "" when the field is absent).
- * A list is a run of such offsets; `smtpcode_list_at()` returns item `i`, or
- * NULL when `i >= list.count`.
+ * tables need no relocations. A list (causes, RFCs, related codes) is a run
+ * of such offsets: `count` items from `start`.
  */
 typedef uint32_t smtpcode_text_t;
 
@@ -92,10 +120,20 @@ struct smtpcode_list {
 	uint16_t count;
 };
 
+/** The text at offset `t` of the string pool. Returns a static NUL-terminated
+ * string, never NULL: "" when the field is absent or `t` is out of range. */
 SMTPCODE_API const char *smtpcode_text(smtpcode_text_t t);
+
+/** Item `i` of a list. Returns a static NUL-terminated string, or NULL when
+ * `i >= list.count`. */
 SMTPCODE_API const char *smtpcode_list_at(struct smtpcode_list list, size_t i);
 
-/** # Basic reply codes (RFC 5321 and extensions) */
+/** # Basic reply codes (RFC 5321 and extensions)
+ *
+ * The three-digit codes of RFC 5321 and the extensions that define more,
+ * each with what it means, its causes, the default reason, action, bounce
+ * type and verdict, and the RFCs that define it.
+ */
 enum smtpcode_status {
 	SMTPCODE_STATUS_STANDARD,
 	SMTPCODE_STATUS_EXPERIMENTAL,
@@ -103,6 +141,7 @@ enum smtpcode_status {
 	SMTPCODE_STATUS_REGISTRY_ONLY /* named by the IANA registry only; no RFC defines it */
 };
 
+/** The entry of a basic code. Text fields are offsets for smtpcode_text(). */
 struct smtpcode_basic {
 	uint16_t code;     /* 211 .. 556 */
 	uint8_t status;    /* enum smtpcode_status */
@@ -114,26 +153,38 @@ struct smtpcode_basic {
 	struct smtpcode_list causes, rfc, commands, related;
 };
 
-/** The entry for a 3-digit code, or NULL when the code is not known. */
+/** The entry of a three-digit code such as 550. Returns a pointer into the
+ * library's read-only table, or NULL when the code is not known. */
 SMTPCODE_API const struct smtpcode_basic *smtpcode_basic_lookup(unsigned code);
 
 /** Parses exactly 3 digits at the start of `s` (first digit 2-5). The code must
  * end there (end of input or a byte that is not a digit, dot or letter).
- * Returns 3 and stores the code, or a negative SMTPCODE_E* value. */
+ * Returns 3 and stores the code in `*code`, or SMTPCODE_EEMPTY,
+ * SMTPCODE_ESYNTAX, SMTPCODE_ECLASS, SMTPCODE_ELENGTH or SMTPCODE_ETRAILING. */
 SMTPCODE_API int smtpcode_basic_parse(const char *s, size_t len, unsigned *code);
 
-/** The i-th entry (0 <= i < smtpcode_basic_count()), in ascending code order. */
+/** Every entry, in ascending code order, for listing them all. Returns the
+ * number of entries, and the entry at index `i`, or NULL when
+ * `i >= smtpcode_basic_count()`. */
 SMTPCODE_API size_t smtpcode_basic_count(void);
 SMTPCODE_API const struct smtpcode_basic *smtpcode_basic_at(size_t i);
 
-/** Describes the class (2..5) and the category (0..5) of a basic code; NULL when
- * RFC 5321 gives that digit no meaning. */
+/** What the class (first digit, 2 to 5) and the category (second digit, 0
+ * to 5) of a basic code say on their own: a title and a meaning. Returns a
+ * static string, or NULL when RFC 5321 gives that digit no meaning. */
 SMTPCODE_API const char *smtpcode_basic_class_title(unsigned cls);
 SMTPCODE_API const char *smtpcode_basic_class_meaning(unsigned cls);
 SMTPCODE_API const char *smtpcode_basic_category_title(unsigned category);
 SMTPCODE_API const char *smtpcode_basic_category_meaning(unsigned category);
 
-/** # Enhanced status codes (RFC 3463, the IANA registry) */
+/** # Enhanced status codes (RFC 3463, the IANA registry)
+ *
+ * Every row of the IANA registry of enhanced status codes: the class rows
+ * (2.X.X, 4.X.X, 5.X.X), the subject rows (X.1.X) and the detail rows
+ * (X.1.1), with the registry's title, a meaning, the classes each is used
+ * with and, for the failure forms, reason, action and bounce type. A parsed
+ * code is three numbers:
+ */
 struct smtpcode_enhanced_code {
 	unsigned cls;     /* 2, 4 or 5 */
 	unsigned subject; /* 0 .. 999 */
@@ -143,16 +194,20 @@ struct smtpcode_enhanced_code {
 /** Parses `class.subject.detail` at the start of `s` with RFC 3463's rules:
  * class 2, 4 or 5; sub-codes of 1-3 digits without leading zeros. The code
  * must end there (end of input or a byte that is not a digit, dot or letter).
- * Returns the number of bytes parsed, or a negative SMTPCODE_E* value. */
+ * Returns the number of bytes parsed and stores the code in `*out`, or
+ * SMTPCODE_EEMPTY, SMTPCODE_ESYNTAX, SMTPCODE_ECLASS, SMTPCODE_ELEADINGZERO,
+ * SMTPCODE_ETOOLONG or SMTPCODE_ETRAILING. */
 SMTPCODE_API int smtpcode_enhanced_parse(const char *s, size_t len,
                                          struct smtpcode_enhanced_code *out);
 
+/** The kind of a registry row. */
 enum smtpcode_enhanced_kind {
 	SMTPCODE_KIND_CLASS,   /* "5.X.X": a class row of the registry */
 	SMTPCODE_KIND_SUBJECT, /* "X.1.X": a subject row */
 	SMTPCODE_KIND_DETAIL   /* "X.1.1": a detail row */
 };
 
+/** The entry of a registry row. Text fields are offsets for smtpcode_text(). */
 struct smtpcode_enhanced {
 	uint8_t kind;       /* enum smtpcode_enhanced_kind */
 	uint8_t cls;        /* class rows: 2, 4 or 5; otherwise 0 (any class) */
@@ -172,24 +227,32 @@ struct smtpcode_enhanced {
 
 /** The registry entry for an enhanced code given as text: "5.1.1" or "X.1.1"
  * for a detail row, "5.X.X" for a class row, "X.1.X" for a subject row. The
- * whole input must be the code. NULL when malformed or not registered. */
+ * whole input must be the code. Returns a pointer into the library's
+ * read-only table, or NULL when the code is malformed or not registered. */
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_lookup(const char *s, size_t len);
 
-/** The same for parsed numbers: the detail row for (subject, detail), the
- * subject row for smtpcode_enhanced_subject(subject), the class row for
- * smtpcode_enhanced_class(cls). NULL when not registered. */
+/** The same for parsed numbers: the detail row of (subject, detail), the
+ * subject row of a subject, the class row of a class. Returns a pointer into
+ * the library's read-only table, or NULL when the row is not registered. */
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_detail(unsigned subject, unsigned detail);
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_subject(unsigned subject);
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_class(unsigned cls);
 
-/** Every row, class rows first, then subject rows, then details by subject. */
+/** Every row, class rows first, then subject rows, then details by subject.
+ * Returns the number of rows, and the row at index `i`, or NULL when
+ * `i >= smtpcode_enhanced_count()`. */
 SMTPCODE_API size_t smtpcode_enhanced_count(void);
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_at(size_t i);
 
-/** The bounce type and verdict of a registry entry used with class `cls`
- * (2, 4 or 5): class 2 is none/deliverable, class 4 soft/retry, class 5 the
- * entry's own bounce type. */
+/** The bounce type of a registry entry used with class `cls`: class 2 is
+ * none, class 4 soft, class 5 the entry's own bounce type. Returns the bounce
+ * type, or SMTPCODE_BOUNCE_UNKNOWN for another class or a NULL entry at
+ * class 5. */
 SMTPCODE_API enum smtpcode_bounce smtpcode_enhanced_bounce(const struct smtpcode_enhanced *e, unsigned cls);
+
+/** The verdict that a bounce type means for a reply to RCPT TO. Returns
+ * deliverable for none, retry for soft, undeliverable for hard, blocked for
+ * block, and SMTPCODE_VERDICT_UNKNOWN otherwise. */
 SMTPCODE_API enum smtpcode_verdict smtpcode_verdict_for(enum smtpcode_bounce b);
 
 /** # Replies (RFC 5321 section 4.2, RFC 2034)
@@ -202,6 +265,7 @@ struct smtpcode_span {
 	size_t len;
 };
 
+/** What a parsed reply holds; flags tell the odd ones apart. */
 enum smtpcode_reply_flag {
 	SMTPCODE_REPLY_MULTILINE = 1 << 0,      /* more than one line (550-... then 550 ...) */
 	SMTPCODE_REPLY_MIXED_CODES = 1 << 1,    /* lines carry different basic codes: the last line's counts */
@@ -211,6 +275,7 @@ enum smtpcode_reply_flag {
 	SMTPCODE_REPLY_UNTERMINATED = 1 << 4    /* continuation lines (550-) never reached a last line */
 };
 
+/** A parsed reply. */
 struct smtpcode_reply {
 	unsigned code;                          /* the basic code; 0 when there is none */
 	struct smtpcode_enhanced_code enhanced; /* enhanced.cls is 0 when there is none */
@@ -223,12 +288,15 @@ struct smtpcode_reply {
 
 /** Parses the reply that starts at `buf`: one line "550 5.1.1 text" or
  * several "550-5.1.1 text" lines closed by a "550 5.1.1 text" line, separated
- * by LF or CRLF. Returns the bytes the reply takes (> 0), SMTPCODE_EEMPTY, or
- * SMTPCODE_ENOREPLY when `buf` does not start with a reply code. */
+ * by LF or CRLF. Returns the bytes the reply takes (> 0) and fills `*reply`,
+ * or SMTPCODE_EEMPTY, SMTPCODE_ENOREPLY when `buf` does not start with a
+ * reply code, or SMTPCODE_EINVAL when `reply` is NULL, or `buf` is NULL with
+ * a length. */
 SMTPCODE_API int smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *reply);
 
 /** The text of each line of a parsed reply, after its codes, without the line
- * break. Start with `*pos = 0`; returns 1 and sets `*text` for each line, then 0. */
+ * break. Start with `*pos = 0` and call it until it returns 0. Returns 1 and
+ * sets `*text` for each line, then 0. */
 SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, size_t *pos,
                                           struct smtpcode_span *text);
 
@@ -241,6 +309,7 @@ SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, si
  * vendor token or vendor code > cause phrase > specific enhanced code >
  * SMTP stage > generic enhanced code > basic code.
  */
+/** The SMTP command a reply answered. */
 enum smtpcode_stage {
 	SMTPCODE_STAGE_UNKNOWN,
 	SMTPCODE_STAGE_CONNECT,     /* the greeting */
@@ -252,6 +321,7 @@ enum smtpcode_stage {
 	SMTPCODE_STAGE_COUNT
 };
 
+/** Which signal decided the reason, from the least to the most specific. */
 enum smtpcode_signal {
 	SMTPCODE_SIGNAL_NONE,             /* nothing decided: reason unknown */
 	SMTPCODE_SIGNAL_BASIC,            /* the basic code's default */
@@ -264,6 +334,7 @@ enum smtpcode_signal {
 	SMTPCODE_SIGNAL_COUNT
 };
 
+/** Where the reply was found. */
 enum smtpcode_carrier {
 	SMTPCODE_CARRIER_NONE,     /* no reply found; text only */
 	SMTPCODE_CARRIER_BARE,     /* the input is (or holds) a reply */
@@ -275,6 +346,7 @@ enum smtpcode_carrier {
 	SMTPCODE_CARRIER_COUNT
 };
 
+/** The answer of smtpcode_classify(). */
 struct smtpcode_result {
 	struct smtpcode_reply reply;     /* the reply found (reply.code 0 when none) */
 	enum smtpcode_carrier carrier;   /* where the reply was found */
@@ -293,16 +365,29 @@ struct smtpcode_result {
 /** Classifies `buf[0..len)`. `stage` may be SMTPCODE_STAGE_UNKNOWN and `host`
  * NULL; when given they win over what the text says. Returns 0 and fills
  * `*out`, or SMTPCODE_EEMPTY (empty or only whitespace), SMTPCODE_ENOREPLY (no
- * code and no phrase: `*out` still holds reason unknown), SMTPCODE_EINVAL. */
+ * code and no phrase: `*out` still holds reason unknown), or SMTPCODE_EINVAL
+ * (`out` NULL, a NULL pointer with a length, or a stage out of range). */
 SMTPCODE_API int smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage,
                                    const char *host, size_t host_len, struct smtpcode_result *out);
 
+/** Names of stages, signals and carriers, as in JSON output. A stage is also
+ * found by name, case-insensitively, with aliases such as "rcpt-to" and
+ * "eod". Returns a static string, or NULL when the value is out of range;
+ * smtpcode_stage_from_name() returns the stage, or -1 when the name is
+ * unknown. */
 SMTPCODE_API const char *smtpcode_stage_name(enum smtpcode_stage s);     /* "rcpt", ... */
 SMTPCODE_API int smtpcode_stage_from_name(const char *s, size_t len);   /* case-insensitive */
 SMTPCODE_API const char *smtpcode_signal_name(enum smtpcode_signal s);   /* "phrase", ... */
 SMTPCODE_API const char *smtpcode_carrier_name(enum smtpcode_carrier c); /* "postfix", ... */
 
-/** # Versions */
+/** # Versions
+ *
+ * The library's version, the version of the data compiled into it and the
+ * date of the IANA registry snapshot it holds.
+ */
+
+/** Returns a static string: "MAJOR.MINOR.PATCH", the data version
+ * (YYYY.MM.DD) and the registry date (YYYY-MM-DD). */
 SMTPCODE_API const char *smtpcode_version(void);      /* the library, "MAJOR.MINOR.PATCH" */
 SMTPCODE_API const char *smtpcode_data_version(void); /* data/meta.toml's version */
 SMTPCODE_API const char *smtpcode_registry_date(void); /* IANA registry snapshot, YYYY-MM-DD */

@@ -149,7 +149,7 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 	unsigned state = sc->state;
 
 	if (sc->segments > 0) /* the virtual space between segments */
-		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[' ']];
+		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[(unsigned char)' ']];
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
@@ -180,7 +180,7 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	const unsigned char *p = (const unsigned char *)buf, *lim = p + len;
 
 	for (;;) {
-		const unsigned char *nl = memchr(p, '\n', (size_t)(lim - p));
+		const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 		const unsigned char *end = nl ? nl : lim;
 		if (p != (const unsigned char *)buf) {
 			struct smtpcode_reply line;

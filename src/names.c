@@ -23,7 +23,9 @@ DECLARE(vendor);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#if !defined(__cplusplus) /* a C-only warning: g++ rejects the pragma */
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#endif
 #endif
 #include "smtpcode_reason_names.h"
 #include "smtpcode_action_names.h"

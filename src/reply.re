@@ -81,7 +81,7 @@ found:
 static const unsigned char *
 line_end(const unsigned char *p, const unsigned char *lim)
 {
-	const unsigned char *nl = memchr(p, '\n', (size_t)(lim - p));
+	const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 
 	return nl ? nl : lim;
 }

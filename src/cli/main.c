@@ -21,55 +21,8 @@ enum exit_status {
 	EXIT_IO = 3       /* an input could not be read */
 };
 
-static const char usage_text[] =
-	"usage: smtpcode [--json] CODE...\n"
-	"       smtpcode [--json] [--stage S] [--host H] 'REPLY OR LOG LINE'\n"
-	"       smtpcode explain [--json] [--stage S] [--host H] TEXT...|-\n"
-	"       smtpcode scan [--format text|jsonl] [--all] [--stage S] [FILE...|-]\n"
-	"       smtpcode --help | --version\n";
-
-static const char help_text[] =
-	"Explain SMTP reply codes, replies and bounce lines: what they mean, why\n"
-	"servers send them, and what the sender should do.\n"
-	"\n"
-	"A CODE is one of:\n"
-	"  550        a basic reply code (RFC 5321 and its extensions)\n"
-	"  5.1.1      an enhanced status code (RFC 3463, the IANA registry)\n"
-	"  X.1.1      a registry entry in every class it is used with\n"
-	"  X.7.X      a subject; 5.X.X a class\n"
-	"Anything else is classified as reply text: a bare reply, a DSN's\n"
-	"Diagnostic-Code, a Postfix, Exim or Sendmail log line.\n"
-	"\n"
-	"Every answer gives the outcome a bounce handler needs: the reason, the\n"
-	"bounce type (hard: the address is bad; block: the sender was refused, keep\n"
-	"the address; soft: retry) and the verdict when the reply answers RCPT TO.\n"
-	"\n"
-	"Commands:\n"
-	"  explain TEXT|-   classify one reply, log line or DSN (- reads standard input)\n"
-	"  scan [FILE|-]    classify every line of logs; lines with no reply are skipped\n"
-	"\n"
-	"Options:\n"
-	"  --json            one JSON object per answer, one a line (docs/json.md)\n"
-	"  --stage S         the command the reply answered: connect, ehlo, mail, rcpt,\n"
-	"                    data, end-of-data (wins over what the text says)\n"
-	"  --host H          the remote host that replied (helps recognise the vendor)\n"
-	"  --format F        scan output: text (tab-separated, default) or jsonl\n"
-	"  --all             scan: also report lines with nothing to classify\n"
-	"  --color=WHEN      auto (default: only on a terminal, never if NO_COLOR is set),\n"
-	"                    always or never\n"
-	"  -h, --help        show this help\n"
-	"  -V, --version     show the program, data and registry versions\n"
-	"\n"
-	"Examples:\n"
-	"  smtpcode 550                  what 550 means\n"
-	"  smtpcode X.2.2                mailbox full, as 4.2.2 and as 5.2.2\n"
-	"  smtpcode 5.7.26 --json        machine-readable\n"
-	"  smtpcode '550 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org'\n"
-	"  smtpcode explain --stage rcpt - < bounce.txt\n"
-	"  smtpcode scan --format jsonl /var/log/mail.log\n"
-	"\n"
-	"Exit status: 0 answered; 1 a code unregistered or malformed, or a text with\n"
-	"nothing to classify; 2 usage error; 3 an input could not be read.\n";
+/* usage_text and help_text, generated from src/cli/commands.toml. */
+#include "cli_help.h"
 
 struct options {
 	int json;

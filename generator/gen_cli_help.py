@@ -1,0 +1,85 @@
+"""Writes cli_help.h: the usage and --help text of the smtpcode command, as the
+C strings usage_text and help_text that src/cli/main.c prints.
+
+usage: gen_cli_help.py COMMANDS_TOML > cli_help.h
+"""
+
+import sys
+import textwrap
+
+import cgen
+import cli_spec
+import mdoc
+
+PARAGRAPH_WIDTH = 75
+LIST_WIDTH = 79
+COMMAND_COLUMN = 19
+OPTION_COLUMN = 20
+EXAMPLE_COLUMN = 32
+C_STRING_LIMIT = 4095  # the longest string literal C99 and C11 promise to take
+
+
+def paragraph(text):
+    return textwrap.fill(mdoc.plain(text), PARAGRAPH_WIDTH, break_on_hyphens=False) + "\n"
+
+
+def item(term, text, column):
+    """'  term      text', the text wrapped with a hanging indent at column."""
+    head = ("  " + term).ljust(column - 1) + " "
+    if not text:
+        return "  " + term + "\n"
+    return textwrap.fill(mdoc.plain(text), LIST_WIDTH, initial_indent=head, subsequent_indent=" " * column,
+                         break_on_hyphens=False, break_long_words=False) + "\n"
+
+
+def usage_text(spec):
+    lines = []
+    for i, u in enumerate(spec.usage):
+        lines.append(("usage: " if i == 0 else "       ") + f"{spec.name} {u}\n")
+    return "".join(lines)
+
+
+def help_text(spec):
+    blocks = []
+    for d in spec.description:
+        if "items" in d:
+            block = d["heading"] + "\n" + "".join(item(t, x, d.get("column", OPTION_COLUMN)) for t, x in d["items"])
+            if "text" in d:
+                block += paragraph(d["text"])
+            blocks.append(block)
+        else:
+            blocks.append(paragraph(d["text"]))
+    blocks.append("Commands:\n" + "".join(item(f"{c['name']} {c.get('args', '')}".strip(), c["help"], COMMAND_COLUMN)
+                                          for c in spec.commands))
+    blocks.append("Options:\n" + "".join(item(spec.option_term(o), o["help"], OPTION_COLUMN) for o in spec.options))
+    blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN)
+                                          for e in spec.examples if e.get("in_help", True)))
+    blocks.append(paragraph("Exit status: " + "; ".join(f"{x['status']} {x['help']}" for x in spec.exits) + "."))
+    return "\n".join(blocks)
+
+
+def c_lines(name, text):
+    if len(text.encode("utf-8")) >= C_STRING_LIMIT:
+        sys.exit(f"gen_cli_help.py: {name} is {len(text)} bytes; C99 promises string literals of {C_STRING_LIMIT}")
+    out = [f"static const char {name}[] ="]
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        out.append("\t" + cgen.c_string(line)[:-1] + '\\n"')
+    if lines[-1]:
+        out.append("\t" + cgen.c_string(lines[-1]))
+    out[-1] += ";"
+    return out
+
+
+def main():
+    spec = cli_spec.load(sys.argv[1])
+    out = [cgen.banner(__file__, ["src/cli/commands.toml"]),
+           "#ifndef SMTPCODE_CLI_HELP_H", "#define SMTPCODE_CLI_HELP_H", ""]
+    out += c_lines("usage_text", usage_text(spec)) + [""]
+    out += c_lines("help_text", help_text(spec)) + [""]
+    out += ["#endif", ""]
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
