@@ -34,6 +34,14 @@ utf8_valid(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* Does byte c need more than copying? Quotes, backslashes, controls and
+ * every non-ASCII byte (checked as UTF-8) do. */
+static int
+special(unsigned char c)
+{
+	return c == '"' || c == '\\' || c < 0x20 || c >= 0x7f;
+}
+
 int
 json_write_string(FILE *out, const char *str, size_t len)
 {
@@ -43,7 +51,17 @@ json_write_string(FILE *out, const char *str, size_t len)
 
 	putc('"', out);
 	while (i < len) {
-		unsigned char c = s[i];
+		size_t run = i;
+		unsigned char c;
+		/* Plain ASCII goes out in one piece: most of every reply is. */
+		while (run < len && !special(s[run]))
+			run++;
+		if (run > i) {
+			fwrite(s + i, 1, run - i, out);
+			i = run;
+			continue;
+		}
+		c = s[i];
 		if (c == '"' || c == '\\') {
 			putc('\\', out);
 			putc(c, out);

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -45,27 +44,24 @@ def repeated(build, base, mb):
     """A large input made of copies of `base`, to show memory does not grow."""
     path = os.path.join(build, "bench", f"corpus-{mb}MB-repeated.txt")
     if not os.path.exists(path):
-        with open(base, "rb") as src:
-            chunk = src.read()
         with open(path + ".tmp", "wb") as out:
-            written = 0
+            written, size = 0, os.path.getsize(base)
             while written < mb * 1_000_000:
-                out.write(chunk)
-                written += len(chunk)
+                with open(base, "rb") as src:
+                    shutil.copyfileobj(src, out)
+                written += size
         os.replace(path + ".tmp", path)
     return path
 
 
-def scan(smtpcode, path):
+def scan(build, smtpcode, path):
     """Wall time and peak RSS (KiB) of one `smtpcode scan --format jsonl`."""
-    with open(os.devnull, "wb") as null:
-        t = time.monotonic()
-        proc = subprocess.Popen([smtpcode, "scan", "--format", "jsonl", path], stdout=null)
-        _, status, usage = os.wait4(proc.pid, 0)
-        t = time.monotonic() - t
-    if status != 0:
-        sys.exit(f"smtpcode scan {path} failed with status {status}")
-    return t, usage.ru_maxrss
+    r = subprocess.run([os.path.join(build, "tests", "bench", "peak_rss"), smtpcode, "scan", "--format", "jsonl",
+                        path], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"smtpcode scan {path} failed ({r.returncode}): {r.stderr}")
+    seconds, kib = r.stdout.split()
+    return float(seconds), int(kib)
 
 
 def main():
@@ -91,17 +87,17 @@ def main():
     lookups = subprocess.run([os.path.join(tests, "bench_lookup")], capture_output=True, text=True, check=True).stdout
     report += ["Lookups (`tests/bench/bench_lookup`, ns a call):", "", "```", lookups.rstrip(), "```", ""]
 
-    times = [scan(smtpcode, big)[0] for _ in range(2)]
+    times = [scan(build, smtpcode, big)[0] for _ in range(2)]
     size = os.path.getsize(big)
     report += [f"`smtpcode scan --format jsonl` end to end, {size / 1e6:.0f} MB to /dev/null: "
                f"{size / min(times) / 1e6:.0f} MB/s.", ""]
 
     small = corpus(build, 10)
-    _, rss_small = scan(smtpcode, small)
+    _, rss_small = scan(build, smtpcode, small)
     line = f"Peak RSS of scan: {rss_small / 1024:.1f} MiB on 10 MB"
     if not args.no_1gb:
         huge = repeated(build, big, 1000)
-        t, rss_huge = scan(smtpcode, huge)
+        t, rss_huge = scan(build, smtpcode, huge)
         line += (f", {rss_huge / 1024:.1f} MiB on {os.path.getsize(huge) / 1e9:.1f} GB "
                  f"({os.path.getsize(huge) / t / 1e6:.0f} MB/s)")
     report += [line + ".", ""]
