@@ -87,6 +87,9 @@ def main():
     lookups = subprocess.run([os.path.join(tests, "bench_lookup")], capture_output=True, text=True, check=True).stdout
     report += ["Lookups (`tests/bench/bench_lookup`, ns a call):", "", "```", lookups.rstrip(), "```", ""]
 
+    linear = subprocess.run([os.path.join(tests, "bench_linear")], capture_output=True, text=True, check=True).stdout
+    report += ["Bounded work (`tests/bench/bench_linear`): time per byte by line length:", "", linear.rstrip(), ""]
+
     times = [scan(build, smtpcode, big)[0] for _ in range(2)]
     size = os.path.getsize(big)
     report += [f"`smtpcode scan --format jsonl` end to end, {size / 1e6:.0f} MB to /dev/null: "

@@ -1,0 +1,167 @@
+/* The hostile-input suite (docs/robustness.md): each input with the result it
+ * must give. Table-driven; also built without Criterion as a single process
+ * so that valgrind's memcheck can watch every case (tests/meson.build). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpcode.h"
+#include "smtpcode_test_data.h"
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* How a case is built: a literal, or a generated buffer of a given length. */
+enum shape {
+	LITERAL,
+	REPEAT,        /* `text` repeated to `len` bytes */
+	CONTINUATIONS, /* `len` continuation lines, then a last line */
+	ALTERNATING    /* `len` lines alternating two codes */
+};
+
+struct hostile {
+	const char *name;
+	enum shape shape;
+	const char *text;
+	size_t len;
+	int expect_rc;          /* smtpcode_classify's return */
+	unsigned expect_code;   /* the basic code found, 0 for none */
+	const char *expect_reason; /* NULL: any valid reason */
+};
+
+static const struct hostile cases[] = {
+	{"empty", LITERAL, "", 0, SMTPCODE_EEMPTY, 0, "unknown"},
+	{"only whitespace", LITERAL, " \t\r\n \n", 0, SMTPCODE_EEMPTY, 0, "unknown"},
+	{"only a code", LITERAL, "550", 0, 0, 550, "user-unknown"},
+	{"a code of 2 digits", LITERAL, "55 user unknown", 0, 0, 0, "user-unknown"},
+	{"a code of 4 digits", LITERAL, "5501 nothing", 0, SMTPCODE_ENOREPLY, 0, "unknown"},
+	{"NUL bytes inside", LITERAL, "550 5.1.1 user\0unknown\0", 24, 0, 550, NULL},
+	{"CR without LF", LITERAL, "550-5.1.1 a\r550 5.1.1 user unknown\r", 0, 0, 550, "user-unknown"},
+	{"lone LF lines", LITERAL, "550-5.1.1 the user\n550 5.1.1 unknown here\n", 0, 0, 550, "user-unknown"},
+	{"invalid UTF-8", LITERAL, "550 5.7.1 \xff\xfe\xc3\x28 blocked using zen.spamhaus.org", 0, 0, 550, "ip-blocklisted"},
+	{"overlong UTF-8", LITERAL, "550 5.1.1 \xc0\xaf\xe0\x80\xaf user unknown", 0, 0, 550, "user-unknown"},
+	{"mixed encodings", LITERAL, "550 5.2.2 Postfach voll / bo\xeete pleine / mailbox full", 0, 0, 550, "mailbox-full"},
+	{"enhanced detail of 2^32", LITERAL, "550 5.1.4294967296 something", 0, 0, 550, "user-unknown"},
+	{"enhanced subject of 2^32", LITERAL, "550 5.4294967296.1 something", 0, 0, 550, "user-unknown"},
+	{"a line of 1 MB", REPEAT, "550 5.7.1 abcdefghij ", 1 << 20, 0, 550, "policy"},
+	{"a line of 16 MB", REPEAT, "xyzzy plugh ", 16 << 20, SMTPCODE_ENOREPLY, 0, "unknown"},
+	{"10 000 continuation lines", CONTINUATIONS, "550-5.7.1 line\r\n", 10000, 0, 550, "policy"},
+	{"a continuation that never ends", CONTINUATIONS, "550-5.1.1 more\r\n", 10000 + 1, 0, 550, "user-unknown"},
+	{"a reply that alternates codes", ALTERNATING, NULL, 1000, 0, 451, NULL},
+};
+
+static char *
+build(const struct hostile *h, size_t *len)
+{
+	size_t i, o = 0, n, unit = h->text ? strlen(h->text) : 0;
+	char *buf;
+
+	switch (h->shape) {
+	case LITERAL:
+		*len = h->len ? h->len : strlen(h->text);
+		buf = malloc(*len + 1);
+		if (buf)
+			memcpy(buf, h->text, *len);
+		return buf;
+	case REPEAT:
+		buf = malloc(h->len);
+		for (i = 0; buf && i < h->len; i++)
+			buf[i] = h->text[i % unit];
+		*len = h->len;
+		return buf;
+	case CONTINUATIONS:
+		n = h->len;
+		buf = malloc(n * unit + 64);
+		for (i = 0; buf && i < n - (n % 2 ? 1 : 0); i++, o += unit)
+			memcpy(buf + o, h->text, unit);
+		if (buf && n % 2 == 0)
+			o += (size_t)sprintf(buf + o, "550 5.7.1 last line\r\n");
+		*len = o;
+		return buf;
+	case ALTERNATING:
+		buf = malloc(h->len * 20 + 32);
+		for (i = 0; buf && i < h->len; i++)
+			o += (size_t)sprintf(buf + o, i % 2 ? "451-4.3.0 odd\r\n" : "550-5.1.1 even\r\n");
+		if (buf)
+			o += (size_t)sprintf(buf + o, "451 4.3.0 last\r\n");
+		*len = o;
+		return buf;
+	}
+	return NULL;
+}
+
+/* Checks one case; returns a message on failure, NULL when it holds. */
+static const char *
+run_case(const struct hostile *h, char *why, size_t why_size)
+{
+	struct smtpcode_result r, again;
+	size_t len;
+	char *buf = build(h, &len);
+	int rc;
+
+	if (!buf)
+		return "out of memory";
+	rc = smtpcode_classify(buf, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r);
+	smtpcode_classify(buf, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &again);
+	if (rc != h->expect_rc)
+		snprintf(why, why_size, "returned %d, expected %d", rc, h->expect_rc);
+	else if (r.reply.code != h->expect_code)
+		snprintf(why, why_size, "code %u, expected %u", r.reply.code, h->expect_code);
+	else if (h->expect_reason && strcmp(smtpcode_reason_name(r.reason), h->expect_reason) != 0)
+		snprintf(why, why_size, "reason %s, expected %s", smtpcode_reason_name(r.reason), h->expect_reason);
+	else if (memcmp(&r, &again, sizeof r) != 0)
+		snprintf(why, why_size, "two runs gave two answers");
+	else if ((r.reply.raw.len && (r.reply.raw.ptr < buf || r.reply.raw.ptr + r.reply.raw.len > buf + len)) ||
+	         (r.matched.len && (r.matched.ptr < buf || r.matched.ptr + r.matched.len > buf + len)))
+		snprintf(why, why_size, "a span lies outside the input");
+	else
+		why = NULL;
+	free(buf);
+	return why;
+}
+
+#ifdef HOSTILE_CRITERION
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+static size_t case_params[COUNT_OF(cases)];
+
+ParameterizedTestParameters(hostile, each_case)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(case_params); i++)
+		case_params[i] = i;
+	return cr_make_param_array(size_t, case_params, COUNT_OF(case_params));
+}
+
+ParameterizedTest(size_t *index, hostile, each_case)
+{
+	char why[160];
+	const char *msg = run_case(&cases[*index], why, sizeof why);
+
+	cr_assert_null(msg, "%s: %s", cases[*index].name, msg ? msg : "");
+}
+#else
+/* A single process for valgrind: every hostile case and every data sample,
+ * TAP on stdout. */
+int
+main(void)
+{
+	size_t i, n = 0, failed = 0;
+	char why[160];
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		const char *msg = run_case(&cases[i], why, sizeof why);
+		printf("%s %zu - %s%s%s\n", msg ? "not ok" : "ok", ++n, cases[i].name, msg ? ": " : "", msg ? msg : "");
+		failed += msg != NULL;
+	}
+	for (i = 0; i < COUNT_OF(expect_samples) && expect_samples[i].input; i++) {
+		struct smtpcode_result r;
+		smtpcode_classify(expect_samples[i].input, strlen(expect_samples[i].input), SMTPCODE_STAGE_RCPT,
+		                  "mx.example.com", 14, &r);
+	}
+	printf("ok %zu - every sample classified under memcheck\n", ++n);
+	printf("1..%zu\n", n);
+	return failed ? 1 : 0;
+}
+#endif
