@@ -8,7 +8,7 @@
 
 /* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
 struct smtpcode__pattern {
-	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE or _TOKEN */
+	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
 };
 
@@ -19,12 +19,12 @@ struct smtpcode__vendor_code {
 
 #include "smtpcode_classifier.h"
 
-enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN };
+enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
 
-/* The input is fed to the DFA as segments: the bytes before the reply, the
- * text of each reply line (its codes left out, a virtual space between
- * lines), the bytes after the reply. The last few segments are remembered so
- * a match's start can be found by walking back across them. */
+/* The input is fed to the DFA a line at a time ("segments"), a virtual space
+ * between them; a line that continues a multi-line reply is fed without its
+ * codes. The last few segments are remembered so that a match's start can be
+ * found by walking back across them. */
 #define SEGMENT_RING 16
 
 struct segment {
