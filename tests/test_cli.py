@@ -381,6 +381,421 @@ class Scan(unittest.TestCase):
         self.assertEqual((status, out), (1, ""))
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAIL_LOG = os.path.join(HERE, "data", "mail.log")
+EXIM_LOG = os.path.join(HERE, "data", "exim_mainlog")
+TSV_COLUMNS = ["file", "line", "code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce",
+               "verdict"]
+
+
+class TempDir(unittest.TestCase):
+    def setUp(self):
+        import tempfile
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+
+class ScanFormats(TempDir):
+    def test_tsv_header_and_fields(self):
+        status, out, _ = run("scan", "--format", "tsv", MAIL_LOG, EXIM_LOG)
+        self.assertEqual(status, 0)
+        lines = out.split("\n")
+        self.assertEqual(lines[0].split("\t"), TSV_COLUMNS)
+        self.assertEqual(lines[-1], "")
+        rows = [line.split("\t") for line in lines[1:-1]]
+        self.assertTrue(all(len(r) == len(TSV_COLUMNS) for r in rows), rows)
+        self.assertEqual(len(rows), 8)
+        first = dict(zip(TSV_COLUMNS, rows[0]))
+        self.assertEqual(first, {"file": MAIL_LOG, "line": "1", "code": "550", "enhanced": "5.1.1",
+                                 "stage": "rcpt", "host": "gmail-smtp-in.l.google.com", "vendor": "gmail",
+                                 "reason": "user-unknown", "action": "remove-address", "bounce": "hard",
+                                 "verdict": "undeliverable"})
+        exim = [dict(zip(TSV_COLUMNS, r)) for r in rows if r[0] == EXIM_LOG]
+        self.assertEqual([r["line"] for r in exim], ["2", "3", "4", "6"])
+        self.assertEqual([r["stage"] for r in exim], ["rcpt", "rcpt", "end-of-data", "mail"])
+        self.assertEqual([r["reason"] for r in exim], ["user-unknown", "mailbox-full", "message-too-large",
+                                                       "ip-blocklisted"])
+        self.assertEqual(exim[1]["vendor"], "", "no vendor is an empty field")
+
+    def test_tsv_and_jsonl_agree(self):
+        _, tsv, _ = run("scan", "--format", "tsv", MAIL_LOG, EXIM_LOG)
+        _, jsonl, _ = run("scan", "--format", "jsonl", MAIL_LOG, EXIM_LOG)
+        rows = [dict(zip(TSV_COLUMNS, line.split("\t"))) for line in tsv.splitlines()[1:]]
+        for row, rec in zip(rows, json_lines(jsonl)):
+            for key in TSV_COLUMNS:
+                want = rec[key]
+                self.assertEqual(row[key], "" if want is None else str(want), key)
+
+    def test_csv_quotes_per_rfc_4180(self):
+        import csv
+        import io
+        path = self.write('odd, "name".log', b"550 5.1.1 <u@example.com>: user unknown\n"
+                          b"Nov 5 mx postfix/smtp[1]: to=<a@b>, relay=x, status=bounced (host evil,\"x\"\tq said: "
+                          b"550 5.1.1 no such user (in reply to RCPT TO command))\n")
+        status, out, _ = run("scan", "--format", "csv", path)
+        self.assertEqual(status, 0)
+        raw = subprocess.run([SMTPCODE, "scan", "--format", "csv", path], capture_output=True, env=ENV).stdout
+        self.assertTrue(raw.endswith(b"\r\n") and raw.count(b"\r\n") == 3, raw)
+        rows = list(csv.reader(io.StringIO(out, newline="")))
+        self.assertEqual(rows[0], TSV_COLUMNS)
+        self.assertEqual(len(rows), 3)
+        self.assertTrue(all(len(r) == len(TSV_COLUMNS) for r in rows))
+        self.assertEqual(rows[1][0], path)
+        self.assertEqual(rows[1][1:4], ["1", "550", "5.1.1"])
+        self.assertIn('"', out.splitlines()[1][:2], "a file name with a comma and quotes is quoted")
+
+    def test_tsv_control_bytes_never_split_a_record(self):
+        path = self.write("ctl.log", b"Nov 5 mx postfix/smtp[1]: to=<a@b>, status=bounced (host a\tb\x01c said: "
+                          b"550 5.1.1 no such user (in reply to RCPT TO command))\n")
+        status, out, _ = run("scan", "--format", "tsv", path)
+        self.assertEqual(status, 0)
+        for line in out.splitlines():
+            self.assertEqual(len(line.split("\t")), len(TSV_COLUMNS), line)
+
+    def test_bad_format_is_usage(self):
+        status, _, err = run("scan", "--format", "xml", MAIL_LOG)
+        self.assertEqual(status, 2)
+        self.assertIn("text, jsonl, tsv or csv", err)
+
+    def test_header_even_when_nothing_found(self):
+        status, out, _ = run("scan", "--format", "tsv", stdin=b"nothing here\n")
+        self.assertEqual(status, 1)
+        self.assertEqual(out.splitlines(), ["\t".join(TSV_COLUMNS)])
+
+
+class Inputs(TempDir):
+    """gzip, truncated gzip, empty, binary, missing files."""
+
+    def log_bytes(self):
+        with open(MAIL_LOG, "rb") as f:
+            return f.read()
+
+    def test_gzip_file_is_read_transparently(self):
+        import gzip
+        path = self.write("mail.log.1.gz", gzip.compress(self.log_bytes()))
+        status, out, err = run("scan", "--json", path)
+        self.assertEqual((status, err), (0, ""))
+        _, plain, _ = run("scan", "--json", MAIL_LOG)
+        strip = lambda recs: [{k: v for k, v in r.items() if k != "file"} for r in recs]
+        self.assertEqual(strip(json_lines(out)), strip(json_lines(plain)))
+        self.assertEqual({r["file"] for r in json_lines(out)}, {path})
+
+    def test_gzip_recognised_by_magic_on_stdin_and_without_suffix(self):
+        import gzip
+        data = gzip.compress(self.log_bytes())
+        status, out, _ = run("scan", stdin=data + gzip.compress(self.log_bytes()))
+        self.assertEqual(status, 0)
+        self.assertEqual(len(out.splitlines()), 8, "concatenated gzip members are all read")
+        path = self.write("noext", data)
+        status, out, _ = run("scan", path)
+        self.assertEqual((status, len(out.splitlines())), (0, 4))
+
+    def test_truncated_gzip_is_io_error_and_keeps_records(self):
+        import gzip
+        data = self.log_bytes()
+        big = b"".join(data.replace(b"4F2A", b"%05d" % i) for i in range(400))
+        packed = gzip.compress(big)
+        path = self.write("cut.gz", packed[:len(packed) // 2])
+        status, out, err = run("scan", "--json", path, MAIL_LOG)
+        self.assertEqual(status, 3)
+        self.assertIn("cut.gz: truncated gzip data", err)
+        records = json_lines(out)
+        cut = [r for r in records if r["file"] == path]
+        self.assertGreater(len(cut), 10, "records before the cut are kept")
+        self.assertLess(len(cut), 1600)
+        self.assertEqual(len([r for r in records if r["file"] == MAIL_LOG]), 4, "the other files are read on")
+        lines = [r["line"] for r in cut]
+        self.assertEqual(lines, sorted(lines))
+
+    def test_corrupt_gzip_is_io_error(self):
+        import gzip
+        packed = bytearray(gzip.compress(self.log_bytes()))
+        packed[20:60] = b"\xff" * 40
+        path = self.write("bad.gz", bytes(packed))
+        status, _, err = run("scan", path)
+        self.assertEqual(status, 3)
+        self.assertIn("bad.gz: ", err)
+
+    def test_empty_file(self):
+        path = self.write("empty.log", b"")
+        self.assertEqual(run("scan", path)[:2], (1, ""))
+        status, out, _ = run("stats", "--json", path)
+        self.assertEqual(status, 1)
+        self.assertEqual(json.loads(out)["records"], 0)
+
+    def test_binary_file(self):
+        path = self.write("random.bin", bytes(range(256)) * 64 + b"\x00" * 1000)
+        status, out, err = run("scan", "--json", path)
+        self.assertEqual((status, err), (1, ""))
+        self.assertEqual(out, "")
+
+    def test_missing_file_and_directory(self):
+        status, out, err = run("scan", "/nonexistent/x.log", self.tmp, MAIL_LOG)
+        self.assertEqual(status, 3)
+        self.assertIn("cannot open '/nonexistent/x.log'", err)
+        self.assertIn(self.tmp + ": read error", err)
+        self.assertEqual(len(out.splitlines()), 4)
+        status, _, err = run("stats", "/nonexistent/x.log")
+        self.assertEqual(status, 3)
+        self.assertIn("cannot open '/nonexistent/x.log'", err)
+
+    def test_no_progress_when_stderr_is_not_a_terminal(self):
+        path = self.write("big.log", self.log_bytes() * 20000)  # 9 MiB, above the size that shows progress
+        status, out, err = run("scan", "--format", "tsv", path)
+        self.assertEqual((status, err), (0, ""))
+        self.assertEqual(len(out.splitlines()), 80001)
+
+    def on_terminal(self, args, stdout_too=False):
+        """Runs smtpcode with standard error (and standard output) on a pseudo-terminal."""
+        import pty
+        master, slave = pty.openpty()
+        out_path = os.path.join(self.tmp, "stdout")
+        try:
+            # Standard output to a file: a pipe nobody reads would fill and block.
+            with open(out_path, "wb") as out_file:
+                p = subprocess.Popen([SMTPCODE, *args], stdout=slave if stdout_too else out_file,
+                                     stderr=slave, env=ENV)
+            os.close(slave)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the other side is closed
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            status = p.wait(timeout=60)
+            with open(out_path, "rb") as f:
+                out = f.read()
+        finally:
+            os.close(master)
+        return status, out.decode(), b"".join(chunks).decode("utf-8", "replace")
+
+    def test_progress_on_a_terminal(self):
+        path = self.write("big.log", self.log_bytes() * 20000)
+        status, out, err = self.on_terminal(["stats", "--json", path])
+        self.assertEqual(status, 0)
+        self.assertIn("smtpcode: ", err)
+        self.assertIn("MiB of ", err)
+        self.assertIn("lines/s", err)
+        self.assertIn("ETA ", err)
+        self.assertTrue(err.endswith("\r\x1b[K"), repr(err[-40:]))
+        self.assertEqual(json.loads(out)["records"], 80000)
+        status, out, err = self.on_terminal(["scan", "--format", "tsv", path])
+        self.assertEqual((status, len(out.splitlines())), (0, 80001))
+        self.assertIn("lines/s", err)
+
+    def test_no_progress_when_scan_writes_to_the_terminal(self):
+        path = self.write("big.log", self.log_bytes() * 20000)
+        status, _, both = self.on_terminal(["scan", path], stdout_too=True)
+        self.assertEqual(status, 0)
+        self.assertIn("big.log:5\t452 4.2.2", both)
+        self.assertNotIn("lines/s", both)
+
+
+class List(unittest.TestCase):
+    def test_basic_json_is_every_code(self):
+        status, out, _ = run("list", "basic", "--json")
+        self.assertEqual(status, 0)
+        rows = json_lines(out)
+        self.assertEqual([r["code"] for r in rows], [str(e["code"]) for e in DATA.basic])
+        for r, e in zip(rows, DATA.basic):
+            self.assertEqual((r["title"], r["reason"], r["bounce"]), (e["title"], e["reason"], e["bounce"]))
+
+    def test_class_filter(self):
+        status, out, _ = run("list", "basic", "--class", "4", "--json")
+        self.assertEqual(status, 0)
+        self.assertEqual([r["code"] for r in json_lines(out)],
+                         [str(e["code"]) for e in DATA.basic if e["code"] // 100 == 4])
+        _, out, _ = run("list", "enhanced", "--class", "2", "--json")
+        rows = json_lines(out)
+        self.assertTrue(rows)
+        self.assertTrue(all(2 in r["classes"] for r in rows))
+        self.assertIn("X.1.5", [r["code"] for r in rows])
+        self.assertNotIn("X.2.2", [r["code"] for r in rows])
+        status, out, _ = run("list", "enhanced", "--class", "3")
+        self.assertEqual((status, out), (1, ""), "no enhanced code has class 3")
+
+    def test_enhanced_json_is_every_row(self):
+        _, out, _ = run("list", "enhanced", "--json")
+        self.assertEqual([r["code"] for r in json_lines(out)], [e["code"] for e in DATA.enhanced])
+
+    def test_taxonomy_lists(self):
+        for kind, key in (("reasons", "reason"), ("actions", "action"), ("bounces", "bounce"),
+                          ("verdicts", "verdict"), ("vendors", "vendor")):
+            with self.subTest(kind=kind):
+                status, out, _ = run("list", kind, "--json")
+                self.assertEqual(status, 0)
+                rows = json_lines(out)
+                self.assertTrue(all(r["kind"] == key and r["name"] and r["title"] for r in rows))
+        names = [r["name"] for r in json_lines(run("list", "reasons", "--json")[1])]
+        self.assertIn("user-unknown", names)
+        vendors = [r["name"] for r in json_lines(run("list", "vendors", "--json")[1])]
+        self.assertIn("gmail", vendors)
+        self.assertNotIn("unknown", vendors)
+
+    def test_vendor_filter(self):
+        status, out, _ = run("list", "vendors", "--vendor", "gmail", "--json")
+        self.assertEqual(status, 0)
+        [row] = json_lines(out)
+        self.assertEqual(row["name"], "gmail")
+        status, _, err = run("list", "vendors", "--vendor", "nosuchvendor")
+        self.assertEqual(status, 2)
+        self.assertIn("unknown vendor 'nosuchvendor'", err)
+        status, _, err = run("list", "basic", "--vendor", "gmail")
+        self.assertEqual(status, 2)
+
+    def test_table_fits_width_with_ellipsis(self):
+        for cols in ("40", "60", "80", "132"):
+            env = dict(ENV, COLUMNS=cols)
+            for kind in ("basic", "enhanced", "reasons", "actions", "vendors"):
+                status, out, _ = run("list", kind, env=env)
+                self.assertEqual(status, 0)
+                lines = out.splitlines()
+                self.assertTrue(lines[0].split()[0].isupper(), lines[0])
+                self.assertTrue(all(len(line) <= int(cols) for line in lines),
+                                (cols, kind, max(lines, key=len)))
+        out = run("list", "reasons", env=dict(ENV, COLUMNS="60"))[1]
+        self.assertIn("\u2026", out)
+        self.assertEqual(len(out.splitlines()), 1 + len(json_lines(run("list", "reasons", "--json")[1])))
+
+    def test_no_kind_lists_basic_then_enhanced(self):
+        status, out, _ = run("list", "--json")
+        self.assertEqual(status, 0)
+        kinds = [r["kind"] for r in json_lines(out)]
+        self.assertEqual(kinds, ["basic"] * len(DATA.basic) + ["enhanced"] * len(DATA.enhanced))
+
+    def test_bad_kind_and_class(self):
+        self.assertEqual(run("list", "colours")[0], 2)
+        self.assertEqual(run("list", "basic", "--class", "7")[0], 2)
+        self.assertEqual(run("list", "reasons", "--class", "5")[0], 2)
+
+
+class Search(unittest.TestCase):
+    def test_ranked_title_hits_first(self):
+        status, out, _ = run("search", "--json", "mailbox", "full")
+        self.assertEqual(status, 0)
+        hits = json_lines(out)
+        self.assertEqual(hits[0]["score"], 220)
+        top = {(h.get("code") or h.get("name")) for h in hits if h["score"] == 220}
+        self.assertIn("X.2.2", top)
+        self.assertIn("mailbox-full", top)
+        scores = [h["score"] for h in hits]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        self.assertLessEqual(len(hits), 10)
+
+    def test_body_hit_has_snippet(self):
+        status, out, _ = run("search", "--json", "--top", "100", "quota")
+        self.assertEqual(status, 0)
+        hits = json_lines(out)
+        self.assertIn("452", [h.get("code") for h in hits])
+        for h in hits:
+            self.assertIn("quota", (h["title"] + " " + (h["snippet"] or "")).lower(), h)
+            self.assertEqual(h["words"], ["quota"])
+
+    def test_case_insensitive_and_taxonomy(self):
+        _, out, _ = run("search", "--json", "--top", "1000", "GREYLIST")
+        hits = json_lines(out)
+        self.assertTrue(hits)
+        self.assertTrue({"basic", "enhanced", "reason"} & {h["kind"] for h in hits})
+
+    def test_text_output(self):
+        status, out, _ = run("search", "--top", "3", "spamhaus", "blocklist")
+        self.assertEqual(status, 0)
+        lines = out.splitlines()
+        self.assertTrue(all(len(line) <= 80 for line in lines), out)
+        self.assertTrue(lines[1].startswith("    "), out)
+
+    def test_nothing_found_and_usage(self):
+        status, out, err = run("search", "xyzzyplugh")
+        self.assertEqual((status, out), (1, ""))
+        self.assertEqual(run("search")[0], 2)
+        self.assertEqual(run("search", "--top", "0", "mailbox")[0], 2)
+
+
+class Stats(TempDir):
+    def test_json_counts(self):
+        status, out, _ = run("stats", "--json", MAIL_LOG, EXIM_LOG)
+        self.assertEqual(status, 0)
+        [s] = json_lines(out)
+        self.assertEqual(s["records"], 8)
+        counts = lambda key: {x["name"]: x["count"] for x in s[key]}
+        self.assertEqual(counts("bounce"), {"hard": 2, "soft": 3, "block": 3})
+        self.assertEqual(counts("reason")["user-unknown"], 2)
+        self.assertEqual(counts("reason")["mailbox-full"], 2)
+        self.assertEqual(counts("code"), {"550": 3, "421": 1, "452": 2, "552": 1, "554": 1})
+        self.assertEqual(counts("enhanced")["4.2.2"], 2)
+        self.assertEqual(counts("stage"), {"rcpt": 5, "mail": 2, "end-of-data": 1})
+        self.assertEqual(counts("vendor")["none"], 3)
+        for key in ("bounce", "reason", "vendor", "stage", "code", "enhanced"):
+            self.assertEqual(sum(x["count"] for x in s[key]), 8, key)
+            self.assertAlmostEqual(sum(x["share"] for x in s[key]), 1.0, places=3)
+            self.assertEqual([x["count"] for x in s[key]], sorted((x["count"] for x in s[key]), reverse=True))
+        full = next(t for t in s["top_replies"] if t["reason"] == "mailbox-full")
+        self.assertEqual((full["count"], full["distinct"], full["other"]), (2, 2, 0))
+
+    def test_top_texts_counted_and_bounded(self):
+        lines = [b"550 5.1.1 no such user alice\n"] * 7 + [b"550 5.1.1 no such user bob\n"] * 3
+        lines += [b"550 5.1.1 no such user u%d\n" % i for i in range(1500)]
+        status, out, _ = run("stats", "--json", "--top", "2", stdin=b"".join(lines))
+        self.assertEqual(status, 0)
+        [s] = json_lines(out)
+        [t] = s["top_replies"]
+        self.assertEqual(t["reason"], "user-unknown")
+        self.assertEqual(t["count"], 1510)
+        self.assertEqual(t["replies"], [{"text": "550 5.1.1 no such user alice", "count": 7},
+                                        {"text": "550 5.1.1 no such user bob", "count": 3}])
+        self.assertEqual(t["distinct"], 1000)
+        self.assertEqual(t["other"], 1510 - 7 - 3 - 998)
+
+    def test_enhanced_codes_bounded(self):
+        lines = [b"550 5.%d.%d no\n" % (s, d) for s in (1, 2) for d in range(1, 601)]
+        status, out, _ = run("stats", "--json", "--top", "1", stdin=b"".join(lines))
+        self.assertEqual(status, 0)
+        [s] = json_lines(out)
+        self.assertEqual(s["records"], 1200)
+        enhanced = {x["name"]: x["count"] for x in s["enhanced"]}
+        self.assertEqual(len(enhanced), 1001)
+        self.assertEqual(enhanced["other"], 200)
+        self.assertEqual(s["enhanced"][0]["name"], "other", "sorted by count like the codes")
+        self.assertTrue(all(t["distinct"] <= 1000 for t in s["top_replies"]))
+        self.assertEqual(sum(t["distinct"] + t["other"] for t in s["top_replies"]), 1200, "every text distinct")
+
+    def test_text_table(self):
+        status, out, _ = run("stats", MAIL_LOG)
+        self.assertEqual(status, 0)
+        self.assertTrue(out.startswith("4 records\n"), out)
+        for heading in ("Bounce type", "Reason", "Vendor", "Stage", "Basic code", "Enhanced code",
+                        "Top 5 replies by reason"):
+            self.assertIn("\n" + heading, out)
+        self.assertRegex(out, r"\n  soft +2 +50\.0%\n")
+        self.assertTrue(all(len(line) <= 80 for line in out.splitlines()), out)
+
+    def test_gzip_and_usage(self):
+        import gzip
+        with open(MAIL_LOG, "rb") as f:
+            path = self.write("m.gz", gzip.compress(f.read()))
+        status, out, _ = run("stats", "--json", path)
+        self.assertEqual((status, json.loads(out)["records"]), (0, 4))
+        self.assertEqual(run("stats", "--format", "csv", path)[0], 2)
+        self.assertEqual(run("stats", "--top", "x", path)[0], 2)
+
+    def test_nothing_found(self):
+        status, out, _ = run("stats", stdin=b"hello\n")
+        self.assertEqual(status, 1)
+        self.assertTrue(out.startswith("0 records"))
+
+
 class Colour(unittest.TestCase):
     def test_always_never_auto(self):
         self.assertIn("\033[", run("--color=always", "550")[1])

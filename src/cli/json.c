@@ -184,3 +184,12 @@ json_null(struct json *j, const char *key)
 	member(j, key);
 	fputs("null", j->out);
 }
+
+void
+json_double(struct json *j, const char *key, double v)
+{
+	member(j, key);
+	if (v != v || v > 1e300 || v < -1e300)
+		v = 0;
+	fprintf(j->out, "%.6g", v);
+}

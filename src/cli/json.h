@@ -23,6 +23,8 @@ void json_string_n(struct json *j, const char *key, const char *s, size_t len);
 void json_int(struct json *j, const char *key, long v);
 void json_bool(struct json *j, const char *key, int v);
 void json_null(struct json *j, const char *key);
+/* A finite number, as %.6g (0 for NaN and infinities). */
+void json_double(struct json *j, const char *key, double v);
 /* Writes s as a JSON string (quotes included). Returns 1 if bytes were replaced. */
 int json_write_string(FILE *out, const char *s, size_t len);
 

@@ -1,10 +1,9 @@
 #include "lines.h"
 
-#include <errno.h>
 #include <string.h>
 
 void
-lines_init(struct line_reader *r, FILE *in)
+lines_init(struct line_reader *r, struct input *in)
 {
 	r->in = in;
 	r->start = r->end = 0;
@@ -17,18 +16,19 @@ lines_init(struct line_reader *r, FILE *in)
 static void
 fill(struct line_reader *r)
 {
-	size_t n;
+	long n;
 
 	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	n = fread(r->buf + r->end, 1, sizeof r->buf - r->end, r->in);
-	r->end += n;
-	if (n == 0) {
-		if (ferror(r->in))
-			r->error = errno ? errno : EIO;
+	n = input_read(r->in, r->buf + r->end, sizeof r->buf - r->end);
+	if (n > 0) {
+		r->end += (size_t)n;
+	} else {
+		if (n < 0)
+			r->error = 1;
 		r->eof = 1;
 	}
 }
@@ -70,6 +70,8 @@ lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated
 	}
 	if (n == 0 && r->eof)
 		return 0;
+	if (!nl && n <= LINE_MAX_BYTES && r->error)
+		return 0; /* a line cut short by a read error is not a line */
 	r->number++;
 	*line = r->buf + r->start;
 	if (nl) {

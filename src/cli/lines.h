@@ -6,19 +6,21 @@
 
 #include <stdio.h>
 
+#include "input.h"
+
 #define LINE_MAX_BYTES (64 * 1024)
 
 struct line_reader {
-	FILE *in;
+	struct input *in;
 	size_t start, end;  /* unread bytes are buf[start..end) */
 	int eof;
-	int error;          /* errno of a read error, or 0 */
+	int error;          /* a read error happened: input_error(in) says what */
 	int skipping;       /* the rest of a line that was too long is still to be dropped */
 	unsigned long number; /* 1-based number of the line returned last */
 	char buf[2 * LINE_MAX_BYTES];
 };
 
-void lines_init(struct line_reader *r, FILE *in);
+void lines_init(struct line_reader *r, struct input *in);
 /* Returns 1 and the next line (without its line break), 0 at the end of input. */
 int lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated);
 

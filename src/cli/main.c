@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "list.h"
 #include "render.h"
 #include "scan.h"
+#include "search.h"
 #include "smtpcode.h"
+#include "stats.h"
 
 enum exit_status {
 	EXIT_KNOWN = 0,   /* answered: every code registered, every text classified */
@@ -31,10 +34,15 @@ struct options {
 	enum scan_format format;
 	enum smtpcode_stage stage;
 	const char *host;
+	long top;        /* --top N, or -1 when not given */
+	int cls;         /* --class N, or -1 */
+	int vendor;      /* --vendor V, or -1 */
+	int format_given;
 };
 
+/* The terminal's width (stdout's, else COLUMNS, else 80), at least 40. */
 static int
-terminal_width(void)
+terminal_columns(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
@@ -48,9 +56,18 @@ terminal_width(void)
 		w = 80;
 	if (w < 40)
 		w = 40;
-	if (w > 100)
-		w = 100;
+	if (w > 1000)
+		w = 1000;
 	return w;
+}
+
+/* The width text is wrapped to: the terminal's, at most 100. */
+static int
+terminal_width(void)
+{
+	int w = terminal_columns();
+
+	return w > 100 ? 100 : w;
 }
 
 static int
@@ -272,38 +289,93 @@ static int
 run_scan(const struct options *opt, const struct style *st, char **args, int n)
 {
 	struct scan_options so;
-	int i, status = EXIT_KNOWN;
 	long found = 0;
+	int failed;
 
 	so.format = opt->json ? SCAN_JSONL : opt->format;
 	so.all = opt->all;
 	so.stage = opt->stage;
 	so.style = st;
-	if (n == 0) {
-		long r = scan_file(stdin, "-", &so);
-		if (r < 0)
-			return EXIT_IO;
-		return r > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+	so.streaming = 1;
+	scan_header(&so);
+	failed = scan_inputs(args, n, &so, scan_print, &so, &found);
+	if (failed)
+		return EXIT_IO;
+	return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+}
+
+static int
+run_stats(const struct options *opt, const struct style *st, char **args, int n)
+{
+	struct scan_options so;
+	struct stats *stats;
+	long found = 0;
+	int failed;
+
+	if (opt->format_given || opt->all)
+		return usage_error("stats takes --json and --top, not --format or --all");
+	stats = stats_new(opt->top >= 0 ? (unsigned)opt->top : STATS_DEFAULT_TOP);
+	if (!stats) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return EXIT_IO;
 	}
-	for (i = 0; i < n; i++) {
-		FILE *in = strcmp(args[i], "-") == 0 ? stdin : fopen(args[i], "rb");
-		long r;
-		if (!in) {
-			fprintf(stderr, "smtpcode: cannot open '%s': %s; skipping it\n", args[i], strerror(errno));
-			status = EXIT_IO;
-			continue;
-		}
-		r = scan_file(in, args[i], &so);
-		if (in != stdin)
-			fclose(in);
-		if (r < 0)
-			status = EXIT_IO;
-		else
-			found += r;
-	}
-	if (status == EXIT_KNOWN && found == 0)
-		status = EXIT_UNKNOWN;
-	return status;
+	so.format = SCAN_TEXT;
+	so.all = 0;
+	so.stage = opt->stage;
+	so.style = st;
+	so.streaming = 0;
+	failed = scan_inputs(args, n, &so, stats_add, stats, &found);
+	if (opt->json)
+		stats_json(stats, stdout);
+	else
+		stats_text(stats, st, stdout);
+	stats_free(stats);
+	if (failed)
+		return EXIT_IO;
+	return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+}
+
+static int
+run_list(const struct options *opt, const struct style *st, char **args, int n)
+{
+	enum list_kind kind = LIST_CODES;
+
+	if (n > 1)
+		return usage_error("list takes one kind: basic, enhanced, reasons, actions, bounces, verdicts or vendors");
+	if (n == 1 && list_kind_from_name(args[0], &kind) != 0)
+		return usage_error("unknown list '%s': use basic, enhanced, reasons, actions, bounces, verdicts or vendors",
+		                   args[0]);
+	if (opt->cls >= 0 && kind != LIST_CODES && kind != LIST_BASIC && kind != LIST_ENHANCED)
+		return usage_error("--class applies to list basic and list enhanced");
+	if (opt->vendor >= 0 && kind != LIST_VENDORS)
+		return usage_error("--vendor applies to list vendors");
+	return list_print(kind, opt->cls, opt->vendor, opt->json, st, stdout) > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+}
+
+static int
+run_search(const struct options *opt, const struct style *st, char **args, int n)
+{
+	if (n == 0)
+		return usage_error("search needs one or more words");
+	return search_print(args, n, opt->top >= 0 ? (size_t)opt->top : SEARCH_DEFAULT_TOP, opt->json, st, stdout) > 0
+	               ? EXIT_KNOWN
+	               : EXIT_UNKNOWN;
+}
+
+/* A whole decimal number in [min, max], or -1. */
+static long
+number_arg(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end || errno || v < min || v > max)
+		return -1;
+	return v;
 }
 
 /* Parses options anywhere on the line; the other arguments are moved to the
@@ -379,12 +451,38 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 			opt->host = value;
 		} else if (IS("--format")) {
 			VALUE();
+			opt->format_given = 1;
 			if (strcmp(value, "text") == 0)
 				opt->format = SCAN_TEXT;
 			else if (strcmp(value, "jsonl") == 0)
 				opt->format = SCAN_JSONL;
+			else if (strcmp(value, "tsv") == 0)
+				opt->format = SCAN_TSV;
+			else if (strcmp(value, "csv") == 0)
+				opt->format = SCAN_CSV;
 			else {
-				*exit_now = usage_error("--format takes text or jsonl, not '%s'", value);
+				*exit_now = usage_error("--format takes text, jsonl, tsv or csv, not '%s'", value);
+				return -1;
+			}
+		} else if (IS("--top")) {
+			VALUE();
+			opt->top = number_arg(value, 1, 1000000);
+			if (opt->top < 0) {
+				*exit_now = usage_error("--top takes a number from 1 to 1000000, not '%s'", value);
+				return -1;
+			}
+		} else if (IS("--class")) {
+			VALUE();
+			opt->cls = (int)number_arg(value, 2, 5);
+			if (opt->cls < 0) {
+				*exit_now = usage_error("--class takes 2, 3, 4 or 5, not '%s'", value);
+				return -1;
+			}
+		} else if (IS("--vendor")) {
+			VALUE();
+			opt->vendor = smtpcode_vendor_from_name(value, strlen(value));
+			if (opt->vendor <= 0) {
+				*exit_now = usage_error("unknown vendor '%s': 'smtpcode list vendors' names them", value);
 				return -1;
 			}
 		} else if (arg[1] >= '0' && arg[1] <= '9') {
@@ -403,7 +501,7 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 int
 main(int argc, char **argv)
 {
-	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL};
+	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL, -1, -1, -1, 0};
 	struct style st;
 	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
@@ -412,10 +510,17 @@ main(int argc, char **argv)
 		return exit_now;
 	st.color = opt.json ? 0 : use_color(opt.color);
 	st.width = terminal_width();
+	st.columns = terminal_columns();
 	if (n >= 1 && strcmp(argv[0], "explain") == 0)
 		status = run_explain(&opt, &st, argv + 1, n - 1);
 	else if (n >= 1 && strcmp(argv[0], "scan") == 0)
 		status = run_scan(&opt, &st, argv + 1, n - 1);
+	else if (n >= 1 && strcmp(argv[0], "stats") == 0)
+		status = run_stats(&opt, &st, argv + 1, n - 1);
+	else if (n >= 1 && strcmp(argv[0], "list") == 0)
+		status = run_list(&opt, &st, argv + 1, n - 1);
+	else if (n >= 1 && strcmp(argv[0], "search") == 0)
+		status = run_search(&opt, &st, argv + 1, n - 1);
 	else if (n == 0)
 		return usage_error("no code given");
 	else {

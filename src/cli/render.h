@@ -8,7 +8,8 @@
 
 struct style {
 	int color; /* ANSI colour and bold */
-	int width; /* columns to wrap text at */
+	int width; /* columns to wrap text at (40 to 100) */
+	int columns; /* columns tables may fill: the terminal's width (at least 40) */
 };
 
 /* An ANSI escape sequence when colour is on, else "". */

@@ -4,17 +4,31 @@
 
 #include "render.h"
 
-enum scan_format { SCAN_TEXT, SCAN_JSONL };
+enum scan_format { SCAN_TEXT, SCAN_JSONL, SCAN_TSV, SCAN_CSV };
 
 struct scan_options {
 	enum scan_format format;
 	int all;                     /* also report lines with nothing to classify */
 	enum smtpcode_stage stage;
 	const struct style *style;
+	int streaming;               /* records go to standard output as they are read */
 };
 
-/* Scans one input; `name` is shown in records ("-" for standard input).
- * Returns the number of records written, or -1 after a read error. */
-long scan_file(FILE *in, const char *name, const struct scan_options *opt);
+/* Called for each record: a line with a reply (rc 0), or with --all any line. */
+typedef void scan_fn(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc,
+                     int truncated);
+
+/* Reads each of paths[0..n) ("-" is standard input; none means standard
+ * input), plain or gzip, and calls fn for each record. A file that cannot be
+ * opened or read is reported on standard error and the others are read on;
+ * the records read before a read error are kept. Returns 0, or 1 after any
+ * such error, and the number of records in *records. */
+int scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, void *ctx, long *records);
+
+/* Writes the header line of the tsv and csv formats (nothing for the others). */
+void scan_header(const struct scan_options *opt);
+/* The scan_fn that writes a record in opt->format; ctx is the scan_options. */
+void scan_print(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc,
+                int truncated);
 
 #endif

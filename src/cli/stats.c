@@ -1,0 +1,408 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "stats.h"
+#include "table.h"
+
+#define TEXT_SLOTS 2048     /* a power of two, at least twice STATS_MAX_TEXTS */
+#define ENHANCED_SLOTS 2048 /* the same for STATS_MAX_ENHANCED */
+
+struct text_entry {
+	char *text; /* NULL: a free slot */
+	size_t len;
+	long count;
+	uint32_t hash;
+};
+
+struct text_table {
+	struct text_entry *slot; /* allocated with the first text of the reason */
+	size_t used;
+	long other; /* texts that came when the table was full */
+};
+
+struct enhanced_entry {
+	unsigned key; /* cls * 1000000 + subject * 1000 + detail; 0: a free slot */
+	long count;
+};
+
+struct stats {
+	unsigned top;
+	long records;
+	long bounce[SMTPCODE_BOUNCE_COUNT];
+	long reason[SMTPCODE_REASON_COUNT];
+	long vendor[SMTPCODE_VENDOR_COUNT];
+	long stage[SMTPCODE_STAGE_COUNT];
+	long basic[1000]; /* [0]: no basic code */
+	struct enhanced_entry enhanced[ENHANCED_SLOTS];
+	size_t enhanced_used;
+	long no_enhanced, enhanced_other;
+	struct text_table texts[SMTPCODE_REASON_COUNT];
+	int out_of_memory;
+};
+
+struct stats *
+stats_new(unsigned top)
+{
+	struct stats *s = calloc(1, sizeof *s);
+
+	if (s)
+		s->top = top;
+	return s;
+}
+
+void
+stats_free(struct stats *s)
+{
+	size_t r, i;
+
+	if (!s)
+		return;
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++) {
+		if (!s->texts[r].slot)
+			continue;
+		for (i = 0; i < TEXT_SLOTS; i++)
+			free(s->texts[r].slot[i].text);
+		free(s->texts[r].slot);
+	}
+	free(s);
+}
+
+static uint32_t
+fnv1a(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The reply as one line: line breaks and runs of blanks as one space, cut at
+ * STATS_TEXT_BYTES. */
+static size_t
+normalise(char *out, struct smtpcode_span reply)
+{
+	size_t i, n = 0;
+	int space = 0;
+
+	for (i = 0; i < reply.len && n < STATS_TEXT_BYTES; i++) {
+		char c = reply.ptr[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = n > 0;
+			continue;
+		}
+		if (space && n + 1 < STATS_TEXT_BYTES)
+			out[n++] = ' ';
+		space = 0;
+		out[n++] = c;
+	}
+	return n;
+}
+
+static void
+count_text(struct stats *s, enum smtpcode_reason reason, const char *text, size_t len)
+{
+	struct text_table *t = &s->texts[reason];
+	uint32_t h = fnv1a(text, len);
+	size_t i;
+
+	if (!t->slot) {
+		t->slot = calloc(TEXT_SLOTS, sizeof *t->slot);
+		if (!t->slot) {
+			s->out_of_memory = 1;
+			t->other++;
+			return;
+		}
+	}
+	for (i = h & (TEXT_SLOTS - 1);; i = (i + 1) & (TEXT_SLOTS - 1)) {
+		struct text_entry *e = &t->slot[i];
+		if (!e->text)
+			break;
+		if (e->hash == h && e->len == len && memcmp(e->text, text, len) == 0) {
+			e->count++;
+			return;
+		}
+	}
+	if (t->used >= STATS_MAX_TEXTS) {
+		t->other++;
+		return;
+	}
+	t->slot[i].text = malloc(len + 1);
+	if (!t->slot[i].text) {
+		s->out_of_memory = 1;
+		t->other++;
+		return;
+	}
+	memcpy(t->slot[i].text, text, len);
+	t->slot[i].text[len] = '\0';
+	t->slot[i].len = len;
+	t->slot[i].hash = h;
+	t->slot[i].count = 1;
+	t->used++;
+}
+
+static void
+count_enhanced(struct stats *s, const struct smtpcode_enhanced_code *c)
+{
+	unsigned key;
+	size_t i;
+
+	if (!c->cls) {
+		s->no_enhanced++;
+		return;
+	}
+	key = c->cls * 1000000u + c->subject * 1000u + c->detail;
+	for (i = (key * 2654435761u) & (ENHANCED_SLOTS - 1);; i = (i + 1) & (ENHANCED_SLOTS - 1)) {
+		if (s->enhanced[i].key == key) {
+			s->enhanced[i].count++;
+			return;
+		}
+		if (!s->enhanced[i].key)
+			break;
+	}
+	if (s->enhanced_used >= STATS_MAX_ENHANCED) {
+		s->enhanced_other++;
+		return;
+	}
+	s->enhanced[i].key = key;
+	s->enhanced[i].count = 1;
+	s->enhanced_used++;
+}
+
+void
+stats_add(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc, int truncated)
+{
+	struct stats *s = ctx;
+	char text[STATS_TEXT_BYTES];
+	size_t len;
+
+	(void)name, (void)line, (void)rc, (void)truncated;
+	s->records++;
+	s->bounce[r->bounce < SMTPCODE_BOUNCE_COUNT ? r->bounce : SMTPCODE_BOUNCE_UNKNOWN]++;
+	s->reason[r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN]++;
+	s->vendor[r->vendor < SMTPCODE_VENDOR_COUNT ? r->vendor : SMTPCODE_VENDOR_UNKNOWN]++;
+	s->stage[r->stage < SMTPCODE_STAGE_COUNT ? r->stage : SMTPCODE_STAGE_UNKNOWN]++;
+	s->basic[r->reply.code < 1000 ? r->reply.code : 0]++;
+	count_enhanced(s, &r->reply.enhanced);
+	len = normalise(text, r->reply.raw);
+	if (len > 0)
+		count_text(s, r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN, text, len);
+}
+
+/* One counted value of a table, for sorting and printing. */
+struct tally {
+	char name[32];
+	const char *text; /* a reply text, or NULL */
+	long count;
+	size_t order;
+};
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct tally *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+enum table_id { T_BOUNCE, T_REASON, T_VENDOR, T_STAGE, T_CODE, T_ENHANCED, T_TABLES };
+
+static const char *const table_keys[] = {"bounce", "reason", "vendor", "stage", "code", "enhanced"};
+static const char *const table_titles[] = {"Bounce type", "Reason", "Vendor", "Stage", "Basic code",
+                                           "Enhanced code"};
+
+/* Fills t with the non-zero counts of a table, sorted; returns how many. */
+static size_t
+collect(const struct stats *s, enum table_id id, struct tally *t)
+{
+	size_t n = 0, i;
+
+#define ADD(NAME_FMT, VALUE, COUNT)                                                          \
+	do {                                                                                 \
+		if ((COUNT) > 0) {                                                           \
+			snprintf(t[n].name, sizeof t[n].name, NAME_FMT, VALUE);              \
+			t[n].text = NULL;                                                    \
+			t[n].count = (COUNT);                                                \
+			t[n].order = n;                                                      \
+			n++;                                                                 \
+		}                                                                            \
+	} while (0)
+	switch (id) {
+	case T_BOUNCE:
+		for (i = 0; i < SMTPCODE_BOUNCE_COUNT; i++)
+			ADD("%s", smtpcode_bounce_name((enum smtpcode_bounce)i), s->bounce[i]);
+		break;
+	case T_REASON:
+		for (i = 0; i < SMTPCODE_REASON_COUNT; i++)
+			ADD("%s", smtpcode_reason_name((enum smtpcode_reason)i), s->reason[i]);
+		break;
+	case T_VENDOR:
+		for (i = 1; i < SMTPCODE_VENDOR_COUNT; i++)
+			ADD("%s", smtpcode_vendor_name((enum smtpcode_vendor)i), s->vendor[i]);
+		ADD("%s", "none", s->vendor[0]);
+		break;
+	case T_STAGE:
+		for (i = 1; i < SMTPCODE_STAGE_COUNT; i++)
+			ADD("%s", smtpcode_stage_name((enum smtpcode_stage)i), s->stage[i]);
+		ADD("%s", "unknown", s->stage[0]);
+		break;
+	case T_CODE:
+		for (i = 1; i < 1000; i++)
+			ADD("%zu", i, s->basic[i]);
+		ADD("%s", "none", s->basic[0]);
+		break;
+	default:
+		for (i = 0; i < ENHANCED_SLOTS; i++) {
+			unsigned k = s->enhanced[i].key;
+			if (k) {
+				snprintf(t[n].name, sizeof t[n].name, "%u.%u.%u", k / 1000000, k / 1000 % 1000, k % 1000);
+				t[n].text = NULL;
+				t[n].count = s->enhanced[i].count;
+				t[n].order = k; /* ties in code order */
+				n++;
+			}
+		}
+		ADD("%s", "other", s->enhanced_other);
+		if (n && s->enhanced_other)
+			t[n - 1].order = (size_t)-2;
+		ADD("%s", "none", s->no_enhanced);
+		if (n && s->no_enhanced)
+			t[n - 1].order = (size_t)-1;
+		break;
+	}
+#undef ADD
+	qsort(t, n, sizeof *t, by_count);
+	return n;
+}
+
+/* The texts of one reason, most frequent first; returns how many. */
+static size_t
+collect_texts(const struct text_table *tt, struct tally *t)
+{
+	size_t n = 0, i;
+
+	for (i = 0; tt->slot && i < TEXT_SLOTS; i++) {
+		if (tt->slot[i].text) {
+			t[n].name[0] = '\0';
+			t[n].text = tt->slot[i].text;
+			t[n].count = tt->slot[i].count;
+			t[n].order = i;
+			n++;
+		}
+	}
+	qsort(t, n, sizeof *t, by_count);
+	return n;
+}
+
+static double
+share(long count, long total)
+{
+	return total > 0 ? (double)count / (double)total : 0.0;
+}
+
+#define TALLY_MAX (ENHANCED_SLOTS + 8)
+
+void
+stats_text(const struct stats *s, const struct style *st, FILE *out)
+{
+	struct tally *t = malloc(TALLY_MAX * sizeof *t);
+	const char *bold = render_sgr(st, "\033[1m"), *dim = render_sgr(st, "\033[2m"), *reset = render_sgr(st, "\033[0m");
+	size_t n, i, r;
+	int id;
+
+	if (!t) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return;
+	}
+	fprintf(out, "%s%ld records%s\n", bold, s->records, reset);
+	for (id = 0; id < T_TABLES && s->records > 0; id++) {
+		n = collect(s, (enum table_id)id, t);
+		fprintf(out, "\n%s%-24s %9s %7s%s\n", bold, table_titles[id], "count", "share", reset);
+		for (i = 0; i < n; i++) {
+			fputs("  ", out);
+			table_cell(out, t[i].name, 22, 1);
+			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, s->records));
+		}
+	}
+	if (s->records > 0 && s->top > 0)
+		fprintf(out, "\n%sTop %u replies by reason%s\n", bold, s->top, reset);
+	for (r = 0; s->records > 0 && s->top > 0 && r < SMTPCODE_REASON_COUNT; r++) {
+		if (!s->reason[r])
+			continue;
+		n = collect_texts(&s->texts[r], t);
+		fprintf(out, "  %s%s%s %s(%ld)%s\n", bold, smtpcode_reason_name((enum smtpcode_reason)r), reset, dim,
+		        s->reason[r], reset);
+		for (i = 0; i < n && i < s->top; i++) {
+			fprintf(out, "    %7ld  ", t[i].count);
+			table_cell(out, t[i].text, st->columns - 13, 0);
+			putc('\n', out);
+		}
+		if (s->texts[r].other)
+			fprintf(out, "    %7ld  %s(other texts, past %d distinct)%s\n", s->texts[r].other, dim,
+			        STATS_MAX_TEXTS, reset);
+	}
+	if (s->out_of_memory)
+		fprintf(stderr, "smtpcode: out of memory: some reply texts were counted as other\n");
+	free(t);
+}
+
+void
+stats_json(const struct stats *s, FILE *out)
+{
+	struct tally *t = malloc(TALLY_MAX * sizeof *t);
+	struct json j;
+	size_t n, i, r;
+	int id;
+
+	if (!t) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return;
+	}
+	json_init(&j, out);
+	json_begin_object(&j, NULL);
+	json_int(&j, "records", s->records);
+	for (id = 0; id < T_TABLES; id++) {
+		n = collect(s, (enum table_id)id, t);
+		json_begin_array(&j, table_keys[id]);
+		for (i = 0; i < n; i++) {
+			json_begin_object(&j, NULL);
+			json_string(&j, "name", t[i].name);
+			json_int(&j, "count", t[i].count);
+			json_double(&j, "share", share(t[i].count, s->records));
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+	}
+	json_begin_array(&j, "top_replies");
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++) {
+		if (!s->reason[r])
+			continue;
+		n = collect_texts(&s->texts[r], t);
+		json_begin_object(&j, NULL);
+		json_string(&j, "reason", smtpcode_reason_name((enum smtpcode_reason)r));
+		json_int(&j, "count", s->reason[r]);
+		json_int(&j, "distinct", (long)s->texts[r].used);
+		json_int(&j, "other", s->texts[r].other);
+		json_begin_array(&j, "replies");
+		for (i = 0; i < n && i < s->top; i++) {
+			json_begin_object(&j, NULL);
+			json_string(&j, "text", t[i].text);
+			json_int(&j, "count", t[i].count);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	if (s->out_of_memory)
+		fprintf(stderr, "smtpcode: out of memory: some reply texts were counted as other\n");
+	free(t);
+}
