@@ -200,6 +200,15 @@ Test(carriers, dsn_action_gives_the_class_when_no_code_does)
 	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD, "a code's class wins over the Action field");
 }
 
+Test(carriers, dsn_field_names_are_not_causes)
+{
+	/* "rfc822;" is the address type of every Final-Recipient, not a format problem. */
+	struct smtpcode_result r = classify("Final-Recipient: rfc822; user@example.com\nStatus: 5.1.1\n", 0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
