@@ -385,7 +385,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAIL_LOG = os.path.join(HERE, "data", "mail.log")
 EXIM_LOG = os.path.join(HERE, "data", "exim_mainlog")
 TSV_COLUMNS = ["file", "line", "code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce",
-               "verdict"]
+               "verdict", "recipient"]
 
 
 class TempDir(unittest.TestCase):
@@ -418,7 +418,7 @@ class ScanFormats(TempDir):
         self.assertEqual(first, {"file": MAIL_LOG, "line": "1", "code": "550", "enhanced": "5.1.1",
                                  "stage": "rcpt", "host": "gmail-smtp-in.l.google.com", "vendor": "gmail",
                                  "reason": "user-unknown", "action": "remove-address", "bounce": "hard",
-                                 "verdict": "undeliverable"})
+                                 "verdict": "undeliverable", "recipient": ""})
         exim = [dict(zip(TSV_COLUMNS, r)) for r in rows if r[0] == EXIM_LOG]
         self.assertEqual([r["line"] for r in exim], ["2", "3", "4", "6"])
         self.assertEqual([r["stage"] for r in exim], ["rcpt", "rcpt", "end-of-data", "mail"])
@@ -432,7 +432,7 @@ class ScanFormats(TempDir):
         rows = [dict(zip(TSV_COLUMNS, line.split("\t"))) for line in tsv.splitlines()[1:]]
         for row, rec in zip(rows, json_lines(jsonl)):
             for key in TSV_COLUMNS:
-                want = rec[key]
+                want = rec.get(key)  # recipient: only in the records of bounce messages
                 self.assertEqual(row[key], "" if want is None else str(want), key)
 
     def test_csv_quotes_per_rfc_4180(self):
@@ -794,6 +794,207 @@ class Stats(TempDir):
         status, out, _ = run("stats", stdin=b"hello\n")
         self.assertEqual(status, 1)
         self.assertTrue(out.startswith("0 records"))
+
+
+def data(name):
+    return os.path.join(HERE, "data", name)
+
+
+class Dsn(TempDir):
+    """Whole bounce messages (RFC 3464): one record per recipient."""
+
+    def scan_json(self, *args, stdin=None, want_status=0):
+        status, out, err = run("scan", "--format", "jsonl", *args, stdin=stdin)
+        self.assertEqual(status, want_status, err)
+        return json_lines(out), err
+
+    def test_postfix_two_recipients(self):
+        recs, err = self.scan_json(data("postfix_dsn.eml"))
+        self.assertEqual(err, "")
+        self.assertEqual([r["recipient"] for r in recs], ["alice@example.com", "bob@example.net"])
+        alice, bob = recs
+        self.assertEqual((alice["code"], alice["enhanced"], alice["reason"], alice["bounce"], alice["dsn_action"]),
+                         (550, "5.1.1", "user-unknown", "hard", "failed"))
+        self.assertEqual((bob["code"], bob["enhanced"], bob["reason"], bob["bounce"], bob["dsn_action"]),
+                         (452, "4.2.2", "mailbox-full", "soft", "delayed"))
+        self.assertEqual((alice["file"], alice["line"], alice["message"]), (data("postfix_dsn.eml"), 38, 1))
+        self.assertEqual(bob["line"], 46)
+        self.assertEqual((alice["host"], bob["host"]), ("mx.example.com", "mx.example.net"))
+        self.assertIn("User unknown in virtual mailbox table", alice["reply"], "the folded line is unfolded")
+        self.assertTrue(all(r["carrier"] == "dsn" and r["classified"] for r in recs))
+
+    def test_gmail_folded_diagnostic_code(self):
+        recs, _ = self.scan_json(data("gmail_dsn.eml"))
+        self.assertEqual(len(recs), 1, "nested multiparts, the returned message skipped")
+        r = recs[0]
+        self.assertEqual((r["recipient"], r["code"], r["enhanced"], r["reason"], r["bounce"], r["vendor"]),
+                         ("nobody.here@gmail.com", 550, "5.1.1", "user-unknown", "hard", "gmail"))
+        self.assertIn("typos or unnecessary spaces. For more information", r["reply"])
+        self.assertEqual(r["host"], "gmail-smtp-in.l.google.com")
+
+    def test_exchange_quoted_printable(self):
+        recs, _ = self.scan_json(data("exchange_dsn.eml"))
+        self.assertEqual(len(recs), 1)
+        r = recs[0]
+        self.assertEqual((r["recipient"], r["code"], r["enhanced"], r["reason"], r["bounce"], r["vendor"]),
+                         ("carol@partner.example", 550, "5.1.10", "user-unknown", "hard", "microsoft365"))
+        self.assertIn("Recipient carol@partner.example not found by SMTP address lookup = rejected", r["reply"])
+
+    def test_base64_delivery_status(self):
+        import base64
+        status = (b"Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; <erin@example.com>\r\n"
+                  b"Action: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full\r\n")
+        msg = (b"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; report-type=delivery-status; "
+               b"boundary=b1\n\n--b1\nContent-Type: text/plain\n\nsorry\n--b1\n"
+               b"Content-Type: message/delivery-status\nContent-Transfer-Encoding: BASE64\n\n" +
+               base64.encodebytes(status) + b"--b1--\n")
+        recs, _ = self.scan_json(self.write("b64.eml", msg))
+        self.assertEqual([(r["recipient"], r["enhanced"], r["reason"]) for r in recs],
+                         [("erin@example.com", "5.2.2", "mailbox-full")])
+
+    def test_mbox_every_message(self):
+        recs, err = self.scan_json(data("bounces.mbox"))
+        self.assertEqual(err, "")
+        self.assertEqual([(r["message"], r["recipient"], r["reason"], r["bounce"]) for r in recs], [
+            (1, "alice@example.com", "user-unknown", "hard"),
+            (1, "bob@example.net", "mailbox-full", "soft"),
+            (2, "nobody.here@gmail.com", "user-unknown", "hard"),
+            (3, None, "mailbox-disabled", "hard"),  # no delivery-status part: the reply in its text
+            (4, "carol@partner.example", "user-unknown", "hard"),
+        ])
+        self.assertEqual(recs[0]["line"], 39, "lines of the mbox file")
+        self.assertEqual(recs[3]["dsn_action"], None)
+
+    def test_mbox_on_stdin_and_stats(self):
+        with open(data("bounces.mbox"), "rb") as f:
+            mbox = f.read()
+        recs, _ = self.scan_json(stdin=mbox)
+        self.assertEqual(len(recs), 5)
+        self.assertEqual(recs[0]["file"], "-")
+        status, out, err = run("stats", "--json", data("bounces.mbox"))
+        self.assertEqual(status, 0, err)
+        s = json.loads(out)
+        self.assertEqual(s["records"], 5)
+        self.assertEqual({b["name"]: b["count"] for b in s["bounce"]}, {"hard": 4, "soft": 1})
+
+    def test_maildir_sorted_and_unreadable_entry(self):
+        md = os.path.join(self.tmp, "Maildir")
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(md, sub))
+        for sub, name, src in (("cur", "200.host:2,S", "postfix_dsn.eml"), ("new", "100.host", "gmail_dsn.eml"),
+                               ("cur", "300.host:2,", "exchange_dsn.eml")):
+            with open(data(src), "rb") as f, open(os.path.join(md, sub, name), "wb") as g:
+                g.write(f.read())
+        os.symlink("/nonexistent/entry", os.path.join(md, "new", "250.host"))
+        status, out, err = run("scan", "--format", "jsonl", md)
+        self.assertEqual(status, 3, "an unreadable entry is an I/O error; the others are read")
+        self.assertIn("cannot open '%s'" % os.path.join(md, "new", "250.host"), err)
+        recs = json_lines(out)
+        self.assertEqual([(r["message"], r["recipient"]) for r in recs], [
+            ("100.host", "nobody.here@gmail.com"), ("200.host:2,S", "alice@example.com"),
+            ("200.host:2,S", "bob@example.net"), ("300.host:2,", "carol@partner.example")])
+        self.assertEqual(recs[0]["file"], os.path.join(md, "new", "100.host"))
+        status, out, _ = run("scan", "--format", "tsv", md)
+        rows = [dict(zip(TSV_COLUMNS, line.split("\t"))) for line in out.splitlines()[1:]]
+        self.assertEqual([r["recipient"] for r in rows],
+                         ["nobody.here@gmail.com", "alice@example.com", "bob@example.net", "carol@partner.example"])
+        self.assertTrue(all(len(r) == len(TSV_COLUMNS) for r in rows))
+
+    def test_gzip_message(self):
+        import gzip
+        with open(data("postfix_dsn.eml"), "rb") as f:
+            path = self.write("bounce.eml.gz", gzip.compress(f.read()))
+        recs, _ = self.scan_json(path)
+        self.assertEqual([(r["recipient"], r["bounce"]) for r in recs],
+                         [("alice@example.com", "hard"), ("bob@example.net", "soft")])
+        status, out, _ = run("scan", "--format", "csv", path)
+        self.assertEqual(status, 0)
+        self.assertTrue(out.splitlines()[1].endswith(",alice@example.com"), out)
+
+    def test_text_format_names_the_recipient(self):
+        status, out, _ = run("scan", data("postfix_dsn.eml"))
+        self.assertEqual(status, 0)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 2)
+        self.assertTrue(lines[0].startswith(data("postfix_dsn.eml") + ":38\t550 5.1.1\tuser-unknown\thard"))
+        self.assertTrue(lines[0].endswith("\talice@example.com"))
+        self.assertTrue(lines[1].endswith("\tbob@example.net"))
+
+    def test_no_delivery_status_part(self):
+        # Not a multipart/report: without --dsn it is read as lines, with --dsn as a
+        # message whose text/plain lines that hold a reply are classified.
+        path = data("no_dsn.eml")
+        recs, _ = self.scan_json("--dsn", path)
+        self.assertEqual([(r["line"], r["recipient"], r["message"], r["code"], r["reason"]) for r in recs],
+                         [(12, None, 1, 550, "mailbox-disabled")])
+        recs, _ = self.scan_json(path)
+        self.assertNotIn("recipient", recs[0], "read as a log")
+        # A multipart/report without a delivery-status part: a warning, and with --all one record.
+        msg = (b"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; boundary=\"x y\"\n\n"
+               b"--x y\nContent-Type: text/plain\n\n550 5.1.1 user unknown\n--x y--\n")
+        path = self.write("nods.eml", msg)
+        status, out, err = run("scan", "--format", "jsonl", path)
+        self.assertEqual((status, out), (1, ""))
+        self.assertIn(path + ": message 1: a multipart/report without a message/delivery-status part", err)
+        recs, _ = self.scan_json("--all", path)
+        self.assertEqual([(r["message"], r["recipient"], r["classified"]) for r in recs], [(1, None, False)])
+
+    def test_truncated_message(self):
+        path = data("truncated.eml")
+        status, out, err = run("scan", "--format", "jsonl", path)
+        self.assertEqual(status, 0)
+        self.assertIn(path + ": message 1: no closing MIME boundary", err)
+        recs = json_lines(out)
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["enhanced"]) for r in recs],
+                         [("alice@example.com", "failed", "5.1.1"), ("bob@example.net", "delayed", "4.2.2")])
+        self.assertEqual(recs[0]["reason"], "user-unknown")
+        self.assertEqual((recs[1]["reason"], recs[1]["bounce"]), ("mailbox-full", "soft"),
+                         "Status: 4.2.2 alone decides; the Final-Recipient's rfc822; is no phrase")
+
+    def test_status_only_group(self):
+        msg = (b"Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n"
+               b"Reporting-MTA: dns; a\n\nFinal-Recipient: rfc822; h@example.com\nAction: failed\n"
+               b"Status: 5.1.1\n--b--\n")
+        recs, _ = self.scan_json(self.write("s.eml", msg))
+        self.assertEqual([(r["recipient"], r["enhanced"], r["reason"], r["bounce"]) for r in recs],
+                         [("h@example.com", "5.1.1", "user-unknown", "hard")])
+
+    def test_folding_case_and_unquoted_boundary(self):
+        msg = (b"from: x@example.org\nCONTENT-TYPE: Multipart/Report;\n report-type=delivery-status;\n"
+               b"\tBoundary=outer\n\n--outer\ncontent-type: multipart/mixed; boundary='inner'\n\n"
+               b"--'inner'\nContent-Type: text/plain\n\n550 5.7.1 not this one\n--'inner'--\n--outer\n"
+               b"Content-type: MESSAGE/DELIVERY-STATUS\n\nreporting-mta: dns; a\n\n"
+               b"final-recipient: RFC822; frank@example.com\nACTION: Failed\nstatus: 5.1.1\n"
+               b"diagnostic-code: smtp;\n  550 5.1.1 no such\n\tuser\n--outer--\n")
+        recs, _ = self.scan_json(self.write("f.eml", msg))
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["reason"], r["reply"]) for r in recs],
+                         [("frank@example.com", "failed", "user-unknown", "550 5.1.1 no such user")])
+
+    def test_group_text_is_bounded(self):
+        msg = (b"Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n"
+               b"Final-Recipient: rfc822; g@example.com\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 x\n" +
+               b"".join(b" " + b"y" * 1000 + b"\n" for _ in range(100)) + b"--b--\n")
+        recs, _ = self.scan_json(self.write("big.eml", msg))
+        self.assertEqual(len(recs), 1)
+        self.assertTrue(recs[0]["truncated"])
+        self.assertEqual(recs[0]["recipient"], "g@example.com")
+
+    def test_log_is_still_read_line_by_line(self):
+        recs, _ = self.scan_json(MAIL_LOG)
+        self.assertEqual(len(recs), 4)
+        self.assertNotIn("recipient", recs[0])
+
+    def test_dsn_is_for_scan_and_stats(self):
+        status, _, err = run("--dsn", "550")
+        self.assertEqual(status, 2)
+        self.assertIn("--dsn applies to scan and stats", err)
+        status, out, _ = run("stats", "--dsn", "--json", data("postfix_dsn.eml"))
+        self.assertEqual((status, json.loads(out)["records"]), (0, 2))
+
+    def test_directory_that_is_not_a_maildir(self):
+        status, _, err = run("scan", self.tmp)
+        self.assertEqual(status, 3)
+        self.assertIn("not a maildir", err)
 
 
 class Colour(unittest.TestCase):

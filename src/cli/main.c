@@ -38,6 +38,7 @@ struct options {
 	int cls;         /* --class N, or -1 */
 	int vendor;      /* --vendor V, or -1 */
 	int format_given;
+	int dsn;         /* --dsn */
 };
 
 /* The terminal's width (stdout's, else COLUMNS, else 80), at least 40. */
@@ -297,6 +298,7 @@ run_scan(const struct options *opt, const struct style *st, char **args, int n)
 	so.stage = opt->stage;
 	so.style = st;
 	so.streaming = 1;
+	so.dsn = opt->dsn;
 	scan_header(&so);
 	failed = scan_inputs(args, n, &so, scan_print, &so, &found);
 	if (failed)
@@ -324,6 +326,7 @@ run_stats(const struct options *opt, const struct style *st, char **args, int n)
 	so.stage = opt->stage;
 	so.style = st;
 	so.streaming = 0;
+	so.dsn = opt->dsn;
 	failed = scan_inputs(args, n, &so, stats_add, stats, &found);
 	if (opt->json)
 		stats_json(stats, stdout);
@@ -413,6 +416,8 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 			opt->json = 1;
 		} else if (strcmp(arg, "--all") == 0) {
 			opt->all = 1;
+		} else if (strcmp(arg, "--dsn") == 0) {
+			opt->dsn = 1;
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			fputs(usage_text, stdout);
 			putchar('\n');
@@ -501,13 +506,15 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 int
 main(int argc, char **argv)
 {
-	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL, -1, -1, -1, 0};
+	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL, -1, -1, -1, 0, 0};
 	struct style st;
 	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
 	n = parse_options(argc, argv, &opt, &exit_now);
 	if (n < 0)
 		return exit_now;
+	if (opt.dsn && !(n >= 1 && (strcmp(argv[0], "scan") == 0 || strcmp(argv[0], "stats") == 0)))
+		return usage_error("--dsn applies to scan and stats");
 	st.color = opt.json ? 0 : use_color(opt.color);
 	st.width = terminal_width();
 	st.columns = terminal_columns();

@@ -12,14 +12,29 @@ struct scan_options {
 	enum smtpcode_stage stage;
 	const struct style *style;
 	int streaming;               /* records go to standard output as they are read */
+	int dsn;                     /* --dsn: read every input as bounce messages */
 };
 
-/* Called for each record: a line with a reply (rc 0), or with --all any line. */
-typedef void scan_fn(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc,
-                     int truncated);
+/* Where a record of a bounce message came from (NULL for a log line). */
+struct scan_msg {
+	unsigned long message;       /* 1-based index of the message in its file (mbox, maildir) */
+	const char *message_name;    /* a maildir entry's file name, or NULL */
+	const char *recipient;       /* the recipient's address, or NULL for a line of the text */
+	size_t recipient_len;
+	const char *action;          /* the DSN's Action:, or NULL */
+};
+
+/* Called for each record: a line with a reply (rc 0), or with --all any line;
+ * a recipient of a bounce message (msg not NULL). */
+typedef void scan_fn(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
+                     const struct smtpcode_result *r, int rc, int truncated);
 
 /* Reads each of paths[0..n) ("-" is standard input; none means standard
- * input), plain or gzip, and calls fn for each record. A file that cannot be
+ * input), plain or gzip, and calls fn for each record. An input is read as
+ * bounce messages (dsn.h) with --dsn, when it is a directory (a maildir: the
+ * files of its cur/ and new/, sorted by name), when its first line starts
+ * with "From " (an mbox) or when it starts with a header whose Content-Type
+ * is multipart/report; else line by line. A file that cannot be
  * opened or read is reported on standard error and the others are read on;
  * the records read before a read error are kept. Returns 0, or 1 after any
  * such error, and the number of records in *records. */
@@ -28,7 +43,7 @@ int scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn
 /* Writes the header line of the tsv and csv formats (nothing for the others). */
 void scan_header(const struct scan_options *opt);
 /* The scan_fn that writes a record in opt->format; ctx is the scan_options. */
-void scan_print(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc,
-                int truncated);
+void scan_print(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
+                const struct smtpcode_result *r, int rc, int truncated);
 
 #endif

@@ -175,13 +175,14 @@ count_enhanced(struct stats *s, const struct smtpcode_enhanced_code *c)
 }
 
 void
-stats_add(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc, int truncated)
+stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
+          const struct smtpcode_result *r, int rc, int truncated)
 {
 	struct stats *s = ctx;
 	char text[STATS_TEXT_BYTES];
 	size_t len;
 
-	(void)name, (void)line, (void)rc, (void)truncated;
+	(void)name, (void)line, (void)msg, (void)rc, (void)truncated;
 	s->records++;
 	s->bounce[r->bounce < SMTPCODE_BOUNCE_COUNT ? r->bounce : SMTPCODE_BOUNCE_UNKNOWN]++;
 	s->reason[r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN]++;

@@ -21,8 +21,9 @@ struct stats;
 struct stats *stats_new(unsigned top);
 void stats_free(struct stats *s);
 /* A scan_fn (scan.h): counts one record; ctx is the stats. */
-void stats_add(void *ctx, const char *name, unsigned long line, const struct smtpcode_result *r, int rc,
-               int truncated);
+struct scan_msg;
+void stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
+               const struct smtpcode_result *r, int rc, int truncated);
 void stats_text(const struct stats *s, const struct style *st, FILE *out);
 void stats_json(const struct stats *s, FILE *out);
 
