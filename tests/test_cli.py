@@ -997,6 +997,27 @@ class Dsn(TempDir):
         self.assertIn("not a maildir", err)
 
 
+class Names(unittest.TestCase):
+    def test_reason_action_bounce_verdict_vendor(self):
+        for q, kind, title in (("auth-dmarc", "reason", None), ("remove-address", "action", None),
+                               ("Hard", "bounce", None), ("risky", "verdict", None), ("gmail", "vendor", None)):
+            status, out, err = run("--json", q)
+            self.assertEqual(status, 0, err)
+            [a] = json_lines(out)
+            self.assertEqual((a["kind"], a["name"]), (kind, q.lower()))
+            self.assertTrue(a["title"])
+        status, out, _ = run("auth-dmarc")
+        self.assertTrue(out.startswith("auth-dmarc  "), out)
+        self.assertIn("What to do  fix-authentication", out)
+        reason = next(r for r in DATA.taxonomy["reason"] if r["name"] == "auth-dmarc")
+        self.assertIn(" ".join(reason["description"].split()[:6]), " ".join(out.split()))
+
+    def test_invalid_utf8_is_flagged(self):
+        status, out, _ = run("scan", "--format", "jsonl", stdin=b"550 5.1.1 user \xff unknown\n550 5.1.1 user unknown\n")
+        flags = [r["invalid_utf8"] for r in json_lines(out)]
+        self.assertEqual(flags, [True, False])
+
+
 class Colour(unittest.TestCase):
     def test_always_never_auto(self):
         self.assertIn("\033[", run("--color=always", "550")[1])

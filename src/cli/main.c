@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "names.h"
 #include "list.h"
 #include "render.h"
 #include "scan.h"
@@ -172,6 +173,7 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 		json_string_n(&j, "input", text, len);
 		result_json_members(&j, &r);
 		json_bool(&j, "classified", rc == 0);
+		json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
 		json_end_object(&j);
 	} else if (rc == 0) {
 		explain_text(stdout, st, &r);
@@ -535,7 +537,12 @@ main(int argc, char **argv)
 			if (!looks_like_code(argv[i]) && strcmp(argv[i], "-") != 0)
 				all_codes = 0;
 		if (!all_codes) {
-			status = run_explain(&opt, &st, argv, n);
+			/* One word that names a reason, action, bounce type, verdict or
+			 * vendor is explained as such; anything else is reply text. */
+			if (n == 1 && answer_name(stdout, &st, opt.json, argv[0]) == 0)
+				status = EXIT_KNOWN;
+			else
+				status = run_explain(&opt, &st, argv, n);
 		} else {
 			for (i = 0; i < n; i++) {
 				int s = strcmp(argv[i], "-") == 0 ? answer_codes_from_stdin(&opt, &st, &count)

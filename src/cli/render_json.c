@@ -180,5 +180,6 @@ render_json(FILE *out, const struct answer *a)
 		else
 			enhanced_json(&j, a);
 	}
+	json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
 	json_end_object(&j);
 }

@@ -40,6 +40,7 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 	result_json_members(&j, r);
 	json_bool(&j, "classified", rc == 0);
 	json_bool(&j, "truncated", truncated);
+	json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
 	json_end_object(&j);
 }
 
