@@ -1,5 +1,6 @@
 """Writes cli_help.h: the usage and --help text of the smtpcode command, as the
-C strings usage_text and help_text that src/cli/main.c prints.
+C strings usage_text and help_text that src/cli/main.c prints, and the help
+of each command (smtpcode scan --help) in command_help[].
 
 usage: gen_cli_help.py COMMANDS_TOML > cli_help.h
 """
@@ -58,6 +59,21 @@ def help_text(spec):
     return "\n".join(blocks)
 
 
+def command_text(spec, c):
+    """`smtpcode CMD --help`: its usage lines, what it does, its examples."""
+    name = c["name"]
+    usage = [u for u in spec.usage if u.split()[0] == name]
+    lines = "".join(("usage: " if i == 0 else "       ") + f"{spec.name} {u}\n" for i, u in enumerate(usage))
+    blocks = [lines, paragraph(c.get("man", c["help"]))]
+    examples = [e for e in spec.examples if len(e["command"].split()) > 1 and e["command"].split()[1] == name]
+    if examples:
+        blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN)
+                                              for e in examples))
+    blocks.append(paragraph(f"Options, exit status and the other commands: {spec.name} --help; "
+                            f"everything in full: man {spec.name}."))
+    return "\n".join(blocks)
+
+
 def c_lines(name, text):
     if len(text.encode("utf-8")) >= C_STRING_LIMIT:
         sys.exit(f"gen_cli_help.py: {name} is {len(text)} bytes; C99 promises string literals of {C_STRING_LIMIT}")
@@ -77,6 +93,13 @@ def main():
            "#ifndef SMTPCODE_CLI_HELP_H", "#define SMTPCODE_CLI_HELP_H", ""]
     out += c_lines("usage_text", usage_text(spec)) + [""]
     out += c_lines("help_text", help_text(spec)) + [""]
+    table = []
+    for c in spec.commands:
+        ident = "help_" + c["name"].replace("-", "_")
+        out += c_lines(ident, command_text(spec, c)) + [""]
+        table.append(f"\t{{{cgen.c_string(c['name'])}, {ident}}},")
+    out += ["static const struct {", "\tconst char *name, *text;", "} command_help[] = {", *table,
+            "\t{NULL, NULL},", "};", ""]
     out += ["#endif", ""]
     sys.stdout.write("\n".join(out))
 

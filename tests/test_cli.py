@@ -253,6 +253,21 @@ class Usage(unittest.TestCase):
         self.assertIn(DATA.meta["version"], out)
         self.assertIn(DATA.meta["registry_date"], out)
 
+    def test_each_command_has_its_help(self):
+        import tomllib
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with open(os.path.join(root, "src", "cli", "commands.toml"), "rb") as f:
+            commands = [c["name"] for c in tomllib.load(f)["command"]]
+        self.assertIn("scan", commands)
+        for name in commands:
+            with self.subTest(command=name):
+                status, out, _ = run(name, "--help")
+                self.assertEqual(status, 0)
+                self.assertTrue(out.startswith(f"usage: smtpcode {name}"), out[:80])
+                self.assertIn("smtpcode --help", out)
+        status, out, _ = run("scan", "--help")
+        self.assertIn("Examples:", out)
+
     def test_double_dash(self):
         status, out, _ = run("--json", "--", "550")
         self.assertEqual(status, 0)

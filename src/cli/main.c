@@ -421,6 +421,15 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 		} else if (strcmp(arg, "--dsn") == 0) {
 			opt->dsn = 1;
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			/* After a command word, that command's help; else the whole. */
+			size_t k;
+			for (k = 0; n > 0 && command_help[k].name; k++) {
+				if (strcmp(argv[0], command_help[k].name) == 0) {
+					fputs(command_help[k].text, stdout);
+					*exit_now = EXIT_KNOWN;
+					return -1;
+				}
+			}
 			fputs(usage_text, stdout);
 			putchar('\n');
 			fputs(help_text, stdout);
