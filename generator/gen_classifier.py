@@ -1,6 +1,6 @@
 """Writes smtpcode_classifier.h: every phrase, vendor token and vendor
 fingerprint in data/ compiled into one table-driven DFA (Aho-Corasick, fully
-expanded), plus the pattern and vendor-code tables the classifier reads.
+expanded), plus the pattern table the classifier reads.
 
 The DFA reads one byte class per input byte and never backtracks. Upper-case
 ASCII folds to lower case, and all whitespace is one class whose transition
@@ -168,26 +168,8 @@ def main():
         row = [new[t] for t in delta[s]]
         table += row + [0] * ((1 << shift) - len(row))
 
-    vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
-    vcodes = []
-    # Sorted by class and subject, with an index of where each (class,
-    # subject) starts, so a lookup reads only the entries that can match.
-    ordered = sorted(data.vendor_codes, key=lambda e: (e["cls"], e["subject"], e["lo"], e["vendor"]))
-    assert all(e["subject"] < 8 for e in ordered), "vendor codes index subjects 0-7 only"
-    index = [0] * (6 * 8 + 1)
-    for e in ordered:
-        index[e["cls"] * 8 + e["subject"] + 1] += 1
-    for i in range(1, len(index)):
-        index[i] += index[i - 1]
-    for e in ordered:
-        vcodes.append("\t{%d, %d, %s, %s, %s, %d, %d, %d}, /* %s%s */" % (
-            vendor_index[e["vendor"]], e["cls"], f"SMTPCODE_REASON_{cgen.ident(e['reason'])}",
-            f"SMTPCODE_ACTION_{cgen.ident(e['action'])}" if "action" in e else str(NO_ACTION),
-            f"SMTPCODE_BOUNCE_{cgen.ident(e['bounce'])}" if "bounce" in e else str(NO_ACTION),
-            e["subject"], e["lo"], e["hi"], e["first"], "-" + e["last"] if e.get("last", e["first"]) != e["first"] else ""))
-
     out = [
-        cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml", "data/vendor_codes.toml"]),
+        cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml"]),
         "/* Included once, by src/classify.c. */",
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
@@ -195,7 +177,6 @@ def main():
         f"#define SMTPCODE__DFA_SHIFT {shift} /* a row is 1 << SHIFT transitions */",
         f"#define SMTPCODE__DFA_STATES {n}",
         f"#define SMTPCODE__DFA_FIRST_OUTPUT {first_output}",
-        f"#define SMTPCODE__VENDOR_CODE_COUNT {len(vcodes)}",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
         "/* kind, reason, action, vendor, priority, length, bounce */",
@@ -214,12 +195,7 @@ def main():
             c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]),
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
             c_table("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out]), "",
-            "/* where the vendor codes of class c, subject s start and end: [c * 8 + s] .. [c * 8 + s + 1] */",
-            c_table("uint8_t", "smtpcode__vendor_code_index", index, 16),
-            "/* vendor, class, reason, action, bounce, subject, first detail, last detail */",
-            f"static const struct smtpcode__vendor_code smtpcode__vendor_codes[{max(len(vcodes), 1)}] = {{",
-            *(vcodes or ["\t{0, 0, 0, 0, 0, 0, 0, 0},"]),
-            "};", ""]
+            ""]
     sys.stdout.write("\n".join(out))
 
 

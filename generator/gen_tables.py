@@ -103,6 +103,27 @@ def enhanced_table(w):
     return rows, class_index, subjects, base, count, flat
 
 
+def vendor_code_table(w):
+    """Vendor codes sorted by class, subject and first detail, and the index
+    [class * 8 + subject] .. [+ 1] of where each (class, subject) lies."""
+    vendor_index = {v["id"]: i + 1 for i, v in enumerate(w.data.vendors)}
+    ordered = sorted(w.data.vendor_codes, key=lambda e: (e["cls"], e["subject"], e["lo"], e["vendor"]))
+    assert all(e["subject"] < 8 for e in ordered), "vendor codes index subjects 0-7 only"
+    index = [0] * (6 * 8 + 1)
+    for e in ordered:
+        index[e["cls"] * 8 + e["subject"] + 1] += 1
+    for i in range(1, len(index)):
+        index[i] += index[i - 1]
+    rows = []
+    for e in ordered:
+        rows.append("\t{%d, %d, %s, %s, %s, %d, %d, %d, %d}, /* %s */" % (
+            vendor_index[e["vendor"]], e["cls"], w.enum("reason", e["reason"]),
+            w.enum("action", e["action"]) if "action" in e else "SMTPCODE_FROM_REASON",
+            w.enum("bounce", e["bounce"]) if "bounce" in e else "SMTPCODE_FROM_REASON",
+            e["subject"], e["lo"], e["hi"], w.text(e["meaning"]), e["first"]))
+    return rows, index
+
+
 def c_array(ctype, name, values, per_line=16):
     lines = [f"static const {ctype} {name}[{len(values)}] = {{"]
     for i in range(0, len(values), per_line):
@@ -116,6 +137,7 @@ def main():
     w = Writer(data)
     basic_rows, basic_index = basic_table(w)
     enh_rows, class_index, subjects, base, count, flat = enhanced_table(w)
+    vc_rows, vc_index = vendor_code_table(w)
 
     taxonomy = []
     for kind in smtpcode_data.TAXONOMY_KINDS:
@@ -148,6 +170,7 @@ def main():
         f"#define SMTPCODE__BASIC_COUNT {len(basic_rows)}",
         f"#define SMTPCODE__ENHANCED_COUNT {len(enh_rows)}",
         f"#define SMTPCODE__SUBJECT_COUNT {len(subjects)}",
+        f"#define SMTPCODE__VENDOR_CODE_COUNT {len(vc_rows)}",
         f"#define SMTPCODE__NO_ENTRY {NO_ENTRY}",
         "",
         "static const struct smtpcode_basic smtpcode__basic[SMTPCODE__BASIC_COUNT] = {",
@@ -169,6 +192,13 @@ def main():
         c_array("uint8_t", "smtpcode__detail_index", flat, 20),
         "",
         *taxonomy,
+        "",
+        "/* vendor, class, reason, action, bounce, subject, first, last, meaning */",
+        f"static const struct smtpcode_vendor_code smtpcode__vendor_codes[{max(len(vc_rows), 1)}] = {{",
+        *(vc_rows or ["\t{0, 0, 0, 0, 0, 0, 0, 0, 0},"]),
+        "};",
+        "/* where the vendor codes of class c, subject s lie: [c * 8 + s] .. [c * 8 + s + 1] */",
+        c_array("uint8_t", "smtpcode__vendor_code_index", vc_index),
         "",
         "/* basic code structure, RFC 5321 4.2.1: by first and second digit */",
         c_array("uint32_t", "smtpcode__class_title", class_text),

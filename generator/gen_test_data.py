@@ -62,6 +62,7 @@ def main():
     out.append("static const char *const bench_phrases[] = {")
     out += [f"\t{S(p['text'])}," for p in data.phrases]
     out += ["};", ""]
+    out.append(f"#define EXPECT_VENDOR_CODE_COUNT {len(data.vendor_codes)}")
     out.append(f"#define EXPECT_DATA_VERSION {S(data.meta['version'])}")
     out.append("")
     sys.stdout.write("\n".join(out))

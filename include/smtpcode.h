@@ -244,6 +244,41 @@ SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_class(unsigned cl
 SMTPCODE_API size_t smtpcode_enhanced_count(void);
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_at(size_t i);
 
+/** # Vendor codes
+ *
+ * Enhanced codes that a vendor sends with a meaning of its own: codes outside
+ * the registry (Microsoft 365's 5.7.606 to 5.7.649, a banned sending IP) and
+ * registered codes a vendor reads its own way (Gmail's 5.7.27 for an SPF
+ * failure). An entry covers `cls.subject.first` to `cls.subject.last`; its
+ * `action` and `bounce` are SMTPCODE_FROM_REASON where the reason's own apply.
+ * The meaning is `smtpcode_text(entry->meaning)`, in this project's words.
+ */
+#define SMTPCODE_FROM_REASON 255
+
+struct smtpcode_vendor_code {
+	uint8_t vendor;  /* enum smtpcode_vendor */
+	uint8_t cls;     /* 2, 4 or 5 */
+	uint8_t reason;  /* enum smtpcode_reason */
+	uint8_t action;  /* enum smtpcode_action, or SMTPCODE_FROM_REASON */
+	uint8_t bounce;  /* enum smtpcode_bounce, or SMTPCODE_FROM_REASON */
+	uint16_t subject, first, last;
+	smtpcode_text_t meaning;
+};
+
+/** Every vendor code, ordered by class, subject and first detail. Returns the
+ * number of entries, and the entry at index `i`, or NULL when
+ * `i >= smtpcode_vendor_code_count()`. */
+SMTPCODE_API size_t smtpcode_vendor_code_count(void);
+SMTPCODE_API const struct smtpcode_vendor_code *smtpcode_vendor_code_at(size_t i);
+
+/** The vendor's own reading of `code`: the entry of `vendor` that covers it;
+ * failing that, when the code is not in the registry, the first entry of any
+ * vendor that covers it (an unregistered code is some vendor's own wherever it
+ * appears). Returns a pointer into the read-only table, or NULL when no entry
+ * applies or `code` is NULL. */
+SMTPCODE_API const struct smtpcode_vendor_code *smtpcode_vendor_code_find(enum smtpcode_vendor vendor,
+                                                                          const struct smtpcode_enhanced_code *code);
+
 /** The bounce type of a registry entry used with class `cls`: class 2 is
  * none, class 4 soft, class 5 the entry's own bounce type. Returns the bounce
  * type, or SMTPCODE_BOUNCE_UNKNOWN for another class or a NULL entry at

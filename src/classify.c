@@ -12,11 +12,6 @@ struct smtpcode__pattern {
 	uint8_t reason, action, vendor, priority, len, bounce;
 };
 
-struct smtpcode__vendor_code {
-	uint8_t vendor, cls, reason, action, bounce;
-	uint16_t subject, lo, hi;
-};
-
 #include "smtpcode_classifier.h"
 
 enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
@@ -199,28 +194,6 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	}
 }
 
-static const struct smtpcode__vendor_code *
-find_vendor_code(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *e, int registered)
-{
-	const struct smtpcode__vendor_code *other = NULL;
-	unsigned i, first, last;
-
-	if (e->cls > 5 || e->subject > 7)
-		return NULL;
-	first = smtpcode__vendor_code_index[e->cls * 8 + e->subject];
-	last = smtpcode__vendor_code_index[e->cls * 8 + e->subject + 1];
-	for (i = first; i < last; i++) {
-		const struct smtpcode__vendor_code *vc = &smtpcode__vendor_codes[i];
-		if (e->detail < vc->lo || e->detail > vc->hi)
-			continue;
-		if (vc->vendor == vendor)
-			return vc;
-		if (!other)
-			other = vc;
-	}
-	return registered ? NULL : other;
-}
-
 static int
 only_whitespace(const unsigned char *s, size_t len)
 {
@@ -271,7 +244,6 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
-	int registered = 0;
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -341,10 +313,9 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		}
 	}
 	if (enh->cls) {
-		const struct smtpcode__vendor_code *vc;
+		const struct smtpcode_vendor_code *vc;
 		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
-		registered = e != NULL;
-		vc = find_vendor_code(out->vendor, enh, registered);
+		vc = smtpcode_vendor_code_find(out->vendor, enh);
 		if (vc) {
 			if (out->vendor != vc->vendor) {
 				out->vendor = (enum smtpcode_vendor)vc->vendor;

@@ -159,6 +159,41 @@ smtpcode_enhanced_at(size_t i)
 	return i < SMTPCODE__ENHANCED_COUNT ? &smtpcode__enhanced[i] : NULL;
 }
 
+size_t
+smtpcode_vendor_code_count(void)
+{
+	return SMTPCODE__VENDOR_CODE_COUNT;
+}
+
+const struct smtpcode_vendor_code *
+smtpcode_vendor_code_at(size_t i)
+{
+	return i < SMTPCODE__VENDOR_CODE_COUNT ? &smtpcode__vendor_codes[i] : NULL;
+}
+
+const struct smtpcode_vendor_code *
+smtpcode_vendor_code_find(enum smtpcode_vendor vendor, const struct smtpcode_enhanced_code *code)
+{
+	const struct smtpcode_vendor_code *other = NULL;
+	unsigned i, first, last;
+
+	/* Only the entries of the code's class and subject are read. */
+	if (!code || code->cls > 5 || code->subject > 7)
+		return NULL;
+	first = smtpcode__vendor_code_index[code->cls * 8 + code->subject];
+	last = smtpcode__vendor_code_index[code->cls * 8 + code->subject + 1];
+	for (i = first; i < last; i++) {
+		const struct smtpcode_vendor_code *vc = &smtpcode__vendor_codes[i];
+		if (code->detail < vc->first || code->detail > vc->last)
+			continue;
+		if (vc->vendor == (unsigned)vendor)
+			return vc;
+		if (!other)
+			other = vc;
+	}
+	return other && !smtpcode_enhanced_detail(code->subject, code->detail) ? other : NULL;
+}
+
 enum smtpcode_bounce
 smtpcode_enhanced_bounce(const struct smtpcode_enhanced *e, unsigned cls)
 {

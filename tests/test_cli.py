@@ -1012,6 +1012,35 @@ class Dsn(TempDir):
         self.assertIn("not a maildir", err)
 
 
+class VendorCodes(unittest.TestCase):
+    def test_unregistered_vendor_code_is_explained(self):
+        status, out, _ = run("--json", "5.7.606")
+        self.assertEqual(status, 1, "the registry decides the exit status")
+        [a] = json_lines(out)
+        self.assertFalse(a["registered"])
+        self.assertEqual((a["reason"], a["bounce"]), ("ip-blocklisted", "block"))
+        self.assertEqual(a["vendor_uses"][0]["vendor"], "microsoft365")
+        status, out, _ = run("5.7.606")
+        self.assertIn("a vendor's own code", out.splitlines()[0])
+        self.assertIn("Vendor use", out)
+
+    def test_registered_code_keeps_the_registry_meaning(self):
+        status, out, _ = run("--json", "5.7.27")
+        [a] = json_lines(out)
+        self.assertEqual(a["reason"], next(e for e in DATA.enhanced if e["code"] == "X.7.27")["reason"])
+        self.assertIn("gmail", [v["vendor"] for v in a["vendor_uses"]])
+
+    def test_list_by_vendor(self):
+        status, out, _ = run("list", "enhanced", "--vendor", "microsoft365", "--json")
+        self.assertEqual(status, 0)
+        rows = json_lines(out)
+        want = [e for e in DATA.vendor_codes if e["vendor"] == "microsoft365"]
+        self.assertEqual(len(rows), len(want))
+        self.assertTrue(all(r["vendor"] == "microsoft365" for r in rows))
+        status, _, err = run("list", "reasons", "--vendor", "gmail")
+        self.assertEqual(status, 2)
+
+
 class Names(unittest.TestCase):
     def test_reason_action_bounce_verdict_vendor(self):
         for q, kind, title in (("auth-dmarc", "reason", None), ("remove-address", "action", None),

@@ -88,7 +88,7 @@ class BashCompletes(unittest.TestCase):
         self.assertEqual(complete("list", "--class", ""), ["2", "3", "4", "5"])
 
     def test_list_kinds_and_files(self):
-        self.assertEqual(complete("list", "v"), ["verdicts", "vendors"])
+        self.assertEqual(complete("list", "v"), ["verdicts", "vendors", "vendor-codes"])
         here = os.path.dirname(os.path.abspath(COMMANDS))
         self.assertIn(os.path.join(here, "commands.toml"), complete("scan", os.path.join(here, "comm")))
 

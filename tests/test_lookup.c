@@ -369,3 +369,36 @@ Test(version, strings)
 	cr_assert(strchr(smtpcode_version(), '.') != NULL);
 	cr_assert_eq(strlen(smtpcode_registry_date()), 10);
 }
+
+Test(vendor_codes, table_and_find)
+{
+	struct smtpcode_enhanced_code c = {5, 7, 606};
+	const struct smtpcode_vendor_code *vc;
+	size_t i;
+
+	cr_assert_eq(smtpcode_vendor_code_count(), EXPECT_VENDOR_CODE_COUNT);
+	for (i = 0; i < smtpcode_vendor_code_count(); i++) {
+		vc = smtpcode_vendor_code_at(i);
+		cr_assert(vc->first <= vc->last && *smtpcode_text(vc->meaning));
+		cr_assert_lt(vc->reason, SMTPCODE_REASON_COUNT);
+		cr_assert(vc->vendor > 0 && vc->vendor < SMTPCODE_VENDOR_COUNT);
+	}
+	cr_assert_null(smtpcode_vendor_code_at(i));
+
+	/* An unregistered code names its vendor, whoever asks. */
+	vc = smtpcode_vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, &c);
+	cr_assert_not_null(vc);
+	cr_assert_str_eq(smtpcode_vendor_name((enum smtpcode_vendor)vc->vendor), "microsoft365");
+	cr_assert_eq(vc->reason, SMTPCODE_REASON_IP_BLOCKLISTED);
+	cr_assert(vc->first <= 606 && vc->last >= 606);
+
+	/* A registered code is read a vendor's way only for that vendor. */
+	c.detail = 27;
+	cr_assert_null(smtpcode_vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, &c));
+	vc = smtpcode_vendor_code_find((enum smtpcode_vendor)smtpcode_vendor_from_name("gmail", 5), &c);
+	cr_assert_not_null(vc);
+	cr_assert_eq(vc->reason, SMTPCODE_REASON_AUTH_SPF);
+	c.subject = 999;
+	cr_assert_null(smtpcode_vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, &c));
+	cr_assert_null(smtpcode_vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, NULL));
+}

@@ -197,6 +197,43 @@ Test(single, enhanced_codes)
 	same_enhanced(lib.enhanced_class(~0u), one->enhanced_class(~0u), "enhanced_class(UINT_MAX)");
 }
 
+static void
+same_vendor_code(const struct smtpcode_vendor_code *a, const struct smtpcode_vendor_code *b, const char *what)
+{
+	cr_assert_eq(!a, !b, "%s: one copy found an entry, the other did not", what);
+	if (!a)
+		return;
+	cr_assert(a->vendor == b->vendor && a->cls == b->cls && a->subject == b->subject && a->first == b->first &&
+	          a->last == b->last && a->reason == b->reason && a->action == b->action && a->bounce == b->bounce,
+	          "%s: entries differ", what);
+	same_str(lib.text(a->meaning), one->text(b->meaning), what);
+}
+
+Test(single, vendor_codes)
+{
+	struct smtpcode_enhanced_code code;
+	unsigned v, s, d;
+	size_t i;
+	char what[64];
+
+	cr_assert_eq(lib.vendor_code_count(), one->vendor_code_count());
+	for (i = 0; i <= lib.vendor_code_count(); i++) {
+		snprintf(what, sizeof what, "vendor_code_at(%zu)", i);
+		same_vendor_code(lib.vendor_code_at(i), one->vendor_code_at(i), what);
+	}
+	for (code.cls = 2; code.cls <= 5; code.cls += code.cls == 2 ? 2 : 1)
+		for (s = 0; s < 9; s++)
+			for (d = 0; d < 1000; d++)
+				for (v = 0; v < SMTPCODE_VENDOR_COUNT; v += 7) {
+					code.subject = s;
+					code.detail = d;
+					snprintf(what, sizeof what, "vendor_code_find(%u, %u.%u.%u)", v, code.cls, s, d);
+					same_vendor_code(lib.vendor_code_find((enum smtpcode_vendor)v, &code),
+					                 one->vendor_code_find((enum smtpcode_vendor)v, &code), what);
+				}
+	cr_assert_null(lib.vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, NULL));
+}
+
 /* Code strings, well formed and not: both parsers and the text lookup. */
 Test(single, parse)
 {

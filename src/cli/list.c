@@ -4,8 +4,8 @@
 #include "list.h"
 #include "table.h"
 
-static const char *const kind_names[] = {"codes", "basic", "enhanced", "reasons", "actions", "bounces",
-                                         "verdicts", "vendors"};
+static const char *const kind_names[] = {"codes",    "basic",   "enhanced", "reasons",     "actions",
+                                         "bounces",  "verdicts", "vendors", "vendor-codes"};
 
 int
 list_kind_from_name(const char *s, enum list_kind *kind)
@@ -36,6 +36,7 @@ struct row {
 	/* For JSON. */
 	const struct smtpcode_basic *basic;
 	const struct smtpcode_enhanced *enhanced;
+	const struct smtpcode_vendor_code *vendor_code;
 	int value;
 };
 
@@ -162,6 +163,32 @@ vendor_row(size_t i, const struct filter *f, struct row *r)
 	return 1;
 }
 
+static int
+vendor_code_row(size_t i, const struct filter *f, struct row *r)
+{
+	const struct smtpcode_vendor_code *vc = smtpcode_vendor_code_at(i);
+	enum smtpcode_bounce b;
+	int k;
+
+	if (!vc)
+		return -1;
+	if ((f->vendor >= 0 && vc->vendor != f->vendor) || (f->cls >= 0 && vc->cls != (unsigned)f->cls))
+		return 0;
+	k = snprintf(r->buf[0], sizeof r->buf[0], "%u.%u.%u", vc->cls, vc->subject, vc->first);
+	if (vc->last != vc->first)
+		snprintf(r->buf[0] + k, sizeof r->buf[0] - (size_t)k, "-%u", vc->last);
+	b = vc->cls == 4 ? SMTPCODE_BOUNCE_SOFT
+	    : vc->bounce != SMTPCODE_FROM_REASON ? (enum smtpcode_bounce)vc->bounce
+	                                         : smtpcode_reason_bounce((enum smtpcode_reason)vc->reason);
+	r->cell[0] = r->buf[0];
+	r->cell[1] = smtpcode_vendor_name((enum smtpcode_vendor)vc->vendor);
+	r->cell[2] = smtpcode_reason_name((enum smtpcode_reason)vc->reason);
+	r->cell[3] = smtpcode_text(vc->meaning);
+	r->bounce = b;
+	r->vendor_code = vc;
+	return 1;
+}
+
 struct table_kind {
 	const char *name; /* "kind" in JSON */
 	row_fn *row;
@@ -178,6 +205,7 @@ static const struct table_kind tables[] = {
 	[LIST_BOUNCES] = {"bounce", bounce_row, 2, {"BOUNCE", "DESCRIPTION", NULL, NULL}, 0},
 	[LIST_VERDICTS] = {"verdict", verdict_row, 2, {"VERDICT", "DESCRIPTION", NULL, NULL}, -1},
 	[LIST_VENDORS] = {"vendor", vendor_row, 2, {"VENDOR", "TITLE", NULL, NULL}, -1},
+	[LIST_VENDOR_CODES] = {"vendor-code", vendor_code_row, 4, {"CODES", "VENDOR", "REASON", "MEANING"}, -1},
 };
 
 static void
@@ -245,6 +273,13 @@ row_json(FILE *out, enum list_kind kind, const struct row *r)
 		json_string(&j, "name", r->cell[0]);
 		json_string(&j, "title", smtpcode_verdict_title((enum smtpcode_verdict)r->value));
 		json_string(&j, "description", r->cell[1]);
+		break;
+	case LIST_VENDOR_CODES:
+		json_string(&j, "codes", r->cell[0]);
+		json_string(&j, "vendor", r->cell[1]);
+		json_string(&j, "reason", r->cell[2]);
+		json_string(&j, "bounce", smtpcode_bounce_name(r->bounce));
+		json_string(&j, "meaning", r->cell[3]);
 		break;
 	default:
 		json_string(&j, "name", r->cell[0]);

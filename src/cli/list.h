@@ -14,7 +14,8 @@ enum list_kind {
 	LIST_ACTIONS,
 	LIST_BOUNCES,
 	LIST_VERDICTS,
-	LIST_VENDORS
+	LIST_VENDORS,
+	LIST_VENDOR_CODES /* the vendors' own codes (Microsoft 5.7.606 ...) */
 };
 
 /* Returns 0 and the kind named `s` ("basic", "reasons", ...), or -1. */

@@ -132,6 +132,8 @@ answer_code(const struct options *opt, const struct style *st, const char *q, si
 			putchar('\n');
 		render_text(stdout, st, &a);
 	}
+	/* The registry decides: a vendor's own code (5.7.606) is answered with the
+	 * vendor's meaning, and still reported as not registered. */
 	return a.kind != QUERY_ERROR && a.registered ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 
@@ -346,14 +348,17 @@ run_list(const struct options *opt, const struct style *st, char **args, int n)
 	enum list_kind kind = LIST_CODES;
 
 	if (n > 1)
-		return usage_error("list takes one kind: basic, enhanced, reasons, actions, bounces, verdicts or vendors");
+		return usage_error("list takes one kind: basic, enhanced, reasons, actions, bounces, verdicts, vendors or vendor-codes");
 	if (n == 1 && list_kind_from_name(args[0], &kind) != 0)
-		return usage_error("unknown list '%s': use basic, enhanced, reasons, actions, bounces, verdicts or vendors",
+		return usage_error("unknown list '%s': use basic, enhanced, reasons, actions, bounces, verdicts, vendors or vendor-codes",
 		                   args[0]);
 	if (opt->cls >= 0 && kind != LIST_CODES && kind != LIST_BASIC && kind != LIST_ENHANCED)
 		return usage_error("--class applies to list basic and list enhanced");
-	if (opt->vendor >= 0 && kind != LIST_VENDORS)
-		return usage_error("--vendor applies to list vendors");
+	/* The registry's codes belong to no vendor: --vendor lists the vendor's own. */
+	if (opt->vendor >= 0 && (kind == LIST_ENHANCED || kind == LIST_CODES))
+		kind = LIST_VENDOR_CODES;
+	if (opt->vendor >= 0 && kind != LIST_VENDORS && kind != LIST_VENDOR_CODES)
+		return usage_error("--vendor applies to list enhanced, vendor-codes and vendors");
 	return list_print(kind, opt->cls, opt->vendor, opt->json, st, stdout) > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 

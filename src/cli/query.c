@@ -227,9 +227,26 @@ best_row(const struct answer *a)
 	return NULL;
 }
 
+/* An unregistered code that a vendor defines (5.7.606) is answered with the
+ * vendor's meaning; a registered one keeps the registry's. */
+static const struct smtpcode_vendor_code *
+own_vendor_code(const struct answer *a)
+{
+	struct smtpcode_enhanced_code c;
+
+	if (a->kind != QUERY_ENHANCED || a->detail_row || a->scope != SCOPE_CODE)
+		return NULL;
+	c.cls = a->cls;
+	c.subject = a->subject;
+	c.detail = a->detail;
+	return smtpcode_vendor_code_find(SMTPCODE_VENDOR_UNKNOWN, &c);
+}
+
 enum smtpcode_reason
 answer_reason(const struct answer *a)
 {
+	const struct smtpcode_vendor_code *vc = own_vendor_code(a);
+
 	const struct smtpcode_enhanced *e;
 
 	if (a->kind == QUERY_BASIC)
@@ -237,6 +254,8 @@ answer_reason(const struct answer *a)
 		                : (a->basic_code / 100 <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN);
 	if (a->cls == 2)
 		return SMTPCODE_REASON_ACCEPTED;
+	if (vc)
+		return (enum smtpcode_reason)vc->reason;
 	e = best_row(a);
 	return e ? (enum smtpcode_reason)e->reason : SMTPCODE_REASON_UNKNOWN;
 }
@@ -245,6 +264,7 @@ enum smtpcode_action
 answer_action(const struct answer *a)
 {
 	const struct smtpcode_enhanced *e;
+	const struct smtpcode_vendor_code *vc = own_vendor_code(a);
 
 	if (a->kind == QUERY_BASIC) {
 		if (a->basic)
@@ -254,6 +274,9 @@ answer_action(const struct answer *a)
 	}
 	if (a->cls == 2)
 		return SMTPCODE_ACTION_NONE;
+	if (vc && a->cls == 5)
+		return vc->action != SMTPCODE_FROM_REASON ? (enum smtpcode_action)vc->action
+		                                          : smtpcode_reason_action((enum smtpcode_reason)vc->reason);
 	e = best_row(a);
 	if (a->cls == 4 && (!e || e->action != SMTPCODE_ACTION_SLOW_DOWN))
 		return SMTPCODE_ACTION_RETRY_LATER;
@@ -273,6 +296,11 @@ answer_bounce(const struct answer *a)
 	}
 	if (!a->cls)
 		return SMTPCODE_BOUNCE_UNKNOWN; /* X.s.d: depends on the class */
+	if (own_vendor_code(a) && a->cls == 5) {
+		const struct smtpcode_vendor_code *vc = own_vendor_code(a);
+		return vc->bounce != SMTPCODE_FROM_REASON ? (enum smtpcode_bounce)vc->bounce
+		                                          : smtpcode_reason_bounce((enum smtpcode_reason)vc->reason);
+	}
 	e = best_row(a);
 	if (a->cls == 5 && !e)
 		return SMTPCODE_BOUNCE_UNKNOWN;
@@ -287,4 +315,23 @@ answer_verdict(const struct answer *a)
 	if (a->kind == QUERY_BASIC && a->basic_code / 100 == 3)
 		return SMTPCODE_VERDICT_UNKNOWN;
 	return smtpcode_verdict_for(answer_bounce(a));
+}
+
+size_t
+answer_vendor_codes(const struct answer *a, const struct smtpcode_vendor_code **out, size_t max)
+{
+	size_t i, n = 0;
+
+	if (a->kind != QUERY_ENHANCED || (a->scope != SCOPE_CODE && a->scope != SCOPE_DETAIL))
+		return 0;
+	for (i = 0; i < smtpcode_vendor_code_count(); i++) {
+		const struct smtpcode_vendor_code *vc = smtpcode_vendor_code_at(i);
+		if ((a->cls && vc->cls != a->cls) || vc->subject != a->subject || a->detail < vc->first ||
+		    a->detail > vc->last)
+			continue;
+		if (n < max)
+			out[n] = vc;
+		n++;
+	}
+	return n;
 }

@@ -38,6 +38,10 @@ struct answer {
 	const struct smtpcode_enhanced *class_row, *subject_row, *detail_row;
 };
 
+/* The vendors' own readings of an enhanced answer's code (for X.s.d, in any
+ * class): up to `max` entries into out; returns how many there are. */
+size_t answer_vendor_codes(const struct answer *a, const struct smtpcode_vendor_code **out, size_t max);
+
 /* Fills `a` for the query s[0..len). Never fails: errors are QUERY_ERROR. */
 void query_resolve(struct answer *a, const char *s, size_t len);
 

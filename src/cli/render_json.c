@@ -158,6 +158,22 @@ enhanced_json(struct json *j, const struct answer *a)
 		json_null(j, "replaced_by");
 		json_null(j, "notes");
 	}
+	{
+		const struct smtpcode_vendor_code *vc[16];
+		size_t k, n = answer_vendor_codes(a, vc, 16);
+		json_begin_array(j, "vendor_uses");
+		for (k = 0; k < n && k < 16; k++) {
+			json_begin_object(j, NULL);
+			json_string(j, "vendor", smtpcode_vendor_name((enum smtpcode_vendor)vc[k]->vendor));
+			json_int(j, "class", (long)vc[k]->cls);
+			json_int(j, "first", (long)vc[k]->first);
+			json_int(j, "last", (long)vc[k]->last);
+			json_string(j, "reason", smtpcode_reason_name((enum smtpcode_reason)vc[k]->reason));
+			json_string(j, "meaning", smtpcode_text(vc[k]->meaning));
+			json_end_object(j);
+		}
+		json_end_array(j);
+	}
 	row_json(j, "class_row", a->class_row);
 	row_json(j, "subject_row", a->scope == SCOPE_CLASS ? NULL : a->subject_row);
 }

@@ -174,6 +174,25 @@ row_line(FILE *out, const struct style *st, const char *label, const struct smtp
 	field(out, st, label, buf);
 }
 
+/* "Vendor use" lines: what vendors mean by this code, in their replies. */
+static void
+vendor_uses(FILE *out, const struct style *st, const struct answer *a)
+{
+	const struct smtpcode_vendor_code *vc[8];
+	size_t i, n = answer_vendor_codes(a, vc, 8);
+	char buf[768];
+
+	for (i = 0; i < n && i < 8; i++) {
+		char codes[48];
+		int k = snprintf(codes, sizeof codes, "%u.%u.%u", vc[i]->cls, vc[i]->subject, vc[i]->first);
+		if (vc[i]->last != vc[i]->first)
+			snprintf(codes + k, sizeof codes - (size_t)k, " to %u", vc[i]->last);
+		snprintf(buf, sizeof buf, "%s (%s): %s [%s]", smtpcode_vendor_title((enum smtpcode_vendor)vc[i]->vendor),
+		         codes, smtpcode_text(vc[i]->meaning), smtpcode_reason_name((enum smtpcode_reason)vc[i]->reason));
+		field(out, st, "Vendor use", buf);
+	}
+}
+
 static void
 enhanced_text(FILE *out, const struct style *st, const struct answer *a)
 {
@@ -184,7 +203,9 @@ enhanced_text(FILE *out, const struct style *st, const struct answer *a)
 	static const unsigned classes[3] = {2, 4, 5};
 	unsigned i;
 
-	heading(out, st, a->code, main_row ? smtpcode_text(main_row->title) : "(not registered)");
+	heading(out, st, a->code, main_row ? smtpcode_text(main_row->title)
+	                          : answer_vendor_codes(a, NULL, 0) ? "(not registered), a vendor's own code"
+	                                                            : "(not registered)");
 	if (!main_row) {
 		if (a->scope == SCOPE_SUBJECT || (a->scope != SCOPE_CLASS && !a->subject_row))
 			snprintf(buf, sizeof buf, "Subject %u is not in the IANA registry (it defines subjects 0 to 7); "
@@ -215,11 +236,13 @@ enhanced_text(FILE *out, const struct style *st, const struct answer *a)
 			         "gives it its own meaning, so read the reply text.", smtpcode_text(main_row->code), a->cls, a->code);
 			field(out, st, "Note", buf);
 		}
+		vendor_uses(out, st, a);
 		causes(out, st, main_row->causes);
 		if (a->cls != 2)
 			action(out, st, answer_action(a), a->cls == 4 ? NULL : smtpcode_text(main_row->advice));
 	} else if (a->class_row) {
 		field(out, st, "Meaning", smtpcode_text(a->class_row->meaning));
+		vendor_uses(out, st, a);
 		if (a->cls != 2)
 			action(out, st, answer_action(a), NULL);
 	}

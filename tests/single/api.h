@@ -47,6 +47,10 @@
 	X(size_t, enhanced_count, (void))                                                            \
 	X(const struct smtpcode_enhanced *, enhanced_at, (size_t))                                   \
 	X(enum smtpcode_bounce, enhanced_bounce, (const struct smtpcode_enhanced *, unsigned))       \
+	X(size_t, vendor_code_count, (void))                                                         \
+	X(const struct smtpcode_vendor_code *, vendor_code_at, (size_t))                             \
+	X(const struct smtpcode_vendor_code *, vendor_code_find,                                     \
+	  (enum smtpcode_vendor, const struct smtpcode_enhanced_code *))                             \
 	X(enum smtpcode_verdict, verdict_for, (enum smtpcode_bounce))                                \
 	X(int, parse_reply, (const char *, size_t, struct smtpcode_reply *))                         \
 	X(int, reply_next_text, (const struct smtpcode_reply *, size_t *, struct smtpcode_span *))   \
