@@ -1012,6 +1012,18 @@ class Dsn(TempDir):
         self.assertIn("not a maildir", err)
 
 
+class SearchSamples(unittest.TestCase):
+    def test_vendor_replies_are_searched(self):
+        status, out, _ = run("search", "--json", "tss04")
+        self.assertEqual(status, 0)
+        hits = json_lines(out)
+        samples = [h for h in hits if h["kind"] == "sample"]
+        self.assertTrue(samples, hits)
+        want = {s["vendor"] for s in DATA.samples if "[tss04]" in s["text"].lower()}
+        self.assertTrue(want)
+        self.assertTrue(all(json.dumps(h).lower().find("tss04") >= 0 for h in samples))
+
+
 class VendorCodes(unittest.TestCase):
     def test_unregistered_vendor_code_is_explained(self):
         status, out, _ = run("--json", "5.7.606")

@@ -1,18 +1,20 @@
 /* Ranking: an entry scores 100 for each query word found anywhere in it and
  * 10 more for each found in its code, name or title; ties keep the order of
  * the tables (basic codes, enhanced codes, reasons, actions, bounce types,
- * verdicts, vendors). Words match case-insensitively anywhere in a word, so
+ * verdicts, vendors, then the vendors' literal replies from data/samples). Words match case-insensitively anywhere in a word, so
  * "quota" finds "over-quota". */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_samples.h"
 #include "json.h"
 #include "search.h"
 #include "table.h"
 
-enum entry_kind { E_BASIC, E_ENHANCED, E_REASON, E_ACTION, E_BOUNCE, E_VERDICT, E_VENDOR, E_KINDS };
+enum entry_kind { E_BASIC, E_ENHANCED, E_REASON, E_ACTION, E_BOUNCE, E_VERDICT, E_VENDOR, E_SAMPLE, E_KINDS };
 
-static const char *const kind_names[] = {"basic", "enhanced", "reason", "action", "bounce", "verdict", "vendor"};
+static const char *const kind_names[] = {"basic",   "enhanced", "reason", "action",
+                                         "bounce",  "verdict",  "vendor", "sample"};
 
 #define MAX_FIELDS 24
 
@@ -49,6 +51,7 @@ entry_count(enum entry_kind k)
 	case E_BOUNCE: return SMTPCODE_BOUNCE_COUNT;
 	case E_VERDICT: return SMTPCODE_VERDICT_COUNT;
 	case E_VENDOR: return SMTPCODE_VENDOR_COUNT - 1; /* value 0: no vendor */
+	case E_SAMPLE: return CLI_SAMPLE_COUNT;
 	default: return 0;
 	}
 }
@@ -112,6 +115,13 @@ entry_get(enum entry_kind k, size_t i, struct entry *e)
 		snprintf(e->code, sizeof e->code, "%s", smtpcode_verdict_name((enum smtpcode_verdict)i));
 		e->title = smtpcode_verdict_title((enum smtpcode_verdict)i);
 		add_field(e, "description", smtpcode_verdict_description((enum smtpcode_verdict)i));
+		break;
+	case E_SAMPLE:
+		/* A vendor's literal reply: its codes, the vendor as title, the text. */
+		snprintf(e->code, sizeof e->code, "%s", cli_samples[i].codes);
+		e->title = cli_samples[i].vendor;
+		add_field(e, "reply", cli_samples[i].text);
+		add_field(e, "reason", cli_samples[i].reason);
 		break;
 	default:
 		snprintf(e->code, sizeof e->code, "%s", smtpcode_vendor_name((enum smtpcode_vendor)(i + 1)));
