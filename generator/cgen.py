@@ -29,6 +29,17 @@ def c_string(s):
     return "".join(out)
 
 
+def c_array(ctype, name, values, per_line=16, sep=", "):
+    """`static const ctype name[N] = { ... };`, per_line values a line. An
+    empty table gets one 0, since C has no arrays of size 0."""
+    values = list(values) or [0]
+    lines = [f"static const {ctype} {name}[{len(values)}] = {{"]
+    for i in range(0, len(values), per_line):
+        lines.append("\t" + sep.join(str(v) for v in values[i:i + per_line]) + ",")
+    lines.append("};")
+    return "\n".join(lines)
+
+
 class StringPool:
     """Every string once, NUL-terminated, addressed by offset. Offset 0 is ""."""
 
@@ -49,8 +60,4 @@ class StringPool:
 
     def c_array(self, name):
         """`static const char name[] = { ... };` as bytes: no overlong string literal."""
-        lines = [f"static const char {name}[{len(self.data)}] = {{"]
-        for i in range(0, len(self.data), 16):
-            lines.append("\t" + ",".join(str(b) for b in self.data[i:i + 16]) + ",")
-        lines.append("};")
-        return "\n".join(lines)
+        return c_array("char", name, list(self.data), 16, ",")

@@ -124,15 +124,6 @@ def best(candidates, patterns, key):
     return max(candidates, key=lambda pi: key(patterns[pi]) + (-pi,), default=None)
 
 
-def c_table(ctype, name, values, per_line=24):
-    lines = [f"static const {ctype} {name}[{max(len(values), 1)}] = {{"]
-    values = values or [0]
-    for i in range(0, len(values), per_line):
-        lines.append("\t" + ",".join(str(v) for v in values[i:i + per_line]) + ",")
-    lines.append("};")
-    return "\n".join(lines)
-
-
 def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
     patterns = patterns_from(data, markers_from(sys.argv[2]))
@@ -188,13 +179,13 @@ def main():
         out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
                                                                 label))
     out += ["};", "",
-            c_table("uint8_t", "smtpcode__byte_class", cls, 32), "",
-            c_table("uint16_t", "smtpcode__dfa", table), "",
+            cgen.c_array("uint8_t", "smtpcode__byte_class", cls, 32, ","), "",
+            cgen.c_array("uint16_t", "smtpcode__dfa", table, 24, ","), "",
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
-            c_table("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out]),
-            c_table("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out]),
+            cgen.c_array("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out], 24, ","),
+            cgen.c_array("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out], 24, ","),
             "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
-            c_table("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out]), "",
+            cgen.c_array("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out], 24, ","), "",
             ""]
     sys.stdout.write("\n".join(out))
 

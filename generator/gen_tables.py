@@ -124,14 +124,6 @@ def vendor_code_table(w):
     return rows, index
 
 
-def c_array(ctype, name, values, per_line=16):
-    lines = [f"static const {ctype} {name}[{len(values)}] = {{"]
-    for i in range(0, len(values), per_line):
-        lines.append("\t" + ", ".join(str(v) for v in values[i:i + per_line]) + ",")
-    lines.append("};")
-    return "\n".join(lines)
-
-
 def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
     w = Writer(data)
@@ -142,20 +134,20 @@ def main():
     taxonomy = []
     for kind in smtpcode_data.TAXONOMY_KINDS:
         entries = data.taxonomy[kind]
-        taxonomy.append(c_array("uint32_t", f"smtpcode__{kind}_name",
+        taxonomy.append(cgen.c_array("uint32_t", f"smtpcode__{kind}_name",
                                 [w.text(e["name"]) for e in entries], 8))
-        taxonomy.append(c_array("uint32_t", f"smtpcode__{kind}_title",
+        taxonomy.append(cgen.c_array("uint32_t", f"smtpcode__{kind}_title",
                                 [w.text(e["title"]) for e in entries], 8))
-        taxonomy.append(c_array("uint32_t", f"smtpcode__{kind}_description",
+        taxonomy.append(cgen.c_array("uint32_t", f"smtpcode__{kind}_description",
                                 [w.text(e["description"]) for e in entries], 8))
     vendor_names = ["unknown"] + [v["id"] for v in data.vendors]
-    taxonomy.append(c_array("uint32_t", "smtpcode__vendor_name", [w.text(n) for n in vendor_names], 8))
-    taxonomy.append(c_array("uint32_t", "smtpcode__vendor_title",
+    taxonomy.append(cgen.c_array("uint32_t", "smtpcode__vendor_name", [w.text(n) for n in vendor_names], 8))
+    taxonomy.append(cgen.c_array("uint32_t", "smtpcode__vendor_title",
                             [w.text("Unknown")] + [w.text(v["name"]) for v in data.vendors], 8))
     reason_action = [w.enum("action", e["action"]) for e in data.taxonomy["reason"]]
     reason_bounce = [w.enum("bounce", e["bounce"]) for e in data.taxonomy["reason"]]
-    taxonomy.append(c_array("uint8_t", "smtpcode__reason_action", reason_action, 4))
-    taxonomy.append(c_array("uint8_t", "smtpcode__reason_bounce", reason_bounce, 4))
+    taxonomy.append(cgen.c_array("uint8_t", "smtpcode__reason_action", reason_action, 4))
+    taxonomy.append(cgen.c_array("uint8_t", "smtpcode__reason_bounce", reason_bounce, 4))
     class_text = [w.text(data.classes["class"][d]["title"]) if d in data.classes["class"] else 0 for d in range(6)]
     class_meaning = [w.text(data.classes["class"][d]["meaning"]) if d in data.classes["class"] else 0 for d in range(6)]
     cat_text = [w.text(data.classes["category"][d]["title"]) for d in range(6)]
@@ -178,18 +170,18 @@ def main():
         "};",
         "",
         "/* basic code - 200 -> entry number, or SMTPCODE__NO_ENTRY */",
-        c_array("uint8_t", "smtpcode__basic_index", basic_index, 20),
+        cgen.c_array("uint8_t", "smtpcode__basic_index", basic_index, 20),
         "",
         "static const struct smtpcode_enhanced smtpcode__enhanced[SMTPCODE__ENHANCED_COUNT] = {",
         *enh_rows,
         "};",
         "",
         "/* class digit -> class row; subject -> subject row; subject -> first detail slot */",
-        c_array("uint8_t", "smtpcode__class_index", class_index),
-        c_array("uint8_t", "smtpcode__subject_index", subjects),
-        c_array("uint16_t", "smtpcode__detail_base", base),
-        c_array("uint16_t", "smtpcode__detail_count", count),
-        c_array("uint8_t", "smtpcode__detail_index", flat, 20),
+        cgen.c_array("uint8_t", "smtpcode__class_index", class_index),
+        cgen.c_array("uint8_t", "smtpcode__subject_index", subjects),
+        cgen.c_array("uint16_t", "smtpcode__detail_base", base),
+        cgen.c_array("uint16_t", "smtpcode__detail_count", count),
+        cgen.c_array("uint8_t", "smtpcode__detail_index", flat, 20),
         "",
         *taxonomy,
         "",
@@ -198,15 +190,15 @@ def main():
         *(vc_rows or ["\t{0, 0, 0, 0, 0, 0, 0, 0, 0},"]),
         "};",
         "/* where the vendor codes of class c, subject s lie: [c * 8 + s] .. [c * 8 + s + 1] */",
-        c_array("uint8_t", "smtpcode__vendor_code_index", vc_index),
+        cgen.c_array("uint8_t", "smtpcode__vendor_code_index", vc_index),
         "",
         "/* basic code structure, RFC 5321 4.2.1: by first and second digit */",
-        c_array("uint32_t", "smtpcode__class_title", class_text),
-        c_array("uint32_t", "smtpcode__class_meaning", class_meaning),
-        c_array("uint32_t", "smtpcode__category_title", cat_text),
-        c_array("uint32_t", "smtpcode__category_meaning", cat_meaning),
+        cgen.c_array("uint32_t", "smtpcode__class_title", class_text),
+        cgen.c_array("uint32_t", "smtpcode__class_meaning", class_meaning),
+        cgen.c_array("uint32_t", "smtpcode__category_title", cat_text),
+        cgen.c_array("uint32_t", "smtpcode__category_meaning", cat_meaning),
         "",
-        c_array("uint32_t", "smtpcode__list_items", w.items or [0], 8),
+        cgen.c_array("uint32_t", "smtpcode__list_items", w.items, 8),
         "",
     ]
     # The pool goes last: every offset above has been added to it by now.
