@@ -209,17 +209,6 @@ static const struct table_kind tables[] = {
 };
 
 static void
-text_list(struct json *j, const char *key, struct smtpcode_list l)
-{
-	size_t i;
-
-	json_begin_array(j, key);
-	for (i = 0; i < l.count; i++)
-		json_string(j, NULL, smtpcode_list_at(l, i));
-	json_end_array(j);
-}
-
-static void
 row_json(FILE *out, enum list_kind kind, const struct row *r)
 {
 	struct json j;
@@ -236,7 +225,7 @@ row_json(FILE *out, enum list_kind kind, const struct row *r)
 		json_string(&j, "action", smtpcode_action_name((enum smtpcode_action)r->basic->action));
 		json_string(&j, "bounce", r->cell[1]);
 		json_string(&j, "verdict", smtpcode_verdict_name((enum smtpcode_verdict)r->basic->verdict));
-		text_list(&j, "rfc", r->basic->rfc);
+		render_json_list(&j, "rfc", r->basic->rfc);
 		break;
 	case LIST_ENHANCED:
 		json_string(&j, "code", r->cell[0]);
@@ -250,7 +239,7 @@ row_json(FILE *out, enum list_kind kind, const struct row *r)
 		json_string(&j, "reason", smtpcode_reason_name((enum smtpcode_reason)r->enhanced->reason));
 		json_string(&j, "bounce", r->cell[2]);
 		json_bool(&j, "deprecated", r->enhanced->deprecated);
-		text_list(&j, "rfc", r->enhanced->rfc);
+		render_json_list(&j, "rfc", r->enhanced->rfc);
 		break;
 	case LIST_REASONS:
 		json_string(&j, "name", r->cell[0]);

@@ -20,6 +20,10 @@ const char *render_bounce_sgr(const struct style *st, enum smtpcode_bounce b);
 /* One labelled field, wrapped to st->width; nothing when text is empty. */
 void render_field(FILE *out, const struct style *st, const char *label, const char *text);
 
+struct json;
+/* A list of the tables (causes, RFCs, ...) as a JSON array member. */
+void render_json_list(struct json *j, const char *key, struct smtpcode_list l);
+
 void render_text(FILE *out, const struct style *st, const struct answer *a);
 void render_json(FILE *out, const struct answer *a);
 

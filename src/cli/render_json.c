@@ -4,8 +4,8 @@
 #include "json.h"
 #include "render.h"
 
-static void
-list(struct json *j, const char *key, struct smtpcode_list l)
+void
+render_json_list(struct json *j, const char *key, struct smtpcode_list l)
 {
 	size_t i;
 
@@ -59,9 +59,9 @@ basic_json(struct json *j, const struct answer *a)
 	outcome(j, a);
 	json_string(j, "advice", b ? smtpcode_text(b->advice) : smtpcode_action_description(answer_action(a)));
 	if (b) {
-		list(j, "rfc", b->rfc);
-		list(j, "commands", b->commands);
-		list(j, "related", b->related);
+		render_json_list(j, "rfc", b->rfc);
+		render_json_list(j, "commands", b->commands);
+		render_json_list(j, "related", b->related);
 		text_or_null(j, "notes", b->notes);
 	} else {
 		json_begin_array(j, "rfc");
@@ -139,10 +139,10 @@ enhanced_json(struct json *j, const struct answer *a)
 	outcome(j, a);
 	json_string(j, "advice", row ? smtpcode_text(row->advice) : smtpcode_action_description(answer_action(a)));
 	if (row) {
-		list(j, "rfc", row->rfc);
-		list(j, "basic", row->basic);
+		render_json_list(j, "rfc", row->rfc);
+		render_json_list(j, "basic", row->basic);
 		text_or_null(j, "basic_note", row->basic_note);
-		list(j, "related", row->related);
+		render_json_list(j, "related", row->related);
 		json_bool(j, "deprecated", row->deprecated);
 		text_or_null(j, "replaced_by", row->replaced_by);
 		text_or_null(j, "notes", row->notes);
