@@ -243,6 +243,7 @@ decoded_line(struct dsn_parser *p, const char *s, size_t len, unsigned long numb
 		rec.len = len;
 		rec.truncated = 0;
 		p->fn(p->ctx, &rec);
+		p->records++;
 	}
 }
 

@@ -22,7 +22,8 @@
 
 struct dsn_record {
 	unsigned long line;        /* the input line where the group (or text line) starts */
-	const char *recipient;     /* Final-Recipient's address (else Original-Recipient's), or NULL for a text line */
+	const char *recipient;     /* Final-Recipient's address (else Original-Recipient's; empty when the
+	                              field holds none), or NULL for a text line */
 	size_t recipient_len;
 	const char *action;        /* Action: lower case, or NULL */
 	const char *text;          /* what to classify */

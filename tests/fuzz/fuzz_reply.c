@@ -3,16 +3,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_check.h"
 #include "smtpcode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-inside(struct smtpcode_span sp, const char *buf, size_t len)
-{
-	if (sp.len && (sp.ptr < buf || sp.ptr + sp.len > buf + len))
-		abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

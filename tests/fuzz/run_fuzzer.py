@@ -16,47 +16,10 @@ import sys
 import tempfile
 
 import smtpcode_data
+from fuzz_corpus import dictionary, messages, seeds
 
 HARNESS, NAME, SECONDS, DATADIR, REGRESSIONS, ARTIFACTS = sys.argv[1:7]
 SECONDS = os.environ.get("FUZZ_SECONDS", SECONDS)  # a shorter run by hand: FUZZ_SECONDS=10
-
-
-def seeds(data):
-    out = []
-    for e in data.basic:
-        out.append(str(e["code"]))
-    for e in data.enhanced:
-        out.append(e["code"])
-        out.append("5" + e["code"][1:])
-    out += ["5.01.1", "5.1.1.1", "6.1.1", "", "55", "5.1000.1", "4.9.9", "599"]
-    for e in data.samples:
-        reply = " ".join(str(x) for x in (e["code"], e["enhanced"]) if x) + " " + e["text"]
-        out.append(reply)
-        out.append(f"host mx.example.com[192.0.2.1] said: {reply} (in reply to RCPT TO command)")
-        out.append(f"SMTP error from remote mail server after RCPT TO:<user@example.com>: {reply}")
-        out.append(f"Action: failed\nStatus: {e['enhanced'] or '5.0.0'}\nRemote-MTA: dns; mx.example.com\n"
-                   f"Diagnostic-Code: smtp; {reply}\n")
-        head = reply[:3]
-        out.append(f"{head}-{reply[4:40]}\r\n{head}-{reply[40:80]}\r\n{head} {reply[80:]}\r\n")
-    return out
-
-
-def dictionary(data):
-    words = set()
-    for p in data.phrases:
-        words.add(p["text"])
-    for v in data.vendors:
-        words.update(f.lower() for f in v["fingerprints"])
-    words.update(["550 ", "550-", "5.1.1 ", "\r\n", "diagnostic-code: smtp; ", " said: ", "status: ",
-                  "remote-mta: dns; ", "dsn=", "stat=", "relay=", "(in reply to rcpt to command)",
-                  "smtp error from remote mail server after ", "rcpt to:<a@b>: "])
-    lines = []
-    for w in sorted(words):
-        b = w.encode("utf-8")
-        if 0 < len(b) <= 64:
-            lines.append('"' + "".join(chr(c) if 0x20 <= c < 0x7f and c not in (0x22, 0x5c) else f"\\x{c:02x}"
-                                       for c in b) + '"')
-    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -67,10 +30,16 @@ def main():
         seed_dir = os.path.join(tmp, "seeds")
         os.makedirs(corpus)
         os.makedirs(seed_dir)
-        for i, s in enumerate(seeds(data)):
-            payload = s.encode("utf-8")
+        if NAME in ("dsn", "scan"):
+            testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+            inputs = messages(data, testdata) + [s.encode("utf-8") for s in seeds(data)[-400:]]
+        else:
+            inputs = [s.encode("utf-8") for s in seeds(data)]
+        for i, payload in enumerate(inputs):
             if NAME == "classify":
                 payload = bytes([i % 7]) + payload  # the harness reads the stage from byte 0
+            elif NAME == "scan":
+                payload = bytes([i % 4]) + payload  # byte 0: --dsn, --all and the stage
             with open(os.path.join(seed_dir, f"seed{i:05d}"), "wb") as f:
                 f.write(payload)
         dict_path = os.path.join(tmp, "dict")
@@ -89,7 +58,10 @@ def main():
                 if r.returncode:
                     print("# " + "\n# ".join(r.stderr.splitlines()[-30:]))
 
-        r = subprocess.run([HARNESS, f"-max_total_time={SECONDS}", "-max_len=4096", f"-dict={dict_path}",
+        # Whole messages need room; scan's warnings on standard error are noise here.
+        whole = NAME in ("dsn", "scan")
+        r = subprocess.run([HARNESS, f"-max_total_time={SECONDS}", f"-max_len={65536 if whole else 4096}",
+                            f"-close_fd_mask={2 if whole else 0}", f"-dict={dict_path}",
                             "-print_final_stats=1", "-timeout=10", "-rss_limit_mb=2048",
                             f"-artifact_prefix={os.path.join(ARTIFACTS, NAME + '-')}", corpus, seed_dir],
                            capture_output=True, text=True)
