@@ -8,7 +8,7 @@
 #include "smtpcode.h"
 #include "smtpcode_test_data.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "table_test.h"
 
 /* How a case is built: a literal, or a generated buffer of a given length. */
 enum shape {
@@ -123,24 +123,7 @@ run_case(const struct hostile *h, char *why, size_t why_size)
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-static size_t case_params[COUNT_OF(cases)];
-
-ParameterizedTestParameters(hostile, each_case)
-{
-	size_t i;
-
-	for (i = 0; i < COUNT_OF(case_params); i++)
-		case_params[i] = i;
-	return cr_make_param_array(size_t, case_params, COUNT_OF(case_params));
-}
-
-ParameterizedTest(size_t *index, hostile, each_case)
-{
-	char why[160];
-	const char *msg = run_case(&cases[*index], why, sizeof why);
-
-	cr_assert_null(msg, "%s: %s", cases[*index].name, msg ? msg : "");
-}
+TABLE_TEST(hostile, each_case, cases, run_case)
 #else
 /* A single process for valgrind: every hostile case and every data sample,
  * TAP on stdout. */
@@ -148,13 +131,8 @@ int
 main(void)
 {
 	size_t i, n = 0, failed = 0;
-	char why[160];
 
-	for (i = 0; i < COUNT_OF(cases); i++) {
-		const char *msg = run_case(&cases[i], why, sizeof why);
-		printf("%s %zu - %s%s%s\n", msg ? "not ok" : "ok", ++n, cases[i].name, msg ? ": " : "", msg ? msg : "");
-		failed += msg != NULL;
-	}
+	TABLE_TAP(cases, run_case, n, failed);
 	for (i = 0; i < COUNT_OF(expect_samples) && expect_samples[i].input; i++) {
 		struct smtpcode_result r;
 		smtpcode_classify(expect_samples[i].input, strlen(expect_samples[i].input), SMTPCODE_STAGE_RCPT,

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 8          /* nested multiparts followed; deeper ones are skipped */
+#define MAX_DEPTH 16         /* nested multiparts followed; deeper ones are skipped and reported */
 #define BOUNDARY_MAX 200     /* RFC 2046 allows 70 */
 #define FIELD_MAX 4096       /* one unfolded MIME header field */
 #define ADDR_MAX 1024
@@ -635,6 +635,8 @@ dsn_end(struct dsn_parser *p, long *records)
 		problem = "the message ends inside its header (truncated?)";
 	else if (p->depth > 0)
 		problem = "no closing MIME boundary (truncated?); the recipients read so far are reported";
+	else if (p->deep)
+		problem = "multiparts nested more than 16 deep were skipped; recipients inside them are not reported";
 	else if (p->is_report && !p->saw_dsn)
 		problem = "a multipart/report without a message/delivery-status part; nothing to report";
 	*records = p->records;

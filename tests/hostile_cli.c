@@ -1,0 +1,495 @@
+/* The hostile-input suite of the CLI's readers (docs/robustness.md): bounce
+ * messages through the DSN reader (src/cli/dsn.c) and files through the input
+ * and line readers (src/cli/input.c, lines.c), each case with the result it
+ * must give. Table-driven, like hostile.c; also built without Criterion as a
+ * single process for valgrind's memcheck. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "dsn.h"
+#include "input.h"
+#include "lines.h"
+#include "table_test.h"
+
+/* ---- a growing text buffer for building inputs ---- */
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void
+add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = t->cap - t->len;
+		va_start(ap, fmt);
+		n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? room : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			abort();
+		if (t->s && (size_t)n < room)
+			break;
+		t->cap = (t->cap + (size_t)n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		if (!t->s)
+			abort();
+	}
+	t->len += (size_t)n;
+}
+
+/* ---- bounce messages ---- */
+
+enum message_shape {
+	NESTED,          /* the report inside `n` levels of multipart/mixed */
+	NO_STATUS_PART,  /* a multipart/report with no message/delivery-status part */
+	UNCLOSED,        /* the report's closing boundary never comes */
+	HEADER_ONLY,     /* the message ends inside its header */
+	EMPTY_MESSAGE,
+	RECIPIENTS,      /* `n` recipients in one delivery-status part */
+	HUGE_GROUP,      /* one recipient whose Diagnostic-Code is folded over `n` lines */
+	BASE64_NOISE,    /* a base64 delivery-status part with junk between the characters */
+	NO_ADDRESS,      /* Final-Recipient: rfc822; and nothing after it */
+	LONG_BOUNDARY,   /* a boundary parameter of `n` characters */
+};
+
+struct message_case {
+	const char *name;
+	enum message_shape shape;
+	size_t n;
+	long expect_recipients;       /* records of recipient groups (text lines aside) */
+	const char *expect_problem;   /* part of the problem dsn_end() gives; NULL: none */
+	const char *expect_recipient; /* of the first record; NULL: no record to check */
+	int expect_truncated;         /* of the first record */
+};
+
+static const struct message_case message_cases[] = {
+	{"a report 15 multiparts deep", NESTED, 15, 1, NULL, "user0@example.com", 0},
+	{"a report 17 multiparts deep", NESTED, 16, 0, "nested more than 16 deep", NULL, 0},
+	{"a report 10 001 multiparts deep", NESTED, 10000, 0, "nested more than 16 deep", NULL, 0},
+	{"a report with no delivery-status part", NO_STATUS_PART, 0, 0, "without a message/delivery-status part", NULL, 0},
+	{"no closing boundary", UNCLOSED, 0, 1, "no closing MIME boundary", "user0@example.com", 0},
+	{"a message that ends in its header", HEADER_ONLY, 0, 0, "ends inside its header", NULL, 0},
+	{"an empty message", EMPTY_MESSAGE, 0, 0, "empty message", NULL, 0},
+	{"10 000 recipients", RECIPIENTS, 10000, 10000, NULL, "user0@example.com", 0},
+	{"a recipient's fields over 64 KiB", HUGE_GROUP, 20000, 1, NULL, "user0@example.com", 1},
+	{"base64 with junk between the characters", BASE64_NOISE, 0, 1, NULL, "user0@example.com", 0},
+	{"a Final-Recipient with no address", NO_ADDRESS, 0, 1, NULL, "", 0},
+	{"a boundary of 10 000 characters", LONG_BOUNDARY, 10000, 0, "no closing MIME boundary", NULL, 0},
+};
+
+static void
+add_group(struct text *t, size_t i)
+{
+	add(t, "Final-Recipient: rfc822; user%zu@example.com\nAction: failed\nStatus: 5.1.1\n"
+	       "Diagnostic-Code: smtp; 550 5.1.1 <user%zu@example.com>: User unknown\n\n", i, i);
+}
+
+static void
+add_report(struct text *t, const char *boundary, int status_part, int closed)
+{
+	add(t, "Content-Type: multipart/report; report-type=delivery-status; boundary=\"%s\"\n\n", boundary);
+	add(t, "--%s\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n", boundary);
+	if (status_part) {
+		add(t, "--%s\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n", boundary);
+		add_group(t, 0);
+	}
+	add(t, "--%s\nContent-Type: message/rfc822\n\nSubject: the original\n\nHello.\n", boundary);
+	if (closed)
+		add(t, "--%s--\n", boundary);
+}
+
+static void
+build_message(const struct message_case *c, struct text *t)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct text inner = {NULL, 0, 0};
+	size_t i, k;
+
+	if (c->shape != EMPTY_MESSAGE)
+		add(t, "From: MAILER-DAEMON@example.org\nSubject: Undelivered\nMIME-Version: 1.0\n");
+	switch (c->shape) {
+	case NESTED:
+		for (i = 0; i < c->n; i++)
+			add(t, "Content-Type: multipart/mixed; boundary=\"n%zu\"\n\n--n%zu\n", i, i);
+		add_report(t, "report", 1, 1);
+		for (i = c->n; i-- > 0;)
+			add(t, "--n%zu--\n", i);
+		break;
+	case NO_STATUS_PART:
+		add_report(t, "report", 0, 1);
+		break;
+	case UNCLOSED:
+		add_report(t, "report", 1, 0);
+		break;
+	case HEADER_ONLY:
+		add(t, "Content-Type: multipart/report; boundary=x\n");
+		break;
+	case EMPTY_MESSAGE:
+		break;
+	case RECIPIENTS:
+		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
+		add(t, "Reporting-MTA: dns; mx.example.org\n\n");
+		for (i = 0; i < c->n; i++)
+			add_group(t, i);
+		add(t, "--b--\n");
+		break;
+	case HUGE_GROUP:
+		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
+		add(t, "Final-Recipient: rfc822; user0@example.com\nAction: failed\nDiagnostic-Code: smtp; 550 5.1.1");
+		for (i = 0; i < c->n; i++)
+			add(t, "\n    user unknown");
+		add(t, "\n\n--b--\n");
+		break;
+	case BASE64_NOISE:
+		add_group(&inner, 0);
+		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n"
+		       "Content-Transfer-Encoding: base64\n\n");
+		for (i = 0; i < inner.len; i += 3) {
+			unsigned v = (unsigned char)inner.s[i] << 16;
+			size_t have = inner.len - i < 3 ? inner.len - i : 3;
+			if (have > 1)
+				v |= (unsigned char)inner.s[i + 1] << 8;
+			if (have > 2)
+				v |= (unsigned char)inner.s[i + 2];
+			for (k = 0; k < 4; k++)
+				add(t, "%c", k <= have ? b64[(v >> (18 - 6 * k)) & 63] : '=');
+			add(t, i % 57 == 54 ? "\n" : (i / 3) % 5 == 0 ? " !*" : "");
+		}
+		add(t, "\n--b--\n");
+		free(inner.s);
+		break;
+	case NO_ADDRESS:
+		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
+		add(t, "Final-Recipient: rfc822;\nAction: failed\nStatus: 5.1.1\n\n--b--\n");
+		break;
+	case LONG_BOUNDARY:
+		add(t, "Content-Type: multipart/report; boundary=\"");
+		for (i = 0; i < c->n; i++)
+			add(t, "%c", 'a' + (int)(i % 26));
+		add(t, "\"\n\nthe body\n");
+		break;
+	}
+}
+
+struct message_seen {
+	long records, recipients;
+	char first_recipient[128];
+	int first_truncated;
+};
+
+static void
+on_record(void *ctx, const struct dsn_record *rec)
+{
+	struct message_seen *s = ctx;
+
+	s->records++;
+	if (rec->recipient && s->recipients++ == 0) {
+		snprintf(s->first_recipient, sizeof s->first_recipient, "%.*s", (int)rec->recipient_len, rec->recipient);
+		s->first_truncated = rec->truncated;
+	}
+}
+
+/* Checks one message case; returns NULL when it holds, else what was wrong. */
+static const char *
+run_message_case(const struct message_case *c, char *why, size_t why_size)
+{
+	struct text t = {NULL, 0, 0};
+	struct message_seen seen = {0, 0, "", 0};
+	struct dsn_parser *p = dsn_new(on_record, &seen);
+	const char *at, *end, *problem;
+	unsigned long number = 0;
+	long records = -1;
+
+	build_message(c, &t);
+	if (!p)
+		return "out of memory";
+	dsn_begin(p);
+	for (at = t.s, end = t.s + t.len; at && at < end;) {
+		const char *nl = memchr(at, '\n', (size_t)(end - at));
+		size_t len = (size_t)((nl ? nl : end) - at);
+		dsn_line(p, at, len, ++number);
+		at += len + 1;
+	}
+	problem = dsn_end(p, &records);
+	dsn_free(p);
+	free(t.s);
+	if (records != seen.records)
+		snprintf(why, why_size, "dsn_end() counts %ld records, %ld were handed on", records, seen.records);
+	else if (seen.recipients != c->expect_recipients)
+		snprintf(why, why_size, "%ld recipients, expected %ld", seen.recipients, c->expect_recipients);
+	else if ((problem == NULL) != (c->expect_problem == NULL) ||
+	         (problem && !strstr(problem, c->expect_problem)))
+		snprintf(why, why_size, "problem \"%s\", expected \"%s\"", problem ? problem : "(none)",
+		         c->expect_problem ? c->expect_problem : "(none)");
+	else if (c->expect_recipient && strcmp(seen.first_recipient, c->expect_recipient) != 0)
+		snprintf(why, why_size, "first recipient \"%s\", expected \"%s\"", seen.first_recipient,
+		         c->expect_recipient);
+	else if (c->expect_recipient && seen.first_truncated != c->expect_truncated)
+		snprintf(why, why_size, "truncated %d, expected %d", seen.first_truncated, c->expect_truncated);
+	else
+		return NULL;
+	return why;
+}
+
+/* ---- files ---- */
+
+enum file_shape {
+	GZIP_CUT,       /* `n` numbered lines, gzip, cut in the middle */
+	GZIP_CORRUPT,   /* `n` numbered lines, gzip, bytes in the middle overwritten */
+	GZIP_TWICE,     /* two gzip members, `n` lines each, one after the other */
+	GZIP_PADDED,    /* a gzip member followed by 1 KiB of zero bytes */
+	GZIP_EMPTY,     /* gzip of nothing */
+	GZIP_MAGIC_ONLY,/* the gzip magic bytes and then plain text */
+	GROWING,        /* `n` lines; more are appended after 10 are read */
+	GROWN_AFTER_END,/* `n` lines; more are appended after the end was read */
+	SHRINKING,      /* `n` lines; cut to 100 bytes after 10 are read */
+	HUGE_LINE,      /* a line of 16 MB, then a short one */
+	CR_ONLY,        /* old Mac line ends: CR and no LF */
+	NULS,           /* NUL bytes inside lines */
+	EMPTY_FILE,
+};
+
+struct file_case {
+	const char *name;
+	enum file_shape shape;
+	size_t n;
+	long expect_min, expect_max; /* lines read, inclusive */
+	const char *expect_error;    /* part of input_error(); NULL: no error */
+	long expect_truncated;       /* lines flagged as too long */
+};
+
+static const struct file_case file_cases[] = {
+	{"a gzip file cut in the middle", GZIP_CUT, 200000, 1000, 199999, "truncated gzip data", 0},
+	/* zlib may inflate garbage before it notices: what counts is that the error is told */
+	{"a gzip file with bytes overwritten", GZIP_CORRUPT, 200000, 0, 1L << 30, "corrupt gzip data", 0},
+	{"two gzip members back to back", GZIP_TWICE, 1000, 2000, 2000, NULL, 0},
+	{"a gzip file with zero padding after it", GZIP_PADDED, 1000, 1000, 1000, NULL, 0},
+	{"gzip of nothing", GZIP_EMPTY, 0, 0, 0, NULL, 0},
+	{"the gzip magic and then plain text", GZIP_MAGIC_ONLY, 0, 0, 0, "corrupt gzip data", 0},
+	{"a file that grows while it is read", GROWING, 200000, 201000, 201000, NULL, 0},
+	{"a file that grows after its end was read", GROWN_AFTER_END, 1000, 1000, 1000, NULL, 0},
+	{"a file cut short while it is read", SHRINKING, 200000, 10, 199999, NULL, 0},
+	{"a line of 16 MB", HUGE_LINE, 16 << 20, 2, 2, NULL, 1},
+	{"CR without LF", CR_ONLY, 1000, 1, 1, NULL, 0},
+	{"NUL bytes inside lines", NULS, 1000, 1000, 1000, NULL, 0},
+	{"an empty file", EMPTY_FILE, 0, 0, 0, NULL, 0},
+};
+
+static void
+numbered_lines(struct text *t, size_t from, size_t n)
+{
+	size_t i;
+
+	for (i = from; i < from + n; i++)
+		add(t, "line %zu of a log\n", i);
+}
+
+static void
+gzip_text(struct text *out, const struct text *in)
+{
+	z_stream z;
+	size_t bound;
+
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	bound = deflateBound(&z, in->len);
+	out->s = realloc(out->s, out->len + bound);
+	if (!out->s)
+		abort();
+	z.next_in = (unsigned char *)in->s;
+	z.avail_in = (uInt)in->len;
+	z.next_out = (unsigned char *)out->s + out->len;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		abort();
+	out->len += bound - z.avail_out;
+	out->cap = out->len;
+	deflateEnd(&z);
+}
+
+static void
+build_file(const struct file_case *c, struct text *t)
+{
+	struct text plain = {NULL, 0, 0};
+	size_t i;
+
+	switch (c->shape) {
+	case GZIP_CUT:
+	case GZIP_CORRUPT:
+	case GZIP_PADDED:
+	case GZIP_EMPTY:
+		numbered_lines(&plain, 1, c->n);
+		if (!plain.s)
+			add(&plain, "%s", "");
+		gzip_text(t, &plain);
+		if (c->shape == GZIP_CUT)
+			t->len /= 2;
+		if (c->shape == GZIP_CORRUPT)
+			memset(t->s + t->len / 2, 0xa5, 64);
+		if (c->shape == GZIP_PADDED) {
+			t->s = realloc(t->s, t->len + 1024);
+			memset(t->s + t->len, 0, 1024);
+			t->len += 1024;
+		}
+		break;
+	case GZIP_TWICE:
+		numbered_lines(&plain, 1, c->n);
+		gzip_text(t, &plain);
+		plain.len = 0;
+		numbered_lines(&plain, c->n + 1, c->n);
+		gzip_text(t, &plain);
+		break;
+	case GZIP_MAGIC_ONLY:
+		add(t, "\x1f\x8bthis is not compressed\nat all\n");
+		break;
+	case GROWING:
+	case GROWN_AFTER_END:
+	case SHRINKING:
+		numbered_lines(t, 1, c->n);
+		break;
+	case HUGE_LINE:
+		t->s = malloc(c->n + 16);
+		if (!t->s)
+			abort();
+		for (i = 0; i < c->n; i++)
+			t->s[i] = "550 5.1.1 "[i % 10];
+		memcpy(t->s + c->n, "\nafter\n", 7);
+		t->len = c->n + 7;
+		break;
+	case CR_ONLY:
+		for (i = 0; i < c->n; i++)
+			add(t, "550 5.1.1 user unknown\r");
+		break;
+	case NULS:
+		for (i = 0; i < c->n; i++)
+			add(t, "550 5.1.1 a%cb\n", 0);
+		break;
+	case EMPTY_FILE:
+		break;
+	}
+	free(plain.s);
+}
+
+static int
+write_file(const char *path, const char *s, size_t len, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+	int ok = f && fwrite(s, 1, len, f) == len;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	return ok;
+}
+
+/* Does `line` hold (a prefix of, when `partial`) "line N of a log" for the N expected? */
+static int
+numbered_as(const char *line, size_t len, long n, int partial)
+{
+	char want[64];
+	int w = snprintf(want, sizeof want, "line %ld of a log", n);
+
+	return partial ? len <= (size_t)w && memcmp(line, want, len) == 0
+	               : len == (size_t)w && memcmp(line, want, len) == 0;
+}
+
+/* Checks one file case; returns NULL when it holds, else what was wrong. */
+static const char *
+run_file_case(const struct file_case *c, char *why, size_t why_size)
+{
+	char path[] = "/tmp/smtpcode-hostile-XXXXXX";
+	struct text t = {NULL, 0, 0};
+	struct line_reader *r = malloc(sizeof *r);
+	struct input *in = NULL;
+	const char *line, *error;
+	size_t len;
+	long lines = 0, truncated_lines = 0;
+	/* Overwritten gzip data may inflate to garbage before zlib notices. */
+	int truncated, fd = mkstemp(path), numbered = c->shape == GZIP_CUT || c->shape == GZIP_TWICE ||
+	                                              c->shape == GZIP_PADDED ||
+	                                              (c->shape >= GROWING && c->shape <= SHRINKING);
+
+	why[0] = '\0';
+	if (fd < 0 || !r) {
+		free(r);
+		return "cannot make a temporary file";
+	}
+	close(fd);
+	build_file(c, &t);
+	if (!write_file(path, t.s ? t.s : "", t.len, "wb") || !(in = input_open(path))) {
+		snprintf(why, why_size, "cannot write or open %s", path);
+		goto done;
+	}
+	lines_init(r, in);
+	while (lines_next(r, &line, &len, &truncated)) {
+		lines++;
+		truncated_lines += truncated;
+		/* Numbered lines come whole and in order; only a cut file may end in part of one. */
+		if (numbered && !why[0] && !numbered_as(line, len, lines, c->shape == SHRINKING))
+			snprintf(why, why_size, "line %ld is \"%.*s\"", lines, (int)(len < 40 ? len : 40), line);
+		if (c->shape == NULS && !why[0] && len != 13)
+			snprintf(why, why_size, "line %ld has %zu bytes, expected 13", lines, len);
+		if (lines == 10 && c->shape == GROWING) {
+			struct text more = {NULL, 0, 0};
+			numbered_lines(&more, c->n + 1, 1000);
+			if (!write_file(path, more.s, more.len, "ab"))
+				snprintf(why, why_size, "cannot append to %s", path);
+			free(more.s);
+		}
+		if (lines == 10 && c->shape == SHRINKING && truncate(path, 100) != 0)
+			snprintf(why, why_size, "cannot cut %s", path);
+	}
+	if (c->shape == GROWN_AFTER_END) {
+		/* The end was read: lines appended now are not taken, and nothing breaks. */
+		if (!write_file(path, "line 1001 of a log\n", 19, "ab"))
+			snprintf(why, why_size, "cannot append to %s", path);
+		while (lines_next(r, &line, &len, &truncated))
+			lines++;
+	}
+	error = input_error(in);
+	if (why[0])
+		goto done;
+	if (lines < c->expect_min || lines > c->expect_max)
+		snprintf(why, why_size, "%ld lines, expected %ld to %ld", lines, c->expect_min, c->expect_max);
+	else if ((error[0] != '\0') != (c->expect_error != NULL) || (c->expect_error && !strstr(error, c->expect_error)))
+		snprintf(why, why_size, "error \"%s\", expected \"%s\"", error, c->expect_error ? c->expect_error : "");
+	else if (truncated_lines != c->expect_truncated)
+		snprintf(why, why_size, "%ld lines flagged too long, expected %ld", truncated_lines, c->expect_truncated);
+done:
+	if (in)
+		input_close(in);
+	unlink(path);
+	free(t.s);
+	free(r);
+	return why[0] ? why : NULL;
+}
+
+#ifdef HOSTILE_CRITERION
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+TABLE_TEST(hostile_cli, message, message_cases, run_message_case)
+TABLE_TEST(hostile_cli, file, file_cases, run_file_case)
+#else
+/* A single process for valgrind: every case, TAP on stdout. */
+int
+main(void)
+{
+	size_t n = 0, failed = 0;
+
+	TABLE_TAP(message_cases, run_message_case, n, failed);
+	TABLE_TAP(file_cases, run_file_case, n, failed);
+	printf("1..%zu\n", n);
+	return failed ? 1 : 0;
+}
+#endif
