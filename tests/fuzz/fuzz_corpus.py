@@ -24,7 +24,8 @@ def seeds(data):
     return out
 
 
-def dictionary(data):
+def dictionary_words(data):
+    """The phrases, tokens, fingerprints and carrier markers, sorted."""
     words = set()
     for p in data.phrases:
         words.add(p["text"])
@@ -33,8 +34,13 @@ def dictionary(data):
     words.update(["550 ", "550-", "5.1.1 ", "\r\n", "diagnostic-code: smtp; ", " said: ", "status: ",
                   "remote-mta: dns; ", "dsn=", "stat=", "relay=", "(in reply to rcpt to command)",
                   "smtp error from remote mail server after ", "rcpt to:<a@b>: "])
+    return sorted(words)
+
+
+def dictionary(data):
+    """The words as a libFuzzer dictionary."""
     lines = []
-    for w in sorted(words):
+    for w in dictionary_words(data):
         b = w.encode("utf-8")
         if 0 < len(b) <= 64:
             lines.append('"' + "".join(chr(c) if 0x20 <= c < 0x7f and c not in (0x22, 0x5c) else f"\\x{c:02x}"
