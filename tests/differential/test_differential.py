@@ -4,8 +4,9 @@ seeded), differential (the library against the single header, in C) must
 agree with itself, and `smtpcode scan --all --format jsonl` must write a
 record that says exactly what the library said for each line.
 
-usage: test_differential.py DIFFERENTIAL SMTPCODE DATADIR WORKDIR [LINES]
-(DIFFERENTIAL_LINES in the environment overrides LINES, default 100000)
+usage: test_differential.py DIFFERENTIAL SMTPCODE DATADIR WORKDIR [LINES [WRAPPER...]]
+(DIFFERENTIAL_LINES in the environment overrides LINES, default 100000; a
+WRAPPER, such as valgrind and its options, runs both programs)
 """
 
 import codecs
@@ -20,6 +21,7 @@ from mutate import base_lines, mutated_lines
 
 DIFFERENTIAL, SMTPCODE, DATADIR, WORKDIR = sys.argv[1:5]
 LINES = int(os.environ.get("DIFFERENTIAL_LINES", sys.argv[5] if len(sys.argv) > 5 else 100000))
+WRAPPER = sys.argv[6:]
 SEED = 20261127
 # The reply flags in bit order, as docs/json.md names them.
 FLAGS = ["multiline", "mixed-codes", "mixed-enhanced", "class-mismatch", "unterminated"]
@@ -51,15 +53,15 @@ class Differential(unittest.TestCase):
     def check(self, name, lines):
         """Writes the lines (after a first line that no reader takes for a
         header or an mbox), runs both sides and compares every record."""
-        path = os.path.join(WORKDIR, f"differential-{name}.txt")
+        path = os.path.join(WORKDIR, f"differential-{name}{'-wrapped' if WRAPPER else ''}.txt")
         lines = [f"smtpcode differential check: {name}".encode()] + lines
         with open(path, "wb") as f:
             f.write(b"\n".join(lines) + b"\n")
-        lib = subprocess.run([DIFFERENTIAL, path], capture_output=True)
+        lib = subprocess.run(WRAPPER + [DIFFERENTIAL, path], capture_output=True)
         self.assertEqual(lib.returncode, 0, lib.stderr.decode("utf-8", "replace"))
         rows = lib.stdout.decode("ascii").splitlines()
         self.assertEqual(len(rows), len(lines), "differential: one answer a line")
-        cli = subprocess.run([SMTPCODE, "scan", "--all", "--format", "jsonl", path], capture_output=True)
+        cli = subprocess.run(WRAPPER + [SMTPCODE, "scan", "--all", "--format", "jsonl", path], capture_output=True)
         self.assertIn(cli.returncode, (0, 1), cli.stderr.decode("utf-8", "replace"))
         records = [json.loads(r) for r in cli.stdout.splitlines()]
         self.assertEqual(len(records), len(lines), "scan --all: one record a line")
