@@ -129,6 +129,8 @@ def main():
     for name in STATIC:
         with open(os.path.join(args.webdir, name), encoding="utf-8") as f:
             out.write(name, BANNER.format(name) + f.read())
+    with open(os.path.join(args.webdir, "favicon.svg"), encoding="utf-8") as f:
+        out.write("favicon.svg", f.read())
     site.root = ""
     out.write("search-index.js", site_search.script(site))
     if args.wasm:
