@@ -65,18 +65,27 @@ def sample_item(site, s, show_vendor=True, sid=None, source=False):
     return f'<li class="sample"{i}>\n{out}\n</li>'
 
 
+def _by_vendor(site, samples):
+    """[(vendor, its samples)] in data order, vendors without any left out."""
+    groups = [(v, [s for s in samples if s["vendor"] == v["id"]]) for v in site.data.vendors]
+    return [(v, mine) for v, mine in groups if mine]
+
+
 def samples_by_vendor(site, samples, level=3):
-    """Replies grouped under each vendor's name, vendors in data order."""
-    if not samples:
-        return ""
+    """Replies grouped under each vendor's name (id replies-VENDOR)."""
     groups = []
-    for v in site.data.vendors:
-        mine = [s for s in samples if s["vendor"] == v["id"]]
-        if mine:
-            items = "\n".join(sample_item(site, s, show_vendor=False) for s in mine)
-            groups.append(f'<h{level} class="vendor-name">{site.vendor_link(v["id"])}</h{level}>\n'
-                          f'<ul class="samples">\n{items}\n</ul>')
+    for v, mine in _by_vendor(site, samples):
+        items = "\n".join(sample_item(site, s, show_vendor=False) for s in mine)
+        groups.append(f'<h{level} class="vendor-name" id="replies-{v["id"]}">{site.vendor_link(v["id"])}</h{level}>\n'
+                      f'<ul class="samples">\n{items}\n</ul>')
     return "\n".join(groups)
+
+
+def senders(site, samples):
+    """"Sent by": each vendor with replies below, linking to them."""
+    items = [f'<a href="#replies-{v["id"]}">{h(v["name"])}</a> <span class="muted">{len(mine)}</span>'
+             for v, mine in _by_vendor(site, samples)]
+    return f'<p class="senders"><strong>Sent by</strong> {" · ".join(items)}</p>' if items else ""
 
 
 def rows_table(site, rows, head=("Code", "Title", "Reason", "Bounce")):
@@ -115,6 +124,7 @@ def basic_page(site, e):
         paragraph(e["meaning"], "lead"),
         status,
         outcome(site, e["reason"], e["action"], e["bounce"], e["verdict"], code=str(code)),
+        senders(site, samples),
         section("Typical causes", bullets(e["causes"])),
         section("What to do", paragraph(e["advice"])),
         section("What the digits say", digits),
@@ -155,13 +165,14 @@ def enhanced_page(site, e):
     if e["deprecated"]:
         parts.append(f'<p class="note">The registry deprecates this code; use {site.code_link(e["replaced_by"])} instead.</p>')
     parts += per_class
-    parts += [section("Typical causes", bullets(e["causes"])),
+    samples = [s for s in data.samples if detail and s["enhanced"] and enhanced_row_of(s["enhanced"]) == row]
+    parts += [senders(site, samples),
+              section("Typical causes", bullets(e["causes"])),
               section("What to do", paragraph(e["advice"]))]
     if detail:
         subject, det = int(detail.group(1)), int(detail.group(2))
         uses = [vc for vc in data.vendor_codes if vc["subject"] == subject and vc["lo"] <= det <= vc["hi"]]
         parts.append(section("Vendors' own readings", vendor_codes_table(site, uses, show_vendor=True), "vendor-codes"))
-        samples = [s for s in data.samples if s["enhanced"] and enhanced_row_of(s["enhanced"]) == row]
         parts.append(section(f"Vendor replies with {row}", samples_by_vendor(site, samples), "replies"))
     elif SUBJECT_RE.match(row):
         subject = row.split(".")[1]
@@ -186,7 +197,9 @@ def enhanced_page(site, e):
               section("Related codes", related(site, e["related"]))]
     if detail:
         parts.append(explain_form(site))
-    return f"{row} {e['title']}", e["meaning"], "\n".join(x for x in parts if x)
+    forms = [_class_code(e, k) for k in e["classes"]] if detail else []
+    title = f"{row} ({', '.join(forms)}) {e['title']}" if forms else f"{row} {e['title']}"
+    return title, e["meaning"], "\n".join(x for x in parts if x)
 
 
 def vendor_codes_table(site, codes, show_vendor):
@@ -403,9 +416,9 @@ def explain_page(site, have_wasm):
         '<button type="submit">Explain</button>',
         '</div>',
         '</form>',
+        '<div id="explain-out" class="explain-out" aria-live="polite"></div>',
         '<div class="examples"><p class="muted">Or try one of these vendor replies:</p>\n<ul class="inline">\n'
         + "\n".join(examples) + "\n</ul></div>" if examples else "",
-        '<div id="explain-out" class="explain-out" aria-live="polite"></div>',
         '<noscript><p>The explainer needs JavaScript and WebAssembly.</p></noscript>',
     ])
     return "Explain a bounce", "Paste an SMTP reply, a log line or a DSN field and get its reason, bounce type " \
