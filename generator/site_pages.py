@@ -338,6 +338,20 @@ def vendor_index(site):
         "<h1>Vendors</h1>\n" + table(("Vendor", "About", "Replies"), rows)
 
 
+def digits(data, kind, label):
+    """What each first or second digit of a basic code says."""
+    return facts([(label.format(d), f"<strong>{h(e['title'])}</strong>: {h(e['meaning'])}")
+                  for d, e in sorted(data.classes[kind].items())])
+
+
+def terms(site, kind, name):
+    """Bounce types or verdicts with their descriptions, each with the id
+    KIND-NAME that other pages link to."""
+    items = [f'<div id="{kind}-{e["name"]}" class="term"><dt>{name(e["name"])} <span class="muted">'
+             f'{h(e["title"])}</span></dt><dd>{h(e["description"])}</dd></div>' for e in site.data.taxonomy[kind]]
+    return '<dl class="terms">\n' + "\n".join(items) + "\n</dl>"
+
+
 def home(site):
     data = site.data
     basic_counts = Counter(s["code"] for s in data.samples)
@@ -345,14 +359,8 @@ def home(site):
                               if s["enhanced"] and enhanced_row_of(s["enhanced"]) in site.enhanced)
     common_basic = [site.basic[c] for c, _ in basic_counts.most_common() if c in site.basic][:10]
     common_enhanced = [site.enhanced[c] for c, _ in enhanced_counts.most_common(12)]
-    digits = lambda kind, fmt: facts([(fmt.format(d), f"<strong>{h(e['title'])}</strong>: {h(e['meaning'])}")
-                                      for d, e in sorted(data.classes[kind].items())])
     enhanced_classes = [e for e in data.enhanced if e["code"][0].isdigit()]
     subjects = [e for e in data.enhanced if SUBJECT_RE.match(e["code"])]
-    named = lambda kind: "\n".join(
-        f'<div id="{kind}-{e["name"]}" class="term"><dt>{site.name_link(kind, e["name"]) if kind in ("reason", "action") else bounce_badge(site, e["name"]) if kind == "bounce" else h(e["name"])}'
-        f' <span class="muted">{h(e["title"])}</span></dt><dd>{h(e["description"])}</dd></div>'
-        for e in data.taxonomy[kind])
     body = "\n".join([
         '<h1>SMTP reply codes, explained</h1>',
         '<p class="lead">What a reply code means, who sends it and what to do next: every basic code, every '
@@ -363,15 +371,15 @@ def home(site):
                 f'<div><h3>Basic codes</h3>{rows_table(site, common_basic, ("Code", "Title", "Reason", "Bounce"))}</div>\n'
                 f'<div><h3>Enhanced codes</h3>{rows_table(site, common_enhanced)}</div>\n</div>', "common"),
         section("Reading a basic code",
-                f"<h3>The first digit</h3>\n{digits('class', '{}xx')}\n<h3>The second digit</h3>\n{digits('category', 'x{}x')}",
-                "basic"),
+                f"<h3>The first digit</h3>\n{digits(data, 'class', '{}xx')}\n"
+                f"<h3>The second digit</h3>\n{digits(data, 'category', 'x{}x')}", "basic"),
         section("Reading an enhanced code",
                 f"<h3>The class</h3>\n{rows_table(site, enhanced_classes)}\n<h3>The subject</h3>\n"
                 + table(("Code", "Title", "Meaning"), [(site.code_link(e["code"]), h(e["title"]), h(e["meaning"]))
                                                        for e in subjects], "codes"),
                 "enhanced"),
-        section("Bounce types", f'<dl class="terms">\n{named("bounce")}\n</dl>', "bounce"),
-        section("Verdicts of address verification", f'<dl class="terms">\n{named("verdict")}\n</dl>', "verdict"),
+        section("Bounce types", terms(site, "bounce", lambda b: bounce_badge(site, b)), "bounce"),
+        section("Verdicts of address verification", terms(site, "verdict", h), "verdict"),
         section("Reasons", bullets([site.name_link("reason", r["name"], r["title"]) for r in data.taxonomy["reason"]],
                                    "inline", raw=True), "reasons"),
         section("Actions", bullets([site.name_link("action", a["name"], a["title"]) for a in data.taxonomy["action"]],
