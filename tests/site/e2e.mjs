@@ -150,6 +150,25 @@ for (const [where, base] of [['file', fileBase], ['http', httpBase]]) {
 	});
 }
 
+test('file: the keyboard reaches search results, and focus is visible', async () => {
+	const page = await open(fileBase + 'index.html');
+	await page.keyboard.press('Tab');
+	const skip = await page.evaluate(() => {
+		const e = document.activeElement, style = getComputedStyle(e);
+		return {cls: e.className, outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+	});
+	assert(skip.cls === 'skip' && skip.outline !== 'none' && skip.width >= 2,
+		`the first Tab stop is ${JSON.stringify(skip)}`);
+	await page.locator('#q').focus();
+	await page.keyboard.type('dmarc', {delay: 30});
+	await page.locator('#q-results li').first().waitFor({timeout: 10000});
+	await page.keyboard.press('ArrowDown');
+	assert(await page.locator('#q').getAttribute('aria-activedescendant') === 'q-result-0', 'ArrowDown picks the first');
+	await page.keyboard.press('Enter');
+	await page.waitForURL(/reason\/auth-dmarc\.html$/, {timeout: 10000});
+	await page.context().close();
+});
+
 test('file: the dark theme overrides a light preference and is kept', async () => {
 	const page = await open(fileBase + 'code/550.html', {colorScheme: 'light'});
 	const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
