@@ -38,11 +38,17 @@ def class_outcome(e, cls):
 
 
 def vendor_code_outcome(data, vc):
-    """(reason, action, bounce) of a vendor's own code."""
+    """(reason, action, bounce) when a vendor's own code decides, as the
+    classifier gives them (src/classify.c): the entry's action and bounce,
+    else its reason's; a temporary failure is soft and never drops the
+    address."""
     reason = next(r for r in data.taxonomy["reason"] if r["name"] == vc["reason"])
+    action = vc.get("action", reason["action"])
     if vc["cls"] == 4:
-        return vc["reason"], vc.get("action", "retry-later"), "soft"
-    return vc["reason"], vc.get("action", reason["action"]), vc.get("bounce", reason["bounce"])
+        if action in ("remove-address", "fix-address", "update-address"):
+            action = "retry-later"
+        return vc["reason"], action, "soft"
+    return vc["reason"], action, vc.get("bounce", reason["bounce"])
 
 
 def sample_item(site, s, show_vendor=True, sid=None, source=False):
@@ -271,7 +277,9 @@ def vendor_page(site, v):
         row_path = site.code_path(vc["first"])
         registered = ' <span class="muted">(in the registry as ' + site.code_link(enhanced_row_of(vc["first"])) + \
             ")</span>" if row_path and row_path.startswith("enhanced/") else ""
-        for_code.append(f'<li id="{vendor_code_id(vc)}" class="vendor-code">\n<p class="sample-head">'
+        for_code.append(f'<li id="{vendor_code_id(vc)}" class="vendor-code" data-code="{h(vc["first"])}" '
+                        f'data-reason="{h(reason)}" data-action="{h(action)}" data-bounce="{h(bounce)}">\n'
+                        '<p class="sample-head">'
                         f'<span class="code">{h(vendor_code_label(vc))}</span>{registered} <span class="sep">·</span> '
                         f'{site.name_link("reason", reason)} {bounce_badge(site, bounce)} '
                         f'<span class="sep">·</span> {site.name_link("action", action)}</p>\n'

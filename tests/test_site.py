@@ -46,7 +46,7 @@ class Page(HTMLParser):
         self.lang = None
         self.labels, self.controls = set(), []
         self.inline_scripts = []
-        self.outcomes = []
+        self.outcomes, self.vendor_codes = [], []
         self._script = None
         self.text = []
 
@@ -79,6 +79,8 @@ class Page(HTMLParser):
             self._script = []
         if tag == "dl" and "data-code" in a:
             self.outcomes.append(a)
+        if tag == "li" and "data-code" in a:
+            self.vendor_codes.append(a)
 
     def handle_startendtag(self, tag, attrs):
         if tag not in VOID:
@@ -269,6 +271,33 @@ class Content(unittest.TestCase):
             with self.subTest(code=cli["query"]):
                 self.assertEqual([page[f"data-{k}"] for k in ("reason", "action", "bounce", "verdict")],
                                  [cli[k] for k in ("reason", "action", "bounce", "verdict")])
+
+    def test_vendor_codes_decide_as_in_the_classifier(self):
+        """A vendor's own code shown with its outcome: the library gives the
+        same when that code decides a reply recognised as the vendor's."""
+        phrases = {p["text"] for p in DATA.phrases}
+        decided = 0
+        for v in DATA.vendors:
+            shown = PAGES[f"vendor/{v['id']}.html"].vendor_codes
+            # A fingerprint that names the vendor without being a phrase that decides.
+            mark = next((f for f in v["fingerprints"] if smtpcode_data.fold(f) not in phrases), None)
+            for vc in shown:
+                code = vc["data-code"]
+                text = f"{451 if code[0] == '4' else 550} {code} {mark}"
+                with self.subTest(vendor=v["id"], code=code):
+                    if mark is None:
+                        self.skipTest("every fingerprint of the vendor is also a phrase")
+                    r = subprocess.run([SMTPCODE, "explain", "--json", "--", text], capture_output=True, text=True,
+                                       timeout=30)
+                    cli = json.loads(r.stdout)
+                    self.assertEqual(cli["vendor"], v["id"])
+                    if cli["decided_by"] != "vendor-code":
+                        continue
+                    decided += 1
+                    self.assertEqual([vc[f"data-{k}"] for k in ("reason", "action", "bounce")],
+                                     [cli[k] for k in ("reason", "action", "bounce")])
+        print(f"# {decided} of {len(DATA.vendor_codes)} vendor codes decided a reply on their own")
+        self.assertGreater(decided, len(DATA.vendor_codes) // 2, "most vendor codes decide on their own")
 
     def test_palette_passes_wcag_aa(self):
         with open(os.path.join(WEBDIR, "palette.toml"), "rb") as f:
