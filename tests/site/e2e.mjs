@@ -169,6 +169,18 @@ test('file: the keyboard reaches search results, and focus is visible', async ()
 	await page.context().close();
 });
 
+test('file: on a phone-sized screen no page is wider than the screen', async () => {
+	for (const rel of ['index.html', 'code/550.html', 'enhanced/X.7.26.html', 'vendor/microsoft365.html',
+		'reason/user-unknown.html', 'explain.html']) {
+		const page = await open(fileBase + rel, {viewport: {width: 360, height: 780}});
+		const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+		assert(scroll <= inner, `${rel} is ${scroll}px wide on a ${inner}px screen`);
+		if (rel === 'code/550.html' || rel === 'explain.html')
+			await shot(page, `file-phone-${rel.replace(/\W+/g, '-')}`);
+		await page.context().close();
+	}
+});
+
 test('file: the dark theme overrides a light preference and is kept', async () => {
 	const page = await open(fileBase + 'code/550.html', {colorScheme: 'light'});
 	const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
