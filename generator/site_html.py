@@ -83,6 +83,17 @@ class Site:
                 return self.vendor_code_path(vc)
         return None
 
+    def entry(self, ref):
+        """The data entry of a code as data/ writes it ("550", "5.7.26",
+        "X.7.26", "5.X.X"), or None."""
+        ref = str(ref)
+        if ref.isdigit():
+            return self.basic.get(int(ref))
+        parts = ref.split(".")
+        if len(parts) == 3 and parts[0] in ("2", "4", "5") and parts[1] != "X":
+            return self.enhanced.get(f"X.{parts[1]}.{parts[2]}")
+        return self.enhanced.get(ref)
+
     def vendor_code(self, code, vendor=None):
         """The vendor code entry that covers an enhanced code "5.7.606"."""
         try:

@@ -109,7 +109,12 @@ def explain_form(site):
 
 
 def related(site, refs):
-    return bullets([site.code_link(r) for r in refs], "inline", raw=True)
+    """Codes worth reading next, each with its title."""
+    items = []
+    for r in refs:
+        entry = site.entry(r)
+        items.append(site.code_link(r) + (f' <span class="muted">{h(entry["title"])}</span>' if entry else ""))
+    return bullets(items, raw=True)
 
 
 # Basic codes.
