@@ -1,0 +1,256 @@
+// The glossary site end to end in headless Chromium (Debian's, driven by
+// playwright-core; nothing is downloaded), opened from file:// and from a
+// local web server: search 5.7.26 and follow the best result, open a vendor
+// page, paste a Gmail DMARC bounce into the explainer, switch to the dark
+// theme, and make sure a reply holding <script> stays text. Screenshots go to
+// SCREENSHOT_DIR. Prints TAP; skips when Chromium or playwright-core is missing.
+//
+// usage: node e2e.mjs SITE_DIR SCREENSHOT_DIR GEN_SITE DATADIR
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+
+const [siteDir, shotDir, genSite, dataDir] = process.argv.slice(2).map(p => path.resolve(p));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+let playwright;
+try {
+	playwright = await import('playwright-core');
+} catch {
+	console.log('1..0 # SKIP playwright-core is not installed (npm ci in tests/site)');
+	process.exit(0);
+}
+if (!fs.existsSync(CHROMIUM)) {
+	console.log(`1..0 # SKIP no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+	process.exit(0);
+}
+fs.mkdirSync(shotDir, {recursive: true});
+
+// The first [[sample]] of a data file that has every wanted key = value;
+// enough TOML for data/samples: one `key = "string"` or `key = number` a line.
+function sample(file, wanted) {
+	const text = fs.readFileSync(path.join(dataDir, 'samples', file), 'utf8');
+	for (const block of text.split(/^\[\[sample\]\]$/m).slice(1)) {
+		const s = {};
+		for (const m of block.matchAll(/^(\w+) = (".*"|\d+)$/gm))
+			s[m[1]] = JSON.parse(m[2]);
+		if (Object.entries(wanted).every(([k, v]) => s[k] === v))
+			return s;
+	}
+	throw new Error(`no sample in ${file} with ${JSON.stringify(wanted)}`);
+}
+
+// A static web server for the site, on a free port of localhost.
+const TYPES = {'.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript'};
+const server = http.createServer((req, res) => {
+	const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
+	const file = path.join(siteDir, rel || 'index.html');
+	if (!file.startsWith(siteDir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+		res.writeHead(404);
+		return res.end();
+	}
+	res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream'});
+	fs.createReadStream(file).pipe(res);
+});
+await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+const httpBase = `http://127.0.0.1:${server.address().port}/`;
+const fileBase = pathToFileURL(siteDir).href + '/';
+
+const browser = await playwright.chromium.launch({
+	executablePath: CHROMIUM,
+	args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
+const problems = [];  // console errors and uncaught exceptions of every page
+
+async function open(url, options = {}) {
+	const context = await browser.newContext({viewport: {width: 1200, height: 900}, ...options});
+	const page = await context.newPage();
+	page.on('console', m => { if (m.type() === 'error') problems.push(`${url}: console: ${m.text()}`); });
+	page.on('pageerror', e => problems.push(`${url}: ${e.message}`));
+	await page.goto(url);
+	return page;
+}
+
+async function shot(page, name) {
+	await page.screenshot({path: path.join(shotDir, name + '.png')});
+}
+
+function assert(ok, message) {
+	if (!ok)
+		throw new Error(message);
+}
+
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+const hasWasm = fs.existsSync(path.join(siteDir, 'explain-wasm.js'));
+
+for (const [where, base] of [['file', fileBase], ['http', httpBase]]) {
+	test(`${where}: the index opens with its sections`, async () => {
+		const page = await open(base + 'index.html');
+		assert(await page.locator('h1').count() === 1, 'one h1');
+		assert(await page.locator('#bounce-block').count() === 1, 'the bounce types are on the index');
+		await shot(page, `${where}-index`);
+		await page.context().close();
+	});
+
+	test(`${where}: searching 5.7.26 lists X.7.26 first and leads to its page`, async () => {
+		const page = await open(base + 'index.html');
+		await page.locator('#q').pressSequentially('5.7.26', {delay: 30});
+		const first = page.locator('#q-results li').first();
+		await first.waitFor({state: 'visible', timeout: 10000});
+		const title = await first.locator('.result-title').textContent();
+		assert(title.startsWith('X.7.26'), `the best result is ${title}`);
+		await shot(page, `${where}-search`);
+		await first.locator('a').click();
+		await page.waitForURL(/enhanced\/X\.7\.26\.html#class-5$/, {timeout: 10000});
+		const h1 = await page.locator('h1').textContent();
+		assert(h1.includes('X.7.26'), `landed on "${h1}"`);
+		assert(await page.locator('#class-5 dl.outcome').isVisible(), 'the 5.7.26 section is shown');
+		await shot(page, `${where}-code-X.7.26`);
+		await page.context().close();
+	});
+
+	test(`${where}: the search page ranks ?q=TSS04`, async () => {
+		const page = await open(base + 'search.html?q=TSS04');
+		const first = page.locator('#search-list li').first();
+		await first.waitFor({timeout: 10000});
+		const href = await first.locator('a').getAttribute('href');
+		assert(href.endsWith('vendor/yahoo.html'), `the best result is ${href}`);
+		await page.context().close();
+	});
+
+	test(`${where}: a vendor page shows its codes and replies`, async () => {
+		const page = await open(base + 'vendor/gmail.html');
+		assert((await page.locator('h1').textContent()).includes('Gmail'), 'the Gmail page');
+		assert(await page.locator('#replies li.sample').count() > 10, 'its replies are listed');
+		assert(await page.locator('#postmaster a').count() > 0, 'its postmaster links are listed');
+		await shot(page, `${where}-vendor-gmail`);
+		await page.context().close();
+	});
+
+	test(`${where}: the explainer classifies a pasted Gmail DMARC bounce`, async () => {
+		if (!hasWasm)
+			return 'SKIP the site was built without WebAssembly';
+		const s = sample('google-microsoft.toml', {vendor: 'gmail', reason: 'auth-dmarc', bounce: 'block'});
+		const page = await open(base + 'explain.html');
+		await page.locator('#explain-form[data-ready=true]').waitFor({timeout: 20000});
+		await page.locator('#explain-text').fill(`${s.code} ${s.enhanced} ${s.text}`);
+		const out = page.locator('#explain-out[data-reason]');
+		await out.waitFor({timeout: 10000});
+		const [reason, bounce] = [await out.getAttribute('data-reason'), await out.getAttribute('data-bounce')];
+		assert(reason === 'auth-dmarc' && bounce === 'block', `reason ${reason}, bounce ${bounce}`);
+		const text = await out.textContent();
+		assert(text.includes('auth-dmarc') && text.includes(s.text), 'the answer names the reason and shows the reply');
+		await shot(page, `${where}-explain`);
+		await page.context().close();
+	});
+}
+
+test('file: the keyboard reaches search results, and focus is visible', async () => {
+	const page = await open(fileBase + 'index.html');
+	await page.keyboard.press('Tab');
+	const skip = await page.evaluate(() => {
+		const e = document.activeElement, style = getComputedStyle(e);
+		return {cls: e.className, outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+	});
+	assert(skip.cls === 'skip' && skip.outline !== 'none' && skip.width >= 2,
+		`the first Tab stop is ${JSON.stringify(skip)}`);
+	await page.locator('#q').focus();
+	await page.keyboard.type('dmarc', {delay: 30});
+	await page.locator('#q-results li').first().waitFor({timeout: 10000});
+	await page.keyboard.press('ArrowDown');
+	assert(await page.locator('#q').getAttribute('aria-activedescendant') === 'q-result-0', 'ArrowDown picks the first');
+	await page.keyboard.press('Enter');
+	await page.waitForURL(/reason\/auth-dmarc\.html$/, {timeout: 10000});
+	await page.context().close();
+});
+
+test('file: on a phone-sized screen no page is wider than the screen', async () => {
+	for (const rel of ['index.html', 'code/550.html', 'enhanced/X.7.26.html', 'vendor/microsoft365.html',
+		'reason/user-unknown.html', 'explain.html']) {
+		const page = await open(fileBase + rel, {viewport: {width: 360, height: 780}});
+		const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+		assert(scroll <= inner, `${rel} is ${scroll}px wide on a ${inner}px screen`);
+		if (rel === 'code/550.html' || rel === 'explain.html')
+			await shot(page, `file-phone-${rel.replace(/\W+/g, '-')}`);
+		await page.context().close();
+	}
+});
+
+test('file: the dark theme overrides a light preference and is kept', async () => {
+	const page = await open(fileBase + 'code/550.html', {colorScheme: 'light'});
+	const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+	const light = await background();
+	await page.locator('#theme').click();
+	assert(await page.locator('html').getAttribute('data-theme') === 'dark', 'data-theme is dark');
+	assert(await page.locator('#theme').getAttribute('aria-pressed') === 'true', 'the switch says it is on');
+	const dark = await background();
+	assert(dark !== light, `the background stayed ${light}`);
+	await shot(page, 'file-dark-550');
+	await page.goto(fileBase + 'vendor/yahoo.html');
+	assert(await page.locator('html').getAttribute('data-theme') === 'dark', 'the choice is kept on the next page');
+	await shot(page, 'file-dark-vendor-yahoo');
+	await page.context().close();
+});
+
+test('file: a dark system preference is followed without a choice', async () => {
+	const page = await open(fileBase + 'index.html', {colorScheme: 'dark'});
+	const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+	const [r, g, b] = bg.match(/\d+/g).map(Number);
+	assert(r + g + b < 150, `the background is ${bg}`);
+	await shot(page, 'file-dark-index');
+	await page.context().close();
+});
+
+test('file: a reply holding <script> is shown as text, on its page and in the explainer', async () => {
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smtpcode-site-'));
+	try {
+		const out = execFileSync('python3', [path.join(here, 'hostile.py'), genSite, dataDir, tmp], {encoding: 'utf8'});
+		const {page: file, text, anchor} = JSON.parse(out);
+		const page = await open(pathToFileURL(file).href + '#' + anchor);
+		const shown = await page.locator(`#${anchor} .reply code`).textContent();
+		assert(shown === text, `the reply reads ${JSON.stringify(shown)}`);
+		assert(await page.evaluate(() => window.smtpcodeHostile) === undefined, 'the reply ran as markup');
+		await shot(page, 'file-hostile-reply');
+		await page.context().close();
+	} finally {
+		fs.rmSync(tmp, {recursive: true, force: true});
+	}
+	if (!hasWasm)
+		return;
+	const page = await open(fileBase + 'explain.html');
+	await page.locator('#explain-form[data-ready=true]').waitFor({timeout: 20000});
+	const pasted = '550 5.7.1 <script>window.smtpcodeHostile = 3</script><img src=x onerror="window.smtpcodeHostile = 4">';
+	await page.locator('#explain-text').fill(pasted);
+	await page.locator('#explain-out[data-reason]').waitFor({timeout: 10000});
+	assert(await page.locator('#explain-out code.reply').textContent() === pasted, 'the pasted reply is shown as text');
+	assert(await page.locator('#explain-out script, #explain-out img').count() === 0, 'no element came from the text');
+	assert(await page.evaluate(() => window.smtpcodeHostile) === undefined, 'the pasted text ran');
+	await page.context().close();
+});
+
+test('no page logged an error', async () => {
+	assert(problems.length === 0, problems.join('\n'));
+});
+
+let n = 0, failed = 0;
+for (const [name, fn] of tests) {
+	n++;
+	try {
+		const r = await fn();
+		console.log(`ok ${n} - ${name}${typeof r === 'string' && r.startsWith('SKIP') ? ' # ' + r : ''}`);
+	} catch (e) {
+		failed++;
+		console.log(`not ok ${n} - ${name}`);
+		for (const line of String(e.stack || e).split('\n'))
+			console.log(`# ${line}`);
+	}
+}
+console.log(`1..${n}`);
+await browser.close();
+server.close();
+process.exit(failed ? 1 : 0);
