@@ -6,8 +6,14 @@ The DFA reads one byte class per input byte and never backtracks. Upper-case
 ASCII folds to lower case, and all whitespace is one class whose transition
 from a state reached by whitespace loops back to that state, so a run of
 spaces, tabs and line breaks in the input matches one space in a phrase.
-States with an output are numbered last, so the scan loop tests them with one
-comparison.
+
+The table is uint32 and each entry is where the next state's row starts, so
+a step is one add and one load: next = dfa[entry + class]. A row has one
+column per byte class and two more: the state's best reason pattern and its
+vendor evidence and marker, so the scan needs no other table when it meets a
+state with an output. The row width is even; rows of states without an output
+start at even offsets and rows of states with one at odd offsets, so the scan
+can OR the entries of several bytes together and test one bit for all of them.
 
 The carrier markers ("diagnostic-code:", " said:", ...) are compiled into
 the same DFA, so the classifier reads the input once; their list is the
@@ -60,7 +66,7 @@ def patterns_from(data, markers):
         assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
         out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION))
     for p in out:
-        assert len(p[0]) <= 255, p[6]
+        assert len(p[0]) <= 255 and 0 <= p[5] <= 255, p[6]
     return out
 
 
@@ -142,22 +148,26 @@ def main():
         vendor_out.append(0 if v is None else v + 1)
         marker_out.append(0 if m is None else patterns[m][2])
 
-    # Renumber: the start state stays 0, states with outputs go last, and each
-    # group is in breadth-first order, so the shallow states that most bytes
-    # visit share cache lines.
+    # Rows in breadth-first order, the start state first, so the shallow states
+    # that most bytes visit share cache lines; states with an output last, after
+    # one padding entry, so that their rows start at odd offsets.
     n = len(delta)
     plain = [s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])]
     with_out = [s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]]
-    assert plain[0] == 0
-    new = {s: i for i, s in enumerate(plain + with_out)}
-    first_output = len(plain)
-    assert n < 65536, "too many DFA states for uint16"
-    # Rows padded to a power of two: the scan shifts instead of multiplying.
-    shift = max(nclasses - 1, 1).bit_length()
+    assert plain[0] == 0 and with_out
+    width = nclasses + 2
+    width += width % 2
+    offset = {s: i * width for i, s in enumerate(plain)}
+    offset.update({s: len(plain) * width + 1 + i * width for i, s in enumerate(with_out)})
     table = []
     for s in plain + with_out:
-        row = [new[t] for t in delta[s]]
-        table += row + [0] * ((1 << shift) - len(row))
+        if s == with_out[0]:
+            table.append(0)
+        row = [offset[t] for t in delta[s]] + [0] * (width - nclasses)
+        row[nclasses] = reason_out[s]
+        row[nclasses + 1] = vendor_out[s] | marker_out[s] << 16
+        table += row
+    assert len(table) < 2**32 and max(reason_out + vendor_out) < 2**16 and max(marker_out) < 2**16
 
     out = [
         cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml"]),
@@ -165,27 +175,25 @@ def main():
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",
-        f"#define SMTPCODE__DFA_SHIFT {shift} /* a row is 1 << SHIFT transitions */",
         f"#define SMTPCODE__DFA_STATES {n}",
-        f"#define SMTPCODE__DFA_FIRST_OUTPUT {first_output}",
+        f"#define SMTPCODE__DFA_REASON {nclasses} /* column: best reason pattern + 1, or 0 */",
+        f"#define SMTPCODE__DFA_VENDOR {nclasses + 1} /* column: vendor pattern + 1 | marker << 16 */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
-        "/* kind, reason, action, vendor, priority, length, bounce */",
+        "/* kind, reason, action, vendor, priority, length, bounce, rank */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
-                                                                label))
+        # rank: the order of better_reason() in one number (token > phrase,
+        # then priority, then length), never 0.
+        rank = p[1] << 16 | p[5] << 8 | len(p[0])
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
+                                                                    p[7], rank, label))
     out += ["};", "",
             cgen.c_array("uint8_t", "smtpcode__byte_class", cls, 32, ","), "",
-            cgen.c_array("uint16_t", "smtpcode__dfa", table, 24, ","), "",
-            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
-            cgen.c_array("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out], 24, ","),
-            cgen.c_array("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out], 24, ","),
-            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
-            cgen.c_array("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out], 24, ","), "",
+            cgen.c_array("uint32_t", "smtpcode__dfa", table, 16, ","), "",
             ""]
     sys.stdout.write("\n".join(out))
 

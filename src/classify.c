@@ -1,15 +1,18 @@
 /* The classifier: finds the reply in the input, scans it once with the DFA
  * generated from data/ (generator/gen_classifier.py), and lets the most
  * specific signal decide. DESIGN.md "Classification" gives the order. */
+#include <stddef.h>
 #include <string.h>
 
 #include "carrier.h"
 #include "smtpcode.h"
 
-/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply.
+ * rank orders reason patterns as better_reason() below wants them. */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
+	uint32_t rank;
 };
 
 #include "smtpcode_classifier.h"
@@ -33,15 +36,16 @@ struct match_end {
 };
 
 struct scan {
-	unsigned state;
+	uint32_t state;                /* where the current state's row starts in smtpcode__dfa */
 	int reason;                    /* best reason pattern anywhere, or -1 */
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
+	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
 	struct match_end reason_end, reply_reason_end, vendor_end;
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
-	struct segment ring[SEGMENT_RING];
 	unsigned segments;             /* segments fed so far */
+	struct segment ring[SEGMENT_RING];
 };
 
 static int
@@ -50,21 +54,37 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Is pattern a a better reason signal than pattern b? Token beats phrase,
- * then priority, then length; on a tie the earlier match stays. */
-static int
-better_reason(int a, int b)
-{
-	const struct smtpcode__pattern *pa = &smtpcode__patterns[a], *pb;
+#define ONES ((uint64_t)0x0101010101010101u)
 
-	if (b < 0)
-		return 1;
-	pb = &smtpcode__patterns[b];
-	if (pa->kind != pb->kind)
-		return pa->kind > pb->kind;
-	if (pa->priority != pb->priority)
-		return pa->priority > pb->priority;
-	return pa->len > pb->len;
+/* Are two bytes <= ' ' next to each other in [p, end)? Eight bytes a step
+ * (overlapping by one, so pairs across steps are seen), in any byte order. */
+static int
+low_pair(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w, low;
+
+	if (end - p < 8) {
+		unsigned prev = 0;
+		for (; p < end; p++) {
+			unsigned cur = *p <= ' ';
+			if (cur & prev)
+				return 1;
+			prev = cur;
+		}
+		return 0;
+	}
+	for (;;) {
+		if (end - p < 8)
+			p = end - 8;
+		memcpy(&w, p, 8);
+		/* high bit of each byte: byte <= 0x20 (no carries between bytes) */
+		low = ~(((w & 0x7f * ONES) + 0x5f * ONES) | w) & 0x80 * ONES;
+		if (low & (low << 8))
+			return 1;
+		if (p == end - 8)
+			return 0;
+		p += 7;
+	}
 }
 
 /* The span of a match of n folded characters that ended at `m`: a whitespace
@@ -80,6 +100,18 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	if (k < oldest)
 		return span;
 	seg_start = sc->ring[k % SEGMENT_RING].start;
+
+	/* The usual case: within the segment, and no two bytes <= ' ' in a row
+	 * (nor one before the match and its first byte), so no whitespace run
+	 * was folded and the match is its last n bytes. */
+	if ((size_t)(end - seg_start) >= n) {
+		const unsigned char *q = end - n;
+		if (!low_pair(q > seg_start ? q - 1 : q, end)) {
+			span.ptr = (const char *)q;
+			span.len = n;
+			return span;
+		}
+	}
 
 	while (n > 0) {
 		if (p == seg_start) {
@@ -105,61 +137,107 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	return span;
 }
 
-/* A state with an output: a phrase or token, vendor evidence, a carrier
- * marker. Rare next to plain bytes, so the work here costs little. */
+/* A state with an output (its row starts at the odd offset e): a phrase or
+ * token, vendor evidence, a carrier marker. Rare next to plain bytes. Of two
+ * reason patterns, a token beats a phrase, then priority, then length (the
+ * rank); on a tie the earlier match stays. */
 static void
-record(struct scan *sc, unsigned out, const unsigned char *end)
+record(struct scan *sc, size_t e, const unsigned char *end)
 {
-	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
-	unsigned m = smtpcode__dfa_marker[out];
-
+	uint32_t r = smtpcode__dfa[e + SMTPCODE__DFA_REASON], vm = smtpcode__dfa[e + SMTPCODE__DFA_VENDOR];
+	uint32_t v = vm & 0xffffu, m = vm >> 16;
 	struct match_end here;
 
 	here.end = end;
 	here.segment = sc->segments - 1;
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
-	if (r >= 0) {
-		if (better_reason(r, sc->reason)) {
-			sc->reason = r;
+	if (r) {
+		uint32_t rank = smtpcode__patterns[r - 1].rank;
+		if (rank > sc->reason_rank) {
+			sc->reason = (int)r - 1;
+			sc->reason_rank = rank;
 			sc->reason_end = here;
 		}
 		/* Matches in the carrier's own words before the reply do not count. */
-		if (sc->car && sc->car->reply_at && (const char *)end > sc->car->reply_at &&
-		    better_reason(r, sc->reply_reason)) {
-			sc->reply_reason = r;
+		if (rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
+		    (const char *)end > sc->car->reply_at) {
+			sc->reply_reason = (int)r - 1;
+			sc->reply_reason_rank = rank;
 			sc->reply_reason_end = here;
 		}
 	}
-	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
-		sc->vendor = v;
+	if (v && (sc->vendor < 0 || smtpcode__patterns[v - 1].len > smtpcode__patterns[sc->vendor].len)) {
+		sc->vendor = (int)v - 1;
 		sc->vendor_end = here;
 	}
 }
 
-/* One table lookup a byte; states with outputs are numbered last. */
+/* size_t, not uint32_t: the index needs no zero extension. */
+static size_t
+step(size_t e, unsigned char c)
+{
+	return smtpcode__dfa[e + smtpcode__byte_class[c]];
+}
+
+/* A byte at a time, with a look at every state. */
+static size_t
+feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned char *lim)
+{
+	for (; s < lim; s++) {
+		e = step(e, *s);
+		if (e & 1)
+			record(sc, e, s + 1);
+	}
+	return e;
+}
+
+/* Keeps the compiler from reordering the ORs below (which costs register
+ * moves) and from keeping eight states alive for feed_slowly. */
+#if defined(__GNUC__)
+#define OPAQUE(v) __asm__("" : "+r"(v))
+#define UNROLLED _Pragma("GCC unroll 8")
+#else
+#define OPAQUE(v) ((void)0)
+#define UNROLLED
+#endif
+
+/* One add and one load a byte. Rows of states with an output start at odd
+ * offsets, so eight bytes' entries ORed together tell whether any of them
+ * has one; if one has, the eight bytes are fed again, slowly. */
 static void
 feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
-	unsigned state = sc->state;
+	size_t e = sc->state;
+	const unsigned char *stop = s + ((size_t)(lim - s) & ~(size_t)7);
 
 	if (sc->segments > 0) /* the virtual space between segments */
-		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[(unsigned char)' ']];
+		e = step(e, (unsigned char)' ');
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
-	for (; s < lim; s++) {
-		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[*s]];
-		if (state >= SMTPCODE__DFA_FIRST_OUTPUT)
-			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, s + 1);
+	for (; s != stop; s += 8) {
+		size_t x = step(e, s[0]), any = x;
+		unsigned i;
+		UNROLLED
+		for (i = 1; i < 8; i++) {
+			x = step(x, s[i]);
+			any |= x;
+			OPAQUE(any);
+		}
+		if (any & 1) {
+			OPAQUE(e);
+			feed_slowly(sc, e, s, s + 8);
+		}
+		e = x;
 	}
-	sc->state = state;
+	sc->state = (uint32_t)feed_slowly(sc, e, s, lim);
 }
 
 static void
 scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier *car)
 {
-	memset(sc, 0, sizeof *sc);
+	memset(sc, 0, offsetof(struct scan, ring)); /* the ring is written before it is read */
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->car = car;
 	sc->buf = buf;
