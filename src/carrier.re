@@ -199,7 +199,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			set_reply(c, SMTPCODE_CARRIER_DSN, q);
 		break;
 	case SMTPCODE__MARKER_STATUS:
-		if (enhanced_field(p, lim, &a, &b))
+		if (!c->status.len && enhanced_field(p, lim, &a, &b))
 			set_status(c, SMTPCODE_CARRIER_DSN, a, b);
 		break;
 	case SMTPCODE__MARKER_REMOTE_MTA:
@@ -221,11 +221,13 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		c->dsn_class = 2;
 		break;
 	case SMTPCODE__MARKER_SAID:
-		host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
+		if (!c->host.len) /* else host_before() would change nothing */
+			host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
 		break;
 	case SMTPCODE__MARKER_REFUSED:
-		host_before(c, buf, marker_start(buf, p, sizeof " refused to talk to me:" - 1));
+		if (!c->host.len)
+			host_before(c, buf, marker_start(buf, p, sizeof " refused to talk to me:" - 1));
 		set_stage(c, SMTPCODE_STAGE_CONNECT);
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
 		break;
@@ -253,7 +255,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		exim_after(c, p, lim);
 		break;
 	case SMTPCODE__MARKER_DSN_EQ:
-		if (enhanced_field(p, lim, &a, &b))
+		if (!c->status.len && enhanced_field(p, lim, &a, &b))
 			set_status(c, SMTPCODE_CARRIER_SENDMAIL, a, b);
 		break;
 	case SMTPCODE__MARKER_STAT_EQ:
@@ -264,7 +266,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_RELAY_EQ:
 	case SMTPCODE__MARKER_H_EQ:
-		if (host_field(p, lim, &a, &b))
+		if (!c->host.len && host_field(p, lim, &a, &b))
 			set_host(c, a, b);
 		break;
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
@@ -284,21 +286,30 @@ smtpcode__find_code(const char *buf, size_t len, const char *from)
 	const unsigned char *s = (const unsigned char *)buf, *lim = s + len;
 	const unsigned char *p = (const unsigned char *)from;
 
-	for (; p + 3 <= lim; p++) {
+	while (p + 3 <= lim) {
 		unsigned c3, before;
-		if (*p < '2' || *p > '5')
+		/* Not a digit at p + 2: no code starts at p, p + 1 or p + 2. */
+		if ((unsigned)p[2] - '0' >= 10u) {
+			p += 3;
 			continue;
+		}
+		if ((unsigned)p[1] - '0' >= 10u) {
+			p += 2;
+			continue;
+		}
+		if (*p < '2' || *p > '5')
+			goto next;
 		before = p > s ? p[-1] : ' ';
 		if ((before | 0x20u) - 'a' < 26u || before - '0' < 10u || before == '.' || before == '-' ||
 		    before == '_' || before == '=' || before == '/' || before == '+')
-			continue;
-		if ((unsigned)p[1] - '0' >= 10u || (unsigned)p[2] - '0' >= 10u)
-			continue;
+			goto next;
 		if (p + 3 == lim)
 			return (const char *)p;
 		c3 = p[3];
 		if (c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n')
 			return (const char *)p;
+	next:
+		p++;
 	}
 	return NULL;
 }

@@ -227,7 +227,11 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 		}
 		if (any & 1) {
 			OPAQUE(e);
-			feed_slowly(sc, e, s, s + 8);
+			for (i = 0; i < 8; i++) {
+				e = step(e, s[i]);
+				if (e & 1)
+					record(sc, e, s + i + 1);
+			}
 		}
 		e = x;
 	}
