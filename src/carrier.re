@@ -81,19 +81,6 @@ enhanced_field(const unsigned char *p, const unsigned char *lim, const unsigned 
 	*/
 }
 
-static int
-host_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
-{
-	const unsigned char *m, *x, *y;
-	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
-
-	/*!re2c
-	ws @x host @y { *a = x; *b = y; return 1; }
-	* { return 0; }
-	$ { return 0; }
-	*/
-}
-
 /* Exim: what follows "SMTP error from remote mail server after ". */
 static void
 exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
@@ -137,10 +124,35 @@ after_stat(const unsigned char *start, const unsigned char *lim)
 	*/
 }
 
+/* [a-zA-Z0-9._-] */
 static int
 is_hostchar(unsigned char ch)
 {
-	return (ch | 0x20u) - 'a' < 26u || (unsigned)ch - '0' < 10u || ch == '.' || ch == '-' || ch == '_';
+	static const unsigned char table[256] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+		0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+		0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	};
+
+	return table[ch];
+}
+
+/* ws host: blanks, then a host name; it is [*a, *b). */
+static int
+host_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
+{
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	*a = p;
+	while (p < lim && is_hostchar(*p))
+		p++;
+	*b = p;
+	return p > *a;
 }
 
 /* Postfix: the host in "host mx.example.com[192.0.2.1] said:", read

@@ -44,6 +44,7 @@ struct scan {
 	struct match_end reason_end, reply_reason_end, vendor_end;
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
+	const char *first_nl;          /* the input's first '\n', or lim */
 	unsigned segments;             /* segments fed so far */
 	struct segment ring[SEGMENT_RING];
 };
@@ -259,7 +260,9 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	for (;;) {
 		const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 		const unsigned char *end = nl ? nl : lim;
-		if (p != (const unsigned char *)buf) {
+		if (p == (const unsigned char *)buf) {
+			sc->first_nl = (const char *)end;
+		} else {
 			struct smtpcode_reply line;
 			struct smtpcode_span text;
 			size_t pos = 0;
@@ -348,7 +351,8 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	/* 2. Where is the reply, and what does its carrier say? */
 	code_at = smtpcode__find_code(buf, len, car.reply_at ? car.reply_at : buf);
 	if (code_at)
-		smtpcode_parse_reply(code_at, len - (size_t)(code_at - buf), &out->reply);
+		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
+		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
 	               : code_at ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;

@@ -184,7 +184,9 @@ smtpcode_vendor_code_find(enum smtpcode_vendor vendor, const struct smtpcode_enh
 	last = smtpcode__vendor_code_index[code->cls * 8 + code->subject + 1];
 	for (i = first; i < last; i++) {
 		const struct smtpcode_vendor_code *vc = &smtpcode__vendor_codes[i];
-		if (code->detail < vc->first || code->detail > vc->last)
+		if (code->detail < vc->first)
+			break; /* ordered by first detail: none of the rest covers it */
+		if (code->detail > vc->last)
 			continue;
 		if (vc->vendor == (unsigned)vendor)
 			return vc;
