@@ -203,39 +203,118 @@ feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned ch
 #define UNROLLED
 #endif
 
-/* One add and one load a byte. Rows of states with an output start at odd
- * offsets, so eight bytes' entries ORed together tell whether any of them
- * has one; if one has, the eight bytes are fed again, slowly. */
+/* Eight bytes from state e, their outputs recorded. One add and one load a
+ * byte: rows of states with an output start at odd offsets, so the eight
+ * entries ORed together tell whether any of them has one; if one has, the
+ * eight bytes are fed again, slowly. */
+static size_t
+feed8(struct scan *sc, size_t e, const unsigned char *s)
+{
+	size_t x = step(e, s[0]), any = x;
+	unsigned i;
+
+	UNROLLED
+	for (i = 1; i < 8; i++) {
+		x = step(x, s[i]);
+		any |= x;
+		OPAQUE(any);
+	}
+	if (any & 1) {
+		OPAQUE(e);
+		feed_slowly(sc, e, s, s + 8);
+	}
+	return x;
+}
+
+#define PAIR_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_pair() */
+
+struct pending {
+	const unsigned char *end;
+	size_t e;
+};
+
+/* 16 * n bytes at a from state e, as two streams of 8 * n bytes side by side,
+ * so that the loads of one need not wait for those of the other: a lookup
+ * waits for the one before it, and most of the time goes in that wait. The
+ * second stream starts from a guess, the start state; its outputs wait in
+ * `pend` until the first stream reaches the halfway point with the true
+ * state. If that differs from the guess, the second half is fed again from
+ * the true state, a chunk at a time, until the states agree (the automaton
+ * forgets all but the last few bytes, so that is soon); from there on the
+ * second stream was right. Returns the state at the end. */
+static size_t
+feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
+{
+	const unsigned char *half = a + 8 * n, *b = half;
+	size_t f = 0, at[PAIR_CHUNKS];
+	struct pending pend[8 * PAIR_CHUNKS];
+	unsigned k, i, np = 0, from = 0;
+
+	for (k = 0; k < n; k++, a += 8, b += 8) {
+		size_t x = step(e, a[0]), y = step(f, b[0]), any_x = x, any_y = y;
+		UNROLLED
+		for (i = 1; i < 8; i++) {
+			x = step(x, a[i]);
+			y = step(y, b[i]);
+			any_x |= x;
+			any_y |= y;
+			OPAQUE(any_x);
+			OPAQUE(any_y);
+		}
+		if (any_x & 1) {
+			OPAQUE(e);
+			feed_slowly(sc, e, a, a + 8);
+		}
+		if (any_y & 1) {
+			OPAQUE(f);
+			for (i = 0; i < 8; i++) {
+				f = step(f, b[i]);
+				if (f & 1) {
+					pend[np].end = b + i + 1;
+					pend[np].e = f;
+					np++;
+				}
+			}
+		}
+		e = x;
+		f = at[k] = y;
+	}
+	if (e != 0) {
+		for (k = 0; k < n; k++) {
+			e = feed8(sc, e, half + 8 * k);
+			if (e == at[k])
+				break;
+		}
+		if (k == n)
+			return e;
+		from = k + 1;
+	}
+	for (i = 0; i < np; i++)
+		if (pend[i].end > half + 8 * from)
+			record(sc, pend[i].e, pend[i].end);
+	return at[n - 1];
+}
+
+/* A line: in pairs of streams while there are 4 chunks or more, then a chunk
+ * at a time, then a byte at a time. */
 static void
 feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
-	size_t e = sc->state;
-	const unsigned char *stop = s + ((size_t)(lim - s) & ~(size_t)7);
+	size_t e = sc->state, chunks = (size_t)(lim - s) / 8;
 
 	if (sc->segments > 0) /* the virtual space between segments */
 		e = step(e, (unsigned char)' ');
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
-	for (; s != stop; s += 8) {
-		size_t x = step(e, s[0]), any = x;
-		unsigned i;
-		UNROLLED
-		for (i = 1; i < 8; i++) {
-			x = step(x, s[i]);
-			any |= x;
-			OPAQUE(any);
-		}
-		if (any & 1) {
-			OPAQUE(e);
-			for (i = 0; i < 8; i++) {
-				e = step(e, s[i]);
-				if (e & 1)
-					record(sc, e, s + i + 1);
-			}
-		}
-		e = x;
+	while (chunks >= 4) {
+		unsigned n = chunks / 2 < PAIR_CHUNKS ? (unsigned)(chunks / 2) : PAIR_CHUNKS;
+		e = feed_pair(sc, e, s, n);
+		s += 16 * n;
+		chunks -= 2 * n;
 	}
+	for (; chunks > 0; chunks--, s += 8)
+		e = feed8(sc, e, s);
 	sc->state = (uint32_t)feed_slowly(sc, e, s, lim);
 }
 
