@@ -7,13 +7,12 @@ ASCII folds to lower case, and all whitespace is one class whose transition
 from a state reached by whitespace loops back to that state, so a run of
 spaces, tabs and line breaks in the input matches one space in a phrase.
 
-The table is uint32 and each entry is where the next state's row starts, so
-a step is one add and one load: next = dfa[entry + class]. A row has one
-column per byte class and two more: the state's best reason pattern and its
-vendor evidence and marker, so the scan needs no other table when it meets a
-state with an output. The row width is even; rows of states without an output
-start at even offsets and rows of states with one at odd offsets, so the scan
-can OR the entries of several bytes together and test one bit for all of them.
+The table is column-major uint16: next = dfa[column[byte] + state], where
+column[byte] is where the column of the byte's class starts. The address of a
+column does not depend on the state, so a step waits on one load only, and
+the states most bytes visit share cache lines. States with an output are
+numbered from a power of two up, so the scan can OR the states of several
+bytes together and test one bit for all of them.
 
 The carrier markers ("diagnostic-code:", " said:", ...) are compiled into
 the same DFA, so the classifier reads the input once; their list is the
@@ -148,25 +147,26 @@ def main():
         vendor_out.append(0 if v is None else v + 1)
         marker_out.append(0 if m is None else patterns[m][2])
 
-    # Rows in breadth-first order, the start state first, so the shallow states
-    # that most bytes visit share cache lines; states with an output last, after
-    # one padding entry, so that their rows start at odd offsets.
+    # Column-major uint16: the column of a byte class holds the next state of
+    # every state, so the states that most bytes visit (breadth-first order,
+    # the start state first) share cache lines in every column. States with an
+    # output are numbered from a power of two, FLAG, up, and the others just
+    # below it, so the scan ORs states together and tests one bit; the numbers
+    # below FLAG - len(plain) are padding once, before the first column.
     n = len(delta)
     plain = [s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])]
     with_out = [s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]]
     assert plain[0] == 0 and with_out
-    width = nclasses + 2
-    width += width % 2
-    offset = {s: i * width for i, s in enumerate(plain)}
-    offset.update({s: len(plain) * width + 1 + i * width for i, s in enumerate(with_out)})
-    table = []
-    for s in plain + with_out:
-        if s == with_out[0]:
-            table.append(0)
-        row = [offset[t] for t in delta[s]] + [0] * (width - nclasses)
-        row[nclasses] = reason_out[s]
-        row[nclasses + 1] = vendor_out[s] | marker_out[s] << 16
-        table += row
+    flag = 1 << max(len(plain) - 1, 1).bit_length()
+    assert flag + len(with_out) <= 1 << 16, "too many DFA states for uint16"
+    number = {s: flag - len(plain) + i for i, s in enumerate(plain)}
+    number.update({s: flag + j for j, s in enumerate(with_out)})
+    order = plain + with_out
+    height = len(order)
+    table = [0] * (flag - len(plain))
+    for c in range(nclasses):
+        table += [number[delta[s][c]] for s in order]
+    column = [c * height for c in cls]
     assert len(table) < 2**32 and max(reason_out + vendor_out) < 2**16 and max(marker_out) < 2**16
 
     out = [
@@ -176,8 +176,8 @@ def main():
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",
         f"#define SMTPCODE__DFA_STATES {n}",
-        f"#define SMTPCODE__DFA_REASON {nclasses} /* column: best reason pattern + 1, or 0 */",
-        f"#define SMTPCODE__DFA_VENDOR {nclasses + 1} /* column: vendor pattern + 1 | marker << 16 */",
+        f"#define SMTPCODE__DFA_START {number[0]} /* the start state */",
+        f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
         "/* kind, reason, action, vendor, priority, length, bounce, rank */",
@@ -192,8 +192,15 @@ def main():
         out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
                                                                     p[7], rank, label))
     out += ["};", "",
-            cgen.c_array("uint8_t", "smtpcode__byte_class", cls, 32, ","), "",
-            cgen.c_array("uint32_t", "smtpcode__dfa", table, 16, ","), "",
+            "/* byte -> where its class's column starts in smtpcode__dfa */",
+            cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",
+            "/* next state = smtpcode__dfa[smtpcode__byte_column[byte] + state] */",
+            cgen.c_array("uint16_t", "smtpcode__dfa", table, 24, ","), "",
+            "/* state - SMTPCODE__DFA_OUTPUT -> best reason pattern + 1, or 0 */",
+            cgen.c_array("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out], 24, ","),
+            "/* state - SMTPCODE__DFA_OUTPUT -> vendor pattern + 1 | enum smtpcode__marker << 16 */",
+            cgen.c_array("uint32_t", "smtpcode__dfa_vendor", [vendor_out[s] | marker_out[s] << 16
+                                                             for s in with_out], 16, ","), "",
             ""]
     sys.stdout.write("\n".join(out))
 

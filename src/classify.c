@@ -36,7 +36,7 @@ struct match_end {
 };
 
 struct scan {
-	uint32_t state;                /* where the current state's row starts in smtpcode__dfa */
+	uint32_t state;                /* the DFA's state */
 	int reason;                    /* best reason pattern anywhere, or -1 */
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
@@ -138,14 +138,14 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	return span;
 }
 
-/* A state with an output (its row starts at the odd offset e): a phrase or
+/* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
  * token, vendor evidence, a carrier marker. Rare next to plain bytes. Of two
  * reason patterns, a token beats a phrase, then priority, then length (the
  * rank); on a tie the earlier match stays. */
 static void
 record(struct scan *sc, size_t e, const unsigned char *end)
 {
-	uint32_t r = smtpcode__dfa[e + SMTPCODE__DFA_REASON], vm = smtpcode__dfa[e + SMTPCODE__DFA_VENDOR];
+	uint32_t r = smtpcode__dfa_reason[e - SMTPCODE__DFA_OUTPUT], vm = smtpcode__dfa_vendor[e - SMTPCODE__DFA_OUTPUT];
 	uint32_t v = vm & 0xffffu, m = vm >> 16;
 	struct match_end here;
 
@@ -174,27 +174,9 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	}
 }
 
-/* size_t, not uint32_t: the index needs no zero extension. */
-static size_t
-step(size_t e, unsigned char c)
-{
-	return smtpcode__dfa[e + smtpcode__byte_class[c]];
-}
-
-/* A byte at a time, with a look at every state. */
-static size_t
-feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned char *lim)
-{
-	for (; s < lim; s++) {
-		e = step(e, *s);
-		if (e & 1)
-			record(sc, e, s + 1);
-	}
-	return e;
-}
-
 /* Keeps the compiler from reordering the ORs below (which costs register
- * moves) and from keeping eight states alive for feed_slowly. */
+ * moves), from keeping eight states alive for feed_slowly, and from adding
+ * the state to the column offset before the table's address. */
 #if defined(__GNUC__)
 #define OPAQUE(v) __asm__("" : "+r"(v))
 #define UNROLLED _Pragma("GCC unroll 8")
@@ -203,9 +185,32 @@ feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned ch
 #define UNROLLED
 #endif
 
-/* Eight bytes from state e, their outputs recorded. One add and one load a
- * byte: rows of states with an output start at odd offsets, so the eight
- * entries ORed together tell whether any of them has one; if one has, the
+/* The column's address does not depend on e: the step waits on one load.
+ * size_t, not uint16_t: the index needs no zero extension. */
+static size_t
+step(size_t e, unsigned char c)
+{
+	const uint16_t *column = smtpcode__dfa + smtpcode__byte_column[c];
+
+	OPAQUE(column);
+	return column[e];
+}
+
+/* A byte at a time, with a look at every state. */
+static size_t
+feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned char *lim)
+{
+	for (; s < lim; s++) {
+		e = step(e, *s);
+		if (e & SMTPCODE__DFA_OUTPUT)
+			record(sc, e, s + 1);
+	}
+	return e;
+}
+
+/* Eight bytes from state e, their outputs recorded. States with an output
+ * are numbered from SMTPCODE__DFA_OUTPUT, a power of two, up, so the eight
+ * states ORed together tell whether any of them has one; if one has, the
  * eight bytes are fed again, slowly. */
 static size_t
 feed8(struct scan *sc, size_t e, const unsigned char *s)
@@ -219,7 +224,7 @@ feed8(struct scan *sc, size_t e, const unsigned char *s)
 		any |= x;
 		OPAQUE(any);
 	}
-	if (any & 1) {
+	if (any & SMTPCODE__DFA_OUTPUT) {
 		OPAQUE(e);
 		feed_slowly(sc, e, s, s + 8);
 	}
@@ -246,7 +251,7 @@ static size_t
 feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
 {
 	const unsigned char *half = a + 8 * n, *b = half;
-	size_t f = 0, at[PAIR_CHUNKS];
+	size_t f = SMTPCODE__DFA_START, at[PAIR_CHUNKS];
 	struct pending pend[8 * PAIR_CHUNKS];
 	unsigned k, i, np = 0, from = 0;
 
@@ -261,15 +266,15 @@ feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
 			OPAQUE(any_x);
 			OPAQUE(any_y);
 		}
-		if (any_x & 1) {
+		if (any_x & SMTPCODE__DFA_OUTPUT) {
 			OPAQUE(e);
 			feed_slowly(sc, e, a, a + 8);
 		}
-		if (any_y & 1) {
+		if (any_y & SMTPCODE__DFA_OUTPUT) {
 			OPAQUE(f);
 			for (i = 0; i < 8; i++) {
 				f = step(f, b[i]);
-				if (f & 1) {
+				if (f & SMTPCODE__DFA_OUTPUT) {
 					pend[np].end = b + i + 1;
 					pend[np].e = f;
 					np++;
@@ -279,7 +284,7 @@ feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
 		e = x;
 		f = at[k] = y;
 	}
-	if (e != 0) {
+	if (e != SMTPCODE__DFA_START) {
 		for (k = 0; k < n; k++) {
 			e = feed8(sc, e, half + 8 * k);
 			if (e == at[k])
@@ -322,6 +327,7 @@ static void
 scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier *car)
 {
 	memset(sc, 0, offsetof(struct scan, ring)); /* the ring is written before it is read */
+	sc->state = SMTPCODE__DFA_START;
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->car = car;
 	sc->buf = buf;
