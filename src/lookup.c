@@ -177,6 +177,13 @@ word_of(const unsigned char b[4])
 	return w;
 }
 
+/* The row of a direct-table entry (see smtpcode__detail_direct), or NULL. */
+static const struct smtpcode_enhanced *
+row_at(size_t at)
+{
+	return at ? (const struct smtpcode_enhanced *)(const void *)((const char *)smtpcode__enhanced + at - 1) : NULL;
+}
+
 const struct smtpcode_enhanced *
 smtpcode_enhanced_lookup(const char *s, size_t len)
 {
@@ -191,20 +198,18 @@ smtpcode_enhanced_lookup(const char *s, size_t len)
 	if (len - 5u <= 2u && u[0] < 64 && ((0x0034000000000000u >> u[0]) & 1)) {
 		uint32_t t = word_of(u + 1) ^ word_of(dot_zero);
 		if (!((t & word_of(high)) | ((t + word_of(six)) & word_of(ten)))) {
-			size_t d = (size_t)u[4] - '0', d1, d2, at;
-			if (len > 5) {
-				if (d == 0 || (d1 = (size_t)u[5] - '0') > 9)
-					return NULL; /* a leading zero; trailing bytes */
-				d = d * 10 + d1;
-				if (len > 6) {
-					if ((d2 = (size_t)u[6] - '0') > 9)
-						return NULL;
-					return detail_row((unsigned)u[2] - '0', (unsigned)(d * 10 + d2));
-				}
-			}
-			at = smtpcode__detail_direct[(size_t)u[2] * 100 + d - '0' * 100];
-			return at ? (const struct smtpcode_enhanced *)(const void *)((const char *)smtpcode__enhanced + at - 1)
-			          : NULL;
+			size_t d, d1, d2;
+			if (len == 5)
+				return row_at(smtpcode__detail_direct[(size_t)u[2] * 128 + u[4] - ('0' * 128 + '0')]);
+			d = (size_t)u[4] - '0';
+			if (d == 0 || (d1 = (size_t)u[5] - '0') > 9)
+				return NULL; /* a leading zero; trailing bytes */
+			d = d * 10 + d1;
+			if (len == 6)
+				return row_at(smtpcode__detail_direct[((size_t)u[2] - '0') * 128 + d]);
+			if ((d2 = (size_t)u[6] - '0') > 9)
+				return NULL;
+			return detail_row((unsigned)u[2] - '0', (unsigned)(d * 10 + d2));
 		}
 	}
 	return lookup_general(s, len);
