@@ -197,7 +197,7 @@ def main():
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        # rank: the order of better_reason() in one number (token > phrase,
+        # rank: the order of reason patterns in one number (token > phrase,
         # then priority, then length), never 0.
         rank = p[1] << 16 | p[5] << 8 | len(p[0])
         out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),

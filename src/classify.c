@@ -8,7 +8,8 @@
 #include "smtpcode.h"
 
 /* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply.
- * rank orders reason patterns as better_reason() below wants them. */
+ * rank orders reason patterns in one number: token over phrase, then
+ * priority, then length (see record()). */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
@@ -55,7 +56,7 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-#define ONES ((uint64_t)0x0101010101010101u)
+#define SMTPCODE__ONES ((uint64_t)0x0101010101010101u)
 
 /* Are two bytes <= ' ' next to each other in [p, end)? Eight bytes a step
  * (overlapping by one, so pairs across steps are seen), in any byte order. */
@@ -79,7 +80,7 @@ low_pair(const unsigned char *p, const unsigned char *end)
 			p = end - 8;
 		memcpy(&w, p, 8);
 		/* high bit of each byte: byte <= 0x20 (no carries between bytes) */
-		low = ~(((w & 0x7f * ONES) + 0x5f * ONES) | w) & 0x80 * ONES;
+		low = ~(((w & 0x7f * SMTPCODE__ONES) + 0x5f * SMTPCODE__ONES) | w) & 0x80 * SMTPCODE__ONES;
 		if (low & (low << 8))
 			return 1;
 		if (p == end - 8)
@@ -145,8 +146,8 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 static void
 record(struct scan *sc, size_t e, const unsigned char *end)
 {
-	uint32_t r = smtpcode__dfa_reason[e - SMTPCODE__DFA_OUTPUT], vm = smtpcode__dfa_vendor[e - SMTPCODE__DFA_OUTPUT];
-	uint32_t v = vm & 0xffffu, m = vm >> 16;
+	uint32_t r = smtpcode__dfa_reason[e - SMTPCODE__DFA_OUTPUT];
+	uint32_t vm = smtpcode__dfa_vendor[e - SMTPCODE__DFA_OUTPUT], v = vm & 0xffffu, m = vm >> 16;
 	struct match_end here;
 
 	here.end = end;
@@ -178,11 +179,11 @@ record(struct scan *sc, size_t e, const unsigned char *end)
  * moves), from keeping eight states alive for feed_slowly, and from adding
  * the state to the column offset before the table's address. */
 #if defined(__GNUC__)
-#define OPAQUE(v) __asm__("" : "+r"(v))
-#define UNROLLED _Pragma("GCC unroll 8")
+#define SMTPCODE__OPAQUE(v) __asm__("" : "+r"(v))
+#define SMTPCODE__UNROLLED _Pragma("GCC unroll 8")
 #else
-#define OPAQUE(v) ((void)0)
-#define UNROLLED
+#define SMTPCODE__OPAQUE(v) ((void)0)
+#define SMTPCODE__UNROLLED
 #endif
 
 /* The column's address does not depend on e: the step waits on one load.
@@ -192,7 +193,7 @@ step(size_t e, unsigned char c)
 {
 	const uint16_t *column = smtpcode__dfa + smtpcode__byte_column[c];
 
-	OPAQUE(column);
+	SMTPCODE__OPAQUE(column);
 	return column[e];
 }
 
@@ -218,20 +219,20 @@ feed8(struct scan *sc, size_t e, const unsigned char *s)
 	size_t x = step(e, s[0]), any = x;
 	unsigned i;
 
-	UNROLLED
+	SMTPCODE__UNROLLED
 	for (i = 1; i < 8; i++) {
 		x = step(x, s[i]);
 		any |= x;
-		OPAQUE(any);
+		SMTPCODE__OPAQUE(any);
 	}
 	if (any & SMTPCODE__DFA_OUTPUT) {
-		OPAQUE(e);
+		SMTPCODE__OPAQUE(e);
 		feed_slowly(sc, e, s, s + 8);
 	}
 	return x;
 }
 
-#define PAIR_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_pair() */
+#define SMTPCODE__PAIR_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_pair() */
 
 struct pending {
 	const unsigned char *end;
@@ -251,27 +252,27 @@ static size_t
 feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
 {
 	const unsigned char *half = a + 8 * n, *b = half;
-	size_t f = SMTPCODE__DFA_START, at[PAIR_CHUNKS];
-	struct pending pend[8 * PAIR_CHUNKS];
+	size_t f = SMTPCODE__DFA_START, at[SMTPCODE__PAIR_CHUNKS];
+	struct pending pend[8 * SMTPCODE__PAIR_CHUNKS];
 	unsigned k, i, np = 0, from = 0;
 
 	for (k = 0; k < n; k++, a += 8, b += 8) {
 		size_t x = step(e, a[0]), y = step(f, b[0]), any_x = x, any_y = y;
-		UNROLLED
+		SMTPCODE__UNROLLED
 		for (i = 1; i < 8; i++) {
 			x = step(x, a[i]);
 			y = step(y, b[i]);
 			any_x |= x;
 			any_y |= y;
-			OPAQUE(any_x);
-			OPAQUE(any_y);
+			SMTPCODE__OPAQUE(any_x);
+			SMTPCODE__OPAQUE(any_y);
 		}
 		if (any_x & SMTPCODE__DFA_OUTPUT) {
-			OPAQUE(e);
+			SMTPCODE__OPAQUE(e);
 			feed_slowly(sc, e, a, a + 8);
 		}
 		if (any_y & SMTPCODE__DFA_OUTPUT) {
-			OPAQUE(f);
+			SMTPCODE__OPAQUE(f);
 			for (i = 0; i < 8; i++) {
 				f = step(f, b[i]);
 				if (f & SMTPCODE__DFA_OUTPUT) {
@@ -313,7 +314,7 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
 	while (chunks >= 4) {
-		unsigned n = chunks / 2 < PAIR_CHUNKS ? (unsigned)(chunks / 2) : PAIR_CHUNKS;
+		unsigned n = chunks / 2 < SMTPCODE__PAIR_CHUNKS ? (unsigned)(chunks / 2) : SMTPCODE__PAIR_CHUNKS;
 		e = feed_pair(sc, e, s, n);
 		s += 16 * n;
 		chunks -= 2 * n;

@@ -125,13 +125,13 @@ is_x(const char *s, size_t len, size_t i)
 
 /* Out of line, so that the usual case below needs no stack frame. */
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
+#define SMTPCODE__NOINLINE __attribute__((noinline))
 #else
-#define NOINLINE
+#define SMTPCODE__NOINLINE
 #endif
 
 /* Any code smtpcode__parse_enhanced() takes, and the registry notation. */
-static NOINLINE const struct smtpcode_enhanced *
+static SMTPCODE__NOINLINE const struct smtpcode_enhanced *
 lookup_general(const char *s, size_t len)
 {
 	struct smtpcode_enhanced_code c;
