@@ -184,33 +184,44 @@ row_at(size_t at)
 	return at ? (const struct smtpcode_enhanced *)(const void *)((const char *)smtpcode__enhanced + at - 1) : NULL;
 }
 
-const struct smtpcode_enhanced *
-smtpcode_enhanced_lookup(const char *s, size_t len)
+/* Does u start "c.s.d", c a class (2, 4 or 5), s and d digits? ".s.d" XOR
+ * ".0.0" leaves zero bytes and digit values; a byte above 9 carries into
+ * bit 4 when 6 is added. u holds at least 5 bytes. */
+static int
+shape_ok(const unsigned char *u)
 {
 	static const unsigned char dot_zero[4] = {'.', '0', '.', '0'}, high[4] = {0xff, 0xf0, 0xff, 0xf0},
 	                           six[4] = {0, 6, 0, 6}, ten[4] = {0, 0x10, 0, 0x10};
+	static const unsigned char is_class[256] = { /* '2', '4' and '5'; the rest 0 */
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 1, 0, 1, 1,
+	};
+	uint32_t t = word_of(u + 1) ^ word_of(dot_zero);
+
+	return is_class[u[0]] && !((t & word_of(high)) | ((t + word_of(six)) & word_of(ten)));
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_lookup(const char *s, size_t len)
+{
 	const unsigned char *u = (const unsigned char *)s;
 
-	/* The usual shape, c.s.d to c.s.ddd, parsed on the way: the same answer
-	 * as lookup_general() gives, for fewer instructions. ".s.d" XOR ".0.0"
-	 * leaves zero bytes and digit values; a byte above 9 carries into bit 4
-	 * when 6 is added. Class: '2', '4' or '5', a bit each in a 64-bit mask. */
-	if (len - 5u <= 2u && u[0] < 64 && ((0x0034000000000000u >> u[0]) & 1)) {
-		uint32_t t = word_of(u + 1) ^ word_of(dot_zero);
-		if (!((t & word_of(high)) | ((t + word_of(six)) & word_of(ten)))) {
-			size_t d, d1, d2;
-			if (len == 5)
-				return row_at(smtpcode__detail_direct[(size_t)u[2] * 128 + u[4] - ('0' * 128 + '0')]);
-			d = (size_t)u[4] - '0';
-			if (d == 0 || (d1 = (size_t)u[5] - '0') > 9)
-				return NULL; /* a leading zero; trailing bytes */
-			d = d * 10 + d1;
-			if (len == 6)
-				return row_at(smtpcode__detail_direct[((size_t)u[2] - '0') * 128 + d]);
-			if ((d2 = (size_t)u[6] - '0') > 9)
-				return NULL;
-			return detail_row((unsigned)u[2] - '0', (unsigned)(d * 10 + d2));
-		}
+	/* The usual shapes, c.s.d to c.s.ddd, parsed on the way: the same answer
+	 * as lookup_general() gives, for fewer instructions. */
+	if (len == 5) {
+		if (shape_ok(u))
+			return row_at(smtpcode__detail_direct[(size_t)u[2] * 128 + u[4] - ('0' * 128 + '0')]);
+	} else if (len - 6u <= 1u && shape_ok(u)) {
+		size_t d = (size_t)u[4] - '0', d1, d2;
+		if (d == 0 || (d1 = (size_t)u[5] - '0') > 9)
+			return NULL; /* a leading zero; trailing bytes */
+		d = d * 10 + d1;
+		if (len == 6)
+			return row_at(smtpcode__detail_direct[((size_t)u[2] - '0') * 128 + d]);
+		if ((d2 = (size_t)u[6] - '0') > 9)
+			return NULL;
+		return detail_row((unsigned)u[2] - '0', (unsigned)(d * 10 + d2));
 	}
 	return lookup_general(s, len);
 }
