@@ -6,8 +6,13 @@ The DFA reads one byte class per input byte and never backtracks. Upper-case
 ASCII folds to lower case, and all whitespace is one class whose transition
 from a state reached by whitespace loops back to that state, so a run of
 spaces, tabs and line breaks in the input matches one space in a phrase.
-States with an output are numbered last, so the scan loop tests them with one
-comparison.
+
+The table is column-major uint16: next = dfa[column[byte] + state], where
+column[byte] is where the column of the byte's class starts. The address of a
+column does not depend on the state, so a step waits on one load only, and
+the states most bytes visit share cache lines. States with an output are
+numbered from a power of two up, so the scan can OR the states of several
+bytes together and test one bit for all of them.
 
 The carrier markers ("diagnostic-code:", " said:", ...) are compiled into
 the same DFA, so the classifier reads the input once; their list is the
@@ -60,7 +65,7 @@ def patterns_from(data, markers):
         assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
         out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION))
     for p in out:
-        assert len(p[0]) <= 255, p[6]
+        assert len(p[0]) <= 255 and 0 <= p[5] <= 255, p[6]
     return out
 
 
@@ -142,22 +147,38 @@ def main():
         vendor_out.append(0 if v is None else v + 1)
         marker_out.append(0 if m is None else patterns[m][2])
 
-    # Renumber: the start state stays 0, states with outputs go last, and each
-    # group is in breadth-first order, so the shallow states that most bytes
-    # visit share cache lines.
+    # Column-major uint16: the column of a byte class holds the next state of
+    # every state, so the states that most bytes visit (ordered as below, the
+    # start state first) share cache lines in every column. States with an
+    # output are numbered from a power of two, FLAG, up, and the others just
+    # below it, so the scan ORs states together and tests one bit; the numbers
+    # below FLAG - len(plain) are padding once, before the first column.
     n = len(delta)
-    plain = [s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])]
-    with_out = [s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]]
-    assert plain[0] == 0
-    new = {s: i for i, s in enumerate(plain + with_out)}
-    first_output = len(plain)
-    assert n < 65536, "too many DFA states for uint16"
-    # Rows padded to a power of two: the scan shifts instead of multiplying.
-    shift = max(nclasses - 1, 1).bit_length()
-    table = []
-    for s in plain + with_out:
-        row = [new[t] for t in delta[s]]
-        table += row + [0] * ((1 << shift) - len(row))
+    # Within each group, the states the samples in data/ visit most come first
+    # (then breadth-first order), so that the lookups real replies make fall
+    # in as few cache lines as can be.
+    visits = [0] * n
+    for sample in data.samples:
+        state = 0
+        for b in sample["text"].encode("utf-8"):
+            state = delta[state][cls[b]]
+            visits[state] += 1
+    visits[0] = max(visits) + 1
+    rank = {s: (-visits[s], i) for i, s in enumerate(bfs)}
+    plain = sorted((s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])), key=rank.get)
+    with_out = sorted((s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]), key=rank.get)
+    assert plain[0] == 0 and with_out
+    flag = 1 << max(len(plain) - 1, 1).bit_length()
+    assert flag + len(with_out) <= 1 << 16, "too many DFA states for uint16"
+    number = {s: flag - len(plain) + i for i, s in enumerate(plain)}
+    number.update({s: flag + j for j, s in enumerate(with_out)})
+    order = plain + with_out
+    height = len(order)
+    table = [0] * (flag - len(plain))
+    for c in range(nclasses):
+        table += [number[delta[s][c]] for s in order]
+    column = [c * height for c in cls]
+    assert len(table) < 2**32 and max(reason_out + vendor_out) < 2**16 and max(marker_out) < 2**16
 
     out = [
         cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml"]),
@@ -165,27 +186,32 @@ def main():
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",
-        f"#define SMTPCODE__DFA_SHIFT {shift} /* a row is 1 << SHIFT transitions */",
         f"#define SMTPCODE__DFA_STATES {n}",
-        f"#define SMTPCODE__DFA_FIRST_OUTPUT {first_output}",
+        f"#define SMTPCODE__DFA_START {number[0]} /* the start state */",
+        f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
-        "/* kind, reason, action, vendor, priority, length, bounce */",
+        "/* kind, reason, action, vendor, priority, length, bounce, rank */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
-                                                                label))
+        # rank: the order of reason patterns in one number (token > phrase,
+        # then priority, then length), never 0.
+        rank = p[1] << 16 | p[5] << 8 | len(p[0])
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
+                                                                    p[7], rank, label))
     out += ["};", "",
-            cgen.c_array("uint8_t", "smtpcode__byte_class", cls, 32, ","), "",
+            "/* byte -> where its class's column starts in smtpcode__dfa */",
+            cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",
+            "/* next state = smtpcode__dfa[smtpcode__byte_column[byte] + state] */",
             cgen.c_array("uint16_t", "smtpcode__dfa", table, 24, ","), "",
-            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: pattern number + 1, or 0 */",
+            "/* state - SMTPCODE__DFA_OUTPUT -> best reason pattern + 1, or 0 */",
             cgen.c_array("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out], 24, ","),
-            cgen.c_array("uint16_t", "smtpcode__dfa_vendor", [vendor_out[s] for s in with_out], 24, ","),
-            "/* states >= SMTPCODE__DFA_FIRST_OUTPUT: enum smtpcode__marker, or 0 */",
-            cgen.c_array("uint8_t", "smtpcode__dfa_marker", [marker_out[s] for s in with_out], 24, ","), "",
+            "/* state - SMTPCODE__DFA_OUTPUT -> vendor pattern + 1 | enum smtpcode__marker << 16 */",
+            cgen.c_array("uint32_t", "smtpcode__dfa_vendor", [vendor_out[s] | marker_out[s] << 16
+                                                             for s in with_out], 16, ","), "",
             ""]
     sys.stdout.write("\n".join(out))
 

@@ -182,6 +182,13 @@ def main():
         cgen.c_array("uint16_t", "smtpcode__detail_base", base),
         cgen.c_array("uint16_t", "smtpcode__detail_count", count),
         cgen.c_array("uint8_t", "smtpcode__detail_index", flat, 20),
+        "/* subject * 128 + detail -> 1 + the byte offset of its row in smtpcode__enhanced, or 0:",
+        " * the detail rows of one-digit subjects and details below 100, one load away */",
+        "#define SMTPCODE__ROW_AT(i) ((uint16_t)(1 + (i) * sizeof(struct smtpcode_enhanced)))",
+        cgen.c_array("uint16_t", "smtpcode__detail_direct", [
+            f"SMTPCODE__ROW_AT({flat[base[sub] + d]})" if d < 100 and sub < len(base) and d < count[sub]
+            and flat[base[sub] + d] != NO_ENTRY else 0
+            for sub in range(10) for d in range(128)], 8),
         "",
         *taxonomy,
         "",

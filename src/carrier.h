@@ -63,4 +63,8 @@ void smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
 
+/* smtpcode_parse_reply(), told where the first line ends: `nl` is the first
+ * '\n' at or after buf, or buf + len when there is none; NULL: not known. */
+int smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smtpcode_reply *r);
+
 #endif

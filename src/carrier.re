@@ -81,19 +81,6 @@ enhanced_field(const unsigned char *p, const unsigned char *lim, const unsigned 
 	*/
 }
 
-static int
-host_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
-{
-	const unsigned char *m, *x, *y;
-	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
-
-	/*!re2c
-	ws @x host @y { *a = x; *b = y; return 1; }
-	* { return 0; }
-	$ { return 0; }
-	*/
-}
-
 /* Exim: what follows "SMTP error from remote mail server after ". */
 static void
 exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
@@ -137,10 +124,35 @@ after_stat(const unsigned char *start, const unsigned char *lim)
 	*/
 }
 
+/* [a-zA-Z0-9._-] */
 static int
 is_hostchar(unsigned char ch)
 {
-	return (ch | 0x20u) - 'a' < 26u || (unsigned)ch - '0' < 10u || ch == '.' || ch == '-' || ch == '_';
+	static const unsigned char table[256] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+		0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+		0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	};
+
+	return table[ch];
+}
+
+/* ws host: blanks, then a host name; it is [*a, *b). */
+static int
+host_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
+{
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	*a = p;
+	while (p < lim && is_hostchar(*p))
+		p++;
+	*b = p;
+	return p > *a;
 }
 
 /* Postfix: the host in "host mx.example.com[192.0.2.1] said:", read
@@ -199,7 +211,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			set_reply(c, SMTPCODE_CARRIER_DSN, q);
 		break;
 	case SMTPCODE__MARKER_STATUS:
-		if (enhanced_field(p, lim, &a, &b))
+		if (!c->status.len && enhanced_field(p, lim, &a, &b))
 			set_status(c, SMTPCODE_CARRIER_DSN, a, b);
 		break;
 	case SMTPCODE__MARKER_REMOTE_MTA:
@@ -221,11 +233,13 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		c->dsn_class = 2;
 		break;
 	case SMTPCODE__MARKER_SAID:
-		host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
+		if (!c->host.len) /* else host_before() would change nothing */
+			host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
 		break;
 	case SMTPCODE__MARKER_REFUSED:
-		host_before(c, buf, marker_start(buf, p, sizeof " refused to talk to me:" - 1));
+		if (!c->host.len)
+			host_before(c, buf, marker_start(buf, p, sizeof " refused to talk to me:" - 1));
 		set_stage(c, SMTPCODE_STAGE_CONNECT);
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
 		break;
@@ -253,7 +267,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		exim_after(c, p, lim);
 		break;
 	case SMTPCODE__MARKER_DSN_EQ:
-		if (enhanced_field(p, lim, &a, &b))
+		if (!c->status.len && enhanced_field(p, lim, &a, &b))
 			set_status(c, SMTPCODE_CARRIER_SENDMAIL, a, b);
 		break;
 	case SMTPCODE__MARKER_STAT_EQ:
@@ -264,7 +278,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_RELAY_EQ:
 	case SMTPCODE__MARKER_H_EQ:
-		if (host_field(p, lim, &a, &b))
+		if (!c->host.len && host_field(p, lim, &a, &b))
 			set_host(c, a, b);
 		break;
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
@@ -284,21 +298,30 @@ smtpcode__find_code(const char *buf, size_t len, const char *from)
 	const unsigned char *s = (const unsigned char *)buf, *lim = s + len;
 	const unsigned char *p = (const unsigned char *)from;
 
-	for (; p + 3 <= lim; p++) {
+	while (p + 3 <= lim) {
 		unsigned c3, before;
-		if (*p < '2' || *p > '5')
+		/* Not a digit at p + 2: no code starts at p, p + 1 or p + 2. */
+		if ((unsigned)p[2] - '0' >= 10u) {
+			p += 3;
 			continue;
+		}
+		if ((unsigned)p[1] - '0' >= 10u) {
+			p += 2;
+			continue;
+		}
+		if (*p < '2' || *p > '5')
+			goto next;
 		before = p > s ? p[-1] : ' ';
 		if ((before | 0x20u) - 'a' < 26u || before - '0' < 10u || before == '.' || before == '-' ||
 		    before == '_' || before == '=' || before == '/' || before == '+')
-			continue;
-		if ((unsigned)p[1] - '0' >= 10u || (unsigned)p[2] - '0' >= 10u)
-			continue;
+			goto next;
 		if (p + 3 == lim)
 			return (const char *)p;
 		c3 = p[3];
 		if (c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n')
 			return (const char *)p;
+	next:
+		p++;
 	}
 	return NULL;
 }

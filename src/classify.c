@@ -1,15 +1,19 @@
 /* The classifier: finds the reply in the input, scans it once with the DFA
  * generated from data/ (generator/gen_classifier.py), and lets the most
  * specific signal decide. DESIGN.md "Classification" gives the order. */
+#include <stddef.h>
 #include <string.h>
 
 #include "carrier.h"
 #include "smtpcode.h"
 
-/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply.
+ * rank orders reason patterns in one number: token over phrase, then
+ * priority, then length (see record()). */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
+	uint32_t rank;
 };
 
 #include "smtpcode_classifier.h"
@@ -33,15 +37,17 @@ struct match_end {
 };
 
 struct scan {
-	unsigned state;
+	uint32_t state;                /* the DFA's state */
 	int reason;                    /* best reason pattern anywhere, or -1 */
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
+	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
 	struct match_end reason_end, reply_reason_end, vendor_end;
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
-	struct segment ring[SEGMENT_RING];
+	const char *first_nl;          /* the input's first '\n', or lim */
 	unsigned segments;             /* segments fed so far */
+	struct segment ring[SEGMENT_RING];
 };
 
 static int
@@ -50,21 +56,37 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Is pattern a a better reason signal than pattern b? Token beats phrase,
- * then priority, then length; on a tie the earlier match stays. */
-static int
-better_reason(int a, int b)
-{
-	const struct smtpcode__pattern *pa = &smtpcode__patterns[a], *pb;
+#define SMTPCODE__ONES ((uint64_t)0x0101010101010101u)
 
-	if (b < 0)
-		return 1;
-	pb = &smtpcode__patterns[b];
-	if (pa->kind != pb->kind)
-		return pa->kind > pb->kind;
-	if (pa->priority != pb->priority)
-		return pa->priority > pb->priority;
-	return pa->len > pb->len;
+/* Are two bytes <= ' ' next to each other in [p, end)? Eight bytes a step
+ * (overlapping by one, so pairs across steps are seen), in any byte order. */
+static int
+low_pair(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w, low;
+
+	if (end - p < 8) {
+		unsigned prev = 0;
+		for (; p < end; p++) {
+			unsigned cur = *p <= ' ';
+			if (cur & prev)
+				return 1;
+			prev = cur;
+		}
+		return 0;
+	}
+	for (;;) {
+		if (end - p < 8)
+			p = end - 8;
+		memcpy(&w, p, 8);
+		/* high bit of each byte: byte <= 0x20 (no carries between bytes) */
+		low = ~(((w & 0x7f * SMTPCODE__ONES) + 0x5f * SMTPCODE__ONES) | w) & 0x80 * SMTPCODE__ONES;
+		if (low & (low << 8))
+			return 1;
+		if (p == end - 8)
+			return 0;
+		p += 7;
+	}
 }
 
 /* The span of a match of n folded characters that ended at `m`: a whitespace
@@ -80,6 +102,18 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	if (k < oldest)
 		return span;
 	seg_start = sc->ring[k % SEGMENT_RING].start;
+
+	/* The usual case: within the segment, and no two bytes <= ' ' in a row
+	 * (nor one before the match and its first byte), so no whitespace run
+	 * was folded and the match is its last n bytes. */
+	if ((size_t)(end - seg_start) >= n) {
+		const unsigned char *q = end - n;
+		if (!low_pair(q > seg_start ? q - 1 : q, end)) {
+			span.ptr = (const char *)q;
+			span.len = n;
+			return span;
+		}
+	}
 
 	while (n > 0) {
 		if (p == seg_start) {
@@ -105,61 +139,196 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	return span;
 }
 
-/* A state with an output: a phrase or token, vendor evidence, a carrier
- * marker. Rare next to plain bytes, so the work here costs little. */
+/* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
+ * token, vendor evidence, a carrier marker. Rare next to plain bytes. Of two
+ * reason patterns, a token beats a phrase, then priority, then length (the
+ * rank); on a tie the earlier match stays. */
 static void
-record(struct scan *sc, unsigned out, const unsigned char *end)
+record(struct scan *sc, size_t e, const unsigned char *end)
 {
-	int r = (int)smtpcode__dfa_reason[out] - 1, v = (int)smtpcode__dfa_vendor[out] - 1;
-	unsigned m = smtpcode__dfa_marker[out];
-
+	uint32_t r = smtpcode__dfa_reason[e - SMTPCODE__DFA_OUTPUT];
+	uint32_t vm = smtpcode__dfa_vendor[e - SMTPCODE__DFA_OUTPUT], v = vm & 0xffffu, m = vm >> 16;
 	struct match_end here;
 
 	here.end = end;
 	here.segment = sc->segments - 1;
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
-	if (r >= 0) {
-		if (better_reason(r, sc->reason)) {
-			sc->reason = r;
+	if (r) {
+		uint32_t rank = smtpcode__patterns[r - 1].rank;
+		if (rank > sc->reason_rank) {
+			sc->reason = (int)r - 1;
+			sc->reason_rank = rank;
 			sc->reason_end = here;
 		}
 		/* Matches in the carrier's own words before the reply do not count. */
-		if (sc->car && sc->car->reply_at && (const char *)end > sc->car->reply_at &&
-		    better_reason(r, sc->reply_reason)) {
-			sc->reply_reason = r;
+		if (rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
+		    (const char *)end > sc->car->reply_at) {
+			sc->reply_reason = (int)r - 1;
+			sc->reply_reason_rank = rank;
 			sc->reply_reason_end = here;
 		}
 	}
-	if (v >= 0 && (sc->vendor < 0 || smtpcode__patterns[v].len > smtpcode__patterns[sc->vendor].len)) {
-		sc->vendor = v;
+	if (v && (sc->vendor < 0 || smtpcode__patterns[v - 1].len > smtpcode__patterns[sc->vendor].len)) {
+		sc->vendor = (int)v - 1;
 		sc->vendor_end = here;
 	}
 }
 
-/* One table lookup a byte; states with outputs are numbered last. */
+/* Keeps the compiler from reordering the ORs below (which costs register
+ * moves), from keeping eight states alive for feed_slowly, and from adding
+ * the state to the column offset before the table's address. */
+#if defined(__GNUC__)
+#define SMTPCODE__OPAQUE(v) __asm__("" : "+r"(v))
+#define SMTPCODE__UNROLLED _Pragma("GCC unroll 8")
+#else
+#define SMTPCODE__OPAQUE(v) ((void)0)
+#define SMTPCODE__UNROLLED
+#endif
+
+/* The column's address does not depend on e: the step waits on one load.
+ * size_t, not uint16_t: the index needs no zero extension. */
+static size_t
+step(size_t e, unsigned char c)
+{
+	const uint16_t *column = smtpcode__dfa + smtpcode__byte_column[c];
+
+	SMTPCODE__OPAQUE(column);
+	return column[e];
+}
+
+/* A byte at a time, with a look at every state. */
+static size_t
+feed_slowly(struct scan *sc, size_t e, const unsigned char *s, const unsigned char *lim)
+{
+	for (; s < lim; s++) {
+		e = step(e, *s);
+		if (e & SMTPCODE__DFA_OUTPUT)
+			record(sc, e, s + 1);
+	}
+	return e;
+}
+
+/* Eight bytes from state e, their outputs recorded. States with an output
+ * are numbered from SMTPCODE__DFA_OUTPUT, a power of two, up, so the eight
+ * states ORed together tell whether any of them has one; if one has, the
+ * eight bytes are fed again, slowly. */
+static size_t
+feed8(struct scan *sc, size_t e, const unsigned char *s)
+{
+	size_t x = step(e, s[0]), any = x;
+	unsigned i;
+
+	SMTPCODE__UNROLLED
+	for (i = 1; i < 8; i++) {
+		x = step(x, s[i]);
+		any |= x;
+		SMTPCODE__OPAQUE(any);
+	}
+	if (any & SMTPCODE__DFA_OUTPUT) {
+		SMTPCODE__OPAQUE(e);
+		feed_slowly(sc, e, s, s + 8);
+	}
+	return x;
+}
+
+#define SMTPCODE__PAIR_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_pair() */
+
+struct pending {
+	const unsigned char *end;
+	size_t e;
+};
+
+/* 16 * n bytes at a from state e, as two streams of 8 * n bytes side by side,
+ * so that the loads of one need not wait for those of the other: a lookup
+ * waits for the one before it, and most of the time goes in that wait. The
+ * second stream starts from a guess, the start state; its outputs wait in
+ * `pend` until the first stream reaches the halfway point with the true
+ * state. If that differs from the guess, the second half is fed again from
+ * the true state, a chunk at a time, until the states agree (the automaton
+ * forgets all but the last few bytes, so that is soon); from there on the
+ * second stream was right. Returns the state at the end. */
+static size_t
+feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
+{
+	const unsigned char *half = a + 8 * n, *b = half;
+	size_t f = SMTPCODE__DFA_START, at[SMTPCODE__PAIR_CHUNKS];
+	struct pending pend[8 * SMTPCODE__PAIR_CHUNKS];
+	unsigned k, i, np = 0, from = 0;
+
+	for (k = 0; k < n; k++, a += 8, b += 8) {
+		size_t x = step(e, a[0]), y = step(f, b[0]), any_x = x, any_y = y;
+		SMTPCODE__UNROLLED
+		for (i = 1; i < 8; i++) {
+			x = step(x, a[i]);
+			y = step(y, b[i]);
+			any_x |= x;
+			any_y |= y;
+			SMTPCODE__OPAQUE(any_x);
+			SMTPCODE__OPAQUE(any_y);
+		}
+		if (any_x & SMTPCODE__DFA_OUTPUT) {
+			SMTPCODE__OPAQUE(e);
+			feed_slowly(sc, e, a, a + 8);
+		}
+		if (any_y & SMTPCODE__DFA_OUTPUT) {
+			SMTPCODE__OPAQUE(f);
+			for (i = 0; i < 8; i++) {
+				f = step(f, b[i]);
+				if (f & SMTPCODE__DFA_OUTPUT) {
+					pend[np].end = b + i + 1;
+					pend[np].e = f;
+					np++;
+				}
+			}
+		}
+		e = x;
+		f = at[k] = y;
+	}
+	if (e != SMTPCODE__DFA_START) {
+		for (k = 0; k < n; k++) {
+			e = feed8(sc, e, half + 8 * k);
+			if (e == at[k])
+				break;
+		}
+		if (k == n)
+			return e;
+		from = k + 1;
+	}
+	for (i = 0; i < np; i++)
+		if (pend[i].end > half + 8 * from)
+			record(sc, pend[i].e, pend[i].end);
+	return at[n - 1];
+}
+
+/* A line: in pairs of streams while there are 4 chunks or more, then a chunk
+ * at a time, then a byte at a time. */
 static void
 feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
-	unsigned state = sc->state;
+	size_t e = sc->state, chunks = (size_t)(lim - s) / 8;
 
 	if (sc->segments > 0) /* the virtual space between segments */
-		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[(unsigned char)' ']];
+		e = step(e, (unsigned char)' ');
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
-	for (; s < lim; s++) {
-		state = smtpcode__dfa[(state << SMTPCODE__DFA_SHIFT) + smtpcode__byte_class[*s]];
-		if (state >= SMTPCODE__DFA_FIRST_OUTPUT)
-			record(sc, state - SMTPCODE__DFA_FIRST_OUTPUT, s + 1);
+	while (chunks >= 4) {
+		unsigned n = chunks / 2 < SMTPCODE__PAIR_CHUNKS ? (unsigned)(chunks / 2) : SMTPCODE__PAIR_CHUNKS;
+		e = feed_pair(sc, e, s, n);
+		s += 16 * n;
+		chunks -= 2 * n;
 	}
-	sc->state = state;
+	for (; chunks > 0; chunks--, s += 8)
+		e = feed8(sc, e, s);
+	sc->state = (uint32_t)feed_slowly(sc, e, s, lim);
 }
 
 static void
 scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier *car)
 {
-	memset(sc, 0, sizeof *sc);
+	memset(sc, 0, offsetof(struct scan, ring)); /* the ring is written before it is read */
+	sc->state = SMTPCODE__DFA_START;
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->car = car;
 	sc->buf = buf;
@@ -177,7 +346,9 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	for (;;) {
 		const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 		const unsigned char *end = nl ? nl : lim;
-		if (p != (const unsigned char *)buf) {
+		if (p == (const unsigned char *)buf) {
+			sc->first_nl = (const char *)end;
+		} else {
 			struct smtpcode_reply line;
 			struct smtpcode_span text;
 			size_t pos = 0;
@@ -266,7 +437,8 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	/* 2. Where is the reply, and what does its carrier say? */
 	code_at = smtpcode__find_code(buf, len, car.reply_at ? car.reply_at : buf);
 	if (code_at)
-		smtpcode_parse_reply(code_at, len - (size_t)(code_at - buf), &out->reply);
+		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
+		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
 	               : code_at ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;

@@ -1,5 +1,7 @@
 /* Table lookups: basic and enhanced codes, taxonomy names, text and lists.
  * The tables are generated from data/ by generator/gen_tables.py. */
+#include <string.h>
+
 #include "code_parse.h"
 
 #include "smtpcode_tables.h"
@@ -81,12 +83,21 @@ entry_or_null(unsigned i)
 	return i == SMTPCODE__NO_ENTRY ? NULL : &smtpcode__enhanced[i];
 }
 
+static const struct smtpcode_enhanced *
+detail_row(unsigned subject, unsigned detail)
+{
+	size_t i;
+
+	if (subject >= SMTPCODE__SUBJECT_COUNT || detail >= smtpcode__detail_count[subject])
+		return NULL;
+	i = (size_t)smtpcode__detail_base[subject] + detail;
+	return i < COUNT_OF(smtpcode__detail_index) ? entry_or_null(smtpcode__detail_index[i]) : NULL;
+}
+
 const struct smtpcode_enhanced *
 smtpcode_enhanced_detail(unsigned subject, unsigned detail)
 {
-	if (subject >= SMTPCODE__SUBJECT_COUNT || detail >= smtpcode__detail_count[subject])
-		return NULL;
-	return entry_or_null(smtpcode__detail_index[smtpcode__detail_base[subject] + detail]);
+	return detail_row(subject, detail);
 }
 
 const struct smtpcode_enhanced *
@@ -112,15 +123,23 @@ is_x(const char *s, size_t len, size_t i)
 	return i < len && (s[i] == 'X' || s[i] == 'x');
 }
 
-const struct smtpcode_enhanced *
-smtpcode_enhanced_lookup(const char *s, size_t len)
+/* Out of line, so that the usual case below needs no stack frame. */
+#if defined(__GNUC__)
+#define SMTPCODE__NOINLINE __attribute__((noinline))
+#else
+#define SMTPCODE__NOINLINE
+#endif
+
+/* Any code smtpcode__parse_enhanced() takes, and the registry notation. */
+static SMTPCODE__NOINLINE const struct smtpcode_enhanced *
+lookup_general(const char *s, size_t len)
 {
 	struct smtpcode_enhanced_code c;
 	char digits[16];
 	size_t i;
 
 	if (smtpcode__parse_enhanced(s, len, &c) == (int)len)
-		return smtpcode_enhanced_detail(c.subject, c.detail);
+		return detail_row(c.subject, c.detail);
 	/* Registry notation: X.s.d, X.s.X, c.X.X. Rewrite each X as a digit
 	 * the parser accepts, parse, then pick the row the X's ask for. */
 	if (len < 5 || len >= sizeof(digits))
@@ -145,6 +164,66 @@ smtpcode_enhanced_lookup(const char *s, size_t len)
 	if (smtpcode_enhanced_parse(digits, len, &c) != (int)len)
 		return NULL;
 	return smtpcode_enhanced_detail(c.subject, c.detail);
+}
+
+
+/* Four bytes as a word, so that masks built from bytes hold in either byte order. */
+static uint32_t
+word_of(const unsigned char b[4])
+{
+	uint32_t w;
+
+	memcpy(&w, b, 4);
+	return w;
+}
+
+/* The row of a direct-table entry (see smtpcode__detail_direct), or NULL. */
+static const struct smtpcode_enhanced *
+row_at(size_t at)
+{
+	return at ? (const struct smtpcode_enhanced *)(const void *)((const char *)smtpcode__enhanced + at - 1) : NULL;
+}
+
+/* Does u start "c.s.d", c a class (2, 4 or 5), s and d digits? ".s.d" XOR
+ * ".0.0" leaves zero bytes and digit values; a byte above 9 carries into
+ * bit 4 when 6 is added. u holds at least 5 bytes. */
+static int
+shape_ok(const unsigned char *u)
+{
+	static const unsigned char dot_zero[4] = {'.', '0', '.', '0'}, high[4] = {0xff, 0xf0, 0xff, 0xf0},
+	                           six[4] = {0, 6, 0, 6}, ten[4] = {0, 0x10, 0, 0x10};
+	static const unsigned char is_class[256] = { /* '2', '4' and '5'; the rest 0 */
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 1, 0, 1, 1,
+	};
+	uint32_t t = word_of(u + 1) ^ word_of(dot_zero);
+
+	return is_class[u[0]] && !((t & word_of(high)) | ((t + word_of(six)) & word_of(ten)));
+}
+
+const struct smtpcode_enhanced *
+smtpcode_enhanced_lookup(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* The usual shapes, c.s.d to c.s.ddd, parsed on the way: the same answer
+	 * as lookup_general() gives, for fewer instructions. */
+	if (len == 5) {
+		if (shape_ok(u))
+			return row_at(smtpcode__detail_direct[(size_t)u[2] * 128 + u[4] - ('0' * 128 + '0')]);
+	} else if (len - 6u <= 1u && shape_ok(u)) {
+		size_t d = (size_t)u[4] - '0', d1, d2;
+		if (d == 0 || (d1 = (size_t)u[5] - '0') > 9)
+			return NULL; /* a leading zero; trailing bytes */
+		d = d * 10 + d1;
+		if (len == 6)
+			return row_at(smtpcode__detail_direct[((size_t)u[2] - '0') * 128 + d]);
+		if ((d2 = (size_t)u[6] - '0') > 9)
+			return NULL;
+		return detail_row((unsigned)u[2] - '0', (unsigned)(d * 10 + d2));
+	}
+	return lookup_general(s, len);
 }
 
 size_t
@@ -184,7 +263,9 @@ smtpcode_vendor_code_find(enum smtpcode_vendor vendor, const struct smtpcode_enh
 	last = smtpcode__vendor_code_index[code->cls * 8 + code->subject + 1];
 	for (i = first; i < last; i++) {
 		const struct smtpcode_vendor_code *vc = &smtpcode__vendor_codes[i];
-		if (code->detail < vc->first || code->detail > vc->last)
+		if (code->detail < vc->first)
+			break; /* ordered by first detail: none of the rest covers it */
+		if (code->detail > vc->last)
 			continue;
 		if (vc->vendor == (unsigned)vendor)
 			return vc;

@@ -3,7 +3,7 @@
  * LF alone ends a line too; the last line may lack its line break. */
 #include <string.h>
 
-#include "smtpcode.h"
+#include "carrier.h"
 
 /*!include:re2c "re2c_api.re" */
 
@@ -86,15 +86,30 @@ line_end(const unsigned char *p, const unsigned char *lim)
 	return nl ? nl : lim;
 }
 
+/* The digits at *p, up to the first byte that is not one. */
+static unsigned
+number(const unsigned char **p, const unsigned char *end)
+{
+	unsigned v = 0;
+
+	for (; *p < end && (unsigned)**p - '0' < 10u; (*p)++)
+		v = v * 10 + (unsigned)(**p - '0');
+	return v;
+}
+
 static void
 set_enhanced(struct smtpcode_reply *r, const struct line_head *h)
 {
 	struct smtpcode_enhanced_code e;
+	const unsigned char *p = h->enh_at + 2;
 	size_t n = (size_t)(h->enh_end - h->enh_at);
 
-	/* The grammar already holds RFC 3463's rules; this only converts. */
-	if (smtpcode_enhanced_parse((const char *)h->enh_at, n, &e) != (int)n)
-		return;
+	/* The grammar already holds RFC 3463's rules (class 2, 4 or 5, no
+	 * leading zero, at most 3 digits): this only converts. */
+	e.cls = (unsigned)(h->enh_at[0] - '0');
+	e.subject = number(&p, h->enh_end);
+	p++; /* the dot */
+	e.detail = number(&p, h->enh_end);
 	if (r->enhanced.cls && (e.cls != r->enhanced.cls || e.subject != r->enhanced.subject ||
 	                        e.detail != r->enhanced.detail))
 		r->flags |= SMTPCODE_REPLY_MIXED_ENHANCED;
@@ -106,7 +121,14 @@ set_enhanced(struct smtpcode_reply *r, const struct line_head *h)
 int
 smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
 {
+	return smtpcode__parse_reply_nl(buf, len, NULL, r);
+}
+
+int
+smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smtpcode_reply *r)
+{
 	const unsigned char *start = (const unsigned char *)buf, *lim = start + len, *p = start;
+	const unsigned char *first_end = (const unsigned char *)nl;
 	struct line_head h;
 
 	if (!r)
@@ -130,7 +152,8 @@ smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
 		if (h.enh_at)
 			set_enhanced(r, &h);
 		r->lines++;
-		end = line_end(h.text, lim);
+		end = first_end ? first_end : line_end(h.text, lim);
+		first_end = NULL;
 		p = end < lim ? end + 1 : lim;
 		if (!h.continued)
 			break;

@@ -100,6 +100,28 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 			render_field(out, st, "Note", flag_text[i]);
 }
 
+/* "c.s.d" into buf (24 bytes), without printf: scan writes one a record. */
+static const char *
+enhanced_text(char *buf, const struct smtpcode_enhanced_code *e)
+{
+	unsigned parts[3], i;
+	char *p = buf + 23;
+
+	parts[0] = e->cls;
+	parts[1] = e->subject;
+	parts[2] = e->detail;
+	*p = '\0';
+	for (i = 3; i-- > 0;) {
+		unsigned v = parts[i];
+		do
+			*--p = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		if (i)
+			*--p = '.';
+	}
+	return p;
+}
+
 static void
 span_or_null(struct json *j, const char *key, struct smtpcode_span s)
 {
@@ -120,9 +142,7 @@ result_json_members(struct json *j, const struct smtpcode_result *r)
 	else
 		json_null(j, "code");
 	if (r->reply.enhanced.cls) {
-		snprintf(enh, sizeof enh, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
-		         r->reply.enhanced.detail);
-		json_string(j, "enhanced", enh);
+		json_string(j, "enhanced", enhanced_text(enh, &r->reply.enhanced));
 	} else {
 		json_null(j, "enhanced");
 	}

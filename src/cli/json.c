@@ -2,6 +2,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 /* Length of the valid UTF-8 sequence at s, or 0 if it is invalid
  * (overlong forms, surrogates and code points above U+10FFFF included). */
 static size_t
@@ -36,54 +40,214 @@ utf8_valid(const unsigned char *s, size_t len)
 
 /* Does byte c need more than copying? Quotes, backslashes, controls and
  * every non-ASCII byte (checked as UTF-8) do. */
-static int
-special(unsigned char c)
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+void
+json_flush(struct json *j)
 {
-	return c == '"' || c == '\\' || c < 0x20 || c >= 0x7f;
+	if (j->used)
+		fwrite(j->buf, 1, j->used, j->out);
+	j->used = 0;
 }
 
-int
-json_write_string(FILE *out, const char *str, size_t len)
+static void
+put(struct json *j, const void *s, size_t len)
 {
+	if (len > JSON_BUFFER - j->used) {
+		json_flush(j);
+		if (len > JSON_BUFFER) {
+			fwrite(s, 1, len, j->out);
+			return;
+		}
+	}
+	memcpy(j->buf + j->used, s, len);
+	j->used += len;
+}
+
+static void
+put_char(struct json *j, char c)
+{
+	if (j->used == JSON_BUFFER)
+		json_flush(j);
+	j->buf[j->used++] = c;
+}
+
+static void
+put_str(struct json *j, const char *s)
+{
+	put(j, s, strlen(s));
+}
+
+/* s as a JSON string, quotes included, a piece at a time. Returns 1 if bytes were replaced. */
+static int
+put_string_long(struct json *j, const char *str, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
 	int replaced = 0;
 
-	putc('"', out);
+	put_char(j, '"');
 	while (i < len) {
 		size_t run = i;
 		unsigned char c;
 		/* Plain ASCII goes out in one piece: most of every reply is. */
-		while (run < len && !special(s[run]))
+		while (run < len && !special[s[run]])
 			run++;
 		if (run > i) {
-			fwrite(s + i, 1, run - i, out);
+			put(j, s + i, run - i);
 			i = run;
 			continue;
 		}
 		c = s[i];
 		if (c == '"' || c == '\\') {
-			putc('\\', out);
-			putc(c, out);
+			char esc[2] = {'\\', (char)c};
+			put(j, esc, 2);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\n': fputs("\\n", out); break;
-			case '\r': fputs("\\r", out); break;
-			case '\t': fputs("\\t", out); break;
-			default: fprintf(out, "\\u%04x", c); break;
+			case '\n': put(j, "\\n", 2); break;
+			case '\r': put(j, "\\r", 2); break;
+			case '\t': put(j, "\\t", 2); break;
+			default: {
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				put(j, u, 6);
+				break;
+			}
 			}
 			i++;
 		} else if ((n = utf8_valid(s + i, len - i)) > 0) {
-			fwrite(s + i, 1, n, out);
+			put(j, s + i, n);
 			i += n;
 		} else {
-			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+			put(j, "\xef\xbf\xbd", 3); /* U+FFFD */
 			replaced = 1;
 			i++;
 		}
 	}
-	putc('"', out);
+	put_char(j, '"');
+	return replaced;
+}
+
+/* How many bytes from s on need no escaping. */
+static size_t
+plain_run(const unsigned char *s, const unsigned char *end)
+{
+	const unsigned char *r = s;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	/* 16 bytes a step: below 0x20 or from 0x80 (a signed compare catches
+	 * both), '"', '\\' and 0x7f. */
+	const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+	              del = _mm_set1_epi8(0x7f);
+	while (end - r >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)r);
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, quote)),
+		                         _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, del)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return (size_t)(r - s) + (unsigned)__builtin_ctz(bits);
+		r += 16;
+	}
+#endif
+	while (r < end && !special[*r])
+		r++;
+	return (size_t)(r - s);
+}
+
+/* The same, for a string whose escaped form surely fits in buf (at most 6
+ * bytes out for a byte in): written in place, with no check for room. */
+static int
+put_string(struct json *j, const char *str, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+	char *p;
+	int replaced = 0;
+
+	if (len > (JSON_BUFFER - 2) / 6)
+		return put_string_long(j, str, len);
+	if (6 * len + 2 > JSON_BUFFER - j->used)
+		json_flush(j);
+	p = j->buf + j->used;
+	*p++ = '"';
+	for (;;) {
+		size_t n = plain_run(s, end);
+		unsigned char c;
+		memcpy(p, s, n);
+		p += n;
+		s += n;
+		if (s == end)
+			break;
+		c = *s;
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+			s++;
+		} else if (c < 0x20 || c == 0x7f) {
+			*p++ = '\\';
+			if (c == '\n' || c == '\r' || c == '\t') {
+				*p++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			} else {
+				memcpy(p, "u00", 3);
+				p[3] = hex[c >> 4];
+				p[4] = hex[c & 15];
+				p += 5;
+			}
+			s++;
+		} else if ((n = utf8_valid(s, (size_t)(end - s))) > 0) {
+			memcpy(p, s, n);
+			p += n;
+			s += n;
+		} else {
+			memcpy(p, "\xef\xbf\xbd", 3); /* U+FFFD */
+			p += 3;
+			replaced = 1;
+			s++;
+		}
+	}
+	*p++ = '"';
+	j->used = (size_t)(p - j->buf);
+	return replaced;
+}
+
+/* A member's key: a name from the program, never from the input, so it
+ * goes out as it is, with no escaping. */
+static void
+put_key(struct json *j, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n + 3 > JSON_BUFFER - j->used) {
+		put_string_long(j, key, n);
+		put_char(j, ':');
+		return;
+	}
+	j->buf[j->used] = '"';
+	memcpy(j->buf + j->used + 1, key, n);
+	j->buf[j->used + 1 + n] = '"';
+	j->buf[j->used + 2 + n] = ':';
+	j->used += n + 3;
+}
+
+int
+json_write_string(FILE *out, const char *s, size_t len)
+{
+	struct json j;
+	int replaced;
+
+	json_init(&j, out);
+	replaced = put_string(&j, s, len);
+	json_flush(&j);
 	return replaced;
 }
 
@@ -94,18 +258,17 @@ json_init(struct json *j, FILE *out)
 	j->depth = 0;
 	j->first = 1;
 	j->replaced = 0;
+	j->used = 0;
 }
 
 static void
 member(struct json *j, const char *key)
 {
 	if (!j->first)
-		putc(',', j->out);
+		put_char(j, ',');
 	j->first = 0;
-	if (key) {
-		json_write_string(j->out, key, strlen(key));
-		putc(':', j->out);
-	}
+	if (key)
+		put_key(j, key);
 }
 
 void
@@ -113,7 +276,7 @@ json_begin_object(struct json *j, const char *key)
 {
 	if (j->depth > 0)
 		member(j, key);
-	putc('{', j->out);
+	put_char(j, '{');
 	j->depth++;
 	j->first = 1;
 }
@@ -121,12 +284,13 @@ json_begin_object(struct json *j, const char *key)
 void
 json_end_object(struct json *j)
 {
-	putc('}', j->out);
+	put_char(j, '}');
 	j->depth--;
 	j->first = 0;
 	if (j->depth == 0) {
-		putc('\n', j->out);
+		put_char(j, '\n');
 		j->first = 1;
+		json_flush(j);
 	}
 }
 
@@ -134,7 +298,7 @@ void
 json_begin_array(struct json *j, const char *key)
 {
 	member(j, key);
-	putc('[', j->out);
+	put_char(j, '[');
 	j->depth++;
 	j->first = 1;
 }
@@ -142,16 +306,18 @@ json_begin_array(struct json *j, const char *key)
 void
 json_end_array(struct json *j)
 {
-	putc(']', j->out);
+	put_char(j, ']');
 	j->depth--;
 	j->first = 0;
+	if (j->depth == 0)
+		json_flush(j);
 }
 
 void
 json_string_n(struct json *j, const char *key, const char *s, size_t len)
 {
 	member(j, key);
-	j->replaced |= json_write_string(j->out, s, len);
+	j->replaced |= put_string(j, s, len);
 }
 
 void
@@ -167,29 +333,41 @@ json_string(struct json *j, const char *key, const char *s)
 void
 json_int(struct json *j, const char *key, long v)
 {
+	char digits[24], *p = digits + sizeof digits;
+	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+
 	member(j, key);
-	fprintf(j->out, "%ld", v);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	put(j, p, (size_t)(digits + sizeof digits - p));
 }
 
 void
 json_bool(struct json *j, const char *key, int v)
 {
 	member(j, key);
-	fputs(v ? "true" : "false", j->out);
+	put_str(j, v ? "true" : "false");
 }
 
 void
 json_null(struct json *j, const char *key)
 {
 	member(j, key);
-	fputs("null", j->out);
+	put_str(j, "null");
 }
 
 void
 json_double(struct json *j, const char *key, double v)
 {
+	char num[32];
+	int n;
+
 	member(j, key);
 	if (v != v || v > 1e300 || v < -1e300)
 		v = 0;
-	fprintf(j->out, "%.6g", v);
+	n = snprintf(num, sizeof num, "%.6g", v);
+	put(j, num, n > 0 ? (size_t)n : 0);
 }
