@@ -134,7 +134,8 @@ is_x(const char *s, size_t len, size_t i)
 static SMTPCODE__NOINLINE const struct smtpcode_enhanced *
 lookup_general(const char *s, size_t len)
 {
-	struct smtpcode_enhanced_code c;
+	/* Set only on success; the zeros quiet gcc -O3's maybe-uninitialized. */
+	struct smtpcode_enhanced_code c = {0, 0, 0};
 	char digits[16];
 	size_t i;
 
