@@ -87,57 +87,6 @@ put_str(struct json *j, const char *s)
 	put(j, s, strlen(s));
 }
 
-/* s as a JSON string, quotes included, a piece at a time. Returns 1 if bytes were replaced. */
-static int
-put_string_long(struct json *j, const char *str, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, n;
-	int replaced = 0;
-
-	put_char(j, '"');
-	while (i < len) {
-		size_t run = i;
-		unsigned char c;
-		/* Plain ASCII goes out in one piece: most of every reply is. */
-		while (run < len && !special[s[run]])
-			run++;
-		if (run > i) {
-			put(j, s + i, run - i);
-			i = run;
-			continue;
-		}
-		c = s[i];
-		if (c == '"' || c == '\\') {
-			char esc[2] = {'\\', (char)c};
-			put(j, esc, 2);
-			i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\n': put(j, "\\n", 2); break;
-			case '\r': put(j, "\\r", 2); break;
-			case '\t': put(j, "\\t", 2); break;
-			default: {
-				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-				put(j, u, 6);
-				break;
-			}
-			}
-			i++;
-		} else if ((n = utf8_valid(s + i, len - i)) > 0) {
-			put(j, s + i, n);
-			i += n;
-		} else {
-			put(j, "\xef\xbf\xbd", 3); /* U+FFFD */
-			replaced = 1;
-			i++;
-		}
-	}
-	put_char(j, '"');
-	return replaced;
-}
-
 /* How many bytes from s on need no escaping. */
 static size_t
 plain_run(const unsigned char *s, const unsigned char *end)
@@ -164,12 +113,76 @@ plain_run(const unsigned char *s, const unsigned char *end)
 	return (size_t)(r - s);
 }
 
-/* The same, for a string whose escaped form surely fits in buf (at most 6
- * bytes out for a byte in): written in place, with no check for room. */
+/* The byte at s needs more than copying (special[*s]): writes what stands
+ * for it in a JSON string to out, at most 6 bytes (an escape, a valid UTF-8
+ * sequence as it is, or U+FFFD for a byte that is not part of one), sets
+ * *out_len and returns how many bytes of s it took. */
+static size_t
+escape_special(const unsigned char *s, const unsigned char *end, char *out, size_t *out_len, int *replaced)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = *s;
+	size_t n;
+
+	if (c == '"' || c == '\\') {
+		out[0] = '\\';
+		out[1] = (char)c;
+		*out_len = 2;
+		return 1;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		out[0] = '\\';
+		if (c == '\n' || c == '\r' || c == '\t') {
+			out[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			*out_len = 2;
+		} else {
+			memcpy(out + 1, "u00", 3);
+			out[4] = hex[c >> 4];
+			out[5] = hex[c & 15];
+			*out_len = 6;
+		}
+		return 1;
+	}
+	if ((n = utf8_valid(s, (size_t)(end - s))) > 0) {
+		memcpy(out, s, n);
+		*out_len = n;
+		return n;
+	}
+	memcpy(out, "\xef\xbf\xbd", 3); /* U+FFFD */
+	*out_len = 3;
+	*replaced = 1;
+	return 1;
+}
+
+/* s as a JSON string, quotes included, through put(): for a string too long
+ * for put_string(). Returns 1 if bytes were replaced. */
+static int
+put_string_long(struct json *j, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+	int replaced = 0;
+
+	put_char(j, '"');
+	for (;;) {
+		char esc[6];
+		size_t n = plain_run(s, end), m;
+		put(j, s, n); /* plain ASCII in one piece: most of every reply is */
+		s += n;
+		if (s == end)
+			break;
+		s += escape_special(s, end, esc, &m, &replaced);
+		put(j, esc, m);
+	}
+	put_char(j, '"');
+	return replaced;
+}
+
+/* s as a JSON string, quotes included, for a string whose escaped form
+ * surely fits in buf (at most 6 bytes out for a byte in): written in place,
+ * with no check for room. Returns 1 if bytes were replaced. */
 static int
 put_string(struct json *j, const char *str, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str, *end = s + len;
 	char *p;
 	int replaced = 0;
@@ -181,39 +194,14 @@ put_string(struct json *j, const char *str, size_t len)
 	p = j->buf + j->used;
 	*p++ = '"';
 	for (;;) {
-		size_t n = plain_run(s, end);
-		unsigned char c;
+		size_t n = plain_run(s, end), m;
 		memcpy(p, s, n);
 		p += n;
 		s += n;
 		if (s == end)
 			break;
-		c = *s;
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-			s++;
-		} else if (c < 0x20 || c == 0x7f) {
-			*p++ = '\\';
-			if (c == '\n' || c == '\r' || c == '\t') {
-				*p++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			} else {
-				memcpy(p, "u00", 3);
-				p[3] = hex[c >> 4];
-				p[4] = hex[c & 15];
-				p += 5;
-			}
-			s++;
-		} else if ((n = utf8_valid(s, (size_t)(end - s))) > 0) {
-			memcpy(p, s, n);
-			p += n;
-			s += n;
-		} else {
-			memcpy(p, "\xef\xbf\xbd", 3); /* U+FFFD */
-			p += 3;
-			replaced = 1;
-			s++;
-		}
+		s += escape_special(s, end, p, &m, &replaced);
+		p += m;
 	}
 	*p++ = '"';
 	j->used = (size_t)(p - j->buf);
