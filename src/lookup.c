@@ -164,9 +164,8 @@ lookup_general(const char *s, size_t len)
 	}
 	if (smtpcode_enhanced_parse(digits, len, &c) != (int)len)
 		return NULL;
-	return smtpcode_enhanced_detail(c.subject, c.detail);
+	return detail_row(c.subject, c.detail);
 }
-
 
 /* Four bytes as a word, so that masks built from bytes hold in either byte order. */
 static uint32_t
@@ -177,6 +176,11 @@ word_of(const unsigned char b[4])
 	memcpy(&w, b, 4);
 	return w;
 }
+
+/* smtpcode__detail_direct holds 1 + byte offsets as uint16_t: every row's
+ * offset must fit, or the build fails here. */
+typedef char smtpcode__row_offsets_fit_uint16[SMTPCODE__ENHANCED_COUNT * sizeof(struct smtpcode_enhanced) < 0xffffu
+                                              ? 1 : -1];
 
 /* The row of a direct-table entry (see smtpcode__detail_direct), or NULL. */
 static const struct smtpcode_enhanced *
