@@ -191,17 +191,14 @@ def main():
         f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
-        "/* kind, reason, action, vendor, priority, length, bounce, rank */",
+        "/* kind, reason, action, vendor, priority, length, bounce */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        # rank: the order of reason patterns in one number (token > phrase,
-        # then priority, then length), never 0.
-        rank = p[1] << 16 | p[5] << 8 | len(p[0])
-        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
-                                                                    p[7], rank, label))
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
+                                                                label))
     out += ["};", "",
             "/* byte -> where its class's column starts in smtpcode__dfa */",
             cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",

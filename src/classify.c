@@ -7,13 +7,10 @@
 #include "carrier.h"
 #include "smtpcode.h"
 
-/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply.
- * rank orders reason patterns in one number: token over phrase, then
- * priority, then length (see record()). */
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
-	uint32_t rank;
 };
 
 #include "smtpcode_classifier.h"
@@ -54,6 +51,14 @@ static int
 is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The order of reason patterns in one number, never 0: a token beats a
+ * phrase, then priority, then length. */
+static uint32_t
+rank_of(const struct smtpcode__pattern *p)
+{
+	return (uint32_t)p->kind << 16 | (uint32_t)p->priority << 8 | p->len;
 }
 
 #define SMTPCODE__ONES ((uint64_t)0x0101010101010101u)
@@ -155,7 +160,7 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {
-		uint32_t rank = smtpcode__patterns[r - 1].rank;
+		uint32_t rank = rank_of(&smtpcode__patterns[r - 1]);
 		if (rank > sc->reason_rank) {
 			sc->reason = (int)r - 1;
 			sc->reason_rank = rank;
