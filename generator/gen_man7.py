@@ -69,18 +69,24 @@ def basic_codes(data):
         out += [".Pp"] + causes(e["causes"]) + ([".Pp"] if e["causes"] else [])
         out += labelled("What to do", e["advice"] + f" [{e['action']}]")
         out += [".Pp"] + outcome(data, e)
-        details = []
-        if e["commands"]:
-            details.append(f"Answers: {', '.join(e['commands'])}.")
-        if e["rfc"]:
-            details.append(f"Defined in {rfcs(e['rfc'])}.")
-        if e["related"]:
-            details.append(f"Related: {', '.join(e['related'])}.")
-        for d in details:
-            out += mdoc.wrapped(d)
-        if e.get("notes"):
-            out += [".Pp"] + sentence(e["notes"])
+        details = [f"Answers: {', '.join(e['commands'])}."] if e["commands"] else []
+        out += closing(e, details)
     return out + [".El"]
+
+
+def closing(e, details):
+    """The end of an entry: the details given, then where the code is
+    defined and its related codes, each a line; then its notes."""
+    if e["rfc"]:
+        details.append(f"Defined in {rfcs(e['rfc'])}.")
+    if e["related"]:
+        details.append(f"Related: {', '.join(e['related'])}.")
+    out = []
+    for d in details:
+        out += mdoc.wrapped(d)
+    if e.get("notes"):
+        out += [".Pp"] + sentence(e["notes"])
+    return out
 
 
 def enhanced_entry(e):
@@ -103,15 +109,7 @@ def enhanced_entry(e):
         details.append(f"Basic codes: {e['basic_note']}.")
     elif e["basic"]:
         details.append(f"Basic codes: {', '.join(map(str, e['basic']))}.")
-    if e["rfc"]:
-        details.append(f"Defined in {rfcs(e['rfc'])}.")
-    if e["related"]:
-        details.append(f"Related: {', '.join(e['related'])}.")
-    for d in details:
-        out += mdoc.wrapped(d)
-    if e.get("notes"):
-        out += [".Pp"] + sentence(e["notes"])
-    return out
+    return out + closing(e, details)
 
 
 def enhanced_codes(data):
