@@ -335,6 +335,11 @@ SMTPCODE_API int smtpcode_parse_reply(const char *buf, size_t len, struct smtpco
 SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, size_t *pos,
                                           struct smtpcode_span *text);
 
+/** The name of one reply flag, as in JSON output. Returns a static string
+ * ("multiline", "mixed-codes", ...), or NULL when `flag` is not a single
+ * flag; bit i of `reply.flags` is named by smtpcode_reply_flag_name(1u << i). */
+SMTPCODE_API const char *smtpcode_reply_flag_name(enum smtpcode_reply_flag flag);
+
 /** # Classification
  *
  * `smtpcode_classify()` takes what people paste and what logs hold: a bare

@@ -192,3 +192,19 @@ smtpcode_reply_next_text(const struct smtpcode_reply *r, size_t *pos, struct smt
 	text->len = (size_t)(end - h.text);
 	return 1;
 }
+
+/* Arrays of characters, not of pointers: no relocations, all in .rodata. */
+static const char reply_flag_names[][15] = {
+	"multiline", "mixed-codes", "mixed-enhanced", "class-mismatch", "unterminated",
+};
+
+const char *
+smtpcode_reply_flag_name(enum smtpcode_reply_flag flag)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof reply_flag_names / sizeof reply_flag_names[0]; i++)
+		if ((unsigned)flag == 1u << i)
+			return reply_flag_names[i];
+	return NULL;
+}

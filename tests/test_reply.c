@@ -157,3 +157,26 @@ Test(reply, ten_thousand_continuation_lines)
 	assert_span_inside(r.enhanced_span, buf, o);
 	assert_span_inside(r.raw, buf, o);
 }
+
+Test(reply, flag_names_are_the_json_names)
+{
+	static const struct {
+		enum smtpcode_reply_flag flag;
+		const char *name;
+	} names[] = {
+		{SMTPCODE_REPLY_MULTILINE, "multiline"},
+		{SMTPCODE_REPLY_MIXED_CODES, "mixed-codes"},
+		{SMTPCODE_REPLY_MIXED_ENHANCED, "mixed-enhanced"},
+		{SMTPCODE_REPLY_CLASS_MISMATCH, "class-mismatch"},
+		{SMTPCODE_REPLY_UNTERMINATED, "unterminated"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		cr_assert_str_eq(smtpcode_reply_flag_name(names[i].flag), names[i].name);
+	/* Bit 5 and up, no bit, two bits: not a single flag. */
+	cr_assert_null(smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << 5)));
+	cr_assert_null(smtpcode_reply_flag_name((enum smtpcode_reply_flag)0));
+	cr_assert_null(smtpcode_reply_flag_name(
+		(enum smtpcode_reply_flag)(SMTPCODE_REPLY_MULTILINE | SMTPCODE_REPLY_MIXED_CODES)));
+}

@@ -13,8 +13,6 @@
 	var FIELDS = ['status', 'code', 'cls', 'subject', 'detail', 'stage', 'host', 'hostLen',
 		'vendor', 'evidence', 'evidenceLen', 'reason', 'action', 'bounce', 'verdict',
 		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags'];
-	// enum smtpcode_reply_flag, bit by bit, with the CLI's JSON names.
-	var FLAGS = ['multiline', 'mixed-codes', 'mixed-enhanced', 'class-mismatch', 'unterminated'];
 	var EINVAL = -9;
 
 	function Explainer(instance) {
@@ -83,10 +81,11 @@
 		f.status = status;
 		if (status === EINVAL)
 			return {status: status, truncated: truncated, record: null, raw: f};
-		var flags = [];
-		for (i = 0; i < FLAGS.length; i++)
+		// Bit i of the reply's flags is named by smtpcode_reply_flag_name(1 << i).
+		var flags = [], flag;
+		for (i = 0; (flag = this.name('reply_flag_name', 1 << i)) !== null; i++)
 			if (f.flags & (1 << i))
-				flags.push(FLAGS[i]);
+				flags.push(flag);
 		var record = {
 			code: f.code || null,
 			enhanced: f.cls ? f.cls + '.' + f.subject + '.' + f.detail : null,

@@ -135,6 +135,7 @@ void
 result_json_members(struct json *j, const struct smtpcode_result *r)
 {
 	char enh[24];
+	const char *name;
 	unsigned i;
 
 	if (r->reply.code)
@@ -158,11 +159,8 @@ result_json_members(struct json *j, const struct smtpcode_result *r)
 	json_string(j, "carrier", smtpcode_carrier_name(r->carrier));
 	span_or_null(j, "reply", r->reply.raw);
 	json_begin_array(j, "flags");
-	for (i = 0; i < 5; i++) {
-		static const char *const names[] = {"multiline", "mixed-codes", "mixed-enhanced", "class-mismatch",
-		                                    "unterminated"};
+	for (i = 0; (name = smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << i))) != NULL; i++)
 		if (r->reply.flags & (1u << i))
-			json_string(j, NULL, names[i]);
-	}
+			json_string(j, NULL, name);
 	json_end_array(j);
 }

@@ -4,8 +4,8 @@
  * covered; and each line with the next, LF between, for multi-line replies)
  * and stops with the first input where they differ in any field.
  * For the CLI comparison (test_differential.py) it prints the library's
- * answer with no stage, one TSV line per input line; spans in hex, "-" for
- * none.
+ * answer with no stage, one TSV line per input line; spans in hex, flags by
+ * name, "-" for none.
  *
  * usage: differential FILE */
 #include <stdio.h>
@@ -68,6 +68,22 @@ put_name(const char *name)
 	printf("\t%s", name ? name : "-");
 }
 
+/* The reply's flags by name, comma-separated; "-" for none. */
+static void
+put_flags(unsigned flags)
+{
+	const char *name, *sep = "\t";
+	unsigned i;
+
+	for (i = 0; (name = lib.reply_flag_name((enum smtpcode_reply_flag)(1u << i))) != NULL; i++) {
+		if (flags & (1u << i)) {
+			printf("%s%s", sep, name);
+			sep = ",";
+		}
+	}
+	printf("%s\n", flags ? "" : "\t-");
+}
+
 static void
 put_answer(int rc, const struct smtpcode_result *r)
 {
@@ -87,7 +103,7 @@ put_answer(int rc, const struct smtpcode_result *r)
 	put_span(r->matched);
 	put_name(lib.carrier_name(r->carrier));
 	put_span(r->reply.raw);
-	printf("\t%u\n", r->reply.flags);
+	put_flags(r->reply.flags);
 }
 
 /* Both copies on one line with one stage; exits on a difference. */
