@@ -5,7 +5,11 @@ WebAssembly. Every page opens from file:// as well as from a web server;
 nothing is loaded from elsewhere. The output is the same, byte for byte,
 for the same inputs.
 
-usage: gen_site.py DATADIR WEBDIR OUTDIR MANIFEST --version V [--wasm explain.wasm]
+usage: gen_site.py DATADIR WEBDIR OUTDIR MANIFEST --version V --smtpcode PROGRAM [--wasm explain.wasm]
+
+What a code means in each class (reason, action, bounce, verdict) is asked of
+the smtpcode program built from the same data, so a page says what the tool
+says and the rules live in the library alone.
 
 OUTDIR is emptied and written; MANIFEST lists every file with its size and
 SHA-256 (the build's record of what was written).
@@ -16,7 +20,9 @@ import base64
 import gzip
 import hashlib
 import os
+import json
 import shutil
+import subprocess
 import sys
 import tomllib
 
@@ -96,6 +102,20 @@ def pages(site, have_wasm):
         yield site.vendor_path(v["id"]), "vendor", lambda v=v: site_pages.vendor_page(site, v), ()
 
 
+def class_outcomes(smtpcode, data):
+    """{"5.7.26": (reason, action, bounce, verdict), ...}: the smtpcode
+    program's answer for each registry row in each class it is used with,
+    asked in one run (`smtpcode --json -` reads a code a line)."""
+    codes = [site_pages.class_code(e, k) for e in data.enhanced for k in e["classes"]]
+    r = subprocess.run([smtpcode, "--json", "-"], input="\n".join(codes) + "\n", capture_output=True,
+                       text=True, check=False)
+    answers = [json.loads(line) for line in r.stdout.splitlines()]
+    if r.returncode not in (0, 1) or len(answers) != len(codes):
+        sys.exit(f"gen_site.py: {smtpcode} --json - answered {len(answers)} of {len(codes)} codes "
+                 f"(exit {r.returncode}): {r.stderr.strip()}")
+    return {code: (a["reason"], a["action"], a["bounce"], a["verdict"]) for code, a in zip(codes, answers)}
+
+
 def main():
     ap = argparse.ArgumentParser(description="Write the static glossary site.")
     ap.add_argument("datadir")
@@ -103,11 +123,13 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("manifest")
     ap.add_argument("--version", required=True, help="smtpcode's version, shown in the footer")
+    ap.add_argument("--smtpcode", required=True, help="the smtpcode program, asked what each code means")
     ap.add_argument("--wasm", help="explain.wasm; without it the explainer says it was not built")
     args = ap.parse_args()
 
     data = smtpcode_data.load_or_exit(args.datadir)
     site = Site(data, args.version)
+    site.class_outcomes = class_outcomes(args.smtpcode, data)
     with open(os.path.join(args.webdir, "page.html"), encoding="utf-8") as f:
         template = f.read()
 

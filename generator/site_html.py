@@ -11,10 +11,6 @@ import string
 from smtpcode_data import CLASS_RE, DETAIL_RE, SUBJECT_RE
 
 RFC_URL = "https://www.rfc-editor.org/rfc/rfc{}"
-# The verdict that a bounce type means for a reply to RCPT TO
-# (smtpcode_verdict_for() in the library; the site tests compare with it).
-VERDICT_OF_BOUNCE = {"none": "deliverable", "soft": "retry", "hard": "undeliverable", "block": "blocked"}
-
 
 def h(text):
     """Text as HTML, quotes included, so it is safe in attributes too."""
@@ -40,6 +36,7 @@ class Site:
         self.titles = {kind: {e["name"]: e["title"] for e in data.taxonomy[kind]}
                        for kind in ("reason", "action", "bounce", "verdict")}
         self.root = ""
+        self.class_outcomes = {}  # "5.7.26" -> (reason, action, bounce, verdict), from the smtpcode program
 
     # Paths from the root; url() makes them relative to the current page.
     def url(self, path):

@@ -7,7 +7,7 @@ site's own.
 
 from collections import Counter
 
-from site_html import (VERDICT_OF_BOUNCE, bounce_badge, bullets, facts, h, link, outcome, paragraph,
+from site_html import (bounce_badge, bullets, facts, h, link, outcome, paragraph,
                        section, table, vendor_code_id, vendor_code_label)
 from smtpcode_data import DETAIL_RE, SUBJECT_RE
 
@@ -24,17 +24,6 @@ def enhanced_row_of(code):
     """"5.7.26" -> "X.7.26"."""
     _, subject, detail = code.split(".")
     return f"X.{subject}.{detail}"
-
-
-def class_outcome(e, cls):
-    """(reason, action, bounce, verdict) of a registry row used with class
-    cls, as the library answers a query for it (src/cli/query.c)."""
-    if cls == 2:
-        return "accepted", "none", "none", "deliverable"
-    if cls == 4:
-        action = "slow-down" if e["action"] == "slow-down" else "retry-later"
-        return e["reason"], action, "soft", "retry"
-    return e["reason"], e["action"], e["bounce"], VERDICT_OF_BOUNCE.get(e["bounce"], "unknown")
 
 
 def vendor_code_outcome(data, vc):
@@ -152,7 +141,8 @@ def basic_page(site, e):
 
 # Enhanced codes.
 
-def _class_code(e, cls):
+def class_code(e, cls):
+    """A registry row as used with class cls: X.7.26 -> 5.7.26, X.7.X -> 5.7.X."""
     return e["code"].replace("X", str(cls), 1) if DETAIL_RE.match(e["code"]) or SUBJECT_RE.match(e["code"]) \
         else e["code"]
 
@@ -163,8 +153,8 @@ def enhanced_page(site, e):
     detail = DETAIL_RE.match(row)
     per_class = []
     for k in e["classes"]:
-        reason, action, bounce, verdict = class_outcome(e, k)
-        shown = _class_code(e, k)
+        shown = class_code(e, k)
+        reason, action, bounce, verdict = site.class_outcomes[shown]
         per_class.append(f'<section id="class-{k}" class="in-class">\n<h2>As <span class="code">{h(shown)}</span></h2>\n'
                          + paragraph(e.get(f"class{k}", ""))
                          + outcome(site, reason, action, bounce, verdict, code=shown if detail else None)
@@ -208,7 +198,7 @@ def enhanced_page(site, e):
               section("Related codes", related(site, e["related"]))]
     if detail:
         parts.append(explain_form(site))
-    forms = [_class_code(e, k) for k in e["classes"]] if detail else []
+    forms = [class_code(e, k) for k in e["classes"]] if detail else []
     title = f"{row} ({', '.join(forms)}) {e['title']}" if forms else f"{row} {e['title']}"
     return title, e["meaning"], "\n".join(x for x in parts if x)
 

@@ -249,7 +249,7 @@ class Content(unittest.TestCase):
         sys.path.insert(0, os.path.join(HERE, "site"))
         import hostile
         with tempfile.TemporaryDirectory() as tmp:
-            path, text, anchor = hostile.build(GEN_SITE, DATADIR, tmp)
+            path, text, anchor = hostile.build(GEN_SITE, DATADIR, tmp, SMTPCODE)
             p = parse(path)
             self.assertEqual(p.check(), [])
             self.assertIn(anchor, p.ids)
@@ -334,7 +334,8 @@ class Reproducible(unittest.TestCase):
             version = re.search(r'content="smtpcode (\S+),', open(os.path.join(SITE, "index.html"),
                                                                      encoding="utf-8").read()).group(1)
             args = [sys.executable, GEN_SITE, DATADIR, WEBDIR, os.path.join(tmp, "site"),
-                    os.path.join(tmp, "manifest.txt"), "--version", version] + (["--wasm", WASM] if WASM else [])
+                    os.path.join(tmp, "manifest.txt"), "--version", version, "--smtpcode", SMTPCODE] + \
+                (["--wasm", WASM] if WASM else [])
             subprocess.run(args, check=True, timeout=120)
             with open(os.path.join(tmp, "manifest.txt"), encoding="utf-8") as f:
                 again = {p: (n, digest) for n, digest, p in (line.split(" ", 2) for line in f.read().splitlines())}

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 
-const [siteDir, shotDir, genSite, dataDir] = process.argv.slice(2).map(p => path.resolve(p));
+const [siteDir, shotDir, genSite, dataDir, smtpcode] = process.argv.slice(2).map(p => path.resolve(p));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -209,7 +209,7 @@ test('file: a dark system preference is followed without a choice', async () => 
 test('file: a reply holding <script> is shown as text, on its page and in the explainer', async () => {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smtpcode-site-'));
 	try {
-		const out = execFileSync('python3', [path.join(here, 'hostile.py'), genSite, dataDir, tmp], {encoding: 'utf8'});
+		const out = execFileSync('python3', [path.join(here, 'hostile.py'), genSite, dataDir, tmp, smtpcode], {encoding: 'utf8'});
 		const {page: file, text, anchor} = JSON.parse(out);
 		const page = await open(pathToFileURL(file).href + '#' + anchor);
 		const shown = await page.locator(`#${anchor} .reply code`).textContent();

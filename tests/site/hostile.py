@@ -2,7 +2,7 @@
 careless page would run, and the site built from it (without WebAssembly).
 test_site.py reads the page; e2e.mjs opens it in Chromium.
 
-usage: hostile.py GEN_SITE DATADIR OUTDIR   (prints the page and the text as JSON)
+usage: hostile.py GEN_SITE DATADIR OUTDIR SMTPCODE   (prints the page and the text as JSON)
 """
 
 import json
@@ -28,7 +28,7 @@ source = "https://example.com/"
 '''
 
 
-def build(gen_site, datadir, outdir):
+def build(gen_site, datadir, outdir, smtpcode):
     """Writes OUTDIR/data and OUTDIR/site; returns (vendor page, text, sample anchor)."""
     data = os.path.join(outdir, "data")
     if os.path.isdir(outdir):
@@ -39,7 +39,7 @@ def build(gen_site, datadir, outdir):
         f.write(SAMPLE)
     web = os.path.join(os.path.dirname(os.path.abspath(gen_site)), "..", "web")
     subprocess.run([sys.executable, gen_site, data, web, os.path.join(outdir, "site"),
-                    os.path.join(outdir, "manifest.txt"), "--version", "0"], check=True)
+                    os.path.join(outdir, "manifest.txt"), "--version", "0", "--smtpcode", smtpcode], check=True)
     page = os.path.join(outdir, "site", "vendor", f"{VENDOR}.html")
     with open(page, encoding="utf-8") as f:
         count = f.read().count('class="sample"')
@@ -47,5 +47,5 @@ def build(gen_site, datadir, outdir):
 
 
 if __name__ == "__main__":
-    page, text, anchor = build(*sys.argv[1:4])
+    page, text, anchor = build(*sys.argv[1:5])
     print(json.dumps({"page": page, "text": text, "anchor": anchor}))
