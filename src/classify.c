@@ -3,6 +3,9 @@
  * specific signal decide. DESIGN.md "Classification" gives the order. */
 #include <stddef.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "carrier.h"
 #include "smtpcode.h"
@@ -181,8 +184,9 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 }
 
 /* Keeps the compiler from reordering the ORs below (which costs register
- * moves), from keeping eight states alive for feed_slowly, and from adding
- * the state to the column offset before the table's address. */
+ * moves), from keeping eight states alive for feed_slowly, from adding the
+ * state to the column offset before the table's address, and from zero
+ * extending again a state it has stored as 16 bits. */
 #if defined(__GNUC__)
 #define SMTPCODE__OPAQUE(v) __asm__("" : "+r"(v))
 #define SMTPCODE__UNROLLED _Pragma("GCC unroll 8")
@@ -237,77 +241,181 @@ feed8(struct scan *sc, size_t e, const unsigned char *s)
 	return x;
 }
 
-#define SMTPCODE__PAIR_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_pair() */
+#define SMTPCODE__STREAMS 4       /* streams of one line side by side */
+#define SMTPCODE__STREAM_CHUNKS 8 /* at most, of 8 bytes, a stream in one feed_streams() */
+#define SMTPCODE__STREAM_BYTES (8 * SMTPCODE__STREAM_CHUNKS)
+#define SMTPCODE__SETTLE_BYTES 8 /* of each guessed stream, fed again side by side */
 
-struct pending {
-	const unsigned char *end;
-	size_t e;
-};
-
-/* 16 * n bytes at a from state e, as two streams of 8 * n bytes side by side,
- * so that the loads of one need not wait for those of the other: a lookup
- * waits for the one before it, and most of the time goes in that wait. The
- * second stream starts from a guess, the start state; its outputs wait in
- * `pend` until the first stream reaches the halfway point with the true
- * state. If that differs from the guess, the second half is fed again from
- * the true state, a chunk at a time, until the states agree (the automaton
- * forgets all but the last few bytes, so that is soon); from there on the
- * second stream was right. Returns the state at the end. */
+/* Eight bytes from state e, the state after each stored in st. */
 static size_t
-feed_pair(struct scan *sc, size_t e, const unsigned char *a, unsigned n)
+run8(size_t e, const unsigned char *s, uint16_t *st)
 {
-	const unsigned char *half = a + 8 * n, *b = half;
-	size_t f = SMTPCODE__DFA_START, at[SMTPCODE__PAIR_CHUNKS];
-	struct pending pend[8 * SMTPCODE__PAIR_CHUNKS];
-	unsigned k, i, np = 0, from = 0;
+	unsigned i;
 
-	for (k = 0; k < n; k++, a += 8, b += 8) {
-		size_t x = step(e, a[0]), y = step(f, b[0]), any_x = x, any_y = y;
-		SMTPCODE__UNROLLED
-		for (i = 1; i < 8; i++) {
-			x = step(x, a[i]);
-			y = step(y, b[i]);
-			any_x |= x;
-			any_y |= y;
-			SMTPCODE__OPAQUE(any_x);
-			SMTPCODE__OPAQUE(any_y);
-		}
-		if (any_x & SMTPCODE__DFA_OUTPUT) {
-			SMTPCODE__OPAQUE(e);
-			feed_slowly(sc, e, a, a + 8);
-		}
-		if (any_y & SMTPCODE__DFA_OUTPUT) {
-			SMTPCODE__OPAQUE(f);
-			for (i = 0; i < 8; i++) {
-				f = step(f, b[i]);
-				if (f & SMTPCODE__DFA_OUTPUT) {
-					pend[np].end = b + i + 1;
-					pend[np].e = f;
-					np++;
-				}
-			}
-		}
-		e = x;
-		f = at[k] = y;
+	SMTPCODE__UNROLLED
+	for (i = 0; i < 8; i++) {
+		e = step(e, s[i]);
+		st[i] = (uint16_t)e;
 	}
-	if (e != SMTPCODE__DFA_START) {
-		for (k = 0; k < n; k++) {
-			e = feed8(sc, e, half + 8 * k);
-			if (e == at[k])
-				break;
-		}
-		if (k == n)
-			return e;
-		from = k + 1;
-	}
-	for (i = 0; i < np; i++)
-		if (pend[i].end > half + 8 * from)
-			record(sc, pend[i].e, pend[i].end);
-	return at[n - 1];
+	return e;
 }
 
-/* A line: in pairs of streams while there are 4 chunks or more, then a chunk
- * at a time, then a byte at a time. */
+/* Records the outputs among the states st[0..n) of the n bytes at s, n a
+ * multiple of 8. Where SSE2 is there, 16 states are looked at together:
+ * shifted left by one, an output state (bit 14) is negative and stays so
+ * when packed to a byte. */
+static void
+record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsigned n)
+{
+	unsigned i = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	for (; i + 16 <= n; i += 16) {
+		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1);
+		__m128i hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
+		while (m) {
+			unsigned j = i + (unsigned)__builtin_ctz(m);
+			record(sc, st[j], s + j + 1);
+			m &= m - 1;
+		}
+	}
+#endif
+	for (; i < n; i += 4) {
+		uint64_t w;
+		unsigned j;
+		memcpy(&w, st + i, 8);
+		if (w & (uint64_t)SMTPCODE__DFA_OUTPUT * 0x0001000100010001u)
+			for (j = i; j < i + 4; j++)
+				if (st[j] & SMTPCODE__DFA_OUTPUT)
+					record(sc, st[j], s + j + 1);
+	}
+}
+
+/* The first of 8 positions where two runs of states agree (from there on
+ * they agree, the automaton being deterministic), or 8. */
+static unsigned
+first_same(const uint16_t *x, const uint16_t *y)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	__m128i same = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)x),
+	                               _mm_loadu_si128((const __m128i *)(const void *)y));
+	unsigned m = (unsigned)_mm_movemask_epi8(same);
+	return m ? (unsigned)__builtin_ctz(m) / 2 : 8;
+#else
+	unsigned i;
+	for (i = 0; i < 8 && x[i] != y[i]; i++)
+		;
+	return i;
+#endif
+}
+
+/* `chunks` (4 to 32) chunks at a from state e, as four streams side by side,
+ * so that the loads of one need not wait for those of the others: a lookup
+ * waits for the one before it, and most of the time goes in that wait. The
+ * state after each byte is stored; the outputs are looked for afterwards,
+ * in input order, so the result is that of one stream.
+ *
+ * The streams are a quarter of the chunks each, or one more; the shorter
+ * ones run on into the next, unrecorded, so that all take the same number
+ * of steps. Only the first stream knows its state. The others start from a
+ * guess, the start state. Where that was wrong, each is fed again, side by
+ * side, from where the stream before it ended (as that one was fed), until
+ * it reaches a state it had before: the automaton forgets all but the last
+ * few bytes, so that is soon, and from there on it was right. If a stream
+ * before had not come to agree, the end taken for it was wrong, and the
+ * stream after it is fed again from its true end, alone. */
+static size_t
+feed_streams(struct scan *sc, size_t e, const unsigned char *a, unsigned chunks)
+{
+	uint16_t st[SMTPCODE__STREAMS][SMTPCODE__STREAM_BYTES], again[SMTPCODE__STREAMS][SMTPCODE__STREAM_BYTES];
+	const unsigned char *p[SMTPCODE__STREAMS];
+	unsigned len[SMTPCODE__STREAMS], i, k, n;
+	size_t from[SMTPCODE__STREAMS];
+
+	for (i = 0; i < SMTPCODE__STREAMS; i++) {
+		unsigned first = i * chunks / SMTPCODE__STREAMS;
+		p[i] = a + 8 * first;
+		len[i] = 8 * ((i + 1) * chunks / SMTPCODE__STREAMS - first);
+	}
+	n = len[SMTPCODE__STREAMS - 1]; /* the longest */
+	{
+		size_t w = e, y = SMTPCODE__DFA_START, z = y, v = y;
+		k = 0;
+		do { /* n >= 8 */
+			SMTPCODE__UNROLLED
+			for (i = 0; i < 8; i++) {
+				w = step(w, p[0][k + i]);
+				y = step(y, p[1][k + i]);
+				z = step(z, p[2][k + i]);
+				v = step(v, p[3][k + i]);
+				SMTPCODE__OPAQUE(w);
+				SMTPCODE__OPAQUE(y);
+				SMTPCODE__OPAQUE(z);
+				SMTPCODE__OPAQUE(v);
+				st[0][k + i] = (uint16_t)w;
+				st[1][k + i] = (uint16_t)y;
+				st[2][k + i] = (uint16_t)z;
+				st[3][k + i] = (uint16_t)v;
+			}
+			k += 8;
+		} while (k < n);
+	}
+
+	/* Each guessed stream fed again, side by side, for its first chunk
+	 * from the end the stream before had; from the first byte where the
+	 * two agree, the guess was right. */
+	{
+		size_t y = st[0][len[0] - 1], z = st[1][len[1] - 1], v = st[2][len[2] - 1];
+		from[1] = y;
+		from[2] = z;
+		from[3] = v;
+		SMTPCODE__UNROLLED
+		for (i = 0; i < SMTPCODE__SETTLE_BYTES; i++) {
+			y = step(y, p[1][i]);
+			z = step(z, p[2][i]);
+			v = step(v, p[3][i]);
+			again[1][i] = (uint16_t)y;
+			again[2][i] = (uint16_t)z;
+			again[3][i] = (uint16_t)v;
+		}
+	}
+
+	/* In input order: where the stream before ended as was taken, the
+	 * states fed again up to the agreement replace the guessed ones;
+	 * elsewhere, or with no agreement in those bytes, the stream is fed again
+	 * from its true start a chunk at a time until it agrees. */
+	record_states(sc, st[0], p[0], len[0]);
+	e = st[0][len[0] - 1];
+	for (i = 1; i < SMTPCODE__STREAMS; i++) {
+		unsigned j = e == from[i] ? first_same(st[i], again[i]) : SMTPCODE__SETTLE_BYTES + 1;
+		if (j < SMTPCODE__SETTLE_BYTES) {
+			memcpy(st[i], again[i], SMTPCODE__SETTLE_BYTES * sizeof st[i][0]);
+		} else if (e != SMTPCODE__DFA_START) {
+			k = 0;
+			if (j == SMTPCODE__SETTLE_BYTES) { /* right so far, but no agreement yet */
+				memcpy(st[i], again[i], SMTPCODE__SETTLE_BYTES * sizeof st[i][0]);
+				e = again[i][SMTPCODE__SETTLE_BYTES - 1];
+				k = SMTPCODE__SETTLE_BYTES;
+			}
+			for (; k < len[i]; k += 8) {
+				int same;
+				e = run8(e, p[i] + k, again[i] + k);
+				same = e == st[i][k + 7];
+				memcpy(st[i] + k, again[i] + k, 8 * sizeof st[i][0]);
+				if (same)
+					break;
+			}
+		}
+		record_states(sc, st[i], p[i], len[i]);
+		e = st[i][len[i] - 1];
+	}
+	return e;
+}
+
+/* A line: in four streams, at most 32 chunks at a time, shared evenly
+ * between the calls; what is left of fewer than 4 chunks a chunk at a time,
+ * then a byte at a time. */
 static void
 feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
@@ -318,12 +426,17 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
-	while (chunks >= 4) {
-		unsigned n = chunks / 2 < SMTPCODE__PAIR_CHUNKS ? (unsigned)(chunks / 2) : SMTPCODE__PAIR_CHUNKS;
-		e = feed_pair(sc, e, s, n);
-		s += 16 * n;
-		chunks -= 2 * n;
+#ifndef SMTPCODE__ONE_STREAM /* defined by a test only: the reference it compares with */
+	while (chunks >= SMTPCODE__STREAMS) {
+		const size_t most = SMTPCODE__STREAMS * SMTPCODE__STREAM_CHUNKS;
+		unsigned n = (unsigned)(chunks <= most ? chunks : chunks / ((chunks + most - 1) / most));
+		e = feed_streams(sc, e, s, n);
+		s += 8 * n;
+		chunks -= n;
 	}
+#else
+	(void)feed_streams;
+#endif
 	for (; chunks > 0; chunks--, s += 8)
 		e = feed8(sc, e, s);
 	sc->state = (uint32_t)feed_slowly(sc, e, s, lim);

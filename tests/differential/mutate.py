@@ -83,3 +83,18 @@ def mutated_lines(data, count, seed):
             line = mutate(rng, line, pool, words)
         out.append(clean(line))
     return out
+
+
+def joined_lines(data, count, seed):
+    """Long lines of 2 to 8 samples, joined by a space, one of them often cut
+    at the front: phrases and markers land at every offset of a long line,
+    where the classifier's streams meet."""
+    rng = random.Random(seed)
+    pool = base_lines(data)
+    out = []
+    for _ in range(count):
+        parts = [rng.choice(pool) for _ in range(rng.randint(2, 8))]
+        i = rng.randrange(len(parts))
+        parts[i] = parts[i][rng.randint(0, len(parts[i])):]
+        out.append(clean(b" ".join(parts)))
+    return out

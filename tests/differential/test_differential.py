@@ -5,6 +5,8 @@ agree with itself, and `smtpcode scan --all --format jsonl` must write a
 record that says exactly what the library said for each line.
 
 usage: test_differential.py DIFFERENTIAL SMTPCODE DATADIR WORKDIR [LINES [WRAPPER...]]
+(DIFFERENTIAL may compare the library with a copy of the single header built
+with SMTPCODE__ONE_STREAM: the classifier's reference, one stream a line)
 (DIFFERENTIAL_LINES in the environment overrides LINES, default 100000; a
 WRAPPER, such as valgrind and its options, runs both programs)
 """
@@ -17,11 +19,12 @@ import sys
 import unittest
 
 import smtpcode_data
-from mutate import base_lines, mutated_lines
+from mutate import base_lines, joined_lines, mutated_lines
 
 DIFFERENTIAL, SMTPCODE, DATADIR, WORKDIR = sys.argv[1:5]
 LINES = int(os.environ.get("DIFFERENTIAL_LINES", sys.argv[5] if len(sys.argv) > 5 else 100000))
 WRAPPER = sys.argv[6:]
+os.makedirs(WORKDIR, exist_ok=True)
 SEED = 20261127
 
 # The CLI writes each byte that is not part of valid UTF-8 as one U+FFFD.
@@ -81,6 +84,9 @@ class Differential(unittest.TestCase):
 
     def test_mutated_lines(self):
         self.check("mutated", mutated_lines(self.data, LINES, SEED))
+
+    def test_long_joined_lines(self):
+        self.check("joined", joined_lines(self.data, LINES // 5, SEED))
 
 
 if __name__ == "__main__":
