@@ -290,6 +290,25 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	}
 }
 
+/* Do the three digits at p (the first 2-5) begin a reply code: a word of
+ * their own, followed by a space, a dash, a line break or the end? */
+static int
+code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p)
+{
+	unsigned before, c3;
+
+	if (*p < '2' || *p > '5')
+		return 0;
+	before = p > s ? p[-1] : ' ';
+	if ((before | 0x20u) - 'a' < 26u || before - '0' < 10u || before == '.' || before == '-' || before == '_' ||
+	    before == '=' || before == '/' || before == '+')
+		return 0;
+	if (p + 3 == lim)
+		return 1;
+	c3 = p[3];
+	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n';
+}
+
 /* The first reply code at or after `from`: 3 digits starting 2-5 that begin
  * a word and are followed by a space, a dash, a line break or the end. */
 const char *
@@ -298,8 +317,20 @@ smtpcode__find_code(const char *buf, size_t len, const char *from)
 	const unsigned char *s = (const unsigned char *)buf, *lim = s + len;
 	const unsigned char *p = (const unsigned char *)from;
 
+#ifdef SMTPCODE__SSE2
+	/* 16 bytes at a time: where three digits in a row start (at the first
+	 * 14 positions, whose three bytes are all in the 16). */
+	const __m128i zero = _mm_setzero_si128(), nine = _mm_set1_epi8(9), digit0 = _mm_set1_epi8('0');
+	for (; p + 16 <= lim; p += 14) {
+		__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), digit0);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(d, nine), zero));
+		unsigned three = m & m >> 1 & m >> 2 & 0x3fffu;
+		for (; three; three &= three - 1)
+			if (code_at(s, lim, p + __builtin_ctz(three)))
+				return (const char *)p + __builtin_ctz(three);
+	}
+#endif
 	while (p + 3 <= lim) {
-		unsigned c3, before;
 		/* Not a digit at p + 2: no code starts at p, p + 1 or p + 2. */
 		if ((unsigned)p[2] - '0' >= 10u) {
 			p += 3;
@@ -309,18 +340,8 @@ smtpcode__find_code(const char *buf, size_t len, const char *from)
 			p += 2;
 			continue;
 		}
-		if (*p < '2' || *p > '5')
-			goto next;
-		before = p > s ? p[-1] : ' ';
-		if ((before | 0x20u) - 'a' < 26u || before - '0' < 10u || before == '.' || before == '-' ||
-		    before == '_' || before == '=' || before == '/' || before == '+')
-			goto next;
-		if (p + 3 == lim)
+		if ((unsigned)p[0] - '0' < 10u && code_at(s, lim, p))
 			return (const char *)p;
-		c3 = p[3];
-		if (c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n')
-			return (const char *)p;
-	next:
 		p++;
 	}
 	return NULL;

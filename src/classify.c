@@ -3,9 +3,6 @@
  * specific signal decide. DESIGN.md "Classification" gives the order. */
 #include <stddef.h>
 #include <string.h>
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#endif
 
 #include "carrier.h"
 #include "smtpcode.h"
@@ -269,7 +266,7 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 {
 	unsigned i = 0;
 
-#if defined(__SSE2__) && defined(__GNUC__)
+#ifdef SMTPCODE__SSE2
 	for (; i + 16 <= n; i += 16) {
 		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1);
 		__m128i hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
@@ -297,7 +294,7 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 static unsigned
 first_same(const uint16_t *x, const uint16_t *y)
 {
-#if defined(__SSE2__) && defined(__GNUC__)
+#ifdef SMTPCODE__SSE2
 	__m128i same = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)x),
 	                               _mm_loadu_si128((const __m128i *)(const void *)y));
 	unsigned m = (unsigned)_mm_movemask_epi8(same);
@@ -426,7 +423,7 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 	sc->ring[sc->segments % SEGMENT_RING].start = s;
 	sc->ring[sc->segments % SEGMENT_RING].end = lim;
 	sc->segments++;
-#ifndef SMTPCODE__ONE_STREAM /* defined by a test only: the reference it compares with */
+#ifndef SMTPCODE__REFERENCE
 	while (chunks >= SMTPCODE__STREAMS) {
 		const size_t most = SMTPCODE__STREAMS * SMTPCODE__STREAM_CHUNKS;
 		unsigned n = (unsigned)(chunks <= most ? chunks : chunks / ((chunks + most - 1) / most));
@@ -445,12 +442,17 @@ feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 static void
 scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier *car)
 {
-	memset(sc, 0, offsetof(struct scan, ring)); /* the ring is written before it is read */
+	/* Field by field, not a memset: gcc makes that `rep stos`, whose start
+	 * costs more than the stores. The ring and the match ends are written
+	 * before they are read. */
 	sc->state = SMTPCODE__DFA_START;
 	sc->reason = sc->reply_reason = sc->vendor = -1;
+	sc->reason_rank = sc->reply_reason_rank = 0;
 	sc->car = car;
 	sc->buf = buf;
 	sc->lim = buf + len;
+	sc->first_nl = sc->lim;
+	sc->segments = 0;
 }
 
 /* The whole input in one pass, a line at a time. A line that continues a

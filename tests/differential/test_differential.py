@@ -6,7 +6,7 @@ record that says exactly what the library said for each line.
 
 usage: test_differential.py DIFFERENTIAL SMTPCODE DATADIR WORKDIR [LINES [WRAPPER...]]
 (DIFFERENTIAL may compare the library with a copy of the single header built
-with SMTPCODE__ONE_STREAM: the classifier's reference, one stream a line)
+with SMTPCODE__REFERENCE: one DFA stream a line and no SIMD)
 (DIFFERENTIAL_LINES in the environment overrides LINES, default 100000; a
 WRAPPER, such as valgrind and its options, runs both programs)
 """
