@@ -143,24 +143,29 @@ result_json_members(struct json *j, const struct smtpcode_result *r)
 	else
 		json_null(j, "code");
 	if (r->reply.enhanced.cls) {
-		json_string(j, "enhanced", enhanced_text(enh, &r->reply.enhanced));
+		json_name(j, "enhanced", enhanced_text(enh, &r->reply.enhanced));
 	} else {
 		json_null(j, "enhanced");
 	}
-	json_string(j, "stage", r->stage ? smtpcode_stage_name(r->stage) : NULL);
+	json_name(j, "stage", r->stage ? smtpcode_stage_name(r->stage) : NULL);
 	span_or_null(j, "host", r->host);
-	json_string(j, "vendor", r->vendor ? smtpcode_vendor_name(r->vendor) : NULL);
-	json_string(j, "reason", smtpcode_reason_name(r->reason));
-	json_string(j, "action", smtpcode_action_name(r->action));
-	json_string(j, "bounce", smtpcode_bounce_name(r->bounce));
-	json_string(j, "verdict", smtpcode_verdict_name(r->verdict));
-	json_string(j, "decided_by", smtpcode_signal_name(r->decided_by));
+	json_name(j, "vendor", r->vendor ? smtpcode_vendor_name(r->vendor) : NULL);
+	json_name(j, "reason", smtpcode_reason_name(r->reason));
+	json_name(j, "action", smtpcode_action_name(r->action));
+	json_name(j, "bounce", smtpcode_bounce_name(r->bounce));
+	json_name(j, "verdict", smtpcode_verdict_name(r->verdict));
+	json_name(j, "decided_by", smtpcode_signal_name(r->decided_by));
 	span_or_null(j, "matched", r->matched);
-	json_string(j, "carrier", smtpcode_carrier_name(r->carrier));
+	json_name(j, "carrier", smtpcode_carrier_name(r->carrier));
 	span_or_null(j, "reply", r->reply.raw);
 	json_begin_array(j, "flags");
-	for (i = 0; (name = smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << i))) != NULL; i++)
-		if (r->reply.flags & (1u << i))
-			json_string(j, NULL, name);
+	/* Only the flags that are set are looked up; a flag with no name ends the list. */
+	for (i = 0; i < 32 && r->reply.flags >> i; i++) {
+		if (!(r->reply.flags & (1u << i)))
+			continue;
+		if (!(name = smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << i))))
+			break;
+		json_name(j, NULL, name);
+	}
 	json_end_array(j);
 }

@@ -319,6 +319,19 @@ json_string(struct json *j, const char *key, const char *s)
 }
 
 void
+json_name(struct json *j, const char *key, const char *s)
+{
+	if (!s) {
+		json_null(j, key);
+		return;
+	}
+	member(j, key);
+	put_char(j, '"');
+	put_str(j, s);
+	put_char(j, '"');
+}
+
+void
 json_int(struct json *j, const char *key, long v)
 {
 	char digits[24], *p = digits + sizeof digits;

@@ -26,6 +26,9 @@ void json_end_array(struct json *j);
 /* key may be NULL inside an array. */
 void json_string(struct json *j, const char *key, const char *s);
 void json_string_n(struct json *j, const char *key, const char *s, size_t len);
+/* s is the program's own (a name from the data, a code it formatted): plain
+ * ASCII with nothing to escape, so it is copied as it is. NULL: null. */
+void json_name(struct json *j, const char *key, const char *s);
 void json_int(struct json *j, const char *key, long v);
 void json_bool(struct json *j, const char *key, int v);
 void json_null(struct json *j, const char *key);
