@@ -258,7 +258,7 @@ run8(size_t e, const unsigned char *s, uint16_t *st)
 }
 
 /* Records the outputs among the states st[0..n) of the n bytes at s, n a
- * multiple of 8. Where SSE2 is there, 16 states are looked at together:
+ * multiple of 8. With SSE2, 16 states are looked at together (then 8):
  * shifted left by one, an output state (bit 14) is negative and stays so
  * when packed to a byte. */
 static void
@@ -267,17 +267,18 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 	unsigned i = 0;
 
 #ifdef SMTPCODE__SSE2
-	for (; i + 16 <= n; i += 16) {
-		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1);
-		__m128i hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
-		while (m) {
+	for (; i < n; i += 16) {
+		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1), hi = lo;
+		unsigned m;
+		if (i + 16 <= n)
+			hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
+		m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & (i + 16 <= n ? 0xffffu : 0xffu);
+		for (; m; m &= m - 1) {
 			unsigned j = i + (unsigned)__builtin_ctz(m);
 			record(sc, st[j], s + j + 1);
-			m &= m - 1;
 		}
 	}
-#endif
+#else
 	for (; i < n; i += 4) {
 		uint64_t w;
 		unsigned j;
@@ -287,6 +288,7 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 				if (st[j] & SMTPCODE__DFA_OUTPUT)
 					record(sc, st[j], s + j + 1);
 	}
+#endif
 }
 
 /* The first of 8 positions where two runs of states agree (from there on
