@@ -350,7 +350,10 @@ void
 json_bool(struct json *j, const char *key, int v)
 {
 	member(j, key);
-	put_str(j, v ? "true" : "false");
+	if (v)
+		put(j, "true", 4);
+	else
+		put(j, "false", 5);
 }
 
 void
