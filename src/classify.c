@@ -239,7 +239,7 @@ feed8(struct scan *sc, size_t e, const unsigned char *s)
 }
 
 #define SMTPCODE__STREAMS 4       /* streams of one line side by side */
-#define SMTPCODE__STREAM_CHUNKS 8 /* at most, of 8 bytes, a stream in one feed_streams() */
+#define SMTPCODE__STREAM_CHUNKS 16 /* at most, of 8 bytes, a stream in one feed_streams() */
 #define SMTPCODE__STREAM_BYTES (8 * SMTPCODE__STREAM_CHUNKS)
 #define SMTPCODE__SETTLE_BYTES 8 /* of each guessed stream, fed again side by side */
 
@@ -309,7 +309,7 @@ first_same(const uint16_t *x, const uint16_t *y)
 #endif
 }
 
-/* `chunks` (4 to 32) chunks at a from state e, as four streams side by side,
+/* `chunks` (4 to 64) chunks at a from state e, as four streams side by side,
  * so that the loads of one need not wait for those of the others: a lookup
  * waits for the one before it, and most of the time goes in that wait. The
  * state after each byte is stored; the outputs are looked for afterwards,
@@ -327,7 +327,7 @@ first_same(const uint16_t *x, const uint16_t *y)
 static size_t
 feed_streams(struct scan *sc, size_t e, const unsigned char *a, unsigned chunks)
 {
-	uint16_t st[SMTPCODE__STREAMS][SMTPCODE__STREAM_BYTES], again[SMTPCODE__STREAMS][SMTPCODE__STREAM_BYTES];
+	uint16_t st[SMTPCODE__STREAMS][SMTPCODE__STREAM_BYTES], again[SMTPCODE__STREAMS][SMTPCODE__SETTLE_BYTES];
 	const unsigned char *p[SMTPCODE__STREAMS];
 	unsigned len[SMTPCODE__STREAMS], i, k, n;
 	size_t from[SMTPCODE__STREAMS];
@@ -398,10 +398,11 @@ feed_streams(struct scan *sc, size_t e, const unsigned char *a, unsigned chunks)
 				k = SMTPCODE__SETTLE_BYTES;
 			}
 			for (; k < len[i]; k += 8) {
+				uint16_t chunk[8];
 				int same;
-				e = run8(e, p[i] + k, again[i] + k);
+				e = run8(e, p[i] + k, chunk);
 				same = e == st[i][k + 7];
-				memcpy(st[i] + k, again[i] + k, 8 * sizeof st[i][0]);
+				memcpy(st[i] + k, chunk, sizeof chunk);
 				if (same)
 					break;
 			}
@@ -412,9 +413,9 @@ feed_streams(struct scan *sc, size_t e, const unsigned char *a, unsigned chunks)
 	return e;
 }
 
-/* A line: in four streams, at most 32 chunks at a time, shared evenly
- * between the calls; what is left of fewer than 4 chunks a chunk at a time,
- * then a byte at a time. */
+/* A line: in four streams, at most 64 chunks (512 bytes) at a time, shared
+ * evenly between the calls (fewer calls, fewer guesses to settle); what is
+ * left of fewer than 4 chunks a chunk at a time, then a byte at a time. */
 static void
 feed(struct scan *sc, const unsigned char *s, const unsigned char *lim)
 {
