@@ -340,7 +340,7 @@ smtpcode__find_code(const char *buf, size_t len, const char *from)
 			p += 2;
 			continue;
 		}
-		if ((unsigned)p[0] - '0' < 10u && code_at(s, lim, p))
+		if (code_at(s, lim, p)) /* it checks *p is 2-5 */
 			return (const char *)p;
 		p++;
 	}

@@ -380,32 +380,28 @@ feed_streams(struct scan *sc, size_t e, const unsigned char *a, unsigned chunks)
 		}
 	}
 
-	/* In input order: where the stream before ended as was taken, the
-	 * states fed again up to the agreement replace the guessed ones;
-	 * elsewhere, or with no agreement in those bytes, the stream is fed again
-	 * from its true start a chunk at a time until it agrees. */
+	/* In input order. Where the stream before ended as was taken, the
+	 * states fed again are the true ones; if they never met the guessed
+	 * ones, or the start taken was wrong (and not the start state), the
+	 * stream is fed again alone, a chunk at a time, until it meets them. */
 	record_states(sc, st[0], p[0], len[0]);
 	e = st[0][len[0] - 1];
 	for (i = 1; i < SMTPCODE__STREAMS; i++) {
-		unsigned j = e == from[i] ? first_same(st[i], again[i]) : SMTPCODE__SETTLE_BYTES + 1;
-		if (j < SMTPCODE__SETTLE_BYTES) {
-			memcpy(st[i], again[i], SMTPCODE__SETTLE_BYTES * sizeof st[i][0]);
-		} else if (e != SMTPCODE__DFA_START) {
-			k = 0;
-			if (j == SMTPCODE__SETTLE_BYTES) { /* right so far, but no agreement yet */
-				memcpy(st[i], again[i], SMTPCODE__SETTLE_BYTES * sizeof st[i][0]);
+		k = len[i]; /* nothing more to feed again */
+		if (e == from[i]) {
+			if (first_same(st[i], again[i]) == SMTPCODE__SETTLE_BYTES) {
 				e = again[i][SMTPCODE__SETTLE_BYTES - 1];
 				k = SMTPCODE__SETTLE_BYTES;
 			}
-			for (; k < len[i]; k += 8) {
-				uint16_t chunk[8];
-				int same;
-				e = run8(e, p[i] + k, chunk);
-				same = e == st[i][k + 7];
-				memcpy(st[i] + k, chunk, sizeof chunk);
-				if (same)
-					break;
-			}
+			memcpy(st[i], again[i], sizeof again[i]);
+		} else if (e != SMTPCODE__DFA_START) {
+			k = 0;
+		}
+		for (; k < len[i]; k += 8) {
+			size_t guessed = st[i][k + 7];
+			e = run8(e, p[i] + k, st[i] + k);
+			if (e == guessed)
+				break;
 		}
 		record_states(sc, st[i], p[i], len[i]);
 		e = st[i][len[i] - 1];
