@@ -1,8 +1,8 @@
 /* RFC 2047 encoded words in a header field's value, decoded to UTF-8 through
  * the charset decoders (charset.c); charset.h says what is kept, dropped and
- * copied. One pass: a candidate word is checked forward from its "=?" only,
- * and where a search for its closing "?=" failed, later candidates do not
- * search the same bytes again. */
+ * copied. Linear time: a candidate word is read forward from its "=?" to
+ * its fourth '?' at most (a label is at most 64 bytes), and a word's text
+ * holds no '?', so no byte is read for more than a few candidates. */
 #include <stdint.h>
 #include <string.h>
 
@@ -41,11 +41,9 @@ label(const unsigned char *in, size_t i, size_t len)
 	return j - i;
 }
 
-/* The encoded word that starts at in[i] ("=?" is there), or 0 for none.
- * *no_close: the searches for "?=" that failed ended there, and found none
- * before it. */
+/* The encoded word that starts at in[i] ("=?" is there), or 0 for none. */
 static int
-parse_word(const unsigned char *in, size_t i, size_t len, size_t *no_close, struct word *w)
+parse_word(const unsigned char *in, size_t i, size_t len, struct word *w)
 {
 	size_t j = i + 2, n;
 	unsigned e;
@@ -67,20 +65,16 @@ parse_word(const unsigned char *in, size_t i, size_t len, size_t *no_close, stru
 	if (e != 'b' && e != 'q')
 		return 0;
 	w->base64 = e == 'b';
-	w->text = j += 3;
-	if (j < *no_close)
+	/* The text: up to the first '?', which must begin "?=", on the line;
+	 * spaces are let in, as Python does, for the mailers that leave them
+	 * unencoded. */
+	for (w->text = j += 3; j < len && in[j] != '?' && in[j] != '\r' && in[j] != '\n'; j++)
+		;
+	if (len - j < 2 || in[j] != '?' || in[j + 1] != '=')
 		return 0;
-	/* Up to the first "?=" on the line; spaces are let in, as Python does,
-	 * for the mailers that leave them unencoded. */
-	for (; j + 1 < len && in[j] != '\r' && in[j] != '\n'; j++) {
-		if (in[j] == '?' && in[j + 1] == '=') {
-			w->text_end = j;
-			w->end = j + 2;
-			return 1;
-		}
-	}
-	*no_close = j;
-	return 0;
+	w->text_end = j;
+	w->end = j + 2;
+	return 1;
 }
 
 static int
@@ -165,7 +159,7 @@ smtpcode__decode_words(const char *in_, size_t len, char *out_, size_t cap)
 	unsigned char none;
 	struct sink s;
 	struct smtpcode__decoder raw, word;
-	size_t i = 0, copy = 0, no_close = 0, space = 0;
+	size_t i = 0, copy = 0, space = 0;
 	int words = 0; /* 1: in a run of encoded words; in[space..i) is white space after one */
 
 	if (!in) {
@@ -187,7 +181,7 @@ smtpcode__decode_words(const char *in_, size_t len, char *out_, size_t cap)
 				i++;
 			if (i == len)
 				break;
-			if (!(in[i] == '=' && i + 1 < len && in[i + 1] == '?' && parse_word(in, i, len, &no_close, &w))) {
+			if (!(in[i] == '=' && i + 1 < len && in[i + 1] == '?' && parse_word(in, i, len, &w))) {
 				if (!finish(&word, &s))
 					return s.o;
 				words = 0;
@@ -199,7 +193,7 @@ smtpcode__decode_words(const char *in_, size_t len, char *out_, size_t cap)
 			if (!at)
 				break;
 			i = (size_t)(at - in);
-			if (!(i + 1 < len && in[i + 1] == '?' && parse_word(in, i, len, &no_close, &w))) {
+			if (!(i + 1 < len && in[i + 1] == '?' && parse_word(in, i, len, &w))) {
 				i++;
 				continue;
 			}
