@@ -535,41 +535,45 @@ step(unsigned charset, const unsigned char *p, size_t n, struct unit *u)
 	}
 }
 
-/* Writes cp in UTF-8 at out[*o], if it fits in cap; 0 if it does not. */
-static int
-put(unsigned char *out, size_t *o, size_t cap, uint32_t cp)
+#define FULL ((size_t)-1) /* put(): no room for the character */
+
+/* Writes cp in UTF-8 at out[o] if it fits below cap: the new o, or FULL. */
+static size_t
+put(unsigned char *out, size_t o, size_t cap, uint32_t cp)
 {
-	size_t room = cap - *o;
-	unsigned char *q = out + *o;
+	unsigned char *q = out + o;
+	size_t room = cap - o;
 
 	if (cp < 0x80) {
 		if (room < 1)
-			return 0;
+			return FULL;
 		q[0] = (unsigned char)cp;
-		*o += 1;
-	} else if (cp < 0x800) {
+		return o + 1;
+	}
+	if (cp < 0x800) {
 		if (room < 2)
-			return 0;
+			return FULL;
 		q[0] = (unsigned char)(0xC0 | cp >> 6);
 		q[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		*o += 2;
-	} else if (cp < 0x10000) {
+		return o + 2;
+	}
+	if (cp < 0x10000) {
 		if (room < 3)
-			return 0;
+			return FULL;
 		q[0] = (unsigned char)(0xE0 | cp >> 12);
 		q[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
 		q[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		*o += 3;
-	} else if (cp != NO_CHAR) {
-		if (room < 4)
-			return 0;
-		q[0] = (unsigned char)(0xF0 | cp >> 18);
-		q[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-		q[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		q[3] = (unsigned char)(0x80 | (cp & 0x3F));
-		*o += 4;
+		return o + 3;
 	}
-	return 1;
+	if (cp == NO_CHAR)
+		return o;
+	if (room < 4)
+		return FULL;
+	q[0] = (unsigned char)(0xF0 | cp >> 18);
+	q[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	q[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	q[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return o + 4;
 }
 
 #define ONES ((uint64_t)0x0101010101010101u)
@@ -594,42 +598,87 @@ ascii_run(const unsigned char *p, size_t n, int esc)
 	return i;
 }
 
-/* Decodes in[i..len) while the characters fit; the bytes of one that the
- * input cuts off go to d->pending. Returns where it stopped. */
-static size_t
-run(struct smtpcode__decoder *d, const unsigned char *in, size_t i, size_t len, unsigned char *out, size_t *o,
-    size_t cap)
+/* Copies the ASCII run at in[*i] (at least one byte) as far as it fits;
+ * 0 when nothing did. */
+static int
+copy_ascii(const unsigned char *in, size_t *i, size_t len, int esc, unsigned char *out, size_t *o, size_t cap)
 {
-	int jis = kinds[d->charset] == KIND_JIS;
-	struct unit u;
-	size_t r;
+	size_t k = ascii_run(in + *i, len - *i, esc), j;
+
+	if (k > cap - *o)
+		k = cap - *o;
+	if (k < 16) { /* short runs (a space between words) are not worth a call */
+		for (j = 0; j < k; j++)
+			out[*o + j] = in[*i + j];
+	} else {
+		memcpy(out + *o, in + *i, k);
+	}
+	*o += k;
+	*i += k;
+	return k > 0;
+}
+
+/* The single-byte charsets, on their own: a table lookup a byte. */
+static size_t
+run_sbcs(const uint16_t *upper, const unsigned char *in, size_t i, size_t len, unsigned char *out, size_t *op,
+         size_t cap)
+{
+	size_t o = *op, next;
 
 	while (i < len) {
-		if (in[i] < 0x80 && (!jis || (d->g0 == G0_ASCII && in[i] != 0x1B))) {
-			size_t k = ascii_run(in + i, len - i, jis);
-			if (k > cap - *o)
-				k = cap - *o;
-			if (!k)
+		if (in[i] < 0x80) {
+			if (!copy_ascii(in, &i, len, 0, out, &o, cap))
 				break;
-			memcpy(out + *o, in + i, k);
-			*o += k;
-			i += k;
 			continue;
 		}
-		u.g0 = d->g0;
-		u.g2 = d->g2;
-		r = step(d->charset, in + i, len - i, &u);
+		if ((next = put(out, o, cap, upper[in[i] - 0x80])) == FULL)
+			break;
+		o = next;
+		i++;
+	}
+	*op = o;
+	return i;
+}
+
+/* Decodes in[i..len) while the characters fit; the bytes of one that the
+ * input cuts off go to d->pending. Returns where it stopped. The state is
+ * kept in locals: the output's bytes may alias anything. */
+static size_t
+run(struct smtpcode__decoder *d, const unsigned char *in, size_t i, size_t len, unsigned char *out, size_t *op,
+    size_t cap)
+{
+	unsigned charset = d->charset, kind = kinds[charset];
+	int jis = kind == KIND_JIS;
+	struct unit u, next;
+	size_t o = *op, r, to;
+
+	if (kind == KIND_SBCS)
+		return run_sbcs(smtpcode__cs_sbcs[smtpcode__cs_sbcs_row[charset]], in, i, len, out, op, cap);
+	u.g0 = d->g0;
+	u.g2 = d->g2;
+	while (i < len) {
+		if (in[i] < 0x80 && (!jis || (u.g0 == G0_ASCII && in[i] != 0x1B))) {
+			if (!copy_ascii(in, &i, len, jis, out, &o, cap))
+				break;
+			continue;
+		}
+		next = u;
+		r = step(charset, in + i, len - i, &next);
 		if (!r) { /* fewer than 4 bytes: see step_escape and the four-byte forms */
 			memcpy(d->pending, in + i, len - i);
 			d->npending = (unsigned char)(len - i);
-			return len;
-		}
-		if (!put(out, o, cap, u.cp))
+			i = len;
 			break;
-		d->g0 = u.g0;
-		d->g2 = u.g2;
+		}
+		if ((to = put(out, o, cap, next.cp)) == FULL)
+			break;
+		o = to;
+		u = next;
 		i += r;
 	}
+	d->g0 = u.g0;
+	d->g2 = u.g2;
+	*op = o;
 	return i;
 }
 
@@ -661,7 +710,7 @@ smtpcode__decode(struct smtpcode__decoder *d, const char *in_, size_t len, char 
 	 * bytes; bytes of it that turn out bad and start afresh stay pending. */
 	while (d->npending && i < len) {
 		unsigned char buf[8];
-		size_t k = d->npending, take = len - i < sizeof buf - k ? len - i : sizeof buf - k, r;
+		size_t k = d->npending, take = len - i < sizeof buf - k ? len - i : sizeof buf - k, r, to;
 		struct unit u;
 		memcpy(buf, d->pending, k);
 		memcpy(buf + k, in + i, take);
@@ -674,8 +723,9 @@ smtpcode__decode(struct smtpcode__decoder *d, const char *in_, size_t len, char 
 			i += take;
 			break;
 		}
-		if (!put(out, &o, cap, u.cp))
+		if ((to = put(out, o, cap, u.cp)) == FULL)
 			break;
+		o = to;
 		d->g0 = u.g0;
 		d->g2 = u.g2;
 		if (r >= k) {
@@ -697,7 +747,7 @@ size_t
 smtpcode__decode_end(struct smtpcode__decoder *d, char *out_, size_t cap)
 {
 	unsigned char *out = (unsigned char *)out_, none;
-	size_t o = 0, k, r;
+	size_t o = 0, k, r, to;
 	struct unit u;
 
 	if (!out) {
@@ -716,8 +766,9 @@ smtpcode__decode_end(struct smtpcode__decoder *d, char *out_, size_t cap)
 			u.g2 = d->g2;
 			r = k;
 		}
-		if (!put(out, &o, cap, u.cp))
+		if ((to = put(out, o, cap, u.cp)) == FULL)
 			return o;
+		o = to;
 		d->g0 = u.g0;
 		d->g2 = u.g2;
 		memmove(d->pending, d->pending + r, k - r);
