@@ -38,12 +38,15 @@ PUBLIC = "smtpcode.h"
 IMPLEMENTATION = [
     "code_parse.h",
     "carrier.h",
+    "charset.h",
     "parse.c",
     "lookup.c",
     "names.c",
     "reply.c",
     "carrier.c",
     "classify.c",
+    "charset.c",
+    "words.c",
     "version.c",
 ]
 
@@ -66,6 +69,10 @@ FILES = {
     "carrier.c": "src/carrier.re (re2c -i)",
     "classify.c": "src/classify.c",
     "smtpcode_classifier.h": "smtpcode_classifier.h (generator/gen_classifier.py)",
+    "charset.h": "src/charset.h",
+    "charset.c": "src/charset.c",
+    "words.c": "src/words.c",
+    "smtpcode_charsets.h": "smtpcode_charsets.h (generator/gen_charsets.py)",
     "version.c": "src/version.c",
     "smtpcode_version.h": "smtpcode_version.h (src/smtpcode_version.h.in)",
 }

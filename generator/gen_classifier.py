@@ -21,7 +21,6 @@ SMTPCODE__MARKERS table in src/carrier.h.
 usage: gen_classifier.py DATADIR CARRIER_H > smtpcode_classifier.h
 """
 
-import re
 import sys
 from collections import deque
 
@@ -35,12 +34,7 @@ NO_ACTION = 255  # also "no bounce": the reason's own
 
 def markers_from(carrier_h):
     """The SMTPCODE__MARKERS table: [(name, text)], in enum order from 1."""
-    with open(carrier_h, encoding="utf-8") as f:
-        src = f.read()
-    table = src[src.index("#define SMTPCODE__MARKERS(X)"):src.index("enum smtpcode__marker")]
-    markers = re.findall(r'X\((\w+), "((?:[^"\\]|\\.)*)"\)', table)
-    if not markers:
-        sys.exit(f"gen_classifier.py: no markers found in {carrier_h}")
+    markers = cgen.x_macro(carrier_h, "SMTPCODE__MARKERS", r'X\((\w+), "((?:[^"\\]|\\.)*)"\)')
     return [(name, text.replace('\\"', '"')) for name, text in markers]
 
 

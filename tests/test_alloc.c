@@ -1,9 +1,12 @@
 /* Proves the library never allocates: malloc and friends are interposed and
- * count calls while the library runs. Not built under sanitizers, which
- * interpose the same functions themselves (the symbol check covers that build). */
+ * count calls while the library runs. It links the static library, whose
+ * internal functions (the charset decoders) it calls too. Not built under
+ * sanitizers, which interpose the same functions themselves (the symbol
+ * check covers that build). */
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "charset.h"
 #include "smtpcode.h"
 
 extern void *__libc_malloc(size_t);
@@ -102,6 +105,27 @@ exercise_library(void)
 				;
 		}
 		(void)smtpcode_stage_from_name("rcpt", 4);
+	}
+	{
+		/* The charset decoders (src/charset.h): every charset, whole and a
+		 * byte a call; names; encoded words. */
+		static const char mixed[] = "a\xe9\x82\xa0\x1b$B0!\x1b(B\x81\x30\x81\x30\xc3\xa9\xf0\x9f\x93\x1b$(D\xff";
+		static const char words[] = "=?iso-2022-jp?B?GyRCJCI=?= =?utf-8?q?x=C3?= =?bogus?b?eA==?= y \xff";
+		char out[SMTPCODE__DECODE_CAP(sizeof mixed) + SMTPCODE__DECODE_END_CAP];
+		struct smtpcode__decoder d;
+		size_t k, used;
+		int cs;
+		for (cs = 0; cs < SMTPCODE__CHARSET_COUNT; cs++) {
+			smtpcode__decoder_init(&d, cs);
+			(void)smtpcode__decode(&d, mixed, sizeof mixed - 1, out, sizeof out, &used);
+			(void)smtpcode__decode_end(&d, out, sizeof out);
+			for (k = 0; k < sizeof mixed - 1; k++)
+				(void)smtpcode__decode(&d, mixed + k, 1, out, sizeof out, &used);
+			(void)smtpcode__decode_end(&d, out, sizeof out);
+			(void)smtpcode__charset_name(cs);
+		}
+		(void)smtpcode__charset_from_name("ks_c_5601-1987", 14);
+		(void)smtpcode__decode_words(words, sizeof words - 1, out, sizeof out);
 	}
 	(void)smtpcode_vendor_from_name("gmail", 5);
 	(void)smtpcode_verdict_from_name("retry", 5);
