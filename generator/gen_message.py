@@ -1,0 +1,138 @@
+"""Writes smtpcode_message_markers.h: the texts of data/messages.toml (where a
+bounce's report ends, what introduces a recipient, what says a delivery is only
+delayed, which subjects mark a bounce, an automatic reply or a complaint)
+compiled into one Aho-Corasick automaton for the message reader
+(src/message_text.c).
+
+Unlike the classifier's, the automaton is not expanded into a full table: it
+is the trie with its failure links, a few bytes a state, since the reader runs
+it only over the lines of a report, never over whole messages. Following
+failure links is amortised linear, as for any Aho-Corasick matcher. Bytes are
+classed as the classifier classes them (gen_classifier.byte_classes): ASCII
+folded to lower case, and a run of white space in the input is one space of a
+marker.
+
+usage: gen_message.py DATADIR > smtpcode_message_markers.h
+"""
+
+import sys
+from collections import deque
+
+import cgen
+import gen_classifier
+import smtpcode_data
+
+# The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
+# order is SMTPCODE__MSG_* in src/message.h).
+KINDS = ["end", "end-line", "recipient", "delay", "failure", "bounce", "auto-reply-subject", "complaint",
+         "no-recipient", "daemon"]
+
+
+def load(datadir):
+    """The markers of data/messages.toml, validated: [(text, kind)]."""
+    c = smtpcode_data._Checker(datadir)
+    path, doc = c.load("messages.toml")
+    out, seen = [], set()
+    for i, e in enumerate(c.entries(path, doc, "marker")):
+        entry = f"marker {i + 1} ({e.get('text', '?')!r})"
+        c.unknown_keys(path, entry, e, ("text", "kind"))
+        text = c.text(path, entry, e, "text", maxlen=200)
+        kind = e.get("kind")
+        if kind not in KINDS:
+            c.problem(path, entry, f"'kind' must be one of {', '.join(KINDS)}")
+            continue
+        if text is None:
+            continue
+        if smtpcode_data.fold(text) != text:
+            c.problem(path, entry, "'text' must be lower case with single spaces (it is matched folded)")
+        if (text, kind) in seen:
+            c.problem(path, entry, "the same text and kind twice")
+        seen.add((text, kind))
+        out.append((text, kind))
+    if c.problems:
+        sys.exit("\n".join(c.problems))
+    return out
+
+
+def build_trie(patterns, cls):
+    """Aho-Corasick as a trie with failure links: goto[s] {class: state},
+    fail[s], the class that leads into s, and the patterns that end at s
+    (through its failure chain too), in breadth-first order from the root 0."""
+    goto, label, ends = [{}], [0], [[]]
+    for pi, text in enumerate(patterns):
+        s = 0
+        for b in text:
+            c = cls[b]
+            if c not in goto[s]:
+                goto.append({})
+                label.append(c)
+                ends.append([])
+                goto[s][c] = len(goto) - 1
+            s = goto[s][c]
+        ends[s].append(pi)
+    fail = [0] * len(goto)
+    queue = deque(goto[0].values())
+    while queue:
+        s = queue.popleft()
+        ends[s] = ends[s] + ends[fail[s]]
+        for c, t in sorted(goto[s].items()):
+            f = fail[s]
+            while f and c not in goto[f]:
+                f = fail[f]
+            fail[t] = goto[f][c] if c in goto[f] and goto[f][c] != t else 0
+            queue.append(t)
+    return goto, fail, label, ends
+
+
+def main():
+    markers = load(sys.argv[1])
+    texts = [text.encode("utf-8") for text, _ in markers]
+    # gen_classifier's byte classes: 0 for bytes no marker uses, 1 for white
+    # space, upper-case ASCII as lower case.
+    cls, nclasses = gen_classifier.byte_classes([(t,) for t in texts])
+    goto, fail, label, ends = build_trie(texts, cls)
+    n = len(goto)
+    assert n < 1 << 16 and nclasses < 256 and len(KINDS) <= 16, "too many states, classes or kinds"
+    kinds, end_line, edge_start, edge_class, edge_next = [], [], [], [], []
+    for s in range(n):
+        bits = longest = 0
+        for pi in ends[s]:
+            bits |= 1 << KINDS.index(markers[pi][1])
+            if markers[pi][1] == "end-line":
+                longest = max(longest, len(texts[pi]))
+        assert longest < 256
+        kinds.append(bits)
+        end_line.append(longest)
+        edge_start.append(len(edge_class))
+        for c, t in sorted(goto[s].items()):
+            edge_class.append(c)
+            edge_next.append(t)
+    edge_start.append(len(edge_class))
+    assert len(edge_class) < 1 << 16
+    out = [
+        cgen.banner(__file__, ["data/messages.toml"]),
+        "/* Included once, by src/message_text.c. */",
+        "",
+        f"#define SMTPCODE__MSG_STATES {n}",
+        "",
+        "/* byte -> class: 0 bytes no marker uses, 1 white space, upper case as lower case */",
+        cgen.c_array("uint8_t", "smtpcode__msg_class", cls, 16, ","), "",
+        "/* The trie: the edges of state s are [edge_start[s], edge_start[s + 1]), by class. */",
+        cgen.c_array("uint16_t", "smtpcode__msg_edge_start", edge_start, 16, ","), "",
+        cgen.c_array("uint8_t", "smtpcode__msg_edge_class", edge_class, 24, ","), "",
+        cgen.c_array("uint16_t", "smtpcode__msg_edge_next", edge_next, 16, ","), "",
+        "/* state -> the longest proper suffix of its text that is a state */",
+        cgen.c_array("uint16_t", "smtpcode__msg_fail", fail, 16, ","), "",
+        "/* state -> the class of the byte that leads into it (1: white space, whose runs it absorbs) */",
+        cgen.c_array("uint8_t", "smtpcode__msg_label", label, 32, ","), "",
+        "/* state -> the kinds of the markers that end there, one bit each (SMTPCODE__MSG_*) */",
+        cgen.c_array("uint16_t", "smtpcode__msg_state_kinds", kinds, 24, ","), "",
+        "/* state -> the length of the longest \"end-line\" marker that ends there, or 0 */",
+        cgen.c_array("uint8_t", "smtpcode__msg_end_line", end_line, 32, ","), "",
+        "",
+    ]
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
