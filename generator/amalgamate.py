@@ -47,6 +47,12 @@ IMPLEMENTATION = [
     "classify.c",
     "charset.c",
     "words.c",
+    "message.h",
+    "message_scan.c",
+    "message.c",
+    "message_dsn.c",
+    "message_json.c",
+    "message_text.c",
     "version.c",
 ]
 
@@ -73,6 +79,13 @@ FILES = {
     "charset.c": "src/charset.c",
     "words.c": "src/words.c",
     "smtpcode_charsets.h": "smtpcode_charsets.h (generator/gen_charsets.py)",
+    "message.h": "src/message.h",
+    "message_scan.c": "src/message_scan.re (re2c -i)",
+    "message.c": "src/message.c",
+    "message_dsn.c": "src/message_dsn.c",
+    "message_json.c": "src/message_json.c",
+    "message_text.c": "src/message_text.c",
+    "smtpcode_message_markers.h": "smtpcode_message_markers.h (generator/gen_message.py)",
     "version.c": "src/version.c",
     "smtpcode_version.h": "smtpcode_version.h (src/smtpcode_version.h.in)",
 }

@@ -371,6 +371,7 @@ enum smtpcode_signal {
 	SMTPCODE_SIGNAL_PHRASE,           /* a phrase that names a cause ("blocked using") */
 	SMTPCODE_SIGNAL_VENDOR_CODE,      /* a vendor's own use of an enhanced code (Microsoft 5.7.606) */
 	SMTPCODE_SIGNAL_TOKEN,            /* a vendor's token ([TSS04], (S3150), RL000001) */
+	SMTPCODE_SIGNAL_REPORT,           /* the message itself: a feedback report, an automatic reply */
 	SMTPCODE_SIGNAL_COUNT
 };
 
@@ -419,6 +420,158 @@ SMTPCODE_API const char *smtpcode_stage_name(enum smtpcode_stage s);     /* "rcp
 SMTPCODE_API int smtpcode_stage_from_name(const char *s, size_t len);   /* case-insensitive */
 SMTPCODE_API const char *smtpcode_signal_name(enum smtpcode_signal s);   /* "phrase", ... */
 SMTPCODE_API const char *smtpcode_carrier_name(enum smtpcode_carrier c); /* "postfix", ... */
+
+/** # Bounce messages
+ *
+ * `smtpcode_message_feed()` reads a whole message as it arrives: a delivery
+ * status notification (RFC 3464), an old-style bounce whose report is only
+ * text (qmail, Exim, Sendmail, Exchange, Gmail and many more), a feedback
+ * report (RFC 5965) or an automatic reply (RFC 3834). Bytes are pushed in
+ * pieces of any size, split anywhere; for each recipient the message reports
+ * on, a callback gets a record with the address, the DSN action and the
+ * classification of what the mail system said of it. MIME is followed to any
+ * depth (quoted-printable and base64 decoded, charsets such as ISO-2022-JP,
+ * Shift_JIS and ISO-8859-x converted to UTF-8 before matching), and only the
+ * mail system's own report is read: never the bounce's header fields, never
+ * the returned original message.
+ *
+ * The caller owns the reader's state, a `struct smtpcode_message` of fixed
+ * size (SMTPCODE_MESSAGE_SIZE bytes: allocate it, or make it static, rather
+ * than put it on a small stack). Nothing is allocated, and the memory used is
+ * the same whatever the size of the message; time is linear in its size.
+ * Where a message holds more than the reader keeps (a recipient's text beyond
+ * a few kilobytes, multiparts nested more than 32 deep), the rest is skipped,
+ * the record says it was cut, and smtpcode_message_problems() says why.
+ */
+
+/** The Action field of a recipient's delivery-status group (RFC 3464), or
+ * what the text of an old-style bounce says: failed, or delayed when the mail
+ * system says it will try again. */
+enum smtpcode_dsn_action {
+	SMTPCODE_DSN_NONE,      /* no Action field, and the report does not say */
+	SMTPCODE_DSN_FAILED,
+	SMTPCODE_DSN_DELAYED,
+	SMTPCODE_DSN_DELIVERED,
+	SMTPCODE_DSN_RELAYED,
+	SMTPCODE_DSN_EXPANDED,
+	SMTPCODE_DSN_COUNT
+};
+
+/** What the record was read from. */
+enum smtpcode_report {
+	SMTPCODE_REPORT_DSN,        /* a delivery-status part's fields (with the text's, where they say more) */
+	SMTPCODE_REPORT_TEXT,       /* the human-readable text of a bounce with no delivery-status fields */
+	SMTPCODE_REPORT_FEEDBACK,   /* a complaint: an RFC 5965 feedback report, or a mailbox provider's own */
+	SMTPCODE_REPORT_AUTO_REPLY, /* an automatic reply: a vacation notice, an autoresponder */
+	SMTPCODE_REPORT_COUNT
+};
+
+/** Bits of smtpcode_recipient.flags. */
+enum smtpcode_recipient_flag {
+	SMTPCODE_RECIPIENT_CUT = 1 << 0,           /* the address or the text was longer than the reader keeps */
+	SMTPCODE_RECIPIENT_FROM_TEXT = 1 << 1,     /* the human-readable text gave the reply classified */
+	SMTPCODE_RECIPIENT_FROM_HEADER = 1 << 2,   /* the address comes from the bounce's X-Failed-Recipients */
+	SMTPCODE_RECIPIENT_FROM_ORIGINAL = 1 << 3  /* the address comes from the returned message's header */
+};
+
+/** One recipient of a message, as handed to the callback. The spans point
+ * into the reader's state and stay valid only during the call: copy what is
+ * kept. */
+struct smtpcode_recipient {
+	unsigned index;                       /* 1, 2, ...: the record's place among the message's records */
+	uint64_t line;                        /* the line of the message where what is said of it starts (from 1) */
+	enum smtpcode_report report;
+	enum smtpcode_dsn_action action;
+	struct smtpcode_span address;         /* the recipient (no angle brackets); empty when the report names none */
+	struct smtpcode_span text;            /* what was classified, decoded to UTF-8 */
+	struct smtpcode_span feedback_type;   /* a feedback report's Feedback-Type ("abuse"); else empty */
+	unsigned flags;                       /* enum smtpcode_recipient_flag bits */
+	struct smtpcode_result result;        /* the classification of text; its spans point into text */
+};
+
+/** The callback of the reader: called once for each recipient, in the order
+ * of the message. */
+typedef void (*smtpcode_recipient_fn)(void *ctx, const struct smtpcode_recipient *rcpt);
+
+/** The reader's state. Its contents are private; only its size is fixed. */
+#define SMTPCODE_MESSAGE_SIZE (144u * 1024u)
+
+struct smtpcode_message {
+	union {
+		unsigned char bytes[SMTPCODE_MESSAGE_SIZE];
+		uint64_t align_u64;
+		void *align_ptr;
+		double align_double;
+	} opaque;
+};
+
+/** What smtpcode_message_problems() can say of a message, one bit each. */
+enum smtpcode_message_problem {
+	SMTPCODE_MESSAGE_EMPTY = 1 << 0,             /* no bytes at all */
+	SMTPCODE_MESSAGE_TRUNCATED = 1 << 1,         /* it ends inside its header */
+	SMTPCODE_MESSAGE_NO_CLOSING_BOUNDARY = 1 << 2, /* a multipart never closed: cut short? */
+	SMTPCODE_MESSAGE_TOO_DEEP = 1 << 3,          /* multiparts nested deeper than the reader follows were skipped */
+	SMTPCODE_MESSAGE_CUT = 1 << 4,               /* a recipient's fields or text were cut (see its flags) */
+	SMTPCODE_MESSAGE_NO_REPORT = 1 << 5,         /* neither a bounce, a complaint nor an automatic reply */
+	SMTPCODE_MESSAGE_NO_RECIPIENT = 1 << 6,      /* a report that names no recipient */
+	SMTPCODE_MESSAGE_NO_STATUS = 1 << 7,         /* a multipart/report without delivery-status fields: its text was read */
+	SMTPCODE_MESSAGE_BAD_BASE64 = 1 << 8,        /* bytes that are not base64 in a base64 part were skipped */
+	SMTPCODE_MESSAGE_TEXT_DROPPED = 1 << 9,      /* more report text than the reader keeps: the rest was not read */
+	SMTPCODE_MESSAGE_LONG_FIELD = 1 << 10        /* a header field longer than the reader keeps was cut */
+};
+
+/** Starts reading a message into `m`: `fn(ctx, rcpt)` is called for each
+ * recipient, and each is classified as smtpcode_classify() would with
+ * `stage` (SMTPCODE_STAGE_UNKNOWN: the report's own). Call it again to read
+ * the next message with the same state. Returns 0, or SMTPCODE_EINVAL when
+ * `m` or `fn` is NULL or `stage` is out of range. */
+SMTPCODE_API int smtpcode_message_init(struct smtpcode_message *m, enum smtpcode_stage stage,
+                                       smtpcode_recipient_fn fn, void *ctx);
+
+/** Reads the next `len` bytes of the message: any bytes, split anywhere.
+ * Records whose reports are complete are handed to the callback before it
+ * returns. Returns 0, or SMTPCODE_EINVAL when `m` is NULL, `buf` is NULL
+ * with a length, or the message has been ended. */
+SMTPCODE_API int smtpcode_message_feed(struct smtpcode_message *m, const char *buf, size_t len);
+
+/** Ends the message: what is still open is reported. Returns the number of
+ * records handed to the callback for the message (>= 0), or SMTPCODE_EINVAL
+ * when `m` is NULL or the message has been ended. */
+SMTPCODE_API long smtpcode_message_end(struct smtpcode_message *m);
+
+/** What was wrong or odd with the message read: enum smtpcode_message_problem
+ * bits, valid after smtpcode_message_end(). Returns 0 when there was nothing
+ * to say, or when `m` is NULL. */
+SMTPCODE_API unsigned smtpcode_message_problems(const struct smtpcode_message *m);
+
+/** One problem in a sentence for people. Returns a static string, or NULL
+ * when `problem` is not a single enum smtpcode_message_problem bit. */
+SMTPCODE_API const char *smtpcode_message_problem_text(enum smtpcode_message_problem problem);
+
+/** Names as in JSON output ("failed", "dsn", ...). Returns a static string,
+ * or NULL when the value is out of range. */
+SMTPCODE_API const char *smtpcode_dsn_action_name(enum smtpcode_dsn_action a);
+SMTPCODE_API const char *smtpcode_report_name(enum smtpcode_report r);
+
+/** What an input holds, told from its first bytes. */
+enum smtpcode_input {
+	SMTPCODE_INPUT_LINES,   /* lines to classify one by one: a log, replies */
+	SMTPCODE_INPUT_MESSAGE, /* one message: it starts with a header field (or delivery-status fields) */
+	SMTPCODE_INPUT_MBOX     /* messages, each after a "From " line (mbox) */
+};
+
+/** Tells what `buf[0..len)`, the start of an input, holds, as a person would:
+ * a UTF-8 byte-order mark and blank lines are passed over; then a "From "
+ * line of an mbox (sender, date) starts an mbox, a header field followed by
+ * another field, a folded line or the header's end starts a message, and
+ * anything else is lines. A few kilobytes are enough; an input that stops
+ * inside its first line is told from what there is. Returns the kind. */
+SMTPCODE_API enum smtpcode_input smtpcode_input_kind(const char *buf, size_t len);
+
+/** Tells whether line[0..len), without its line break, is the "From " line
+ * that starts a message in an mbox: "From", a sender, and a date with a time
+ * and a year. Returns 1 when it is, else 0. */
+SMTPCODE_API int smtpcode_mbox_from_line(const char *line, size_t len);
 
 /** # Versions
  *

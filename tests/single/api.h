@@ -61,6 +61,15 @@
 	X(int, stage_from_name, (const char *, size_t))                                              \
 	X(const char *, signal_name, (enum smtpcode_signal))                                         \
 	X(const char *, carrier_name, (enum smtpcode_carrier))                                       \
+	X(int, message_init, (struct smtpcode_message *, enum smtpcode_stage, smtpcode_recipient_fn, void *)) \
+	X(int, message_feed, (struct smtpcode_message *, const char *, size_t))                      \
+	X(long, message_end, (struct smtpcode_message *))                                            \
+	X(unsigned, message_problems, (const struct smtpcode_message *))                             \
+	X(const char *, message_problem_text, (enum smtpcode_message_problem))                       \
+	X(const char *, dsn_action_name, (enum smtpcode_dsn_action))                                 \
+	X(const char *, report_name, (enum smtpcode_report))                                         \
+	X(enum smtpcode_input, input_kind, (const char *, size_t))                                   \
+	X(int, mbox_from_line, (const char *, size_t))                                               \
 	X(const char *, version, (void))                                                             \
 	X(const char *, data_version, (void))                                                        \
 	X(const char *, registry_date, (void))

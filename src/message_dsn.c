@@ -1,0 +1,271 @@
+/* Delivery-status fields (RFC 3464) and feedback-report fields (RFC 5965):
+ * a recipient's group of fields becomes one record, classified from its
+ * Action, Status, Remote-MTA and Diagnostic-Code fields, and from what the
+ * human-readable text says of the recipient where the fields say less. */
+#include <string.h>
+
+#include "message.h"
+
+/* The fields that name the recipient, in the order they are preferred: each
+ * also a bit of group_seen. */
+static const char rcpt_names[3][20] = {"final-recipient", "original-recipient", "x-actual-recipient"};
+
+enum {
+	SEEN_FINAL = 1 << 0,
+	SEEN_ORIGINAL = 1 << 1,
+	SEEN_ACTUAL = 1 << 2,
+	SEEN_ACTION = 1 << 3,
+	SEEN_STATUS = 1 << 4,
+	SEEN_DIAGNOSTIC = 1 << 5,
+	SEEN_REMOTE = 1 << 6
+};
+
+static void
+group_clear(struct smtpcode__msg *m)
+{
+	m->group_open = 0;
+	m->group_keep = 0;
+	m->group_field = 0;
+	m->group_seen = 0;
+	m->group_cut = 0;
+	m->group_len = 0;
+	m->rcpt_fields[0].len = m->rcpt_fields[1].len = m->rcpt_fields[2].len = 0;
+	m->rcpt_fields[0].cut = m->rcpt_fields[1].cut = m->rcpt_fields[2].cut = 0;
+	m->action_len = 0;
+}
+
+void
+smtpcode__msg_dsn_reset(struct smtpcode__msg *m)
+{
+	group_clear(m);
+}
+
+static void
+add(char *buf, size_t cap, size_t *len, const char *s, size_t n, int *cut)
+{
+	if (n > cap - *len) {
+		n = cap - *len;
+		*cut = 1;
+	}
+	memcpy(buf + *len, s, n);
+	*len += n;
+}
+
+static enum smtpcode_dsn_action
+action_of(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] != ' ' && s[n] != '\t' && s[n] != ';' && s[n] != '(')
+		n++;
+	if (smtpcode__msg_is(s, n, "failed"))
+		return SMTPCODE_DSN_FAILED;
+	if (smtpcode__msg_is(s, n, "delayed"))
+		return SMTPCODE_DSN_DELAYED;
+	if (smtpcode__msg_is(s, n, "delivered"))
+		return SMTPCODE_DSN_DELIVERED;
+	if (smtpcode__msg_is(s, n, "relayed"))
+		return SMTPCODE_DSN_RELAYED;
+	if (smtpcode__msg_is(s, n, "expanded"))
+		return SMTPCODE_DSN_EXPANDED;
+	return SMTPCODE_DSN_NONE;
+}
+
+/* The recipient of the group: Final-Recipient's address, else the Original
+ * one's, else X-Actual-Recipient's (some mail systems put a local name in
+ * Final-Recipient). */
+static int
+group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
+{
+	const struct smtpcode__rcpt_field *f = m->rcpt_fields;
+	struct smtpcode__addr a;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (f[i].len && smtpcode__msg_field_address(f[i].text, f[i].len, &a)) {
+			*addr = f[i].text + a.start;
+			*len = a.end - a.start;
+			*cut = f[i].cut;
+			return 1;
+		}
+	for (i = 0; i < 3; i++)
+		if (f[i].cut) {
+			/* Cut before its '@': what there is, said to be cut. */
+			const char *s = f[i].text, *semi = (const char *)memchr(s, ';', f[i].len);
+			size_t n = f[i].len;
+			if (semi) {
+				n -= (size_t)(semi + 1 - s);
+				s = semi + 1;
+			}
+			while (n > 0 && (*s == ' ' || *s == '<'))
+				s++, n--;
+			*addr = s;
+			*len = n;
+			*cut = 1;
+			return 1;
+		}
+	*addr = NULL;
+	*len = 0;
+	*cut = 0;
+	return 0;
+}
+
+/* A group ends: a record when it is about a recipient. */
+static void
+group_end(struct smtpcode__msg *m)
+{
+	const char *addr;
+	size_t addr_len, n, k;
+	int cut;
+	struct smtpcode_result r, better;
+	const char *text = m->group;
+	size_t len = m->group_len;
+	unsigned flags = 0;
+
+	if (!m->group_open ||
+	    !(m->group_seen & (SEEN_FINAL | SEEN_ORIGINAL | SEEN_ACTUAL | SEEN_STATUS | SEEN_DIAGNOSTIC))) {
+		group_clear(m);
+		return;
+	}
+	group_address(m, &addr, &addr_len, &cut);
+	smtpcode_classify(m->group, m->group_len, m->stage, NULL, 0, &r);
+	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE) {
+		/* The fields name no cause: what the text says of the recipient may. */
+		n = m->group_len;
+		memcpy(m->scratch, m->group, n);
+		m->scratch[n++] = '\n';
+		k = smtpcode__msg_text_for(m, addr, addr_len, m->dsn_records == 0, m->scratch + n, sizeof m->scratch - n);
+		if (k) {
+			smtpcode_classify(m->scratch, n + k, m->stage, NULL, 0, &better);
+			if (better.decided_by > r.decided_by) {
+				r = better;
+				text = m->scratch;
+				len = n + k;
+				flags |= SMTPCODE_RECIPIENT_FROM_TEXT;
+			}
+		}
+	}
+	m->dsn_records++;
+	smtpcode__msg_emit(m, SMTPCODE_REPORT_DSN, addr, addr_len, cut || m->group_cut, action_of(m->action, m->action_len),
+	                   text, len, m->group_line, flags, &r);
+	group_clear(m);
+}
+
+/* Starts a field of the group. Groups that run together without their blank
+ * line are told apart by a field the group has had already, or by an
+ * Original-Recipient after the group's Diagnostic-Code (the last field of a
+ * group, as mail systems write them). */
+static void
+group_field(struct smtpcode__msg *m, unsigned bit, uint64_t number)
+{
+	unsigned rcpt = m->group_seen & (SEEN_FINAL | SEEN_ORIGINAL | SEEN_ACTUAL);
+
+	if (m->group_open && rcpt &&
+	    ((m->group_seen & bit) || (bit == SEEN_ORIGINAL && (m->group_seen & SEEN_FINAL) &&
+	                               (m->group_seen & SEEN_DIAGNOSTIC))))
+		group_end(m);
+	if (!m->group_open) {
+		m->group_open = 1;
+		m->group_line = number;
+	}
+	m->group_seen |= bit;
+}
+
+void
+smtpcode__msg_dsn_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number)
+{
+	size_t v, n, blank = 0;
+	int i;
+
+	while (blank < len && (s[blank] == ' ' || s[blank] == '\t'))
+		blank++;
+	if (blank == len) {
+		group_end(m);
+		return;
+	}
+	if (blank > 0) { /* a folded line: unfolded with one space */
+		if (!m->group_open)
+			return;
+		s += blank, len -= blank;
+		if (m->group_keep) {
+			add(m->group, sizeof m->group, &m->group_len, " ", 1, &m->group_cut);
+			add(m->group, sizeof m->group, &m->group_len, s, len, &m->group_cut);
+		}
+		if (m->group_field) {
+			struct smtpcode__rcpt_field *f = &m->rcpt_fields[m->group_field - 1];
+			add(f->text, sizeof f->text, &f->len, " ", 1, &f->cut);
+			add(f->text, sizeof f->text, &f->len, s, len, &f->cut);
+		}
+		return;
+	}
+	m->group_keep = 0;
+	m->group_field = 0;
+	n = smtpcode__msg_field_name(s, len, &v);
+	if (n == 0)
+		return;
+	for (i = 0; i < 3; i++)
+		if (smtpcode__msg_is(s, n, rcpt_names[i])) {
+			/* Not in the text classified: its "rfc822;" is not a reply. */
+			struct smtpcode__rcpt_field *f = &m->rcpt_fields[i];
+			group_field(m, SEEN_FINAL << i, number);
+			m->group_field = i + 1;
+			f->len = 0;
+			add(f->text, sizeof f->text, &f->len, s + v, len - v, &f->cut);
+			return;
+		}
+	if (smtpcode__msg_is(s, n, "action")) {
+		int cut = 0;
+		group_field(m, SEEN_ACTION, number);
+		m->action_len = 0;
+		add(m->action, sizeof m->action, &m->action_len, s + v, len - v, &cut);
+		m->group_keep = 1;
+	} else if (smtpcode__msg_is(s, n, "status")) {
+		group_field(m, SEEN_STATUS, number);
+		m->group_keep = 1;
+	} else if (smtpcode__msg_is(s, n, "diagnostic-code")) {
+		group_field(m, SEEN_DIAGNOSTIC, number);
+		m->group_keep = 1;
+	} else if (smtpcode__msg_is(s, n, "remote-mta")) {
+		group_field(m, SEEN_REMOTE, number);
+		m->group_keep = 1;
+	} else {
+		return;
+	}
+	if (m->group_len > 0)
+		add(m->group, sizeof m->group, &m->group_len, "\n", 1, &m->group_cut);
+	add(m->group, sizeof m->group, &m->group_len, s, len, &m->group_cut);
+}
+
+void
+smtpcode__msg_dsn_end(struct smtpcode__msg *m)
+{
+	group_end(m);
+}
+
+void
+smtpcode__msg_feedback_line(struct smtpcode__msg *m, const char *s, size_t len)
+{
+	size_t v, n = smtpcode__msg_field_name(s, len, &v);
+	struct smtpcode__addr a;
+	size_t k;
+
+	if (n == 0)
+		return;
+	if (smtpcode__msg_is(s, n, "feedback-type")) {
+		for (k = v; k < len && k - v < sizeof m->feedback_type && s[k] != ' ' && s[k] != ';'; k++)
+			;
+		m->feedback_type_len = k - v;
+		memcpy(m->feedback_type, s + v, m->feedback_type_len);
+	} else if ((smtpcode__msg_is(s, n, "original-rcpt-to") || smtpcode__msg_is(s, n, "removal-recipient")) &&
+	           smtpcode__msg_field_address(s + v, len - v, &a)) {
+		k = a.end - a.start;
+		if (m->feedback_rcpt_len + k + 1 <= sizeof m->feedback_rcpt) {
+			memcpy(m->feedback_rcpt + m->feedback_rcpt_len, s + v + a.start, k);
+			m->feedback_rcpt_len += k;
+			m->feedback_rcpt[m->feedback_rcpt_len++] = '\0';
+			m->feedback_rcpt_count++;
+		} else {
+			m->problems |= SMTPCODE_MESSAGE_CUT;
+		}
+	}
+}

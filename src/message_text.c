@@ -1,0 +1,790 @@
+/* The human-readable report of a bounce: which recipients it names and what
+ * it says of each. Every mail system lists failed recipients in a few ways
+ * (src/message_scan.re): an address alone on its line, or first on it, or
+ * after a label such as "Could not be delivered to:". What follows an
+ * address, up to the next one, is that recipient's text; a later line that
+ * names a recipient again (a transcript's "<<< 550 <a@b>... User unknown")
+ * is that recipient's too; lines before the first recipient are the
+ * preamble. The report ends where the returned message starts: at a marker
+ * of data/messages.toml ("--- Below this line is a copy of the message."),
+ * or at two lines in a row that are header fields of a message. */
+#include <string.h>
+
+#include "message.h"
+#include "smtpcode_message_markers.h"
+
+#define OWNER_PREAMBLE 0xffffu
+#define OWNER_ADDRESS 0xfffeu
+#define ENTRY_HEAD 4u              /* owner and length, 16 bits each */
+#define ADDRESSES_PER_LINE 8       /* of a line, at most this many are looked at */
+
+/* Entries hold 16-bit owners and lengths; addr_at is 32 bits. */
+typedef char smtpcode__msg_entries_fit[SMTPCODE__MSG_DECODED_MAX < 0xffff && SMTPCODE__MSG_ADDR_MAX < 0xffff &&
+                                       SMTPCODE__MSG_RCPT_MAX < OWNER_ADDRESS && SMTPCODE__MSG_STORE_MAX < 0xffffffffu
+                                   ? 1
+                                   : -1];
+
+void
+smtpcode__msg_text_reset(struct smtpcode__msg *m)
+{
+	m->text_done = 0;
+	m->text_ended = 0;
+	m->part_lines = 0;
+	m->part_recipients = 0;
+	m->text_kinds = 0;
+	m->held = 0;
+	m->after_end = 0;
+	m->current = -1;
+	m->rcpt_count = 0;
+	m->strong_count = 0;
+	m->text_cut = 0;
+	m->preamble_len = 0;
+	m->store_len = 0;
+}
+
+/* ---- markers ---- */
+
+/* One step of the automaton: the trie's edge for the byte's class, else the
+ * failure links; a run of white space stays where the first one led. */
+static unsigned
+step(unsigned s, unsigned char byte)
+{
+	unsigned c = smtpcode__msg_class[byte];
+
+	if (c == 1 && smtpcode__msg_label[s] == 1)
+		return s;
+	for (;;) {
+		unsigned e = smtpcode__msg_edge_start[s], end = smtpcode__msg_edge_start[s + 1];
+		for (; e < end; e++)
+			if (smtpcode__msg_edge_class[e] == c)
+				return smtpcode__msg_edge_next[e];
+		if (s == 0)
+			return 0;
+		s = smtpcode__msg_fail[s];
+	}
+}
+
+/* The kinds of the markers in s[0..len); *recipient_end is set past the
+ * first "recipient" label (0 when none). */
+static unsigned
+markers(const char *s, size_t len, size_t *recipient_end)
+{
+	unsigned state = 0, marks = 0;
+	size_t i;
+
+	*recipient_end = 0;
+	for (i = 0; i < len; i++) {
+		state = step(state, (unsigned char)s[i]);
+		if (smtpcode__msg_state_kinds[state]) {
+			unsigned k = smtpcode__msg_state_kinds[state];
+			if ((k & SMTPCODE__MSG_RECIPIENT) && !*recipient_end)
+				*recipient_end = i + 1;
+			marks |= k;
+		}
+	}
+	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
+}
+
+/* The kinds that say something of the whole report, kept for its end. */
+#define REPORT_KINDS (SMTPCODE__MSG_DELAY | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_COMPLAINT | SMTPCODE__MSG_BOUNCE)
+
+unsigned
+smtpcode__msg_kinds(const char *s, size_t len)
+{
+	size_t unused;
+
+	return markers(s, len, &unused);
+}
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Is the line, without the dashes, equals signs, asterisks and blanks
+ * around it, an "end-line" marker ("----- Original message -----")? */
+static int
+end_line(const char *s, size_t len)
+{
+	static const char frame[] = " \t-=*_#~<>[]().:";
+	char folded[96];
+	size_t n = 0, i;
+	unsigned state = 0;
+
+	while (len > 0 && memchr(frame, s[len - 1], sizeof frame - 1))
+		len--;
+	while (len > 0 && memchr(frame, s[0], sizeof frame - 1))
+		s++, len--;
+	if (len == 0 || len > sizeof folded)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (is_blank((unsigned char)s[i]) && n > 0 && folded[n - 1] == ' ')
+			continue;
+		folded[n++] = is_blank((unsigned char)s[i]) ? ' ' : s[i];
+	}
+	for (i = 0; i < n; i++)
+		state = step(state, (unsigned char)folded[i]);
+	return smtpcode__msg_end_line[state] == n;
+}
+
+/* ---- the store: the report's lines, each with the recipient it is about ---- */
+
+static void
+put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v & 0xff);
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static unsigned
+get16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static int
+store_add(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
+{
+	if (m->store_len + ENTRY_HEAD + len > sizeof m->store)
+		return 0;
+	put16(m->store + m->store_len, owner);
+	put16(m->store + m->store_len + 2, (unsigned)len);
+	memcpy(m->store + m->store_len + ENTRY_HEAD, s, len);
+	m->store_len += ENTRY_HEAD + len;
+	return 1;
+}
+
+/* Appends the lines of `owner` to out, a line break after each; returns the
+ * bytes written. */
+static size_t
+gather(const struct smtpcode__msg *m, unsigned owner, char *out, size_t cap, int *cut)
+{
+	size_t at = 0, n = 0;
+
+	while (at < m->store_len) {
+		unsigned who = get16(m->store + at);
+		size_t len = get16(m->store + at + 2);
+		if (who == owner) {
+			if (n + len + 1 > cap) {
+				*cut = 1;
+				break;
+			}
+			memcpy(out + n, m->store + at + ENTRY_HEAD, len);
+			n += len;
+			out[n++] = '\n';
+		}
+		at += ENTRY_HEAD + len;
+	}
+	return n;
+}
+
+/* ---- recipients ---- */
+
+static int
+rcpt_find(const struct smtpcode__msg *m, const char *s, size_t len, uint32_t hash)
+{
+	unsigned i;
+
+	for (i = 0; i < m->rcpt_count; i++)
+		if (m->rcpt[i].hash == hash &&
+		    smtpcode__msg_same_address((const char *)m->store + m->rcpt[i].addr_at, m->rcpt[i].addr_len, s, len))
+			return (int)i;
+	return -1;
+}
+
+static int
+in_list(const char *list, size_t list_len, const char *s, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < list_len; k += strlen(list + k) + 1)
+		if (smtpcode__msg_same_address(list + k, strlen(list + k), s, len))
+			return 1;
+	return 0;
+}
+
+/* An address that is not a failed recipient: the bounce's own recipient (the
+ * sender of the original message) and the mail system's own addresses,
+ * unless X-Failed-Recipients names it. */
+static int
+excluded(const struct smtpcode__msg *m, const char *s, size_t len)
+{
+	const char *at = (const char *)memchr(s, '@', len);
+	size_t local = at ? (size_t)(at - s) : len;
+
+	if (m->xfr_count && in_list(m->xfr, m->xfr_len, s, len))
+		return 0;
+	return (m->to_len && smtpcode__msg_same_address(m->to, m->to_len, s, len)) ||
+	       smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster");
+}
+
+/* Emits the strong recipients found so far, but the one being read, and
+ * keeps only the preamble and that one: the store or the table is full and no
+ * delivery-status part will come to use them. */
+static void flush(struct smtpcode__msg *m);
+
+static int
+rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t line)
+{
+	struct smtpcode__rcpt *r;
+	int cut = 0;
+
+	if (len > SMTPCODE__MSG_ADDR_MAX) {
+		len = SMTPCODE__MSG_ADDR_MAX;
+		cut = 1;
+	}
+	if (m->rcpt_count == SMTPCODE__MSG_RCPT_MAX || m->store_len + ENTRY_HEAD + len > sizeof m->store) {
+		if (weak)
+			return -1;
+		flush(m);
+		if (m->rcpt_count == SMTPCODE__MSG_RCPT_MAX || m->store_len + ENTRY_HEAD + len > sizeof m->store) {
+			m->text_cut = 1;
+			return -1;
+		}
+	}
+	r = &m->rcpt[m->rcpt_count];
+	r->line = line;
+	r->addr_at = (uint32_t)(m->store_len + ENTRY_HEAD);
+	r->addr_len = (uint16_t)len;
+	r->weak = (uint8_t)weak;
+	r->cut = (uint8_t)cut;
+	r->hash = smtpcode__msg_hash(s, len);
+	store_add(m, OWNER_ADDRESS, s, len);
+	if (!weak)
+		m->strong_count++;
+	return (int)m->rcpt_count++;
+}
+
+/* A line of the report for `owner`. */
+static void
+keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
+{
+	if (owner == OWNER_PREAMBLE) {
+		if (m->preamble_len + len > SMTPCODE__MSG_PREAMBLE_MAX)
+			return; /* a long preamble is boilerplate; its start says what matters */
+		m->preamble_len += len;
+	}
+	if (store_add(m, owner, s, len))
+		return;
+	flush(m);
+	if (!store_add(m, owner, s, len))
+		m->text_cut = 1;
+}
+
+/* ---- lines ---- */
+
+/* The report ends: what follows is the returned message. */
+static void
+report_end(struct smtpcode__msg *m)
+{
+	m->text_ended = 1;
+	m->after_end = 1;
+	m->held_transport = 0;
+	m->inline_bounce = 0;
+}
+
+
+/* Leading blanks and list marks ("* ", "- ", "• ", ">>> ") of a line. */
+static size_t
+indent(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		while (i < len && is_blank((unsigned char)s[i]))
+			i++;
+		if (i + 1 < len && (s[i] == '*' || s[i] == '-' || s[i] == '>') && (is_blank((unsigned char)s[i + 1]) ||
+		                                                                    s[i + 1] == '>')) {
+			while (i < len && (s[i] == '>' || s[i] == '*' || s[i] == '-'))
+				i++;
+			continue;
+		}
+		if (i + 3 <= len && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0xa2) {
+			i += 3; /* U+2022 BULLET */
+			continue;
+		}
+		return i;
+	}
+}
+
+/* Is the address at [a.start, a.end) of s named as a recipient in passing:
+ * after "to" ("your message to <a@b> could not be delivered"), in angle
+ * brackets, or after a colon ("Invalid userid: a@b")? */
+static int
+in_passing(const char *s, size_t len, struct smtpcode__addr a)
+{
+	size_t i = a.start, end = a.end;
+
+	if (i > 0 && s[i - 1] == '<' && end < len && s[end] == '>')
+		return 1;
+	while (end < len && (s[end] == '>' || s[end] == '.' || s[end] == ')' || is_blank((unsigned char)s[end])))
+		end++;
+	while (i > 0 && (s[i - 1] == '<' || s[i - 1] == '(' || is_blank((unsigned char)s[i - 1])))
+		i--;
+	if (i > 0 && s[i - 1] == ':')
+		return 1;
+	return i >= 2 && (s[i - 2] | 0x20) == 't' && (s[i - 1] | 0x20) == 'o' &&
+	       (i == 2 || (unsigned)(((unsigned char)s[i - 3] | 0x20) - 'a') >= 26u) && i < a.start;
+}
+
+/* A recipient named at the start of a line (or after a label): the lines
+ * that follow are its text. */
+static void
+open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__addr a, size_t rest, uint64_t number)
+{
+	const char *addr = s + a.start;
+	size_t addr_len = a.end - a.start;
+	int k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
+
+	if (k >= 0 && m->rcpt[k].weak) {
+		m->rcpt[k].weak = 0;
+		m->strong_count++;
+	}
+	if (k < 0)
+		k = rcpt_add(m, addr, addr_len, 0, number);
+	if (k < 0)
+		return;
+	if (k == m->current) {
+		/* Named again in its own text ("after RCPT TO:\n<a@b>:"): a line of it. */
+		keep_line(m, (unsigned)k, s, len);
+		return;
+	}
+	m->current = k;
+	m->part_recipients++;
+	while (rest < len && is_blank((unsigned char)s[rest]))
+		rest++;
+	if (rest < len)
+		keep_line(m, (unsigned)k, s + rest, len - rest);
+}
+
+static void
+report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
+{
+	size_t at, label_end, rest = (size_t)-1;
+	unsigned marks, owner, i;
+	struct smtpcode__addr a = {0, 0};
+	int strong = 0, found;
+
+	while (len > 0 && (is_blank((unsigned char)s[len - 1]) || s[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return;
+	m->part_lines++;
+	marks = markers(s, len, &label_end);
+	m->text_kinds |= marks & REPORT_KINDS;
+	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
+		report_end(m);
+		return;
+	}
+	owner = m->current >= 0 ? (unsigned)m->current : OWNER_PREAMBLE;
+	if (!continued) {
+		at = indent(s, len);
+		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
+			a.start += at, a.end += at, rest += at;
+			strong = !excluded(m, s + a.start, a.end - a.start);
+		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
+			/* "Could not be delivered to: <a@b>": the address right after the label. */
+			size_t p = label_end;
+			while (p < len && (is_blank((unsigned char)s[p]) || s[p] == '<' || s[p] == '"'))
+				p++;
+			if (smtpcode__msg_field_address(s + p, len - p, &a) && a.start <= 8) {
+				a.start += p, a.end += p;
+				rest = a.end;
+				while (rest < len && (s[rest] == '>' || s[rest] == '"'))
+					rest++;
+				strong = !excluded(m, s + a.start, a.end - a.start);
+			}
+		}
+		if (strong) {
+			open_block(m, s, len, a, rest, number);
+			return;
+		}
+		if (a.end > a.start && rest <= len) {
+			/* Listed as a recipient, but the bounce's own recipient: kept
+			 * apart, for a report that names no one else (a message sent
+			 * to oneself). */
+			const char *addr = s + a.start;
+			size_t addr_len = a.end - a.start;
+			if (rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len)) < 0)
+				rcpt_add(m, addr, addr_len, 2, number);
+		}
+	}
+	/* A line that names a recipient already known is about that one. */
+	at = 0;
+	for (i = 0; i < ADDRESSES_PER_LINE && smtpcode__msg_next_address(s, len, at, &a); i++, at = a.end) {
+		const char *addr = s + a.start;
+		size_t addr_len = a.end - a.start;
+		int k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
+		if (k >= 0 && !m->rcpt[k].weak) {
+			owner = (unsigned)k;
+			break;
+		}
+		found = k >= 0;
+		if (!found && !continued && !(marks & SMTPCODE__MSG_NO_RECIPIENT) && in_passing(s, len, a) &&
+		    !excluded(m, addr, addr_len))
+			rcpt_add(m, addr, addr_len, 1, number);
+	}
+	keep_line(m, owner, s, len);
+}
+
+/* A line that looks like a header field of a message: 2 for a field a
+ * returned message's header starts with (Received, Return-Path, X-...), 1
+ * for one a report may show in a summary of the message (To, Subject,
+ * Date), else 0. */
+static int
+mail_header_line(const char *s, size_t len)
+{
+	size_t v, n;
+
+	if (len == 0 || is_blank((unsigned char)s[0]))
+		return 0;
+	n = smtpcode__msg_field_name(s, len, &v);
+	if (n == 0 || !smtpcode__msg_mail_field(s, n))
+		return 0;
+	return smtpcode__msg_is(s, n, "to") || smtpcode__msg_is(s, n, "cc") || smtpcode__msg_is(s, n, "bcc") ||
+	               smtpcode__msg_is(s, n, "from") || smtpcode__msg_is(s, n, "date") ||
+	               smtpcode__msg_is(s, n, "subject") || smtpcode__msg_is(s, n, "reply-to") ||
+	               smtpcode__msg_is(s, n, "sender")
+	           ? 1
+	           : 2;
+}
+
+/* A line of the returned message's header, after the report's end: only its
+ * To: is read, for a bounce that names no recipient itself. */
+static void
+returned_line(struct smtpcode__msg *m, const char *s, size_t len)
+{
+	size_t v, n;
+	struct smtpcode__addr a;
+
+	if (m->after_end == 2)
+		return;
+	while (len > 0 && (s[len - 1] == '\r' || is_blank((unsigned char)s[len - 1])))
+		len--;
+	if (len == 0) {
+		if (m->after_end == 1 && m->held_transport) {
+			m->after_end = 2; /* the header's end */
+			if (m->inline_bounce && !m->strong_count) {
+				/* Not the returned message but a bounce forwarded in the
+				 * text: its report is read on. */
+				m->text_ended = 0;
+				m->after_end = 0;
+			}
+		}
+		return;
+	}
+	if (is_blank((unsigned char)s[0]))
+		return;
+	n = smtpcode__msg_field_name(s, len, &v);
+	if (n == 0) {
+		if (m->held_transport)
+			m->after_end = 2;
+		return;
+	}
+	m->held_transport = 1; /* here: a field of the header has been seen */
+	if ((smtpcode__msg_is(s, n, "from") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_DAEMON)) ||
+	    (smtpcode__msg_is(s, n, "subject") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_BOUNCE)))
+		m->inline_bounce = 1;
+	if (smtpcode__msg_is(s, n, "to") && !m->original_to_len && smtpcode__msg_field_address(s + v, len - v, &a) &&
+	    a.end - a.start <= sizeof m->original_to) {
+		memcpy(m->original_to, s + v + a.start, a.end - a.start);
+		m->original_to_len = a.end - a.start;
+	}
+}
+
+/* Lines that look like header fields of a message are held back one line:
+ * two of them in a row, one of them a field that a returned header starts
+ * with, are the returned message's header, not the report. */
+void
+smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
+{
+	if (m->json_mode == 0 && m->body == SMTPCODE__BODY_TEXT) {
+		/* A part that starts with '{' is a JSON notification (Amazon SES). */
+		size_t i = 0;
+		while (i < len && (is_blank((unsigned char)s[i]) || s[i] == '\r'))
+			i++;
+		if (i < len) {
+			m->json_mode = s[i] == '{' ? 1 : -1;
+			if (m->json_mode == 1)
+				smtpcode__msg_json_reset(m);
+		}
+	}
+	if (m->json_mode == 1) {
+		smtpcode__msg_json_line(m, s, len, number, continued);
+		return;
+	}
+	if (m->text_ended) {
+		if (!continued)
+			returned_line(m, s, len);
+		return;
+	}
+	if (!continued) {
+		int header = mail_header_line(s, len);
+		if (m->held) {
+			int folded = len > 0 && is_blank((unsigned char)s[0]);
+			if ((header && (header == 2 || m->held_transport)) || (folded && m->held_transport)) {
+				m->held = 0;
+				report_end(m);
+				returned_line(m, m->held_text, m->held_len);
+				returned_line(m, s, len);
+				return;
+			}
+			m->held = 0;
+			report_line(m, m->held_text, m->held_len, m->held_line, 0);
+			if (m->text_ended)
+				return;
+		}
+		if (header && len <= sizeof m->held_text) {
+			memcpy(m->held_text, s, len);
+			m->held_len = len;
+			m->held_line = number;
+			m->held_transport = header == 2;
+			m->held = 1;
+			return;
+		}
+	} else if (m->held) {
+		m->held = 0;
+		report_line(m, m->held_text, m->held_len, m->held_line, 0);
+	}
+	report_line(m, s, len, number, continued);
+}
+
+void
+smtpcode__msg_text_part_end(struct smtpcode__msg *m)
+{
+	if (m->json_mode == 1) {
+		smtpcode__msg_json_end(m);
+		m->json_mode = 0;
+		m->text_done = 1;
+		return;
+	}
+	m->json_mode = 0;
+	if (m->held) {
+		m->held = 0;
+		report_line(m, m->held_text, m->held_len, m->held_line, 0);
+	}
+	/* A part that names a recipient is the report: later text parts (the
+	 * HTML twin of a text part, the returned message's own text) are not. A
+	 * multipart's preamble never is. */
+	if (m->body != SMTPCODE__BODY_PREAMBLE && m->part_recipients > 0)
+		m->text_done = 1;
+	m->text_ended = 0;
+	m->after_end = 0;
+}
+
+/* ---- what the report says of a recipient ---- */
+
+size_t
+smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_len, int only, char *out, size_t cap)
+{
+	int k = -1, cut = 0;
+	unsigned i;
+
+	if (addr_len)
+		k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
+	if (k < 0 && only && m->strong_count <= 1) {
+		for (i = 0; i < m->rcpt_count && k < 0; i++)
+			if (!m->rcpt[i].weak)
+				k = (int)i;
+		if (k < 0)
+			return gather(m, OWNER_PREAMBLE, out, cap, &cut);
+	}
+	if (k < 0)
+		return 0;
+	return gather(m, (unsigned)k, out, cap, &cut);
+}
+
+/* Does the message itself say it is a bounce (rather than any mail with an
+ * address on a line of its own)? */
+static int
+bounce_like(const struct smtpcode__msg *m)
+{
+	return m->is_report || m->from_daemon || m->xfr_count ||
+	       ((m->subject_kinds | m->text_kinds) &
+	        (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY));
+}
+
+static enum smtpcode_dsn_action
+text_action(const struct smtpcode__msg *m)
+{
+	unsigned marks = m->text_kinds | m->subject_kinds;
+
+	return (marks & SMTPCODE__MSG_DELAY) && !(m->text_kinds & SMTPCODE__MSG_FAILURE) ? SMTPCODE_DSN_DELAYED
+	                                                                                  : SMTPCODE_DSN_FAILED;
+}
+
+/* One record: the recipient's own lines, with the preamble when they name no
+ * cause; in a message that does not say it is a bounce, only a record whose
+ * text holds a failure. */
+static void
+text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t addr_len, int cut, uint64_t line,
+            unsigned flags, int need_cause)
+{
+	struct smtpcode_result r, better;
+	size_t n = 0, p;
+	int rc, text_cut = 0;
+
+	if (owner != OWNER_PREAMBLE)
+		n = gather(m, owner, m->scratch, SMTPCODE__MSG_BLOCK_MAX, &text_cut);
+	rc = smtpcode_classify(m->scratch, n, m->stage, NULL, 0, &r);
+	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE && m->preamble_len) {
+		/* The preamble first, then the recipient's lines, where the record
+		 * says more with it. */
+		char *both = m->scratch + SMTPCODE__MSG_BLOCK_MAX;
+		size_t room = sizeof m->scratch - SMTPCODE__MSG_BLOCK_MAX;
+		p = gather(m, OWNER_PREAMBLE, both, room, &text_cut);
+		if (n && p + n <= room) {
+			memcpy(both + p, m->scratch, n);
+			p += n;
+		}
+		rc = smtpcode_classify(both, p, m->stage, NULL, 0, &better);
+		if (better.decided_by > r.decided_by || n == 0) {
+			memmove(m->scratch, both, p);
+			n = p;
+			r = better;
+		}
+	}
+	if ((need_cause || !bounce_like(m)) &&
+	    (rc != 0 || r.reason == SMTPCODE_REASON_ACCEPTED || r.reason == SMTPCODE_REASON_UNKNOWN))
+		return;
+	/* Mail that does not say it is a bounce (no mail system's sender, no
+	 * bounce subject, no failure wording) needs a reply code in the text,
+	 * not only a phrase: people write "mailbox full" too. */
+	if (!bounce_like(m) && !r.reply.code && !r.reply.enhanced.cls)
+		return;
+	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, text_action(m), m->scratch, n, line,
+	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);
+}
+
+static void
+rcpt_record(struct smtpcode__msg *m, unsigned i)
+{
+	const struct smtpcode__rcpt *r = &m->rcpt[i];
+
+	text_record(m, i, (const char *)m->store + r->addr_at, r->addr_len, r->cut, r->line, 0, 0);
+}
+
+static void
+flush(struct smtpcode__msg *m)
+{
+	size_t at = 0, out = 0;
+	unsigned i, keep;
+	int cur = m->current;
+
+	if (m->is_report || m->is_feedback || m->rcpt_count == 0) {
+		m->text_cut = 1;
+		m->problems |= SMTPCODE_MESSAGE_TEXT_DROPPED;
+		return;
+	}
+	for (i = 0; i < m->rcpt_count; i++)
+		if ((int)i != cur && !m->rcpt[i].weak)
+			rcpt_record(m, i);
+	/* Compact: the preamble, and the recipient being read (renumbered 0). */
+	keep = cur >= 0 ? (unsigned)cur : OWNER_PREAMBLE;
+	while (at < m->store_len) {
+		unsigned who = get16(m->store + at);
+		size_t len = get16(m->store + at + 2);
+		int mine = who == OWNER_PREAMBLE || (who == keep && keep != OWNER_PREAMBLE) ||
+		           (cur >= 0 && who == OWNER_ADDRESS && at + ENTRY_HEAD == m->rcpt[cur].addr_at);
+		if (mine) {
+			if (who == keep && keep != OWNER_PREAMBLE)
+				put16(m->store + at, 0);
+			if (who == OWNER_ADDRESS)
+				m->rcpt[cur].addr_at = (uint32_t)(out + ENTRY_HEAD);
+			memmove(m->store + out, m->store + at, ENTRY_HEAD + len);
+			out += ENTRY_HEAD + len;
+		}
+		at += ENTRY_HEAD + len;
+	}
+	m->store_len = out;
+	if (cur >= 0) {
+		m->rcpt[0] = m->rcpt[cur];
+		m->rcpt_count = 1;
+		m->strong_count = 1;
+		m->current = 0;
+	} else {
+		m->rcpt_count = 0;
+		m->strong_count = 0;
+	}
+}
+
+/* Does X-Failed-Recipients name a recipient the text names, or does the
+ * text name none? (A header that names others than the text is not
+ * trusted over it.) */
+static int
+xfr_agrees(const struct smtpcode__msg *m)
+{
+	size_t k;
+
+	if (m->strong_count == 0)
+		return 1;
+	for (k = 0; k < m->xfr_len; k += strlen(m->xfr + k) + 1) {
+		size_t len = strlen(m->xfr + k);
+		int r = rcpt_find(m, m->xfr + k, len, smtpcode__msg_hash(m->xfr + k, len));
+		if (r >= 0 && !m->rcpt[r].weak)
+			return 1;
+	}
+	return 0;
+}
+
+void
+smtpcode__msg_text_finish(struct smtpcode__msg *m)
+{
+	unsigned i, weak = 0;
+	size_t k;
+
+	if (m->held) {
+		m->held = 0;
+		report_line(m, m->held_text, m->held_len, m->held_line, 0);
+	}
+	if (m->text_cut)
+		m->problems |= SMTPCODE_MESSAGE_TEXT_DROPPED;
+	if (m->xfr_count && !m->xfr_cut && xfr_agrees(m)) {
+		/* X-Failed-Recipients says who failed: each with what the text says
+		 * of it, or with the whole report. */
+		for (k = 0; k < m->xfr_len; k += strlen(m->xfr + k) + 1) {
+			size_t len = strlen(m->xfr + k);
+			int r = rcpt_find(m, m->xfr + k, len, smtpcode__msg_hash(m->xfr + k, len));
+			unsigned owner = r >= 0 && !m->rcpt[r].weak ? (unsigned)r : OWNER_PREAMBLE;
+			text_record(m, owner, m->xfr + k, len, 0, r >= 0 ? m->rcpt[r].line : 1,
+			            r >= 0 ? 0 : SMTPCODE_RECIPIENT_FROM_HEADER, 0);
+		}
+		return;
+	}
+	for (i = 0; i < m->rcpt_count; i++) {
+		if (m->rcpt[i].weak)
+			weak |= 1u << m->rcpt[i].weak;
+		else
+			rcpt_record(m, i);
+	}
+	if (m->strong_count)
+		return;
+	if (weak) {
+		/* Named in passing, or the sender named as a recipient (rather). */
+		unsigned level = weak & 4u ? 2 : 1;
+		for (i = 0; i < m->rcpt_count; i++)
+			if (m->rcpt[i].weak == level)
+				text_record(m, OWNER_PREAMBLE, (const char *)m->store + m->rcpt[i].addr_at,
+				            m->rcpt[i].addr_len, m->rcpt[i].cut, m->rcpt[i].line, 0, 0);
+		return;
+	}
+	if (!bounce_like(m))
+		return;
+	/* A bounce that names no recipient in its text: the returned message's
+	 * recipient, or none, when the text says why it failed. */
+	if (m->preamble_len) {
+		unsigned before = m->records;
+		if (m->original_to_len)
+			text_record(m, OWNER_PREAMBLE, m->original_to, m->original_to_len, 0, 1,
+			            SMTPCODE_RECIPIENT_FROM_ORIGINAL, 1);
+		else
+			text_record(m, OWNER_PREAMBLE, NULL, 0, 0, 1, 0, 1);
+		if (m->records != before && m->original_to_len)
+			return;
+	}
+	/* Unless its report was skipped (too deep) or never came (cut short). */
+	if (!(m->problems & (SMTPCODE_MESSAGE_TOO_DEEP | SMTPCODE_MESSAGE_TRUNCATED)))
+		m->problems |= SMTPCODE_MESSAGE_NO_RECIPIENT;
+}
