@@ -1,7 +1,6 @@
-/* The hostile-input suite of the CLI's readers (docs/robustness.md): bounce
- * messages through the DSN reader (src/cli/dsn.c) and files through the input
- * and line readers (src/cli/input.c, lines.c), each case with the result it
- * must give. Table-driven, like hostile.c; also built without Criterion as a
+/* The hostile-input suite of the CLI's file readers (docs/robustness.md):
+ * files through the input and line readers (src/cli/input.c, lines.c), each
+ * case with the result it must give (bounce messages: hostile_message.c). Table-driven, like hostile.c; also built without Criterion as a
  * single process for valgrind's memcheck. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -12,7 +11,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dsn.h"
 #include "input.h"
 #include "lines.h"
 #include "table_test.h"
@@ -45,200 +43,6 @@ add(struct text *t, const char *fmt, ...)
 			abort();
 	}
 	t->len += (size_t)n;
-}
-
-/* ---- bounce messages ---- */
-
-enum message_shape {
-	NESTED,          /* the report inside `n` levels of multipart/mixed */
-	NO_STATUS_PART,  /* a multipart/report with no message/delivery-status part */
-	UNCLOSED,        /* the report's closing boundary never comes */
-	HEADER_ONLY,     /* the message ends inside its header */
-	EMPTY_MESSAGE,
-	RECIPIENTS,      /* `n` recipients in one delivery-status part */
-	HUGE_GROUP,      /* one recipient whose Diagnostic-Code is folded over `n` lines */
-	BASE64_NOISE,    /* a base64 delivery-status part with junk between the characters */
-	NO_ADDRESS,      /* Final-Recipient: rfc822; and nothing after it */
-	LONG_BOUNDARY,   /* a boundary parameter of `n` characters */
-};
-
-struct message_case {
-	const char *name;
-	enum message_shape shape;
-	size_t n;
-	long expect_recipients;       /* records of recipient groups (text lines aside) */
-	const char *expect_problem;   /* part of the problem dsn_end() gives; NULL: none */
-	const char *expect_recipient; /* of the first record; NULL: no record to check */
-	int expect_truncated;         /* of the first record */
-};
-
-static const struct message_case message_cases[] = {
-	{"a report 15 multiparts deep", NESTED, 15, 1, NULL, "user0@example.com", 0},
-	{"a report 17 multiparts deep", NESTED, 16, 0, "nested more than 16 deep", NULL, 0},
-	{"a report 10 001 multiparts deep", NESTED, 10000, 0, "nested more than 16 deep", NULL, 0},
-	{"a report with no delivery-status part", NO_STATUS_PART, 0, 0, "without a message/delivery-status part", NULL, 0},
-	{"no closing boundary", UNCLOSED, 0, 1, "no closing MIME boundary", "user0@example.com", 0},
-	{"a message that ends in its header", HEADER_ONLY, 0, 0, "ends inside its header", NULL, 0},
-	{"an empty message", EMPTY_MESSAGE, 0, 0, "empty message", NULL, 0},
-	{"10 000 recipients", RECIPIENTS, 10000, 10000, NULL, "user0@example.com", 0},
-	{"a recipient's fields over 64 KiB", HUGE_GROUP, 20000, 1, NULL, "user0@example.com", 1},
-	{"base64 with junk between the characters", BASE64_NOISE, 0, 1, NULL, "user0@example.com", 0},
-	{"a Final-Recipient with no address", NO_ADDRESS, 0, 1, NULL, "", 0},
-	{"a boundary of 10 000 characters", LONG_BOUNDARY, 10000, 0, "no closing MIME boundary", NULL, 0},
-};
-
-static void
-add_group(struct text *t, size_t i)
-{
-	add(t, "Final-Recipient: rfc822; user%zu@example.com\nAction: failed\nStatus: 5.1.1\n"
-	       "Diagnostic-Code: smtp; 550 5.1.1 <user%zu@example.com>: User unknown\n\n", i, i);
-}
-
-static void
-add_report(struct text *t, const char *boundary, int status_part, int closed)
-{
-	add(t, "Content-Type: multipart/report; report-type=delivery-status; boundary=\"%s\"\n\n", boundary);
-	add(t, "--%s\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n", boundary);
-	if (status_part) {
-		add(t, "--%s\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n", boundary);
-		add_group(t, 0);
-	}
-	add(t, "--%s\nContent-Type: message/rfc822\n\nSubject: the original\n\nHello.\n", boundary);
-	if (closed)
-		add(t, "--%s--\n", boundary);
-}
-
-static void
-build_message(const struct message_case *c, struct text *t)
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	struct text inner = {NULL, 0, 0};
-	size_t i, k;
-
-	if (c->shape != EMPTY_MESSAGE)
-		add(t, "From: MAILER-DAEMON@example.org\nSubject: Undelivered\nMIME-Version: 1.0\n");
-	switch (c->shape) {
-	case NESTED:
-		for (i = 0; i < c->n; i++)
-			add(t, "Content-Type: multipart/mixed; boundary=\"n%zu\"\n\n--n%zu\n", i, i);
-		add_report(t, "report", 1, 1);
-		for (i = c->n; i-- > 0;)
-			add(t, "--n%zu--\n", i);
-		break;
-	case NO_STATUS_PART:
-		add_report(t, "report", 0, 1);
-		break;
-	case UNCLOSED:
-		add_report(t, "report", 1, 0);
-		break;
-	case HEADER_ONLY:
-		add(t, "Content-Type: multipart/report; boundary=x\n");
-		break;
-	case EMPTY_MESSAGE:
-		break;
-	case RECIPIENTS:
-		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
-		add(t, "Reporting-MTA: dns; mx.example.org\n\n");
-		for (i = 0; i < c->n; i++)
-			add_group(t, i);
-		add(t, "--b--\n");
-		break;
-	case HUGE_GROUP:
-		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
-		add(t, "Final-Recipient: rfc822; user0@example.com\nAction: failed\nDiagnostic-Code: smtp; 550 5.1.1");
-		for (i = 0; i < c->n; i++)
-			add(t, "\n    user unknown");
-		add(t, "\n\n--b--\n");
-		break;
-	case BASE64_NOISE:
-		add_group(&inner, 0);
-		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n"
-		       "Content-Transfer-Encoding: base64\n\n");
-		for (i = 0; i < inner.len; i += 3) {
-			unsigned v = (unsigned char)inner.s[i] << 16;
-			size_t have = inner.len - i < 3 ? inner.len - i : 3;
-			if (have > 1)
-				v |= (unsigned char)inner.s[i + 1] << 8;
-			if (have > 2)
-				v |= (unsigned char)inner.s[i + 2];
-			for (k = 0; k < 4; k++)
-				add(t, "%c", k <= have ? b64[(v >> (18 - 6 * k)) & 63] : '=');
-			add(t, i % 57 == 54 ? "\n" : (i / 3) % 5 == 0 ? " !*" : "");
-		}
-		add(t, "\n--b--\n");
-		free(inner.s);
-		break;
-	case NO_ADDRESS:
-		add(t, "Content-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n");
-		add(t, "Final-Recipient: rfc822;\nAction: failed\nStatus: 5.1.1\n\n--b--\n");
-		break;
-	case LONG_BOUNDARY:
-		add(t, "Content-Type: multipart/report; boundary=\"");
-		for (i = 0; i < c->n; i++)
-			add(t, "%c", 'a' + (int)(i % 26));
-		add(t, "\"\n\nthe body\n");
-		break;
-	}
-}
-
-struct message_seen {
-	long records, recipients;
-	char first_recipient[128];
-	int first_truncated;
-};
-
-static void
-on_record(void *ctx, const struct dsn_record *rec)
-{
-	struct message_seen *s = ctx;
-
-	s->records++;
-	if (rec->recipient && s->recipients++ == 0) {
-		snprintf(s->first_recipient, sizeof s->first_recipient, "%.*s", (int)rec->recipient_len, rec->recipient);
-		s->first_truncated = rec->truncated;
-	}
-}
-
-/* Checks one message case; returns NULL when it holds, else what was wrong. */
-static const char *
-run_message_case(const struct message_case *c, char *why, size_t why_size)
-{
-	struct text t = {NULL, 0, 0};
-	struct message_seen seen = {0, 0, "", 0};
-	struct dsn_parser *p = dsn_new(on_record, &seen);
-	const char *at, *end, *problem;
-	unsigned long number = 0;
-	long records = -1;
-
-	build_message(c, &t);
-	if (!p)
-		return "out of memory";
-	dsn_begin(p);
-	for (at = t.s, end = t.s + t.len; at && at < end;) {
-		const char *nl = memchr(at, '\n', (size_t)(end - at));
-		size_t len = (size_t)((nl ? nl : end) - at);
-		dsn_line(p, at, len, ++number);
-		at += len + 1;
-	}
-	problem = dsn_end(p, &records);
-	dsn_free(p);
-	free(t.s);
-	if (records != seen.records)
-		snprintf(why, why_size, "dsn_end() counts %ld records, %ld were handed on", records, seen.records);
-	else if (seen.recipients != c->expect_recipients)
-		snprintf(why, why_size, "%ld recipients, expected %ld", seen.recipients, c->expect_recipients);
-	else if ((problem == NULL) != (c->expect_problem == NULL) ||
-	         (problem && !strstr(problem, c->expect_problem)))
-		snprintf(why, why_size, "problem \"%s\", expected \"%s\"", problem ? problem : "(none)",
-		         c->expect_problem ? c->expect_problem : "(none)");
-	else if (c->expect_recipient && strcmp(seen.first_recipient, c->expect_recipient) != 0)
-		snprintf(why, why_size, "first recipient \"%s\", expected \"%s\"", seen.first_recipient,
-		         c->expect_recipient);
-	else if (c->expect_recipient && seen.first_truncated != c->expect_truncated)
-		snprintf(why, why_size, "truncated %d, expected %d", seen.first_truncated, c->expect_truncated);
-	else
-		return NULL;
-	return why;
 }
 
 /* ---- files ---- */
@@ -478,7 +282,6 @@ done:
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-TABLE_TEST(hostile_cli, message, message_cases, run_message_case)
 TABLE_TEST(hostile_cli, file, file_cases, run_file_case)
 #else
 /* A single process for valgrind: every case, TAP on stdout. */
@@ -487,7 +290,6 @@ main(void)
 {
 	size_t n = 0, failed = 0;
 
-	TABLE_TAP(message_cases, run_message_case, n, failed);
 	TABLE_TAP(file_cases, run_file_case, n, failed);
 	printf("1..%zu\n", n);
 	return failed ? 1 : 0;

@@ -317,7 +317,10 @@ class Explain(unittest.TestCase):
                b"    quota. Please direct the recipient to\n")
         status, out, _ = run("explain", "--json", "-", stdin=dsn)
         self.assertEqual(status, 0)
-        [a] = json_lines(out)
+        [m] = json_lines(out)
+        self.assertEqual((m["input"], m["records"], len(m["messages"])), ("message", 1, 1))
+        [a] = m["messages"][0]["recipients"]
+        self.assertEqual((a["recipient"], a["dsn_action"], a["report"]), ("user@example.com", "failed", "dsn"))
         self.assertEqual((a["carrier"], a["host"], a["reason"], a["bounce"]), ("dsn", "mx.example.com", "mailbox-full", "soft"))
 
     def test_stage_block_at_mail_from(self):
@@ -874,11 +877,11 @@ class Dsn(TempDir):
             (1, "alice@example.com", "user-unknown", "hard"),
             (1, "bob@example.net", "mailbox-full", "soft"),
             (2, "nobody.here@gmail.com", "user-unknown", "hard"),
-            (3, None, "mailbox-disabled", "hard"),  # no delivery-status part: the reply in its text
+            (3, "dave@example.com", "mailbox-disabled", "hard"),  # no delivery-status part: its text names dave
             (4, "carol@partner.example", "user-unknown", "hard"),
         ])
         self.assertEqual(recs[0]["line"], 39, "lines of the mbox file")
-        self.assertEqual(recs[3]["dsn_action"], None)
+        self.assertEqual((recs[3]["dsn_action"], recs[3]["report"]), ("failed", "text"), "the text says it gave up")
 
     def test_mbox_on_stdin_and_stats(self):
         with open(data("bounces.mbox"), "rb") as f:
@@ -936,29 +939,30 @@ class Dsn(TempDir):
         self.assertTrue(lines[1].endswith("\tbob@example.net"))
 
     def test_no_delivery_status_part(self):
-        # Not a multipart/report: without --dsn it is read as lines, with --dsn as a
-        # message whose text/plain lines that hold a reply are classified.
+        # Not a multipart/report, but a message all the same (it starts with a
+        # header): its text names the recipient and the reply, with or without --dsn.
         path = data("no_dsn.eml")
-        recs, _ = self.scan_json("--dsn", path)
-        self.assertEqual([(r["line"], r["recipient"], r["message"], r["code"], r["reason"]) for r in recs],
-                         [(12, None, 1, 550, "mailbox-disabled")])
-        recs, _ = self.scan_json(path)
-        self.assertNotIn("recipient", recs[0], "read as a log")
-        # A multipart/report without a delivery-status part: a warning, and with --all one record.
+        for opts in (["--dsn"], []):
+            recs, _ = self.scan_json(*opts, path)
+            self.assertEqual([(r["line"], r["recipient"], r["message"], r["code"], r["reason"], r["report"])
+                              for r in recs], [(10, "dave@example.com", 1, 550, "mailbox-disabled", "text")])
+        # A multipart/report without a delivery-status part, whose text names no
+        # recipient: the reply it gives, with no address, and two warnings.
         msg = (b"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; boundary=\"x y\"\n\n"
                b"--x y\nContent-Type: text/plain\n\n550 5.1.1 user unknown\n--x y--\n")
         path = self.write("nods.eml", msg)
         status, out, err = run("scan", "--format", "jsonl", path)
-        self.assertEqual((status, out), (1, ""))
-        self.assertIn(path + ": message 1: a multipart/report without a message/delivery-status part", err)
-        recs, _ = self.scan_json("--all", path)
-        self.assertEqual([(r["message"], r["recipient"], r["classified"]) for r in recs], [(1, None, False)])
+        self.assertEqual(status, 0)
+        self.assertEqual([(r["message"], r["recipient"], r["reason"]) for r in json_lines(out)],
+                         [(1, None, "user-unknown")])
+        self.assertIn(path + ": message 1: a bounce that names no recipient", err)
+        self.assertIn(path + ": message 1: a multipart/report without delivery-status fields", err)
 
     def test_truncated_message(self):
         path = data("truncated.eml")
         status, out, err = run("scan", "--format", "jsonl", path)
         self.assertEqual(status, 0)
-        self.assertIn(path + ": message 1: no closing MIME boundary", err)
+        self.assertIn(path + ": message 1: a MIME multipart is never closed (cut short?)", err)
         recs = json_lines(out)
         self.assertEqual([(r["recipient"], r["dsn_action"], r["enhanced"]) for r in recs],
                          [("alice@example.com", "failed", "5.1.1"), ("bob@example.net", "delayed", "4.2.2")])

@@ -6,6 +6,7 @@ every error, smtp-codes(7) every code in data/. The programs in
 docs/examples/ that smtpcode(3) shows are run too.
 
 usage: test_man.py SMTPCODE.1 SMTPCODE.3 SMTP-CODES.7 HEADER COMMANDS_TOML DATADIR EXAMPLE_LOOKUP EXAMPLE_CLASSIFY
+       EXAMPLE_MESSAGE
 """
 
 import os
@@ -18,7 +19,7 @@ import unittest
 import smtpcode_data
 import tap
 
-MAN1, MAN3, MAN7, HEADER, COMMANDS, DATADIR, LOOKUP, CLASSIFY = sys.argv[1:9]
+MAN1, MAN3, MAN7, HEADER, COMMANDS, DATADIR, LOOKUP, CLASSIFY, MESSAGE = sys.argv[1:10]
 PAGES = (MAN1, MAN3, MAN7)
 
 
@@ -133,7 +134,7 @@ class Section3(Short):
             self.assertIn(s, self.text)
 
     def test_examples_are_the_programs_the_tests_run(self):
-        for name in ("lookup.c", "classify.c"):
+        for name in ("lookup.c", "classify.c", "message.c"):
             self.assertTrue(f"docs/examples/{name}" in self.src, name)
         self.assertTrue("smtpcode_classify(line, len, SMTPCODE_STAGE_UNKNOWN," in self.text)
 
@@ -175,6 +176,17 @@ class Examples(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.splitlines()[0], '550 user-unknown hard undeliverable (phrase: "User unknown")')
         self.assertTrue(r.stdout.splitlines()[1].startswith("421 reputation soft retry (token: "), r.stdout)
+
+    def test_message(self):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "postfix_dsn.eml"), "rb") as f:
+            r = subprocess.run([MESSAGE], input=f.read(), capture_output=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode().splitlines(), ["alice@example.com failed user-unknown hard",
+                                                          "bob@example.net delayed mailbox-full soft"])
+        r = subprocess.run([MESSAGE], input=b"Subject: hello\n\nJust a note.\n", capture_output=True, timeout=30)
+        self.assertEqual(r.stdout, b"")
+        self.assertIn(b"no recipient in this message", r.stderr)
+        self.assertIn(b"note: no bounce, complaint or automatic reply found in it", r.stderr)
 
 
 if __name__ == "__main__":

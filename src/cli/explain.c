@@ -44,6 +44,12 @@ show(char *buf, size_t size, struct smtpcode_span s, size_t max)
 	return buf;
 }
 
+const char *
+explain_escape(char *buf, size_t size, struct smtpcode_span s, size_t max)
+{
+	return show(buf, size, s, max);
+}
+
 void
 explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 {

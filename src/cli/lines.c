@@ -13,6 +13,14 @@ lines_init(struct line_reader *r, struct input *in)
 	r->number = 0;
 }
 
+void
+lines_init_buffered(struct line_reader *r, struct input *in, const char *data, size_t len)
+{
+	lines_init(r, in);
+	memcpy(r->buf, data, len);
+	r->end = len;
+}
+
 static void
 fill(struct line_reader *r)
 {

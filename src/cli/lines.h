@@ -21,6 +21,9 @@ struct line_reader {
 };
 
 void lines_init(struct line_reader *r, struct input *in);
+/* The same, for an input whose first len (<= LINE_MAX_BYTES) bytes have been
+ * read already, into data. */
+void lines_init_buffered(struct line_reader *r, struct input *in, const char *data, size_t len);
 /* Returns 1 and the next line (without its line break), 0 at the end of input. */
 int lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated);
 

@@ -166,7 +166,19 @@ static int
 explain(const struct options *opt, const struct style *st, const char *text, size_t len)
 {
 	struct smtpcode_result r;
-	int rc = smtpcode_classify(text, len, opt->stage, opt->host, opt->host ? strlen(opt->host) : 0, &r);
+	enum smtpcode_input kind = smtpcode_input_kind(text, len);
+	int rc;
+
+	if (kind != SMTPCODE_INPUT_LINES && !opt->host) {
+		/* A whole bounce (or an mbox of them): one answer per recipient. */
+		long found = explain_message(stdout, st, opt->json, opt->stage, text, len, kind);
+		if (found < 0) {
+			fprintf(stderr, "smtpcode: out of memory\n");
+			return EXIT_IO;
+		}
+		return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+	}
+	rc = smtpcode_classify(text, len, opt->stage, opt->host, opt->host ? strlen(opt->host) : 0, &r);
 
 	if (opt->json) {
 		struct json j;

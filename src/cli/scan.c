@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dsn.h"
 #include "explain.h"
 #include "input.h"
 #include "lines.h"
@@ -36,6 +35,11 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 			json_string(&j, "dsn_action", msg->action);
 		else
 			json_null(&j, "dsn_action");
+		json_name(&j, "report", msg->report);
+		if (msg->feedback_type.len)
+			json_string_n(&j, "feedback_type", msg->feedback_type.ptr, msg->feedback_type.len);
+		else
+			json_null(&j, "feedback_type");
 	}
 	result_json_members(&j, r);
 	json_bool(&j, "classified", rc == 0);
@@ -176,7 +180,7 @@ scan_print(void *ctx, const char *name, unsigned long line, const struct scan_ms
 
 enum mode { MODE_UNDECIDED, MODE_LINES, MODE_MESSAGE, MODE_MBOX };
 
-#define HEAD_MAX (64 * 1024) /* the header buffered to tell a message from a log */
+#define HEAD_MAX (64 * 1024) /* read before an input's kind is told; also the chunk of a message */
 
 struct scan_state {
 	const struct scan_options *opt;
@@ -184,12 +188,12 @@ struct scan_state {
 	void *ctx;
 	struct progress *progress;
 	struct line_reader *reader;
-	struct dsn_parser *dsn;
+	struct smtpcode_message *msg; /* the library's reader of bounce messages */
 	char *head;                /* HEAD_MAX bytes */
 	const char *name;          /* the file of the records */
 	const char *message_name;  /* a maildir entry's name, or NULL */
 	unsigned long message;     /* index of the message being read */
-	unsigned long message_line;
+	unsigned long long message_line; /* the file's line where the message starts */
 	int message_open;
 	long records;              /* of this scan */
 	long message_records;      /* of the message being read */
@@ -203,198 +207,244 @@ emit(struct scan_state *c, unsigned long line, const struct scan_msg *msg, const
 	c->records++;
 }
 
-/* A dsn_fn: a recipient group of a delivery-status part, or a line of a text part. */
+/* The library's reader found a recipient. */
 static void
-on_dsn_record(void *ctx, const struct dsn_record *rec)
+on_recipient(void *ctx, const struct smtpcode_recipient *rcpt)
 {
 	struct scan_state *c = ctx;
-	struct smtpcode_result r;
 	struct scan_msg msg;
-	int rc = smtpcode_classify(rec->text, rec->len, c->opt->stage, NULL, 0, &r);
+	const struct smtpcode_result *r = &rcpt->result;
+	int rc = r->decided_by == SMTPCODE_SIGNAL_NONE && !r->reply.enhanced.cls ? SMTPCODE_ENOREPLY : 0;
 
-	if (!rec->recipient && rc != 0)
-		return; /* a line of text with no reply */
 	msg.message = c->message;
 	msg.message_name = c->message_name;
-	msg.recipient = rec->recipient;
-	msg.recipient_len = rec->recipient_len;
-	msg.action = rec->action;
-	emit(c, rec->line, &msg, &r, rc, rec->truncated);
+	msg.recipient = rcpt->address.ptr;
+	msg.recipient_len = rcpt->address.len;
+	msg.action = rcpt->action != SMTPCODE_DSN_NONE ? smtpcode_dsn_action_name(rcpt->action) : NULL;
+	msg.report = smtpcode_report_name(rcpt->report);
+	msg.feedback_type = rcpt->feedback_type;
+	emit(c, (unsigned long)(c->message_line + rcpt->line - 1), &msg, r, rc, (rcpt->flags & SMTPCODE_RECIPIENT_CUT) != 0);
 	c->message_records++;
 }
 
 static void
-message_begin(struct scan_state *c, unsigned long line)
+message_begin(struct scan_state *c, unsigned long long line)
 {
 	c->message++;
 	c->message_line = line;
 	c->message_open = 1;
 	c->message_records = 0;
-	dsn_begin(c->dsn);
+	smtpcode_message_init(c->msg, c->opt->stage, on_recipient, c);
 }
 
 static void
 message_end(struct scan_state *c)
 {
-	long records;
-	const char *problem;
+	unsigned problems, bit;
 
 	if (!c->message_open)
 		return;
 	c->message_open = 0;
-	problem = dsn_end(c->dsn, &records);
-	if (problem) {
+	smtpcode_message_end(c->msg);
+	problems = smtpcode_message_problems(c->msg);
+	for (bit = 1; bit && problems; bit <<= 1) {
+		if (!(problems & bit))
+			continue;
+		problems &= ~bit;
 		fflush(stdout);
 		if (c->message_name)
-			fprintf(stderr, "smtpcode: %s: %s\n", c->name, problem);
+			fprintf(stderr, "smtpcode: %s: %s\n", c->name, smtpcode_message_problem_text(bit));
 		else
-			fprintf(stderr, "smtpcode: %s: message %lu: %s\n", c->name, c->message, problem);
+			fprintf(stderr, "smtpcode: %s: message %lu: %s\n", c->name, c->message,
+			        smtpcode_message_problem_text(bit));
 	}
 	if (c->message_records == 0 && c->opt->all) {
 		/* --all: the message is reported, with nothing classified */
 		struct smtpcode_result r;
-		struct scan_msg msg = {0, NULL, NULL, 0, NULL};
+		struct scan_msg msg;
 		int rc;
-		memset(&r, 0, sizeof r);
+		memset(&msg, 0, sizeof msg);
 		rc = smtpcode_classify("", 0, c->opt->stage, NULL, 0, &r);
 		msg.message = c->message;
 		msg.message_name = c->message_name;
-		emit(c, c->message_line, &msg, &r, rc, 0);
+		emit(c, (unsigned long)c->message_line, &msg, &r, rc, 0);
 	}
 }
 
+/* Bytes of the message being read. */
 static void
-feed(struct scan_state *c, enum mode mode, const char *line, size_t len, unsigned long number, int truncated)
+message_bytes(struct scan_state *c, const char *s, size_t n)
 {
-	if (mode == MODE_LINES) {
-		struct smtpcode_result r;
-		int rc = smtpcode_classify(line, len, c->opt->stage, NULL, 0, &r);
-		if (rc == 0 || c->opt->all)
-			emit(c, number, NULL, &r, rc, truncated);
-		return;
-	}
-	if (mode == MODE_MBOX && len >= 5 && memcmp(line, "From ", 5) == 0) {
+	smtpcode_message_feed(c->msg, s, n);
+}
+
+/* An mbox: messages each after a "From " line, which is not part of them.
+ * Lines are followed across the pieces read; a "From " line longer than the
+ * head buffer cannot be one. */
+struct mbox {
+	unsigned long long line;   /* the file's line being read, from 1 */
+	int at_start;              /* the next byte starts a line */
+	size_t pending;            /* bytes of a line start kept in `start`, undecided */
+	char start[512];
+};
+
+static void
+mbox_line_start(struct scan_state *c, struct mbox *b, const char *line, size_t len, int whole)
+{
+	size_t n = len;
+
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	if (whole && smtpcode_mbox_from_line(line, n)) {
 		message_end(c);
-		message_begin(c, number);
+		message_begin(c, b->line + 1);
 		return;
 	}
 	if (!c->message_open)
-		message_begin(c, number);
-	dsn_line(c->dsn, line, len, number);
+		message_begin(c, b->line);
+	message_bytes(c, line, len);
+	if (whole)
+		message_bytes(c, "\n", 1);
 }
 
-/* "Name:" with a name of printable characters: a header field's first line. */
-static int
-header_field(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len && i < 77; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == ':')
-			return i > 0;
-		if (ch <= 32 || ch >= 127)
-			return 0;
-	}
-	return 0;
-}
-
-static int
-has_word(const char *s, size_t len, const char *word)
-{
-	size_t n = strlen(word), i, k;
-
-	for (i = 0; i + n <= len; i++) {
-		for (k = 0; k < n; k++) {
-			int ch = (unsigned char)s[i + k];
-			if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != word[k])
-				break;
-		}
-		if (k == n)
-			return 1;
-	}
-	return 0;
-}
-
-/* Feeds the buffered header lines (numbered from 1). */
 static void
-replay(struct scan_state *c, enum mode mode, size_t head_len)
+mbox_bytes(struct scan_state *c, struct mbox *b, const char *s, size_t n, int eof)
 {
-	size_t start = 0;
-	unsigned long number = 1;
-
-	while (start < head_len) {
-		char *nl = memchr(c->head + start, '\n', head_len - start);
-		size_t len = (size_t)(nl - (c->head + start));
-		feed(c, mode, c->head + start, len, number++, 0);
-		start += len + 1;
+	while (n > 0 || (eof && b->pending)) {
+		const char *nl = n ? memchr(s, '\n', n) : NULL;
+		size_t k = nl ? (size_t)(nl - s) : n;
+		if (b->pending || b->at_start) {
+			/* A line's start: kept until its end tells whether it is "From ". */
+			size_t take = k < sizeof b->start - b->pending ? k : sizeof b->start - b->pending;
+			memcpy(b->start + b->pending, s, take);
+			b->pending += take;
+			b->at_start = 0;
+			s += take, n -= take, k -= take;
+			if (nl && k == 0) {
+				mbox_line_start(c, b, b->start, b->pending, 1);
+				b->pending = 0;
+				b->line++;
+				b->at_start = 1;
+				s++, n--;
+				continue;
+			}
+			if (b->pending == sizeof b->start || (eof && n == 0)) {
+				/* Too long for a "From " line, or the input's last line. */
+				mbox_line_start(c, b, b->start, b->pending, 0);
+				b->pending = 0;
+			}
+			continue;
+		}
+		if (!c->message_open)
+			message_begin(c, b->line);
+		if (nl) {
+			message_bytes(c, s, k + 1);
+			b->line++;
+			b->at_start = 1;
+			s += k + 1, n -= k + 1;
+		} else {
+			message_bytes(c, s, n);
+			n = 0;
+		}
 	}
 }
 
-/* Reads one input in the mode given, or tells its mode from its first lines.
- * *error is set after a read error. */
+static void
+line_record(struct scan_state *c, const char *line, size_t len, unsigned long number, int truncated)
+{
+	struct smtpcode_result r;
+	int rc = smtpcode_classify(line, len, c->opt->stage, NULL, 0, &r);
+
+	if (rc == 0 || c->opt->all)
+		emit(c, number, NULL, &r, rc, truncated);
+}
+
+/* Reads one input as lines, a message or an mbox; `mode` MODE_UNDECIDED:
+ * told from its first bytes (smtpcode_input_kind()). *error is set after a
+ * read error. */
 static void
 scan_one(struct scan_state *c, struct input *in, enum mode mode, int *error)
 {
-	struct line_reader *reader = c->reader;
-	const char *line;
-	size_t len, head_len = 0;
-	int truncated, report = 0, in_type = 0;
+	size_t head_len = 0;
+	long got = 0;
+	int read_error = 0;
+	unsigned long long lines_seen = 0;
 
 	c->name = input_name(in);
 	c->message = 0;
 	c->message_open = 0;
-	lines_init(reader, in);
 	progress_begin(c->progress, in);
-	while (lines_next(reader, &line, &len, &truncated)) {
-		progress_line(c->progress);
-		if (mode == MODE_UNDECIDED && reader->number == 1) {
-			if (len >= 5 && memcmp(line, "From ", 5) == 0)
-				mode = MODE_MBOX;
-			else if (c->opt->dsn)
-				mode = MODE_MESSAGE;
-			else if (!header_field(line, len))
-				mode = MODE_LINES;
+	/* The first bytes: up to the second line (past blank lines first), or
+	 * HEAD_MAX. */
+	while (head_len < HEAD_MAX) {
+		const char *p = c->head, *lim = c->head + head_len;
+		int lines = 0;
+		while (p < lim && (p = memchr(p, '\n', (size_t)(lim - p))) != NULL) {
+			p++;
+			lines++;
 		}
-		if (mode == MODE_UNDECIDED) {
-			/* A header so far: buffered until its end tells whether it is a report. */
-			enum mode decided = MODE_UNDECIDED;
-			if (len == 0 || (len == 1 && line[0] == '\r')) {
-				decided = report ? MODE_MESSAGE : MODE_LINES;
-			} else if (line[0] == ' ' || line[0] == '\t') {
-				if (in_type && has_word(line, len, "multipart/report"))
-					report = 1;
-			} else if (header_field(line, len)) {
-				in_type = has_word(line, len < 13 ? len : 13, "content-type:");
-				if (in_type && has_word(line, len, "multipart/report"))
-					report = 1;
-			} else {
-				decided = MODE_LINES;
-			}
-			if (decided == MODE_UNDECIDED && (truncated || head_len + len + 1 > HEAD_MAX))
-				decided = MODE_LINES;
-			if (decided == MODE_UNDECIDED) {
-				memcpy(c->head + head_len, line, len);
-				head_len += len;
-				c->head[head_len++] = '\n';
-				continue;
-			}
-			mode = decided;
-			replay(c, mode, head_len);
+		if (lines >= 2 && smtpcode_input_kind(c->head, head_len) != SMTPCODE_INPUT_LINES)
+			break;
+		if (lines >= 8)
+			break;
+		got = input_read(in, c->head + head_len, HEAD_MAX - head_len);
+		if (got <= 0) {
+			read_error = got < 0;
+			break;
 		}
-		feed(c, mode, line, len, reader->number, truncated);
+		head_len += (size_t)got;
 	}
-	if (mode == MODE_UNDECIDED) { /* the input ended in what looked like a header */
-		mode = report ? MODE_MESSAGE : MODE_LINES;
-		replay(c, mode, head_len);
+	if (mode == MODE_UNDECIDED || mode == MODE_MESSAGE) {
+		enum smtpcode_input kind = smtpcode_input_kind(c->head, head_len);
+		if (kind == SMTPCODE_INPUT_MBOX)
+			mode = MODE_MBOX;
+		else if (mode == MODE_UNDECIDED)
+			mode = kind == SMTPCODE_INPUT_MESSAGE || c->opt->dsn ? MODE_MESSAGE : MODE_LINES;
 	}
-	message_end(c);
+	if (mode == MODE_LINES) {
+		const char *line;
+		size_t len;
+		int truncated;
+		lines_init_buffered(c->reader, in, c->head, head_len);
+		while (lines_next(c->reader, &line, &len, &truncated)) {
+			progress_line(c->progress);
+			line_record(c, line, len, c->reader->number, truncated);
+		}
+		read_error |= c->reader->error;
+		lines_seen = c->reader->number;
+	} else {
+		struct mbox box;
+		memset(&box, 0, sizeof box);
+		box.line = 1;
+		box.at_start = 1;
+		if (mode == MODE_MESSAGE)
+			message_begin(c, 1);
+		while (head_len > 0 || !read_error) {
+			if (head_len == 0) {
+				got = input_read(in, c->head, HEAD_MAX);
+				if (got <= 0) {
+					read_error = got < 0;
+					break;
+				}
+				head_len = (size_t)got;
+			}
+			progress_line(c->progress);
+			if (mode == MODE_MBOX)
+				mbox_bytes(c, &box, c->head, head_len, 0);
+			else
+				message_bytes(c, c->head, head_len);
+			head_len = 0;
+		}
+		if (mode == MODE_MBOX)
+			mbox_bytes(c, &box, c->head, 0, 1);
+		lines_seen = mode == MODE_MBOX ? box.line : 0;
+		message_end(c);
+	}
 	progress_end(c->progress);
-	if (reader->error) {
+	if (read_error) {
 		fflush(stdout);
-		if (reader->number)
-			fprintf(stderr, "smtpcode: %s: %s (after line %lu)\n", input_name(in), input_error(in),
-			        reader->number);
+		if (lines_seen)
+			fprintf(stderr, "smtpcode: %s: %s (after line %llu)\n", input_name(in), input_error(in), lines_seen);
 		else
 			fprintf(stderr, "smtpcode: %s: %s\n", input_name(in), input_error(in));
 		*error = 1;
@@ -537,12 +587,12 @@ scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, vo
 
 	*records = 0;
 	memset(&c, 0, sizeof c);
-	c.dsn = dsn_new(on_dsn_record, &c);
-	if (!reader || !head || !c.dsn) {
+	c.msg = malloc(sizeof *c.msg);
+	if (!reader || !head || !c.msg) {
 		fprintf(stderr, "smtpcode: out of memory\n");
 		free(reader);
 		free(head);
-		dsn_free(c.dsn);
+		free(c.msg);
 		return 1;
 	}
 	c.opt = opt;
@@ -579,6 +629,6 @@ scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, vo
 	*records = c.records;
 	free(reader);
 	free(head);
-	dsn_free(c.dsn);
+	free(c.msg);
 	return failed;
 }

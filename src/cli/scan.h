@@ -21,7 +21,9 @@ struct scan_msg {
 	const char *message_name;    /* a maildir entry's file name, or NULL */
 	const char *recipient;       /* the recipient's address, or NULL for a line of the text */
 	size_t recipient_len;
-	const char *action;          /* the DSN's Action:, or NULL */
+	const char *action;          /* the DSN's Action: (or what the text says), or NULL */
+	const char *report;          /* what the record was read from: "dsn", "text", "feedback", "auto-reply"; NULL */
+	struct smtpcode_span feedback_type; /* a feedback report's Feedback-Type */
 };
 
 /* Called for each record: a line with a reply (rc 0), or with --all any line;
@@ -31,10 +33,10 @@ typedef void scan_fn(void *ctx, const char *name, unsigned long line, const stru
 
 /* Reads each of paths[0..n) ("-" is standard input; none means standard
  * input), plain or gzip, and calls fn for each record. An input is read as
- * bounce messages (dsn.h) with --dsn, when it is a directory (a maildir: the
- * files of its cur/ and new/, sorted by name), when its first line starts
- * with "From " (an mbox) or when it starts with a header whose Content-Type
- * is multipart/report; else line by line. A file that cannot be
+ * bounce messages (the library's smtpcode_message_*) with --dsn, when it is
+ * a directory (a maildir: the files of its cur/ and new/, sorted by name),
+ * and when its first bytes say so (smtpcode_input_kind(): a header starts a
+ * message, a "From " line an mbox); else line by line. A file that cannot be
  * opened or read is reported on standard error and the others are read on;
  * the records read before a read error are kept. Returns 0, or 1 after any
  * such error, and the number of records in *records. */

@@ -30,7 +30,7 @@ def main():
         seed_dir = os.path.join(tmp, "seeds")
         os.makedirs(corpus)
         os.makedirs(seed_dir)
-        if NAME in ("dsn", "scan"):
+        if NAME in ("message", "scan"):
             testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
             inputs = messages(data, testdata) + [s.encode("utf-8") for s in seeds(data)[-400:]]
         else:
@@ -59,7 +59,7 @@ def main():
                     print("# " + "\n# ".join(r.stderr.splitlines()[-30:]))
 
         # Whole messages need room; scan's warnings on standard error are noise here.
-        whole = NAME in ("dsn", "scan")
+        whole = NAME in ("message", "scan")
         r = subprocess.run([HARNESS, f"-max_total_time={SECONDS}", f"-max_len={65536 if whole else 4096}",
                             f"-close_fd_mask={2 if whole else 0}", f"-dict={dict_path}",
                             "-print_final_stats=1", "-timeout=10", "-rss_limit_mb=2048",

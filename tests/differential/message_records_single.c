@@ -1,0 +1,3 @@
+/* message_records.c built on the single header instead of the library. */
+#define SMTPCODE_IMPLEMENTATION
+#include "message_records.c"

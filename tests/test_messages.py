@@ -1,0 +1,146 @@
+"""Whole bounce messages, one fixture per mail system's format (tests/data/messages/):
+each gives the records tests/data/messages/expected.tsv states, and gives them alike through
+scan, explain, the library and the single header, alone, in an mbox and in a maildir.
+
+usage: test_messages.py SMTPCODE MESSAGE_RECORDS MESSAGE_RECORDS_SINGLE MESSAGES_DIR
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import tap
+
+SMTPCODE, RECORDS, RECORDS_SINGLE, DIR = sys.argv[1:5]
+FIXTURES = sorted(f for f in os.listdir(DIR) if f.endswith(".eml"))
+KEYS = ("recipient", "dsn_action", "report", "reason", "bounce")
+
+
+def expected():
+    out = {f: [] for f in FIXTURES}
+    with open(os.path.join(DIR, "expected.tsv"), encoding="utf-8") as f:
+        for row in csv.reader((l for l in f if not l.startswith("#")), delimiter="\t"):
+            out[row[0]].append(tuple(None if v == "-" else v for v in row[1:]))
+    return out
+
+
+def run(*args, stdin=None):
+    r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, timeout=60)
+    return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+
+
+def scan(*args):
+    status, out, err = run("scan", "--format", "jsonl", *args)
+    return [json.loads(l) for l in out.splitlines()], err
+
+
+def read(name):
+    with open(os.path.join(DIR, name), "rb") as f:
+        return f.read()
+
+
+class Fixtures(unittest.TestCase):
+    def test_each_gives_what_a_sender_needs(self):
+        want = expected()
+        for name in FIXTURES:
+            with self.subTest(fixture=name):
+                recs, err = scan(os.path.join(DIR, name))
+                self.assertEqual([tuple(r[k] for k in KEYS) for r in recs], want[name])
+                self.assertTrue(all(r["classified"] for r in recs))
+                if want[name]:
+                    self.assertEqual(err, "", "no warning for a well-formed report")
+                else:
+                    self.assertIn("no bounce, complaint or automatic reply found", err)
+
+    def test_no_record_from_a_header_field(self):
+        # The fixtures' headers and returned messages are full of words that name
+        # causes (Received-SPF: fail, X-Virus-Scanned, a Diagnostic-Code line in a
+        # returned header): none may be what a record was classified from.
+        for name in FIXTURES:
+            recs, _ = scan(os.path.join(DIR, name))
+            for r in recs:
+                for key in ("reply", "matched"):
+                    for word in ("Received-SPF", "X-Virus", "ClamAV", "DKIM-Signature", "not a reply",
+                                 "Authentication-Results", "Buy now"):
+                        self.assertNotIn(word, r[key] or "", f"{name}: {key}")
+
+    def test_each_recipient_has_its_own_reply(self):
+        for name in FIXTURES:
+            recs, _ = scan(os.path.join(DIR, name))
+            addrs = [r["recipient"] for r in recs if r["recipient"]]
+            for r in recs:
+                for other in addrs:
+                    if other != r["recipient"]:
+                        self.assertNotIn(other, r["reply"] or "", f"{name}: {r['recipient']} has {other}'s reply")
+
+
+class SameEverywhere(unittest.TestCase):
+    def test_explain_gives_scan_records(self):
+        for name in FIXTURES:
+            with self.subTest(fixture=name):
+                recs, _ = scan(os.path.join(DIR, name))
+                status, out, _ = run("explain", "--json", "-", stdin=read(name))
+                got = json.loads(out)
+                self.assertEqual(got["input"], "message")
+                [msg] = got["messages"]
+                self.assertEqual(len(msg["recipients"]), len(recs))
+                for e, s in zip(msg["recipients"], recs):
+                    for k in e:
+                        self.assertEqual(e[k], s[k], k)
+                self.assertEqual(status, 0 if recs else 1)
+
+    def test_library_and_single_header_give_scan_records(self):
+        paths = [os.path.join(DIR, f) for f in FIXTURES]
+        lib = subprocess.run([RECORDS, *paths], capture_output=True, timeout=60)
+        one = subprocess.run([RECORDS_SINGLE, *paths], capture_output=True, timeout=60)
+        self.assertEqual(lib.returncode, 0, lib.stderr)
+        self.assertEqual(lib.stdout, one.stdout, "the library and the single header differ")
+        rows = [l.split("\t") for l in lib.stdout.decode("utf-8").splitlines() if l.split("\t")[1] != "problems"]
+        for path in paths:
+            recs, _ = scan(path)
+            mine = [r for r in rows if r[0] == path]
+            self.assertEqual(len(mine), len(recs), path)
+            for row, r in zip(mine, recs):
+                self.assertEqual(int(row[2]), r["line"], path)
+                self.assertEqual(row[3], r["recipient"] or "", path)
+                self.assertEqual((row[4] if row[4] != "none" else None, row[5], row[6], row[7]),
+                                 (r["dsn_action"], r["report"], r["reason"], r["bounce"]), path)
+                self.assertEqual(int(row[8]) or None, r["code"], path)
+                self.assertEqual(row[9] or None, r["enhanced"], path)
+                self.assertEqual(row[10], r["decided_by"], path)
+
+    def test_mbox_and_maildir_give_the_same_records(self):
+        single = []
+        for name in FIXTURES:
+            recs, _ = scan(os.path.join(DIR, name))
+            single.append([tuple(r[k] for k in KEYS) for r in recs])
+        with tempfile.TemporaryDirectory() as tmp:
+            mbox = os.path.join(tmp, "all.mbox")
+            with open(mbox, "wb") as f:
+                for name in FIXTURES:
+                    body = read(name).replace(b"\r\n", b"\n")
+                    f.write(b"From MAILER-DAEMON Thu Mar 12 10:00:00 2026\n" + body.rstrip(b"\n") + b"\n\n")
+            recs, _ = scan(mbox)
+            by_message = [[] for _ in FIXTURES]
+            for r in recs:
+                by_message[r["message"] - 1].append(tuple(r[k] for k in KEYS))
+            self.assertEqual(by_message, single)
+            maildir = os.path.join(tmp, "Maildir")
+            os.makedirs(os.path.join(maildir, "cur"))
+            os.makedirs(os.path.join(maildir, "new"))
+            for name in FIXTURES:
+                shutil.copy(os.path.join(DIR, name), os.path.join(maildir, "cur", name))
+            recs, _ = scan(maildir)
+            by_name = {name: [] for name in FIXTURES}
+            for r in recs:
+                by_name[r["message"]].append(tuple(r[k] for k in KEYS))
+            self.assertEqual([by_name[n] for n in FIXTURES], single)
+
+
+if __name__ == "__main__":
+    tap.main()
