@@ -413,12 +413,13 @@ def explain_page(site, have_wasm):
         'explainer cannot run here. The smtpcode command gives the same answer.</p>'
     body = "\n".join([
         '<h1>Explain a bounce</h1>',
-        '<p class="lead">Paste a reply, a log line or a field of a delivery status notification. It is classified '
-        'in your browser by the smtpcode library itself, compiled to WebAssembly: nothing is sent anywhere, and '
-        'the answer is the one the smtpcode command gives.</p>',
+        '<p class="lead">Paste a reply, a log line, a field of a delivery status notification, or a whole bounce '
+        'message with its header (one answer for each recipient it reports on). It is read in your browser by '
+        'the smtpcode library itself, compiled to WebAssembly: nothing is sent anywhere, and the answer is the '
+        'one the smtpcode command gives.</p>',
         missing,
         '<form id="explain-form" class="explain">',
-        '<label for="explain-text">Reply, log line or DSN field</label>',
+        '<label for="explain-text">Reply, log line, DSN field or bounce message</label>',
         '<textarea id="explain-text" name="q" rows="6" spellcheck="false" '
         'placeholder="550 5.1.1 The email account that you tried to reach does not exist."></textarea>',
         '<div class="row">',
@@ -432,5 +433,5 @@ def explain_page(site, have_wasm):
         + "\n".join(examples) + "\n</ul></div>" if examples else "",
         '<noscript><p>The explainer needs JavaScript and WebAssembly.</p></noscript>',
     ])
-    return "Explain a bounce", "Paste an SMTP reply, a log line or a DSN field and get its reason, bounce type " \
-        "and what to do.", body
+    return "Explain a bounce", "Paste an SMTP reply, a log line, a DSN field or a whole bounce message and get " \
+        "its reason, bounce type and what to do.", body

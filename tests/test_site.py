@@ -372,6 +372,11 @@ EXTRA = [
 ]
 CLI_FIELDS = ("code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce", "verdict",
               "decided_by", "matched", "carrier", "reply", "flags", "classified")
+RECIPIENT_FIELDS = ("recipient", "dsn_action", "report", "feedback_type", "line", "truncated")
+# Whole messages pasted in: the test fixtures, each a bounce as mail systems write them.
+MESSAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+MESSAGES = [open(os.path.join(MESSAGE_DIR, name), encoding="utf-8", errors="replace").read()
+            for name in sorted(os.listdir(MESSAGE_DIR)) if name.endswith((".eml", ".mbox"))]
 
 
 @unittest.skipUnless(NODE, "node is not installed")
@@ -379,7 +384,7 @@ class Node(unittest.TestCase):
     @unittest.skipUnless(WASM, "the site was built without WebAssembly (no clang or wasm-ld)")
     def test_explainer_answers_as_the_cli(self):
         inputs = [(" ".join(str(x) for x in (s["code"], s["enhanced"], s["text"]) if x), s.get("stage"))
-                  for s in DATA.samples] + EXTRA
+                  for s in DATA.samples] + EXTRA + [(message, None) for message in MESSAGES]
         answers = node("explain.mjs", [{"text": t, "stage": st} for t, st in inputs])
         self.assertEqual(len(answers), len(inputs))
         for (text, stage), got in zip(inputs, answers):
@@ -387,7 +392,20 @@ class Node(unittest.TestCase):
                 args = [SMTPCODE, "explain", "--json"] + (["--stage", stage] if stage else []) + ["--", text]
                 r = subprocess.run(args, capture_output=True, text=True, timeout=30)
                 cli = json.loads(r.stdout)
-                self.assertEqual(got["record"], {k: cli[k] for k in CLI_FIELDS})
+                if got["kind"] == "reply":
+                    self.assertNotIn("messages", cli)
+                    [one] = got["answers"]
+                    self.assertEqual(one["record"], {k: cli[k] for k in CLI_FIELDS})
+                    continue
+                # A whole message: the same recipients, each with the same answer.
+                self.assertEqual(got["kind"], cli["input"])
+                want = [rec for m in cli["messages"] for rec in m["recipients"]]
+                self.assertEqual(len(got["answers"]), len(want))
+                for a, w in zip(got["answers"], want):
+                    self.assertEqual(a["record"], {k: w[k] for k in CLI_FIELDS})
+                    self.assertEqual({k: a["recipient"][k] for k in RECIPIENT_FIELDS},
+                                     {k: w[k] for k in RECIPIENT_FIELDS})
+                self.assertEqual(got["problems"], [m["problems"] for m in cli["messages"]])
 
     def test_search_ranks_what_people_type(self):
         expect = {

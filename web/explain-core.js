@@ -12,8 +12,11 @@
 	// enum field of web/wasm/explain.c, in order.
 	var FIELDS = ['status', 'code', 'cls', 'subject', 'detail', 'stage', 'host', 'hostLen',
 		'vendor', 'evidence', 'evidenceLen', 'reason', 'action', 'bounce', 'verdict',
-		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags'];
+		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags',
+		'message', 'line', 'recipient', 'recipientLen', 'dsnAction', 'report', 'feedback', 'feedbackLen', 'cut'];
 	var EINVAL = -9;
+	// enum smtpcode_input
+	var KINDS = ['reply', 'message', 'mbox'];
 
 	function Explainer(instance) {
 		this.x = instance.exports;
@@ -59,34 +62,14 @@
 		return out;
 	};
 
-	/*
-	 * Classifies text (a string) with an optional stage (a value of
-	 * stages(), 0 for none). Returns {status, truncated, record, raw}:
-	 * status is smtpcode_classify()'s (-1 for empty text, -8 when nothing
-	 * was found, each still with a record);
-	 * record holds the CLI's JSON members (code, enhanced, stage, host,
-	 * vendor, reason, action, bounce, verdict, decided_by, matched,
-	 * carrier, reply, flags, classified); raw the fields by name.
-	 */
-	Explainer.prototype.classify = function (text, stage) {
-		var bytes = this.encoder.encode(text), truncated = bytes.length > this.max;
-		if (truncated)
-			bytes = bytes.subarray(0, this.max);
-		this.bytes(this.x.explain_input(), bytes.length).set(bytes);
-		var status = this.x.explain_classify(bytes.length, stage || 0);
-		var words = new Uint32Array(this.x.memory.buffer, this.x.explain_result(), FIELDS.length);
-		var f = {}, i;
-		for (i = 0; i < FIELDS.length; i++)
-			f[FIELDS[i]] = words[i];
-		f.status = status;
-		if (status === EINVAL)
-			return {status: status, truncated: truncated, record: null, raw: f};
+	// The CLI's JSON classification members of a record's fields.
+	Explainer.prototype.record = function (f) {
 		// Bit i of the reply's flags is named by smtpcode_reply_flag_name(1 << i).
-		var flags = [], flag;
+		var flags = [], flag, i;
 		for (i = 0; (flag = this.name('reply_flag_name', 1 << i)) !== null; i++)
 			if (f.flags & (1 << i))
 				flags.push(flag);
-		var record = {
+		return {
 			code: f.code || null,
 			enhanced: f.cls ? f.cls + '.' + f.subject + '.' + f.detail : null,
 			stage: f.stage ? this.name('stage_name', f.stage) : null,
@@ -101,9 +84,61 @@
 			carrier: this.name('carrier_name', f.carrier),
 			reply: this.span(f.reply, f.replyLen),
 			flags: flags,
-			classified: status === 0
+			classified: f.status === 0
 		};
-		return {status: status, truncated: truncated, record: record, raw: f};
+	};
+
+	/*
+	 * Explains text (a string) with an optional stage (a value of
+	 * stages(), 0 for none), as the CLI's explain does. Returns {kind,
+	 * truncated, answers, problems, dropped}: kind is 'reply' for a reply,
+	 * a log line or a DSN field (one answer), 'message' or 'mbox' for whole
+	 * messages (an answer a recipient); problems[m - 1] lists what was wrong
+	 * with message m (smtpcode_message_problem_text()). Each answer is
+	 * {status, record, recipient, raw}: status is smtpcode_classify()'s
+	 * (-1 for empty text, -8 when nothing was found); record the CLI's JSON
+	 * classification members; recipient, for a message, its recipient,
+	 * dsn_action, report, feedback_type, message and line; raw the fields
+	 * by name. null for a stage out of range.
+	 */
+	Explainer.prototype.explain = function (text, stage) {
+		var bytes = this.encoder.encode(text), truncated = bytes.length > this.max, i, k;
+		if (truncated)
+			bytes = bytes.subarray(0, this.max);
+		this.bytes(this.x.explain_input(), bytes.length).set(bytes);
+		var kind = this.x.explain_run(bytes.length, stage || 0);
+		if (kind === EINVAL)
+			return null;
+		var answers = [], n = this.x.explain_count();
+		for (k = 0; k < n; k++) {
+			var words = new Uint32Array(this.x.memory.buffer, this.x.explain_record(k), FIELDS.length), f = {};
+			for (i = 0; i < FIELDS.length; i++)
+				f[FIELDS[i]] = words[i];
+			f.status = f.status | 0;
+			var answer = {status: f.status, record: this.record(f), recipient: null, raw: f};
+			if (kind !== 0)
+				answer.recipient = {
+					recipient: this.span(f.recipient, f.recipientLen),
+					dsn_action: f.dsnAction ? this.name('dsn_action_name', f.dsnAction) : null,
+					report: this.name('report_name', f.report),
+					feedback_type: this.span(f.feedback, f.feedbackLen),
+					message: f.message,
+					line: f.line,
+					truncated: f.cut === 1
+				};
+			answers.push(answer);
+		}
+		var problems = [], m, bits, bit;
+		for (m = 1; m <= this.x.explain_messages(); m++) {
+			bits = this.x.explain_problems(m);
+			var texts = [];
+			for (bit = 1; bit && bit <= bits; bit = (bit << 1) >>> 0)
+				if (bits & bit)
+					texts.push(this.name('message_problem_text', bit));
+			problems.push(texts);
+		}
+		return {kind: KINDS[kind], truncated: truncated, answers: answers, problems: problems,
+			dropped: this.x.explain_dropped()};
 	};
 
 	function fromBytes(bytes) {

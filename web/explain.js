@@ -1,8 +1,8 @@
 /*
- * The explainer page: classifies what is pasted with the library compiled to
+ * The explainer page: explains what is pasted with the library compiled to
  * WebAssembly (explain-core.js) and shows the answer as the CLI's explain
  * does: reason, bounce type, verdict, what to do, the codes, the vendor and
- * the text that decided. Built with DOM nodes and textContent only: the
+ * the text that decided; for a whole bounce message, one answer a recipient. Built with DOM nodes and textContent only: the
  * pasted text is never parsed as HTML.
  */
 (function () {
@@ -34,6 +34,7 @@
 		out.textContent = '';
 		out.removeAttribute('data-reason');
 		out.removeAttribute('data-bounce');
+		out.removeAttribute('data-kind');
 		out.appendChild(el('p', cls, content));
 	}
 
@@ -55,27 +56,38 @@
 
 	var EEMPTY = -1;
 
-	function render(answer) {
-		var r = answer.record, f = answer.raw;
-		out.textContent = '';
-		if (!r || answer.status === EEMPTY) {
-			out.removeAttribute('data-reason');
-			out.removeAttribute('data-bounce');
-			return;
-		}
-		out.setAttribute('data-reason', r.reason);
-		out.setAttribute('data-bounce', r.bounce);
+	// What a recipient's record was read from, in words (enum smtpcode_report).
+	var REPORT_WORDS = {
+		'dsn': 'the delivery-status fields',
+		'text': "the bounce's text",
+		'feedback': 'a complaint (feedback report)',
+		'auto-reply': 'an automatic reply'
+	};
 
+	// One answer: a section with the reason, bounce type, verdict, what to
+	// do, the codes, the vendor and the text that decided.
+	function answerNode(answer, truncated) {
+		var r = answer.record, f = answer.raw, who = answer.recipient;
+		var box = el('section', 'explain-answer');
+		box.setAttribute('data-reason', r.reason);
+		box.setAttribute('data-bounce', r.bounce);
+		if (who) {
+			box.appendChild(el('h3', 'explain-recipient', who.recipient ? who.recipient : 'No recipient named'));
+			box.appendChild(el('p', 'muted', (who.dsn_action || 'no action given') + ', read from ' +
+				(REPORT_WORDS[who.report] || who.report) + ', line ' + who.line +
+				(who.feedback_type ? '; feedback type ' + who.feedback_type : '') +
+				(who.truncated ? '; cut: longer than smtpcode keeps' : '')));
+		}
 		var head = el('h2', 'explain-head');
 		var codes = [r.code, r.enhanced].filter(Boolean).join(' ');
 		head.appendChild(el('span', 'code', codes || '(no code)'));
 		head.appendChild(document.createTextNode(' ' + ex.name('reason_title', f.reason) + ' '));
 		head.appendChild(badge(r.bounce));
-		out.appendChild(head);
+		box.appendChild(head);
 		if (!r.classified)
-			out.appendChild(el('p', 'note', 'No reply code and no known phrase in this text, so nothing decides the reason.'));
-		if (answer.truncated)
-			out.appendChild(el('p', 'note', 'The text is longer than ' + ex.max + ' bytes; its start was classified.'));
+			box.appendChild(el('p', 'note', 'No reply code and no known phrase in this text, so nothing decides the reason.'));
+		if (truncated)
+			box.appendChild(el('p', 'note', 'The text is longer than ' + ex.max + ' bytes; its start was read.'));
 
 		var dl = el('dl', 'facts explain-facts');
 		if (r.reply)
@@ -100,13 +112,48 @@
 				' ' + ex.name('enhanced_title', f.subject, f.detail));
 		if (r.flags.length)
 			row(dl, 'Flags', r.flags.join(', '));
-		out.appendChild(dl);
+		box.appendChild(dl);
+		return box;
+	}
+
+	function render(result) {
+		out.textContent = '';
+		out.removeAttribute('data-reason');
+		out.removeAttribute('data-bounce');
+		out.removeAttribute('data-kind');
+		if (!result)
+			return;
+		var answers = result.answers;
+		if (result.kind === 'reply') {
+			var only = answers[0];
+			if (!only || only.status === EEMPTY)
+				return;
+			out.setAttribute('data-reason', only.record.reason);
+			out.setAttribute('data-bounce', only.record.bounce);
+			out.appendChild(answerNode(only, result.truncated));
+			return;
+		}
+		// A whole message: one answer a recipient, and what was odd about it.
+		out.setAttribute('data-kind', result.kind);
+		out.appendChild(el('p', 'explain-summary', answers.length === 1 ? 'One recipient in this ' +
+			(result.kind === 'mbox' ? 'mailbox' : 'message') + '.' : answers.length + ' recipients in this ' +
+			(result.kind === 'mbox' ? 'mailbox' : 'message') + '.'));
+		result.problems.forEach(function (texts, i) {
+			texts.forEach(function (t) {
+				out.appendChild(el('p', 'note', (result.problems.length > 1 ? 'Message ' + (i + 1) + ': ' : '') + t + '.'));
+			});
+		});
+		if (result.dropped)
+			out.appendChild(el('p', 'note', result.dropped + ' more recipients are not shown; the smtpcode command lists them all.'));
+		answers.forEach(function (answer) {
+			out.appendChild(answerNode(answer, result.truncated));
+		});
 	}
 
 	function explain() {
 		if (!ex)
 			return;
-		render(ex.classify(text.value, +stage.value));
+		render(ex.explain(text.value, +stage.value));
 	}
 
 	var timer = null;

@@ -148,6 +148,23 @@ for (const [where, base] of [['file', fileBase], ['http', httpBase]]) {
 		await shot(page, `${where}-explain`);
 		await page.context().close();
 	});
+
+	test(`${where}: a whole bounce pasted in gets one answer a recipient`, async () => {
+		if (!hasWasm)
+			return 'SKIP the site was built without WebAssembly';
+		const bounce = fs.readFileSync(path.join(here, '..', 'data', 'postfix_dsn.eml'), 'utf8');
+		const page = await open(base + 'explain.html');
+		await page.locator('#explain-form[data-ready=true]').waitFor({timeout: 20000});
+		await page.locator('#explain-text').fill(bounce);
+		await page.locator('#explain-out[data-kind=message]').waitFor({timeout: 10000});
+		const answers = await page.locator('#explain-out section.explain-answer').evaluateAll(els =>
+			els.map(e => [e.querySelector('.explain-recipient').textContent, e.getAttribute('data-reason'),
+				e.getAttribute('data-bounce')]));
+		assert(JSON.stringify(answers) === JSON.stringify([['alice@example.com', 'user-unknown', 'hard'],
+			['bob@example.net', 'mailbox-full', 'soft']]), `answers ${JSON.stringify(answers)}`);
+		await shot(page, `${where}-explain-message`);
+		await page.context().close();
+	});
 }
 
 test('file: the keyboard reaches search results, and focus is visible', async () => {
