@@ -1,6 +1,10 @@
 /* The hostile-input suite (docs/robustness.md): each input with the result it
  * must give. Table-driven; also built without Criterion as a single process
- * so that valgrind's memcheck can watch every case (tests/meson.build). */
+ * so that valgrind's memcheck can watch every case (tests/meson.build).
+ * With Criterion, also bounded work: CPU time per byte on each input of
+ * linear_shapes.h at 1x, 10x and 100x the size. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +127,67 @@ run_case(const struct hostile *h, char *why, size_t why_size)
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "linear_shapes.h"
+
 TABLE_TEST(hostile, each_case, cases, run_case)
+
+/* Sizes 1x, 10x and 100x; how much more time a byte may take at the larger
+ * ones (caches and noise, not the work: quadratic work gives about 10 and
+ * 100 here). Ratios of CPU time in one process, never absolute times. */
+static const size_t linear_sizes[] = {4096, 40960, 409600};
+#define LINEAR_SLACK 4.0
+
+/* CPU seconds a byte to classify buf[0..len): the best of 3 rounds of at
+ * least 10 ms, given up early once a run is over `enough` a byte. */
+static double
+per_byte(const char *buf, size_t len, double enough)
+{
+	double best = 0;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		double t0 = linear_cpu_seconds(), t;
+		size_t runs = 0;
+		do {
+			struct smtpcode_result r;
+			smtpcode_classify(buf, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r);
+			runs++;
+			t = linear_cpu_seconds() - t0;
+			if (t / (double)(runs * len) > enough)
+				return t / (double)(runs * len);
+		} while (t < 0.01);
+		t /= (double)(runs * len);
+		if (round == 0 || t < best)
+			best = t;
+	}
+	return best;
+}
+
+static const char *
+run_linear(const struct linear_shape *s, char *why, size_t why_size)
+{
+	size_t max = linear_sizes[COUNT_OF(linear_sizes) - 1], i;
+	char *buf = malloc(max);
+	const char *failed = NULL;
+	double base, t;
+
+	if (!buf)
+		return "out of memory";
+	linear_fill(buf, max, s);
+	base = per_byte(buf, linear_sizes[0], 1e9);
+	for (i = 1; i < COUNT_OF(linear_sizes) && !failed; i++) {
+		t = per_byte(buf, linear_sizes[i], LINEAR_SLACK * base);
+		if (t > LINEAR_SLACK * base) {
+			snprintf(why, why_size, "%.2f ns a byte at %zu bytes, %.2f at %zu: work grows with the size",
+			         t * 1e9, linear_sizes[i], base * 1e9, linear_sizes[0]);
+			failed = why;
+		}
+	}
+	free(buf);
+	return failed;
+}
+
+TABLE_TEST(hostile, linear_time, linear_shapes, run_linear)
 #else
 /* A single process for valgrind: every hostile case and every data sample,
  * TAP on stdout. */
