@@ -13,6 +13,7 @@
 #include "names.h"
 #include "list.h"
 #include "render.h"
+#include "safe_text.h"
 #include "scan.h"
 #include "search.h"
 #include "smtpcode.h"
@@ -186,15 +187,8 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 	}
 	if (rc != 0) {
 		if (len <= 60 && !memchr(text, '\n', len)) {
-			size_t k;
 			fputs("smtpcode: '", stderr);
-			for (k = 0; k < len; k++) {
-				unsigned char c = (unsigned char)text[k];
-				if (c >= 0x20 && c != 0x7f)
-					putc(c, stderr);
-				else
-					fprintf(stderr, "\\x%02x", c);
-			}
+			safe_write(stderr, text, len);
 			fputs("': not a reply code, and no SMTP reply or known phrase in it\n", stderr);
 		} else
 			fprintf(stderr, "smtpcode: no SMTP reply or known phrase in the text\n");

@@ -11,6 +11,7 @@
 #include "input.h"
 #include "lines.h"
 #include "progress.h"
+#include "safe_text.h"
 #include "scan.h"
 
 static void
@@ -57,49 +58,47 @@ record_text(const char *name, unsigned long number, const struct scan_msg *msg, 
 	else if (r->reply.enhanced.cls)
 		snprintf(codes, sizeof codes, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
 		         r->reply.enhanced.detail);
-	printf("%s:%lu\t%s\t%s\t%s\t%s\t%s\t%s", name, number, codes, smtpcode_reason_name(r->reason),
+	/* The name and the recipient escaped (safe_text.h): a tab or a line
+	 * break in them must not forge a field or a record, nor ESC reach a
+	 * terminal. */
+	safe_write(stdout, name, strlen(name));
+	printf(":%lu\t%s\t%s\t%s\t%s\t%s\t%s", number, codes, smtpcode_reason_name(r->reason),
 	       smtpcode_bounce_name(r->bounce), smtpcode_verdict_name(r->verdict), smtpcode_action_name(r->action),
 	       r->vendor ? smtpcode_vendor_name(r->vendor) : "-");
-	if (msg && msg->recipient) { /* the recipient of a bounce message, control bytes as spaces */
-		size_t i;
+	if (msg && msg->recipient) {
 		putchar('\t');
-		for (i = 0; i < msg->recipient_len; i++) {
-			unsigned char c = (unsigned char)msg->recipient[i];
-			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
-		}
+		safe_write(stdout, msg->recipient, msg->recipient_len);
 	}
 	putchar('\n');
 }
 
-/* One field of a tsv or csv record. tsv: tabs, line breaks and other control
- * bytes become spaces, so a record is always one line of the same number of
- * fields. csv (RFC 4180): a field holding a comma, a quote or a line break is
- * quoted, its quotes doubled. */
+/* One field of a tsv or csv record. Control characters are escaped
+ * (safe_text.h), so a record is always one line of the same number of
+ * fields; a field that a spreadsheet would take for a formula ("=", "+",
+ * "-", "@", a tab or a CR first) gets a single quote before it. csv (RFC
+ * 4180): a field holding a comma or a quote is quoted, its quotes doubled. */
 static void
 field(const char *s, size_t len, enum scan_format format, int first)
 {
-	size_t i;
+	const char *end = s + len, *q;
 
 	if (!first)
 		putchar(format == SCAN_CSV ? ',' : '\t');
-	if (format == SCAN_TSV) {
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
-		}
-		return;
-	}
-	if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) && !memchr(s, '\r', len)) {
-		fwrite(s, 1, len, stdout);
-		return;
-	}
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
+	if (format == SCAN_CSV && (memchr(s, ',', len) || memchr(s, '"', len))) {
+		putchar('"');
+		if (safe_formula_start(s, len))
+			putchar('\'');
+		for (; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
+			safe_write(stdout, s, (size_t)(q + 1 - s));
 			putchar('"');
-		putchar(s[i]);
+		}
+		safe_write(stdout, s, (size_t)(end - s));
+		putchar('"');
+		return;
 	}
-	putchar('"');
+	if (safe_formula_start(s, len))
+		putchar('\'');
+	safe_write(stdout, s, len);
 }
 
 static void

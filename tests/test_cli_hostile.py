@@ -1,0 +1,185 @@
+"""The CLI against hostile inputs and hostile surroundings (issue 14): bytes
+that would act on a terminal or a spreadsheet, file names that forge records,
+inputs that never end, maildir entries that are not files, readers that go
+away, outputs that cannot be written. Each test failed before its fix.
+
+usage: test_cli_hostile.py SMTPCODE
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import tap
+
+SMTPCODE = os.path.abspath(sys.argv[1])
+ENV = dict(os.environ, NO_COLOR="", COLUMNS="80")
+
+# What a terminal would act on: C0 controls but LF (and TAB where it
+# separates fields), DEL, C1 controls as bytes or as UTF-8, and the Unicode
+# controls that reorder or break what is shown.
+C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+REORDER = re.compile("[\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def run(*args, stdin=None, env=ENV, timeout=30, cwd=None):
+    r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=timeout, cwd=cwd)
+    return r.returncode, r.stdout, r.stderr
+
+
+class TempDir(unittest.TestCase):
+    def setUp(self):
+        self.tmp = self.enterContext(tempfile.TemporaryDirectory())
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+
+def hostile_reply(n=0):
+    """A reply whose text holds ESC sequences, an OSC window title, BEL, DEL,
+    C1 CSI and OSC as UTF-8, a right-to-left override; n makes it distinct."""
+    return (b"550 5.1.1 user unknown \x1b[2J\x1b]0;pwned\x07 \x7f \xc2\x9b31m \xc2\x9d0;t\xc2\x9c "
+            b"\xe2\x80\xae gnp.exe " + str(n).encode() + b"\n")
+
+
+class TerminalSafe(unittest.TestCase):
+    def assert_terminal_safe(self, out, allow=b"\n"):
+        for c in range(0x20):
+            if bytes([c]) not in allow:
+                self.assertNotIn(bytes([c]), out, f"control byte {c:#04x} in the output")
+        self.assertNotIn(b"\x7f", out)
+        self.assertIsNone(C1_UTF8.search(out), "a C1 control in the output")
+        self.assertIsNone(REORDER.search(out.decode("utf-8")), "a bidirectional control in the output")
+
+    def test_stats_escapes_reply_texts(self):
+        status, out, _ = run("stats", stdin=hostile_reply())
+        self.assertEqual(status, 0)
+        self.assert_terminal_safe(out)
+        self.assertIn(b"\\x1b[2J\\x1b]0;pwned\\x07", out)
+
+    def test_explain_escapes_c1_and_bidi_controls(self):
+        status, out, _ = run("explain", "-", stdin=hostile_reply())
+        self.assertEqual(status, 0)
+        self.assert_terminal_safe(out)
+        self.assertIn(b"\\xc2\\x9b31m", out)
+        self.assertIn(b"\\xe2\\x80\\xae", out)
+
+    def test_explain_error_escapes_the_text(self):
+        status, _, err = run("explain", "no code \xc2\x9b31m here")
+        self.assertEqual(status, 1)
+        self.assert_terminal_safe(err)
+
+    def test_scan_text_escapes_recipients_and_hosts(self):
+        report = (b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+                  b"--b\nContent-Type: message/delivery-status\n\n"
+                  b"Final-Recipient: rfc822; a\x1b]0;x\x07\xc2\x9b@example.com\nAction: failed\n"
+                  b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--b--\n")
+        status, out, _ = run("scan", "-", stdin=report)
+        self.assertEqual(status, 0)
+        self.assert_terminal_safe(out, allow=b"\n\t")
+        self.assertIn(b"a\\x1b]0;x\\x07\\xc2\\x9b@example.com", out)
+
+    def test_json_escapes_c1_controls(self):
+        status, out, _ = run("explain", "--json", "-", stdin=hostile_reply())
+        self.assertEqual(status, 0)
+        self.assert_terminal_safe(out)
+        self.assertIn(b"\\u009b", out)
+        self.assertIn("\u009b31m", json.loads(out)["input"], "the same text once parsed")
+
+    def test_stats_counts_texts_that_differ_after_a_nul(self):
+        lines = b"550 5.1.1 user\x00one\n550 5.1.1 user\x00two\n550 5.1.1 user\x00two\n"
+        status, out, _ = run("stats", "--json", stdin=lines)
+        self.assertEqual(status, 0)
+        [top] = json.loads(out)["top_replies"]
+        self.assertEqual(top["distinct"], 2)
+        self.assertEqual(top["replies"], [{"text": "550 5.1.1 user\u0000two", "count": 2},
+                                          {"text": "550 5.1.1 user\u0000one", "count": 1}])
+        status, out, _ = run("stats", stdin=lines)
+        self.assertIn(b"550 5.1.1 user\\x00two", out)
+        self.assertIn(b"550 5.1.1 user\\x00one", out)
+
+
+CSV_COLUMNS = ["file", "line", "code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce",
+               "verdict", "recipient"]
+FORMULAS = ["=HYPERLINK(\"http://x.example\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
+
+
+def dsn_report(recipient):
+    return (b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+            b"--b\nContent-Type: message/delivery-status\n\n"
+            b"Final-Recipient: rfc822; " + recipient + b"\nAction: failed\n"
+            b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--b--\n")
+
+
+class SpreadsheetCells(TempDir):
+    """Cells that a spreadsheet would run or that hold control bytes."""
+
+    def rows(self, fmt, *paths, stdin=None):
+        status, out, err = run("scan", "--format", fmt, "--", *paths, stdin=stdin, cwd=self.tmp)
+        self.assertEqual(status, 0, err)
+        text = out.decode("utf-8")
+        if fmt == "csv":
+            return list(csv.reader(io.StringIO(text, newline="")))[1:]
+        return [line.split("\t") for line in text.split("\n")[1:-1]]
+
+    def assert_cells_inert(self, rows):
+        for row in rows:
+            self.assertEqual(len(row), len(CSV_COLUMNS), row)
+            for key, cell in zip(CSV_COLUMNS, row):
+                self.assertFalse(cell[:1] in ("=", "+", "-", "@", "\t", "\r"), f"{key} cell {cell!r}")
+                self.assertIsNone(re.search("[\x00-\x1f\x7f-\x9f]", cell), f"{key} cell {cell!r}")
+
+    def test_file_names_that_are_formulas(self):
+        line = b"550 5.1.1 <u@example.com>: user unknown\n"
+        paths = [self.write(name.replace("/", "_"), line) for name in FORMULAS]  # relative names below
+        for fmt in ("csv", "tsv"):
+            with self.subTest(format=fmt):
+                rows = self.rows(fmt, *[os.path.basename(p) for p in paths])
+                self.assertEqual(len(rows), len(FORMULAS))
+                self.assert_cells_inert(rows)
+                self.assertEqual([r[0] for r in rows], ["'" + os.path.basename(p) for p in paths])
+
+    def test_recipient_and_host_cells(self):
+        for fmt in ("csv", "tsv"):
+            for formula in FORMULAS:
+                with self.subTest(format=fmt, recipient=formula):
+                    rows = self.rows(fmt, "-", stdin=dsn_report(formula.encode() + b"\x00\x1b\x07@example.com"))
+                    self.assert_cells_inert(rows)
+                    self.assertEqual(rows[0][-1], "'" + formula + "\\x00\\x1b\\x07@example.com")
+            with self.subTest(format=fmt, host="-x"):
+                rows = self.rows(fmt, "-", stdin=b"host -x[192.0.2.1] said: 550 5.1.1 no such user\n")
+                self.assert_cells_inert(rows)
+                self.assertEqual(rows[0][CSV_COLUMNS.index("host")], "'-x")
+
+
+class FileNames(TempDir):
+    """A name with a line break and a tab must not forge a record."""
+
+    def test_names_are_escaped_in_every_format(self):
+        forged = "x\nmail.log:1\t550 5.1.1\tuser-unknown\thard\tundeliverable\tremove-address\t-\n"
+        path = self.write(forged, b"550 5.1.1 user unknown\n452 4.2.2 mailbox full\n")
+        status, out, _ = run("scan", path)
+        self.assertEqual(status, 0)
+        lines = out.decode("utf-8").splitlines()
+        self.assertEqual(len(lines), 2, "one line a record")
+        self.assertTrue(all(line.count("\t") == 6 for line in lines), lines)
+        self.assertTrue(lines[0].startswith(os.path.join(self.tmp, "x\\x0amail.log:1\\x09550")), lines)
+        status, out, _ = run("scan", "--format", "tsv", path)
+        self.assertEqual(len(out.splitlines()), 3)
+        status, out, _ = run("scan", "--format", "csv", path)
+        self.assertEqual(len(out.split(b"\r\n")), 4)
+        status, out, _ = run("scan", "--format", "jsonl", path)
+        self.assertEqual([json.loads(r)["file"] for r in out.splitlines()], [path, path])
+
+
+if __name__ == "__main__":
+    tap.main()
