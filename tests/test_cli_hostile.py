@@ -181,5 +181,57 @@ class FileNames(TempDir):
         self.assertEqual([json.loads(r)["file"] for r in out.splitlines()], [path, path])
 
 
+BOUNCE = dsn_report(b"alice@example.com")
+
+
+class Maildirs(TempDir):
+    """Entries that are not files, and cur/ or new/ that cannot be read."""
+
+    def maildir(self):
+        md = os.path.join(self.tmp, "Maildir")
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(md, sub))
+        with open(os.path.join(md, "cur", "100.host:2,S"), "wb") as f:
+            f.write(BOUNCE)
+        with open(os.path.join(md, "new", "300.host"), "wb") as f:
+            f.write(BOUNCE.replace(b"alice", b"carol"))
+        return md
+
+    def test_fifo_and_device_entries_are_skipped(self):
+        md = self.maildir()
+        os.mkfifo(os.path.join(md, "new", "150.fifo"))
+        os.symlink("/dev/zero", os.path.join(md, "cur", "200.zero:2,"))
+        status, out, err = run("scan", "--format", "jsonl", md, timeout=20)
+        self.assertEqual(status, 3, err)
+        self.assertEqual([json.loads(r)["recipient"] for r in out.splitlines()],
+                         ["alice@example.com", "carol@example.com"])
+        self.assertIn(b"150.fifo' is a FIFO, not a message; skipping it", err)
+        self.assertIn(b"200.zero:2,' is a character device, not a message; skipping it", err)
+
+    def test_cur_that_cannot_be_read(self):
+        md = self.maildir()
+        cur = os.path.join(md, "cur")
+        os.rename(cur, cur + ".away")
+        with open(cur, "wb") as f:  # there, but no directory: opendir fails even for root
+            f.write(BOUNCE)
+        status, out, err = run("scan", "--format", "jsonl", md)
+        self.assertEqual(status, 3, err)
+        self.assertIn(("cannot read '%s': Not a directory; its messages are skipped" % cur).encode(), err)
+        self.assertEqual([json.loads(r)["recipient"] for r in out.splitlines()], ["carol@example.com"])
+
+    @unittest.skipIf(os.geteuid() == 0, "root reads any directory")
+    def test_new_without_permission(self):
+        md = self.maildir()
+        new = os.path.join(md, "new")
+        os.chmod(new, 0)
+        try:
+            status, out, err = run("scan", "--format", "jsonl", md)
+        finally:
+            os.chmod(new, 0o755)
+        self.assertEqual(status, 3, err)
+        self.assertIn(("cannot read '%s': Permission denied" % new).encode(), err)
+        self.assertEqual([json.loads(r)["recipient"] for r in out.splitlines()], ["alice@example.com"])
+
+
 if __name__ == "__main__":
     tap.main()

@@ -417,7 +417,9 @@ is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Adds the entries of dir/sub to *names as "sub/name". Returns -1 when out of memory. */
+/* Adds the entries of dir/sub to *names as "sub/name". Returns 0; 1 when
+ * dir/sub is there but cannot be read (said on standard error: its
+ * messages are not read); -1 when out of memory. */
 static int
 list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t *cap)
 {
@@ -431,14 +433,35 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		return -1;
 	snprintf(path, dlen + 6, "%s/%s", dir, sub);
 	d = opendir(path);
-	free(path);
-	if (!d)
-		return 0;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
+	if (!d) {
+		int err = errno;
+		if (err != ENOENT) { /* a maildir may lack one of the two */
+			fflush(stdout);
+			fputs("smtpcode: cannot read '", stderr);
+			safe_write(stderr, path, strlen(path));
+			fprintf(stderr, "': %s; its messages are skipped\n", strerror(err));
+		}
+		free(path);
+		return err != ENOENT;
+	}
+	for (;;) {
+		size_t len;
 		char *name;
+		errno = 0;
+		if ((e = readdir(d)) == NULL) {
+			if (errno) {
+				int err = errno;
+				fflush(stdout);
+				fputs("smtpcode: cannot read '", stderr);
+				safe_write(stderr, path, strlen(path));
+				fprintf(stderr, "': %s; the rest of its messages are skipped\n", strerror(err));
+				rc = 1;
+			}
+			break;
+		}
 		if (e->d_name[0] == '.')
 			continue;
+		len = strlen(e->d_name);
 		if (*n == *cap) {
 			size_t bigger = *cap ? *cap * 2 : 64;
 			char **grown = realloc(*names, bigger * sizeof *grown);
@@ -458,7 +481,30 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		(*names)[(*n)++] = name;
 	}
 	closedir(d);
+	free(path);
 	return rc;
+}
+
+/* Why the entry at path is not read as a message, or NULL when it is a
+ * regular file (a symbolic link to one included). Only regular files: a
+ * FIFO would block the scan until something writes to it, a link to
+ * /dev/zero would never end. A directory is no message, and no news. */
+static const char *
+not_a_message(const char *path, int *quiet)
+{
+	struct stat sb;
+
+	*quiet = 0;
+	if (stat(path, &sb) != 0)
+		return NULL; /* input_open() says why it cannot be opened */
+	if (S_ISREG(sb.st_mode))
+		return NULL;
+	*quiet = S_ISDIR(sb.st_mode);
+	return S_ISFIFO(sb.st_mode)   ? "a FIFO"
+	       : S_ISCHR(sb.st_mode)  ? "a character device"
+	       : S_ISBLK(sb.st_mode)  ? "a block device"
+	       : S_ISSOCK(sb.st_mode) ? "a socket"
+	                              : "an odd kind of file";
 }
 
 /* A maildir: each file of cur/ and new/, sorted by name, is one message. */
@@ -467,7 +513,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0, i, dlen = strlen(dir);
-	int failed = 0;
+	int failed = 0, listed;
 	char *cur = malloc(dlen + 5), *new = malloc(dlen + 5);
 	int ok = cur && new;
 
@@ -483,30 +529,46 @@ scan_maildir(struct scan_state *c, const char *dir)
 		fprintf(stderr, "smtpcode: %s: read error: a directory, but not a maildir (no cur/ or new/ in it)\n", dir);
 		return 1;
 	}
-	if (list_entries(dir, "cur", &names, &n, &cap) != 0 || list_entries(dir, "new", &names, &n, &cap) != 0) {
+	listed = list_entries(dir, "cur", &names, &n, &cap);
+	if (listed >= 0) {
+		int more = list_entries(dir, "new", &names, &n, &cap);
+		listed = more < 0 ? more : listed | more;
+	}
+	if (listed < 0) {
 		fprintf(stderr, "smtpcode: out of memory\n");
 		failed = 1;
 	} else {
+		failed = listed;
 		qsort(names, n, sizeof *names, by_name);
 		for (i = 0; i < n; i++) {
 			size_t plen = dlen + strlen(names[i]) + 2;
 			char *path = malloc(plen);
+			const char *why;
 			struct input *in;
-			struct stat sb;
+			int quiet;
 			if (!path) {
 				fprintf(stderr, "smtpcode: out of memory\n");
 				failed = 1;
 				break;
 			}
 			snprintf(path, plen, "%s/%s", dir, names[i]);
-			if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if ((why = not_a_message(path, &quiet)) != NULL) {
+				if (!quiet) {
+					fflush(stdout);
+					fputs("smtpcode: '", stderr);
+					safe_write(stderr, path, strlen(path));
+					fprintf(stderr, "' is %s, not a message; skipping it\n", why);
+					failed = 1;
+				}
 				free(path);
 				continue;
 			}
 			in = input_open(path);
 			if (!in) {
 				fflush(stdout);
-				fprintf(stderr, "smtpcode: cannot open '%s': %s; skipping it\n", path, strerror(errno));
+				fputs("smtpcode: cannot open '", stderr);
+				safe_write(stderr, path, strlen(path));
+				fprintf(stderr, "': %s; skipping it\n", strerror(errno));
 				failed = 1;
 			} else {
 				c->message_name = names[i] + 4;
