@@ -233,5 +233,19 @@ class Maildirs(TempDir):
         self.assertEqual([json.loads(r)["recipient"] for r in out.splitlines()], ["alice@example.com"])
 
 
+class EndlessInput(unittest.TestCase):
+    def test_codes_from_dev_zero(self):
+        with open("/dev/zero", "rb") as zero:
+            r = subprocess.run([SMTPCODE, "-"], stdin=zero, capture_output=True, env=ENV, timeout=20)
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.stderr, b"smtpcode: standard input, line 1: longer than 64 KiB; give one code a line\n")
+
+    def test_a_long_line_after_codes(self):
+        status, out, err = run("--json", "-", stdin=b"550\r\n" + b"5" * 65536 + b"\n" + b"5" * 65537 + b"\n421\n")
+        self.assertEqual(status, 3)
+        self.assertEqual([json.loads(line)["query"] for line in out.splitlines()], ["550", "5" * 65536])
+        self.assertIn(b"line 3: longer than 64 KiB", err)
+
+
 if __name__ == "__main__":
     tap.main()

@@ -138,28 +138,42 @@ answer_code(const struct options *opt, const struct style *st, const char *q, si
 	return a.kind != QUERY_ERROR && a.registered ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 
+/* A line of standard input after "-" holds one code: no longer than a line
+ * that scan reads (64 KiB), so that an input with no line break (/dev/zero)
+ * cannot make the line grow until memory runs out. */
+#define CODE_LINE_MAX (64 * 1024)
+
 static int
 answer_codes_from_stdin(const struct options *opt, const struct style *st, int *count)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int status = EXIT_KNOWN;
+	char line[CODE_LINE_MAX];
+	size_t len = 0;
+	unsigned long number = 1;
+	int c, status = EXIT_KNOWN;
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		size_t len = (size_t)n;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len == 0)
+	do {
+		c = getc_unlocked(stdin);
+		if (c != '\n' && c != EOF) {
+			if (len == sizeof line) {
+				fflush(stdout);
+				fprintf(stderr, "smtpcode: standard input, line %lu: longer than 64 KiB; give one code "
+				        "a line\n", number);
+				return EXIT_IO;
+			}
+			line[len++] = (char)c;
 			continue;
-		if (answer_code(opt, st, line, len, count) != EXIT_KNOWN)
+		}
+		while (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (len > 0 && answer_code(opt, st, line, len, count) != EXIT_KNOWN)
 			status = EXIT_UNKNOWN;
-	}
+		len = 0;
+		number++;
+	} while (c != EOF);
 	if (ferror(stdin)) {
 		perror("smtpcode: reading standard input");
 		status = EXIT_IO;
 	}
-	free(line);
 	return status;
 }
 
