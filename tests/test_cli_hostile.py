@@ -247,5 +247,44 @@ class EndlessInput(unittest.TestCase):
         self.assertIn(b"line 3: longer than 64 KiB", err)
 
 
+class ReaderGone(unittest.TestCase):
+    """With SIGPIPE ignored, a write to a reader that went away fails with
+    EPIPE: the reading must stop there, not go on to the input's end."""
+
+    def feed_until_refused(self, args, line, total):
+        import threading
+        out_r, out_w = os.pipe()
+        os.close(out_r)  # the reader is gone before the first record
+        p = subprocess.Popen([SMTPCODE, *args], stdin=subprocess.PIPE, stdout=out_w, stderr=subprocess.PIPE,
+                             env=ENV, restore_signals=False)  # SIGPIPE stays ignored, as in Python
+        os.close(out_w)
+        written = [0]
+
+        def feed():
+            chunk = line * (65536 // len(line))
+            try:
+                while written[0] < total:
+                    p.stdin.write(chunk)
+                    written[0] += len(chunk)
+                p.stdin.close()
+            except (BrokenPipeError, ValueError):
+                pass
+
+        t = threading.Thread(target=feed)
+        t.start()
+        err = p.stderr.read()
+        p.wait(timeout=60)
+        t.join(timeout=60)
+        return p.returncode, err, written[0]
+
+    def test_reading_stops_at_the_first_epipe(self):
+        for args, line in ((["scan", "-"], b"550 5.1.1 user unknown\n"), (["--json", "-"], b"550\n")):
+            with self.subTest(args=args):
+                status, err, written = self.feed_until_refused(args, line, 64 << 20)
+                self.assertEqual(status, 3)
+                self.assertIn(b"smtpcode: writing output: Broken pipe", err)
+                self.assertLess(written, 4 << 20, "the input was read on after the reader had gone")
+
+
 if __name__ == "__main__":
     tap.main()

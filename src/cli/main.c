@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "exit_status.h"
 #include "explain.h"
 #include "names.h"
 #include "list.h"
@@ -18,13 +19,6 @@
 #include "search.h"
 #include "smtpcode.h"
 #include "stats.h"
-
-enum exit_status {
-	EXIT_KNOWN = 0,   /* answered: every code registered, every text classified */
-	EXIT_UNKNOWN = 1, /* a code unregistered or malformed, or a text with nothing to classify */
-	EXIT_USAGE = 2,   /* the command line itself was wrong */
-	EXIT_IO = 3       /* an input could not be read */
-};
 
 /* usage_text and help_text, generated from src/cli/commands.toml. */
 #include "cli_help.h"
@@ -167,6 +161,7 @@ answer_codes_from_stdin(const struct options *opt, const struct style *st, int *
 			len--;
 		if (len > 0 && answer_code(opt, st, line, len, count) != EXIT_KNOWN)
 			status = EXIT_UNKNOWN;
+		exit_if_unwritable(); /* a reader that went away ends the reading */
 		len = 0;
 		number++;
 	} while (c != EOF);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "dsn.h"
+#include "exit_status.h"
 #include "explain.h"
 #include "input.h"
 #include "lines.h"
@@ -168,6 +169,7 @@ scan_print(void *ctx, const char *name, unsigned long line, const struct scan_ms
 	case SCAN_CSV: record_fields(name, line, msg, r, opt->format); break;
 	default: record_text(name, line, msg, r); break;
 	}
+	exit_if_unwritable();
 }
 
 
