@@ -286,5 +286,14 @@ class ReaderGone(unittest.TestCase):
                 self.assertLess(written, 4 << 20, "the input was read on after the reader had gone")
 
 
+class FullDevice(unittest.TestCase):
+    def test_output_to_dev_full_is_an_error(self):
+        for args in (["--help"], ["scan", "--help"], ["--version"], ["550"], ["list", "reasons"]):
+            with self.subTest(args=args), open("/dev/full", "wb") as full:
+                r = subprocess.run([SMTPCODE, *args], stdout=full, stderr=subprocess.PIPE, env=ENV, timeout=30)
+                self.assertEqual(r.returncode, 3)
+                self.assertIn(b"smtpcode: writing output: No space left on device", r.stderr)
+
+
 if __name__ == "__main__":
     tap.main()

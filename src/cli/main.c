@@ -522,6 +522,18 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 	return n;
 }
 
+/* status, or EXIT_IO when standard output could not be written: output to
+ * /dev/full or a closed pipe must not end in success. */
+static int
+output_written(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("smtpcode: writing output");
+		return EXIT_IO;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -530,8 +542,8 @@ main(int argc, char **argv)
 	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
 	n = parse_options(argc, argv, &opt, &exit_now);
-	if (n < 0)
-		return exit_now;
+	if (n < 0) /* --help and --version wrote to standard output too */
+		return exit_now == EXIT_KNOWN ? output_written(exit_now) : exit_now;
 	if (opt.dsn && !(n >= 1 && (strcmp(argv[0], "scan") == 0 || strcmp(argv[0], "stats") == 0)))
 		return usage_error("--dsn applies to scan and stats");
 	st.color = opt.json ? 0 : use_color(opt.color);
@@ -569,9 +581,5 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("smtpcode: writing output");
-		return EXIT_IO;
-	}
-	return status;
+	return output_written(status);
 }
