@@ -295,5 +295,74 @@ class FullDevice(unittest.TestCase):
                 self.assertIn(b"smtpcode: writing output: No space left on device", r.stderr)
 
 
+# Issue 14's shapes: each made classification quadratic in the length of a
+# line or of a recipient's fields.
+SHAPES = [(b"", b"] said:"), (b"[", b"x] refused to talk to me:"),
+          (b"", b"SMTP error from remote mail server after RCPT TO:<")]
+SLACK = 4.0  # how much more CPU time a byte may take at 100x: caches and noise, not the work
+
+
+def cpu_per_byte(args, path, size):
+    """The best of 3 runs' CPU time (user and system) of smtpcode, a byte."""
+    best = float("inf")
+    for _ in range(3):
+        p = subprocess.Popen([SMTPCODE, *args, path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=ENV)
+        _, _, usage = os.wait4(p.pid, 0)
+        p.returncode = 0
+        best = min(best, usage.ru_utime + usage.ru_stime)
+    return best / size
+
+
+class LinearTime(TempDir):
+    """scan's CPU time a byte must not grow with the length of a line or of
+    a recipient's fields (1x, 10x, 100x at the same total size), nor with
+    the size of a bounce of 10 recipients: ratios, never absolute times."""
+
+    TOTAL = 2 << 20
+
+    def assert_flat(self, args, inputs):
+        times = []
+        for i, data in enumerate(inputs):
+            path = self.write(f"input{i}", data)
+            times.append(cpu_per_byte(args, path, len(data)))
+        self.assertLess(max(times[1:]), SLACK * times[0],
+                        "ns a byte at 1x, 10x, 100x: " + ", ".join(f"{t * 1e9:.1f}" for t in times))
+
+    def test_log_lines(self):
+        for prefix, unit in SHAPES:
+            with self.subTest(shape=unit):
+                logs = []
+                for line_len in (655, 6553, 65535):
+                    line = (prefix + unit * (line_len // len(unit) + 1))[:line_len] + b"\n"
+                    logs.append(line * (self.TOTAL // len(line)))
+                self.assert_flat(["scan", "--all", "--format", "jsonl"], logs)
+
+    def bounce(self, recipients, diagnostic):
+        groups = b"".join(b"Final-Recipient: rfc822; u%d@example.com\nAction: failed\nStatus: 5.1.1\n"
+                          b"Diagnostic-Code: smtp; 550 5.1.1 %s\n\n" % (i, diagnostic) for i in range(recipients))
+        return (b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+                b"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+                + groups + b"--b--\n")
+
+    def test_bounce_recipient_fields(self):
+        for prefix, unit in SHAPES:
+            with self.subTest(shape=unit):
+                bounces = []
+                for field_len in (640, 6400, 64000):
+                    folded = b"\n ".join(unit * (1000 // len(unit)) for _ in range(field_len // 1000 + 1))
+                    diagnostic = (prefix + folded)[:field_len]
+                    bounces.append(self.bounce(self.TOTAL // field_len, diagnostic))
+                self.assert_flat(["scan", "--format", "jsonl"], bounces)
+
+    def test_bounce_of_ten_recipients(self):
+        prefix, unit = SHAPES[0]
+        bounces = []
+        for size in (64000, 640000, 6400000):
+            folded = b"\n ".join(unit * (1000 // len(unit)) for _ in range(size // 10 // 1000))
+            bounces.append(self.bounce(10, prefix + folded))
+        self.assert_flat(["scan", "--format", "jsonl"], bounces)
+
+
 if __name__ == "__main__":
     tap.main()
