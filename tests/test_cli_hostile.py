@@ -72,6 +72,7 @@ class TerminalSafe(unittest.TestCase):
         self.assert_terminal_safe(out)
         self.assertIn(b"\\xc2\\x9b31m", out)
         self.assertIn(b"\\xe2\\x80\\xae", out)
+        self.assertNotRegex(out, rb"\| *\n  Found in", "the reply's last line break shown as a separator")
 
     def test_explain_error_escapes_the_text(self):
         status, _, err = run("explain", "no code \xc2\x9b31m here")

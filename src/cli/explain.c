@@ -41,8 +41,10 @@ show(char *buf, size_t size, struct smtpcode_span s, size_t max)
 			break; /* out of room */
 		if (i < n && (p[i] == '\r' || p[i] == '\n')) {
 			i += p[i] == '\r' ? 2 : 1;
-			memcpy(buf + o, " | ", 3);
-			o += 3;
+			if (i < s.len) { /* the reply's last line break is not shown */
+				memcpy(buf + o, " | ", 3);
+				o += 3;
+			}
 		}
 	}
 	if (i < s.len && o + 4 < size) {
