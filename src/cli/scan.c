@@ -419,6 +419,18 @@ is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* "smtpcode: BEFORE'PATH'MIDDLE DETAIL AFTER" (no spaces added) on standard
+ * error, after the records so far, the path escaped: a maildir's file
+ * names are anyone's. */
+static void
+warn_path(const char *before, const char *path, const char *middle, const char *detail, const char *after)
+{
+	fflush(stdout);
+	fprintf(stderr, "smtpcode: %s'", before);
+	safe_write(stderr, path, strlen(path));
+	fprintf(stderr, "'%s%s%s\n", middle, detail, after);
+}
+
 /* Adds the entries of dir/sub to *names as "sub/name". Returns 0; 1 when
  * dir/sub is there but cannot be read (said on standard error: its
  * messages are not read); -1 when out of memory. */
@@ -437,12 +449,8 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 	d = opendir(path);
 	if (!d) {
 		int err = errno;
-		if (err != ENOENT) { /* a maildir may lack one of the two */
-			fflush(stdout);
-			fputs("smtpcode: cannot read '", stderr);
-			safe_write(stderr, path, strlen(path));
-			fprintf(stderr, "': %s; its messages are skipped\n", strerror(err));
-		}
+		if (err != ENOENT) /* a maildir may lack one of the two */
+			warn_path("cannot read ", path, ": ", strerror(err), "; its messages are skipped");
 		free(path);
 		return err != ENOENT;
 	}
@@ -452,11 +460,7 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		errno = 0;
 		if ((e = readdir(d)) == NULL) {
 			if (errno) {
-				int err = errno;
-				fflush(stdout);
-				fputs("smtpcode: cannot read '", stderr);
-				safe_write(stderr, path, strlen(path));
-				fprintf(stderr, "': %s; the rest of its messages are skipped\n", strerror(err));
+				warn_path("cannot read ", path, ": ", strerror(errno), "; the rest of its messages are skipped");
 				rc = 1;
 			}
 			break;
@@ -556,10 +560,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 			snprintf(path, plen, "%s/%s", dir, names[i]);
 			if ((why = not_a_message(path, &quiet)) != NULL) {
 				if (!quiet) {
-					fflush(stdout);
-					fputs("smtpcode: '", stderr);
-					safe_write(stderr, path, strlen(path));
-					fprintf(stderr, "' is %s, not a message; skipping it\n", why);
+					warn_path("", path, " is ", why, ", not a message; skipping it");
 					failed = 1;
 				}
 				free(path);
@@ -567,10 +568,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 			}
 			in = input_open(path);
 			if (!in) {
-				fflush(stdout);
-				fputs("smtpcode: cannot open '", stderr);
-				safe_write(stderr, path, strlen(path));
-				fprintf(stderr, "': %s; skipping it\n", strerror(errno));
+				warn_path("cannot open ", path, ": ", strerror(errno), "; skipping it");
 				failed = 1;
 			} else {
 				c->message_name = names[i] + 4;

@@ -124,8 +124,10 @@ for (const [where, base] of [['file', fileBase], ['http', httpBase]]) {
 	});
 
 	test(`${where}: a 10,000-word query is cut and answered at once`, async () => {
-		const words = Array.from({length: 10000}, (_, i) => 'eaoistnrldcumhpgfy'[i % 18]).join('+');
-		const page = await open(base + 'search.html?q=' + words);
+		// Typed, not in the URL: a 20 KB request line is more than a web server takes.
+		const words = Array.from({length: 10000}, (_, i) => 'eaoistnrldcumhpgfy'[i % 18]).join(' ');
+		const page = await open(base + 'search.html');
+		await page.locator('#q').fill(words);
 		const status = page.locator('#search-status');
 		await page.waitForFunction(() => /words were searched/.test(document.getElementById('search-status').textContent),
 			null, {timeout: 10000});
