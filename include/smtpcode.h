@@ -13,6 +13,7 @@
 #ifndef SMTPCODE_H
 #define SMTPCODE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,8 +50,10 @@ enum smtpcode_error {
 	SMTPCODE_ETRAILING = -6,    /* the code runs on into more digits, dots or letters */
 	SMTPCODE_ELENGTH = -7,      /* a basic code that has not exactly 3 digits */
 	SMTPCODE_ENOREPLY = -8,     /* no reply code and nothing else to classify */
-	SMTPCODE_EINVAL = -9        /* a NULL pointer or an out-of-range argument */
+	SMTPCODE_EINVAL = -9,       /* a NULL pointer or an out-of-range argument */
+	SMTPCODE_ETOOBIG = -10      /* a reply longer than SMTPCODE_REPLY_MAX bytes, which an int cannot count */
 };
+
 
 /** Describes an error code in one line of English, for messages to people.
  * Returns a static string: the description of `error`, "success" for a
@@ -159,8 +162,10 @@ SMTPCODE_API const struct smtpcode_basic *smtpcode_basic_lookup(unsigned code);
 
 /** Parses exactly 3 digits at the start of `s` (first digit 2-5). The code must
  * end there (end of input or a byte that is not a digit, dot or letter).
- * Returns 3 and stores the code in `*code`, or SMTPCODE_EEMPTY,
- * SMTPCODE_ESYNTAX, SMTPCODE_ECLASS, SMTPCODE_ELENGTH or SMTPCODE_ETRAILING. */
+ * Returns 3 and stores the code in `*code`, or SMTPCODE_EEMPTY (`len` 0, `s`
+ * NULL or not), SMTPCODE_ESYNTAX, SMTPCODE_ECLASS, SMTPCODE_ELENGTH,
+ * SMTPCODE_ETRAILING, or SMTPCODE_EINVAL when `code` is NULL, or `s` is NULL
+ * with a length. */
 SMTPCODE_API int smtpcode_basic_parse(const char *s, size_t len, unsigned *code);
 
 /** Every entry, in ascending code order, for listing them all. Returns the
@@ -194,9 +199,11 @@ struct smtpcode_enhanced_code {
 /** Parses `class.subject.detail` at the start of `s` with RFC 3463's rules:
  * class 2, 4 or 5; sub-codes of 1-3 digits without leading zeros. The code
  * must end there (end of input or a byte that is not a digit, dot or letter).
- * Returns the number of bytes parsed and stores the code in `*out`, or
- * SMTPCODE_EEMPTY, SMTPCODE_ESYNTAX, SMTPCODE_ECLASS, SMTPCODE_ELEADINGZERO,
- * SMTPCODE_ETOOLONG or SMTPCODE_ETRAILING. */
+ * Returns the number of bytes parsed (5 to 9) and stores the code in `*out`,
+ * or SMTPCODE_EEMPTY (`len` 0, `s` NULL or not), SMTPCODE_ESYNTAX,
+ * SMTPCODE_ECLASS, SMTPCODE_ELEADINGZERO, SMTPCODE_ETOOLONG,
+ * SMTPCODE_ETRAILING, or SMTPCODE_EINVAL when `out` is NULL, or `s` is NULL
+ * with a length. */
 SMTPCODE_API int smtpcode_enhanced_parse(const char *s, size_t len,
                                          struct smtpcode_enhanced_code *out);
 
@@ -228,7 +235,8 @@ struct smtpcode_enhanced {
 /** The registry entry for an enhanced code given as text: "5.1.1" or "X.1.1"
  * for a detail row, "5.X.X" for a class row, "X.1.X" for a subject row. The
  * whole input must be the code. Returns a pointer into the library's
- * read-only table, or NULL when the code is malformed or not registered. */
+ * read-only table, or NULL when the code is malformed or not registered, or
+ * `s` is NULL. */
 SMTPCODE_API const struct smtpcode_enhanced *smtpcode_enhanced_lookup(const char *s, size_t len);
 
 /** The same for parsed numbers: the detail row of (subject, detail), the
@@ -321,12 +329,19 @@ struct smtpcode_reply {
 	unsigned flags;                         /* enum smtpcode_reply_flag bits */
 };
 
+/* The longest reply that smtpcode_parse_reply() can count in its int. */
+#define SMTPCODE_REPLY_MAX INT_MAX
+
 /** Parses the reply that starts at `buf`: one line "550 5.1.1 text" or
  * several "550-5.1.1 text" lines closed by a "550 5.1.1 text" line, separated
- * by LF or CRLF. Returns the bytes the reply takes (> 0) and fills `*reply`,
- * or SMTPCODE_EEMPTY, SMTPCODE_ENOREPLY when `buf` does not start with a
- * reply code, or SMTPCODE_EINVAL when `reply` is NULL, or `buf` is NULL with
- * a length. */
+ * by LF or CRLF. A reply may be SMTPCODE_REPLY_MAX bytes long, which is
+ * INT_MAX (2 GiB - 1 where int has 32 bits): RFC 5321 allows 512 bytes a
+ * line, so only a broken or hostile input comes near it. Returns the bytes
+ * the reply takes (> 0, at most SMTPCODE_REPLY_MAX) and fills `*reply`, or SMTPCODE_EEMPTY (`len` 0, `buf`
+ * NULL or not), SMTPCODE_ENOREPLY when `buf` does not start with a reply
+ * code, SMTPCODE_ETOOBIG when the reply is longer than SMTPCODE_REPLY_MAX
+ * bytes (`*reply` is filled all the same: `reply.raw.len` counts it), or
+ * SMTPCODE_EINVAL when `reply` is NULL, or `buf` is NULL with a length. */
 SMTPCODE_API int smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *reply);
 
 /** The text of each line of a parsed reply, after its codes, without the line

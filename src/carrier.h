@@ -61,6 +61,7 @@ struct smtpcode__carrier {
 	struct smtpcode_span host;     /* the remote host it names */
 	struct smtpcode_span status;   /* a DSN "Status:" or a "dsn=" enhanced code */
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
+	const char *walked;            /* where the last walk back for a host started, or NULL */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`

@@ -11,7 +11,7 @@
 	ws = [ \t]*;
 	hostchar = [a-zA-Z0-9._-];
 	host = hostchar+;
-	addr = "<" [^>\r\n\x00]* ">";
+	addr = "<" [^<>\r\n\x00]* ">"; /* no "<" inside: a scan ends at the next marker's */
 */
 
 static void
@@ -81,6 +81,12 @@ enhanced_field(const unsigned char *p, const unsigned char *lim, const unsigned 
 	*/
 }
 
+/* How far past an Exim marker its parser may read: "pipelined mail from:",
+ * a path of at most 256 bytes (RFC 5321 4.5.3.1.3), its parameters and the
+ * colon fit with room to spare. Without a bound, a marker repeated with no
+ * ">" or line end after it made each one read to the end of the input. */
+#define EXIM_REACH 512
+
 /* Exim: what follows "SMTP error from remote mail server after ". */
 static void
 exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
@@ -89,6 +95,10 @@ exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned c
 
 	if (c->kind == SMTPCODE_CARRIER_NONE)
 		c->kind = SMTPCODE_CARRIER_EXIM;
+	if (c->reply_at && c->stage != SMTPCODE_STAGE_UNKNOWN)
+		return; /* an earlier marker said all this one could */
+	if (lim - p > EXIM_REACH)
+		lim = p + EXIM_REACH;
 	/*!re2c
 	'pipelined '? 'rcpt to:' ws addr? ws ":" ws { set_stage(c, SMTPCODE_STAGE_RCPT); goto reply; }
 	'mail from:' ws addr? [^:\r\n\x00]* ":" ws { set_stage(c, SMTPCODE_STAGE_MAIL); goto reply; }
@@ -155,29 +165,42 @@ host_field(const unsigned char *p, const unsigned char *lim, const unsigned char
 	return p > *a;
 }
 
+/* How far back from a " said:" marker its host is looked for: blanks, an
+ * address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"), blanks, a host
+ * name of at most 255 bytes and "host ". */
+#define HOST_REACH (255 + 64 + 16)
+
 /* Postfix: the host in "host mx.example.com[192.0.2.1] said:", read
- * backwards from the marker, which starts at `at`. */
+ * backwards from the marker, which starts at `at`. The walk goes back at
+ * most HOST_REACH bytes and never past the start of the marker walked from
+ * before (c->walked), so no byte is walked over twice: an unbounded walk
+ * before every marker made "] said:" repeated quadratic. */
 static void
 host_before(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at)
 {
-	const unsigned char *p = at, *end;
+	const unsigned char *p = at, *end, *floor = buf;
 
-	while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+	if (c->walked && (const unsigned char *)c->walked > floor)
+		floor = (const unsigned char *)c->walked;
+	if (at - floor > HOST_REACH)
+		floor = at - HOST_REACH;
+	c->walked = (const char *)at;
+	while (p > floor && (p[-1] == ' ' || p[-1] == '\t'))
 		p--;
-	if (p > buf && p[-1] == ']') {
-		while (p > buf && p[-1] != '[')
+	if (p > floor && p[-1] == ']') {
+		while (p > floor && p[-1] != '[')
 			p--;
-		if (p == buf)
+		if (p == floor)
 			return;
 		p--;
-		while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+		while (p > floor && (p[-1] == ' ' || p[-1] == '\t'))
 			p--;
 	}
 	end = p;
-	while (p > buf && is_hostchar(p[-1]))
+	while (p > floor && is_hostchar(p[-1]))
 		p--;
-	if (p == end || p - buf < 5 || p[-1] != ' ' || ((p[-5] | 0x20) != 'h' || (p[-4] | 0x20) != 'o' ||
-	                                              (p[-3] | 0x20) != 's' || (p[-2] | 0x20) != 't'))
+	if (p == end || p - floor < 5 || p[-1] != ' ' || ((p[-5] | 0x20) != 'h' || (p[-4] | 0x20) != 'o' ||
+	                                                (p[-3] | 0x20) != 's' || (p[-2] | 0x20) != 't'))
 		return;
 	set_host(c, p, end);
 }

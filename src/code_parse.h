@@ -25,12 +25,13 @@ smtpcode__ends_here(const unsigned char *p, const unsigned char *end)
 static inline int
 smtpcode__parse_enhanced(const char *buf, size_t len, struct smtpcode_enhanced_code *out)
 {
-	const unsigned char *s = (const unsigned char *)buf, *p, *end = s + len;
+	const unsigned char *s = (const unsigned char *)buf, *p, *end;
 	unsigned cls, part[2], d;
 	int k;
 
-	if (len == 0)
+	if (len == 0) /* before s + len: NULL + 0 is undefined in C */
 		return SMTPCODE_EEMPTY;
+	end = s + len;
 	cls = SMTPCODE__DIGIT(s[0]);
 	if (cls > 9)
 		return SMTPCODE_ESYNTAX;

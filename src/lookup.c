@@ -212,6 +212,8 @@ smtpcode_enhanced_lookup(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
+	if (!s)
+		return NULL;
 	/* The usual shapes, c.s.d to c.s.ddd, parsed on the way: the same answer
 	 * as lookup_general() gives, for fewer instructions. */
 	if (len == 5) {

@@ -393,7 +393,9 @@ body_reset(struct smtpcode__msg *m, enum smtpcode__msg_body body)
 	m->text_ended = 0;
 	/* UTF-8, and mail that names no charset or one unknown, pass as they are. */
 	m->decoding = m->charset != SMTPCODE__CHARSET_UNKNOWN && m->charset != SMTPCODE__CHARSET_UTF_8;
-	m->sniff_iso2022 = !m->charset_given;
+	/* Only text: delivery-status fields are ASCII (or UTF-8). */
+	m->sniff_iso2022 = !m->charset_given && (body == SMTPCODE__BODY_TEXT || body == SMTPCODE__BODY_HTML ||
+	                                         body == SMTPCODE__BODY_PREAMBLE);
 	if (m->decoding)
 		smtpcode__decoder_init(&m->decoder, m->charset);
 }
@@ -619,13 +621,28 @@ html_bytes(struct smtpcode__msg *m, const char *s, size_t n)
 		html_out(m, s + run, n - run);
 }
 
+/* An escape that designates a character set (ESC $ or ESC (), as
+ * ISO-2022-JP text starts with. */
+static int
+iso2022_escape(const char *s, size_t n)
+{
+	const char *e = s, *lim = s + n;
+
+	while ((e = (const char *)memchr(e, 0x1b, (size_t)(lim - e))) != NULL && e + 1 < lim) {
+		if (e[1] == '$' || e[1] == '(')
+			return 1;
+		e++;
+	}
+	return 0;
+}
+
 /* Bytes after the transfer encoding: to UTF-8, then to text. */
 static void
 part_bytes(struct smtpcode__msg *m, const char *s, size_t n)
 {
 	char out[SMTPCODE__DECODE_CAP(256)];
 
-	if (m->sniff_iso2022 && !m->decoding && memchr(s, 0x1b, n)) {
+	if (m->sniff_iso2022 && !m->decoding && iso2022_escape(s, n)) {
 		/* No charset given, and ISO-2022-JP's escapes: 7-bit Japanese mail
 		 * that did not say so. */
 		m->charset = smtpcode__charset_from_name("iso-2022-jp", 11);

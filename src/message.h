@@ -98,6 +98,13 @@ struct smtpcode__json {
 	size_t delivered_len;
 };
 
+/* The value of a DSN field that names a recipient. */
+struct smtpcode__rcpt_field {
+	size_t len;
+	int cut;
+	char text[SMTPCODE__MSG_ADDR_MAX];
+};
+
 /* A header field being read, or kept. */
 struct smtpcode__text {
 	size_t len;
@@ -211,12 +218,7 @@ struct smtpcode__msg {
 	int group_cut;
 	size_t group_len;
 	char group[SMTPCODE__MSG_GROUP_MAX];
-	/* Final-Recipient, Original-Recipient, X-Actual-Recipient: their values. */
-	struct smtpcode__rcpt_field {
-		size_t len;
-		int cut;
-		char text[SMTPCODE__MSG_ADDR_MAX];
-	} rcpt_fields[3];
+	struct smtpcode__rcpt_field rcpt_fields[3]; /* Final-, Original-, X-Actual-Recipient */
 	char action[16];
 	size_t action_len;
 
@@ -317,6 +319,8 @@ unsigned smtpcode__msg_kinds(const char *s, size_t len);
  * for the only recipient: appends it to out; returns the bytes appended. */
 size_t smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_len, int only, char *out,
                               size_t cap);
+/* The one recipient the text names, when it names exactly one. */
+int smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr, size_t *len);
 /* At the end of the message: reports the recipients the text names (when
  * no delivery-status group named any). */
 void smtpcode__msg_text_finish(struct smtpcode__msg *m);

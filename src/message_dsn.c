@@ -74,36 +74,73 @@ action_of(const char *s, size_t len)
 /* The recipient of the group: Final-Recipient's address, else the Original
  * one's, else X-Actual-Recipient's (some mail systems put a local name in
  * Final-Recipient). */
+/* The value of a recipient field without its type ("rfc822;"), blanks and
+ * angle brackets. */
+static void
+field_value(const struct smtpcode__rcpt_field *f, const char **v, size_t *n)
+{
+	const char *s = f->text, *semi = (const char *)memchr(s, ';', f->len);
+	size_t len = f->len;
+
+	if (semi) {
+		len -= (size_t)(semi + 1 - s);
+		s = semi + 1;
+	}
+	while (len > 0 && (*s == ' ' || *s == '\t' || *s == '<'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '>'))
+		len--;
+	*v = s;
+	*n = len;
+}
+
+static int
+has_blank(const char *s, size_t n)
+{
+	return memchr(s, ' ', n) || memchr(s, '\t', n);
+}
+
+/* The recipient of the group: Final-Recipient's, else the Original one's,
+ * else X-Actual-Recipient's (some mail systems put a local name in
+ * Final-Recipient). A value that is one word with an '@' is the address as
+ * it stands, whatever bytes it holds (they are escaped where shown); else
+ * the address in it ("Name <a@b>"); else, so that no recipient is lost, the
+ * value as it is. */
 static int
 group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 {
 	const struct smtpcode__rcpt_field *f = m->rcpt_fields;
 	struct smtpcode__addr a;
+	const char *v;
+	size_t n;
 	int i;
 
-	for (i = 0; i < 3; i++)
-		if (f[i].len && smtpcode__msg_field_address(f[i].text, f[i].len, &a)) {
-			*addr = f[i].text + a.start;
-			*len = a.end - a.start;
-			*cut = f[i].cut;
+	for (i = 0; i < 3; i++) {
+		if (!f[i].len)
+			continue;
+		field_value(&f[i], &v, &n);
+		if (n > 2 && v[0] != '@' && v[n - 1] != '@' && memchr(v, '@', n) && !has_blank(v, n)) {
+			*addr = v, *len = n, *cut = f[i].cut;
 			return 1;
 		}
-	for (i = 0; i < 3; i++)
-		if (f[i].cut) {
-			/* Cut before its '@': what there is, said to be cut. */
-			const char *s = f[i].text, *semi = (const char *)memchr(s, ';', f[i].len);
-			size_t n = f[i].len;
-			if (semi) {
-				n -= (size_t)(semi + 1 - s);
-				s = semi + 1;
-			}
-			while (n > 0 && (*s == ' ' || *s == '<'))
-				s++, n--;
-			*addr = s;
-			*len = n;
-			*cut = 1;
+		if (smtpcode__msg_field_address(f[i].text, f[i].len, &a)) {
+			*addr = f[i].text + a.start, *len = a.end - a.start, *cut = f[i].cut;
 			return 1;
 		}
+	}
+	/* No address in the fields ("rfc822; @mx.example.org"): the text's, when
+	 * it names one recipient. */
+	if (smtpcode__msg_text_only_recipient(m, addr, len)) {
+		*cut = 0;
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		field_value(&f[i], &v, &n);
+		if (f[i].len && n) {
+			*addr = v, *len = n, *cut = f[i].cut;
+			return 1;
+		}
+	}
 	*addr = NULL;
 	*len = 0;
 	*cut = 0;

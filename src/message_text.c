@@ -596,6 +596,22 @@ smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_le
 	return gather(m, (unsigned)k, out, cap, &cut);
 }
 
+int
+smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr, size_t *len)
+{
+	unsigned i;
+
+	if (m->strong_count != 1)
+		return 0;
+	for (i = 0; i < m->rcpt_count; i++)
+		if (!m->rcpt[i].weak) {
+			*addr = (const char *)m->store + m->rcpt[i].addr_at;
+			*len = m->rcpt[i].addr_len;
+			return 1;
+		}
+	return 0;
+}
+
 /* Does the message itself say it is a bounce (rather than any mail with an
  * address on a line of its own)? */
 static int

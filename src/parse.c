@@ -9,6 +9,8 @@ smtpcode_basic_parse(const char *buf, size_t len, unsigned *code)
 
 	if (len == 0)
 		return SMTPCODE_EEMPTY;
+	if (!buf || !code)
+		return SMTPCODE_EINVAL;
 	while (n < len && n < 4 && SMTPCODE__DIGIT(s[n]) <= 9)
 		n++;
 	if (n == 0)
@@ -26,6 +28,10 @@ smtpcode_basic_parse(const char *buf, size_t len, unsigned *code)
 int
 smtpcode_enhanced_parse(const char *buf, size_t len, struct smtpcode_enhanced_code *out)
 {
+	if (len == 0)
+		return SMTPCODE_EEMPTY;
+	if (!buf || !out)
+		return SMTPCODE_EINVAL;
 	return smtpcode__parse_enhanced(buf, len, out);
 }
 
@@ -51,6 +57,8 @@ smtpcode_strerror(int error)
 		return "no SMTP reply code or known phrase in the text";
 	case SMTPCODE_EINVAL:
 		return "invalid argument";
+	case SMTPCODE_ETOOBIG:
+		return "the reply is longer than SMTPCODE_REPLY_MAX (INT_MAX) bytes, more than an int can count";
 	default:
 		return error >= 0 ? "success" : "unknown error";
 	}

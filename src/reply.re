@@ -127,15 +127,19 @@ smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
 int
 smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smtpcode_reply *r)
 {
-	const unsigned char *start = (const unsigned char *)buf, *lim = start + len, *p = start;
+	const unsigned char *start, *lim, *p;
 	const unsigned char *first_end = (const unsigned char *)nl;
 	struct line_head h;
 
 	if (!r)
 		return SMTPCODE_EINVAL;
 	memset(r, 0, sizeof *r);
-	if (!buf || len == 0)
-		return len == 0 ? SMTPCODE_EEMPTY : SMTPCODE_EINVAL;
+	if (len == 0) /* before any arithmetic: NULL + 0 is undefined in C */
+		return SMTPCODE_EEMPTY;
+	if (!buf)
+		return SMTPCODE_EINVAL;
+	start = p = (const unsigned char *)buf;
+	lim = start + len;
 	for (;;) {
 		const unsigned char *end;
 		if (!lex_head(p, lim, &h)) {
@@ -168,7 +172,7 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
 	r->raw.ptr = buf;
 	r->raw.len = (size_t)(p - start);
-	return (int)r->raw.len;
+	return r->raw.len > SMTPCODE_REPLY_MAX ? SMTPCODE_ETOOBIG : (int)r->raw.len;
 }
 
 int

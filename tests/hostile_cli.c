@@ -54,6 +54,8 @@ enum file_shape {
 	GZIP_PADDED,    /* a gzip member followed by 1 KiB of zero bytes */
 	GZIP_EMPTY,     /* gzip of nothing */
 	GZIP_MAGIC_ONLY,/* the gzip magic bytes and then plain text */
+	GZIP_THEN_PLAIN,/* `n` lines gzip, then `n` more plain (`cat a.gz b.log`) */
+	GZIP_BAD_CRC,   /* `n` lines gzip, its check value wrong */
 	GROWING,        /* `n` lines; more are appended after 10 are read */
 	GROWN_AFTER_END,/* `n` lines; more are appended after the end was read */
 	SHRINKING,      /* `n` lines; cut to 100 bytes after 10 are read */
@@ -80,6 +82,8 @@ static const struct file_case file_cases[] = {
 	{"a gzip file with zero padding after it", GZIP_PADDED, 1000, 1000, 1000, NULL, 0},
 	{"gzip of nothing", GZIP_EMPTY, 0, 0, 0, NULL, 0},
 	{"the gzip magic and then plain text", GZIP_MAGIC_ONLY, 0, 0, 0, "corrupt gzip data", 0},
+	{"a gzip file and then plain text", GZIP_THEN_PLAIN, 8000, 16000, 16000, NULL, 0},
+	{"a gzip file with a wrong check value", GZIP_BAD_CRC, 8000, 8000, 8000, "incorrect data check", 0},
 	{"a file that grows while it is read", GROWING, 200000, 201000, 201000, NULL, 0},
 	{"a file that grows after its end was read", GROWN_AFTER_END, 1000, 1000, 1000, NULL, 0},
 	{"a file cut short while it is read", SHRINKING, 200000, 10, 199999, NULL, 0},
@@ -157,6 +161,16 @@ build_file(const struct file_case *c, struct text *t)
 	case GZIP_MAGIC_ONLY:
 		add(t, "\x1f\x8bthis is not compressed\nat all\n");
 		break;
+	case GZIP_THEN_PLAIN:
+		numbered_lines(&plain, 1, c->n);
+		gzip_text(t, &plain);
+		numbered_lines(t, c->n + 1, c->n);
+		break;
+	case GZIP_BAD_CRC:
+		numbered_lines(&plain, 1, c->n);
+		gzip_text(t, &plain);
+		t->s[t->len - 8] ^= 0x55; /* the CRC-32, the first half of the trailer */
+		break;
 	case GROWING:
 	case GROWN_AFTER_END:
 	case SHRINKING:
@@ -220,7 +234,8 @@ run_file_case(const struct file_case *c, char *why, size_t why_size)
 	long lines = 0, truncated_lines = 0;
 	/* Overwritten gzip data may inflate to garbage before zlib notices. */
 	int truncated, fd = mkstemp(path), numbered = c->shape == GZIP_CUT || c->shape == GZIP_TWICE ||
-	                                              c->shape == GZIP_PADDED ||
+	                                              c->shape == GZIP_PADDED || c->shape == GZIP_THEN_PLAIN ||
+	                                              c->shape == GZIP_BAD_CRC ||
 	                                              (c->shape >= GROWING && c->shape <= SHRINKING);
 
 	why[0] = '\0';

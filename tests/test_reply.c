@@ -1,8 +1,12 @@
 /* The reply grammar: single and multi-line replies, CRLF and LF, enhanced
  * codes, the consistency rules, and spans that stay inside the input. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "smtpcode.h"
 
@@ -116,6 +120,52 @@ Test(reply, not_a_reply)
 		cr_assert_eq(parse(bad[i], &r), SMTPCODE_ENOREPLY, "%s", bad[i]);
 	cr_assert_eq(smtpcode_parse_reply("", 0, &r), SMTPCODE_EEMPTY);
 	cr_assert_eq(smtpcode_parse_reply("550", 3, NULL), SMTPCODE_EINVAL);
+}
+
+/* (NULL, 0) is empty input, never NULL + 0 (undefined in C, an abort under
+ * -fsanitize=pointer-overflow); NULL with a length is an invalid argument,
+ * never a read through NULL. The single-header test runs the same calls
+ * under clang's sanitizers, which catch NULL + 0. */
+Test(reply, null_inputs)
+{
+	struct smtpcode_reply r;
+	struct smtpcode_enhanced_code c;
+	unsigned code;
+
+	cr_assert_eq(smtpcode_parse_reply(NULL, 0, &r), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_parse_reply(NULL, 5, &r), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_enhanced_parse(NULL, 0, &c), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_enhanced_parse(NULL, 5, &c), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_enhanced_parse("5.1.1", 5, NULL), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_basic_parse(NULL, 0, &code), SMTPCODE_EEMPTY);
+	cr_assert_eq(smtpcode_basic_parse(NULL, 3, &code), SMTPCODE_EINVAL);
+	cr_assert_eq(smtpcode_basic_parse("550", 3, NULL), SMTPCODE_EINVAL);
+	cr_assert_null(smtpcode_enhanced_lookup(NULL, 0));
+	cr_assert_null(smtpcode_enhanced_lookup(NULL, 5));
+}
+
+/* A reply longer than an int can count: an error, not a negative length
+ * that looks like another error (-2147483548 for 2 GiB + 100 bytes). The
+ * buffer is untouched anonymous memory past its first page: every page
+ * but that one is the kernel's shared zero page, NUL bytes that do not end
+ * the line, so the test costs no memory. */
+Test(reply, longer_than_int_max)
+{
+	struct smtpcode_reply r;
+	size_t len = (size_t)INT_MAX + 101;
+	char *p;
+
+	if (SIZE_MAX / 2 < (size_t)INT_MAX + 101)
+		cr_skip_test("size_t cannot hold the length");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		cr_skip_test("cannot map %zu bytes", len);
+	memcpy(p, "550 5.1.1 ", 10);
+	cr_assert_eq(smtpcode_parse_reply(p, len, &r), SMTPCODE_ETOOBIG);
+	cr_assert_eq(r.raw.len, len, "the reply is still described");
+	cr_assert_eq(r.code, 550);
+	cr_assert_eq(smtpcode_parse_reply(p, (size_t)SMTPCODE_REPLY_MAX, &r), SMTPCODE_REPLY_MAX);
+	munmap(p, len);
 }
 
 Test(reply, enhanced_code_needs_its_boundary)

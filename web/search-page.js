@@ -19,8 +19,10 @@
 				li.appendChild(window.SmtpcodeSite.resultLink(r, true));
 				list.appendChild(li);
 			});
-			status.textContent = results.length ? results.length + (results.length === 50 ? ' best results' : ' results') +
-				' for \u201c' + query.trim() + '\u201d.' : 'Nothing found for \u201c' + query.trim() + '\u201d.';
+			var t = window.SmtpcodeSearch.terms(query), shown = t.cut ? t.tokens.join(' ') + ' \u2026' : query.trim();
+			status.textContent = (results.length ? results.length + (results.length === 50 ? ' best results' : ' results') +
+				' for \u201c' + shown + '\u201d.' : 'Nothing found for \u201c' + shown + '\u201d.') +
+				(t.cut ? ' Only the first ' + t.tokens.length + ' words were searched.' : '');
 		});
 	}
 

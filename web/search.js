@@ -11,6 +11,12 @@
 (function (root) {
 	'use strict';
 
+	// A query is cut to its first MAX_CHARS characters and MAX_WORDS distinct
+	// words: every word is looked for in every entry, so a pasted page of
+	// text froze the page for seconds (10,000 words: 6.7 s), and no entry
+	// needs more words than this to be found.
+	var MAX_CHARS = 200, MAX_WORDS = 12;
+
 	// By kind index (site_search.KINDS): pages before vendor replies on a tie.
 	var KIND_BONUS = [6, 5, 5, 5, 3, 3, 0];
 	var CODE_RE = /^([2-5][0-9][0-9]|[245x]\.(0|[1-9][0-9]{0,2}|x)\.(0|[1-9][0-9]{0,2}|x))$/;
@@ -68,14 +74,29 @@
 		return s;
 	}
 
+	/* The words of query q that are searched: {tokens, cut}, cut true when
+	 * the query was longer than MAX_CHARS or MAX_WORDS allow. */
+	function terms(q) {
+		var text = String(q), query = norm(text.slice(0, MAX_CHARS)), tokens = [];
+		var cut = /\S/.test(text.slice(MAX_CHARS));
+		(query ? query.split(' ') : []).forEach(function (t) {
+			if (tokens.indexOf(t) >= 0)
+				return;
+			if (tokens.length === MAX_WORDS)
+				cut = true;
+			else
+				tokens.push(t);
+		});
+		return {tokens: tokens, cut: cut};
+	}
+
 	/* The best entries for query q, at most max: [{entry, score, url}]. The
 	 * url of an enhanced code named with its class carries the class's
 	 * anchor (enhanced/X.7.26.html#class-5). */
 	function rank(docs, q, max) {
-		var query = norm(q);
-		if (!query)
+		var tokens = terms(q).tokens;
+		if (!tokens.length)
 			return [];
-		var tokens = query.split(' ');
 		var codes = tokens.filter(function (t) { return CODE_RE.test(t); });
 		var words = tokens.filter(function (t) { return !CODE_RE.test(t); });
 		var out = [];
@@ -115,5 +136,5 @@
 		return out.slice(0, max || 20);
 	}
 
-	root.SmtpcodeSearch = {prepare: prepare, rank: rank, norm: norm};
+	root.SmtpcodeSearch = {prepare: prepare, rank: rank, norm: norm, terms: terms, MAX_WORDS: MAX_WORDS};
 })(typeof globalThis !== 'undefined' ? globalThis : this);

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "safe_text.h"
 
 
 int
@@ -21,25 +22,35 @@ static const char *const flag_text[] = {
 	"continuation lines never reached a final line",
 };
 
-/* Copies a span for a message: line breaks shown as " | ", control bytes as \xNN. */
+/* Copies a span for a message: line breaks shown as " | ", every other
+ * control character escaped (safe_text.h). */
 static const char *
 show(char *buf, size_t size, struct smtpcode_span s, size_t max)
 {
-	size_t i, o = 0;
+	const unsigned char *p = (const unsigned char *)s.ptr;
+	size_t i = 0, o = 0, n = s.len < max ? s.len : max;
 
-	for (i = 0; i < s.len && i < max && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if (c == '\n')
-			o += (size_t)snprintf(buf + o, size - o, " | ");
-		else if (c == '\r')
-			continue;
-		else if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
+	while (i < n && o + 5 < size) {
+		const unsigned char *nl = memchr(p + i, '\n', n - i);
+		size_t stop = nl ? (size_t)(nl - p) : n;
+		if (nl && stop > i && p[stop - 1] == '\r')
+			stop--;
+		i += safe_copy(buf + o, size - o - 4, s.ptr + i, stop - i);
+		o += strlen(buf + o);
+		if (i < stop)
+			break; /* out of room */
+		if (i < n && (p[i] == '\r' || p[i] == '\n')) {
+			i += p[i] == '\r' ? 2 : 1;
+			if (i < s.len) { /* the reply's last line break is not shown */
+				memcpy(buf + o, " | ", 3);
+				o += 3;
+			}
+		}
 	}
-	if (i < s.len && o + 4 < size)
-		o += (size_t)snprintf(buf + o, size - o, "...");
+	if (i < s.len && o + 4 < size) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
 	buf[o < size ? o : size - 1] = '\0';
 	return buf;
 }

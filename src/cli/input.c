@@ -16,6 +16,7 @@ struct input {
 	int done;        /* no more data will come out */
 	int zstarted;    /* inflateInit2 succeeded */
 	int in_member;   /* inside a gzip member (not between two) */
+	int plain_after; /* bytes that are no gzip member came after one: read as they are */
 	long long consumed, size;
 	char error[160];
 	z_stream z;
@@ -144,11 +145,15 @@ read_gzip(struct input *in, char *buf, size_t size)
 		}
 		if (!in->in_member) {
 			/* Between members: another member may follow (as `cat a.gz b.gz`
-			 * makes); anything else after a member is trailing garbage. */
+			 * makes), or zero padding, skipped as gzip -d does. Any other
+			 * bytes (`cat a.gz b.log`) are read as they are, not dropped. */
+			while (in->raw_start < in->raw_end && in->raw[in->raw_start] == 0)
+				in->raw_start++;
+			if (in->raw_start == in->raw_end)
+				continue;
 			if (in->raw[in->raw_start] != 0x1f) {
-				in->raw_start = in->raw_end = 0;
-				in->eof = 1; /* trailing bytes (zero padding): ignored, as gzip -d does */
-				return 0;
+				in->plain_after = 1;
+				return read_plain(in, buf, size);
 			}
 			if (inflateReset(&in->z) != Z_OK) {
 				snprintf(in->error, sizeof in->error, "gzip: cannot reset the decompressor");
@@ -163,9 +168,12 @@ read_gzip(struct input *in, char *buf, size_t size)
 		if (rc == Z_STREAM_END) {
 			in->in_member = 0;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			/* What came out before the error is handed on first (a bad
+			 * check value comes after all of the data); the error ends
+			 * the next read. */
 			snprintf(in->error, sizeof in->error, "corrupt gzip data: %s",
 			         in->z.msg ? in->z.msg : "inflate failed");
-			return -1;
+			return in->z.avail_out < size ? (long)(size - in->z.avail_out) : -1;
 		}
 	}
 	return (long)(size - in->z.avail_out);
@@ -182,7 +190,7 @@ input_read(struct input *in, char *buf, size_t size)
 		in->done = 1;
 		return -1;
 	}
-	n = in->gzip ? read_gzip(in, buf, size) : read_plain(in, buf, size);
+	n = in->gzip && !in->plain_after ? read_gzip(in, buf, size) : read_plain(in, buf, size);
 	if (n <= 0)
 		in->done = 1;
 	return n;

@@ -2,41 +2,11 @@
 
 #include <string.h>
 
+#include "safe_text.h"
+
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #endif
-
-/* Length of the valid UTF-8 sequence at s, or 0 if it is invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static size_t
-utf8_valid(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0];
-	size_t n, i;
-	unsigned cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 /* Does byte c need more than copying? Quotes, backslashes, controls and
  * every non-ASCII byte (checked as UTF-8) do. */
@@ -143,7 +113,20 @@ escape_special(const unsigned char *s, const unsigned char *end, char *out, size
 		}
 		return 1;
 	}
-	if ((n = utf8_valid(s, (size_t)(end - s))) > 0) {
+	if ((n = utf8_len(s, (size_t)(end - s))) > 0 && !safe_char(s, n)) {
+		/* C1 controls and the characters that reorder text as escapes
+		 * too (safe_text.h): a terminal may act on them raw. */
+		unsigned cp = n == 2 ? (c & 0x1fu) << 6 | (s[1] & 0x3fu)
+		                     : (c & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+		memcpy(out, "\\u", 2);
+		out[2] = hex[cp >> 12];
+		out[3] = hex[cp >> 8 & 15];
+		out[4] = hex[cp >> 4 & 15];
+		out[5] = hex[cp & 15];
+		*out_len = 6;
+		return n;
+	}
+	if (n > 0) {
 		memcpy(out, s, n);
 		*out_len = n;
 		return n;

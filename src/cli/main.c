@@ -9,21 +9,16 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "exit_status.h"
 #include "explain.h"
 #include "names.h"
 #include "list.h"
 #include "render.h"
+#include "safe_text.h"
 #include "scan.h"
 #include "search.h"
 #include "smtpcode.h"
 #include "stats.h"
-
-enum exit_status {
-	EXIT_KNOWN = 0,   /* answered: every code registered, every text classified */
-	EXIT_UNKNOWN = 1, /* a code unregistered or malformed, or a text with nothing to classify */
-	EXIT_USAGE = 2,   /* the command line itself was wrong */
-	EXIT_IO = 3       /* an input could not be read */
-};
 
 /* usage_text and help_text, generated from src/cli/commands.toml. */
 #include "cli_help.h"
@@ -137,28 +132,43 @@ answer_code(const struct options *opt, const struct style *st, const char *q, si
 	return a.kind != QUERY_ERROR && a.registered ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 
+/* A line of standard input after "-" holds one code: no longer than a line
+ * that scan reads (64 KiB), so that an input with no line break (/dev/zero)
+ * cannot make the line grow until memory runs out. */
+#define CODE_LINE_MAX (64 * 1024)
+
 static int
 answer_codes_from_stdin(const struct options *opt, const struct style *st, int *count)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int status = EXIT_KNOWN;
+	char line[CODE_LINE_MAX];
+	size_t len = 0;
+	unsigned long number = 1;
+	int c, status = EXIT_KNOWN;
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		size_t len = (size_t)n;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len == 0)
+	do {
+		c = getc_unlocked(stdin);
+		if (c != '\n' && c != EOF) {
+			if (len == sizeof line) {
+				fflush(stdout);
+				fprintf(stderr, "smtpcode: standard input, line %lu: longer than 64 KiB; give one code "
+				        "a line\n", number);
+				return EXIT_IO;
+			}
+			line[len++] = (char)c;
 			continue;
-		if (answer_code(opt, st, line, len, count) != EXIT_KNOWN)
+		}
+		while (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (len > 0 && answer_code(opt, st, line, len, count) != EXIT_KNOWN)
 			status = EXIT_UNKNOWN;
-	}
+		exit_if_unwritable(); /* a reader that went away ends the reading */
+		len = 0;
+		number++;
+	} while (c != EOF);
 	if (ferror(stdin)) {
 		perror("smtpcode: reading standard input");
 		status = EXIT_IO;
 	}
-	free(line);
 	return status;
 }
 
@@ -198,15 +208,8 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 	}
 	if (rc != 0) {
 		if (len <= 60 && !memchr(text, '\n', len)) {
-			size_t k;
 			fputs("smtpcode: '", stderr);
-			for (k = 0; k < len; k++) {
-				unsigned char c = (unsigned char)text[k];
-				if (c >= 0x20 && c != 0x7f)
-					putc(c, stderr);
-				else
-					fprintf(stderr, "\\x%02x", c);
-			}
+			safe_write(stderr, text, len);
 			fputs("': not a reply code, and no SMTP reply or known phrase in it\n", stderr);
 		} else
 			fprintf(stderr, "smtpcode: no SMTP reply or known phrase in the text\n");
@@ -531,6 +534,18 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 	return n;
 }
 
+/* status, or EXIT_IO when standard output could not be written: output to
+ * /dev/full or a closed pipe must not end in success. */
+static int
+output_written(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("smtpcode: writing output");
+		return EXIT_IO;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -539,8 +554,8 @@ main(int argc, char **argv)
 	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
 	n = parse_options(argc, argv, &opt, &exit_now);
-	if (n < 0)
-		return exit_now;
+	if (n < 0) /* --help and --version wrote to standard output too */
+		return exit_now == EXIT_KNOWN ? output_written(exit_now) : exit_now;
 	if (opt.dsn && !(n >= 1 && (strcmp(argv[0], "scan") == 0 || strcmp(argv[0], "stats") == 0)))
 		return usage_error("--dsn applies to scan and stats");
 	st.color = opt.json ? 0 : use_color(opt.color);
@@ -578,9 +593,5 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("smtpcode: writing output");
-		return EXIT_IO;
-	}
-	return status;
+	return output_written(status);
 }

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "exit_status.h"
 #include "explain.h"
 #include "input.h"
 #include "lines.h"
 #include "progress.h"
+#include "safe_text.h"
 #include "scan.h"
 
 static void
@@ -61,49 +63,47 @@ record_text(const char *name, unsigned long number, const struct scan_msg *msg, 
 	else if (r->reply.enhanced.cls)
 		snprintf(codes, sizeof codes, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
 		         r->reply.enhanced.detail);
-	printf("%s:%lu\t%s\t%s\t%s\t%s\t%s\t%s", name, number, codes, smtpcode_reason_name(r->reason),
+	/* The name and the recipient escaped (safe_text.h): a tab or a line
+	 * break in them must not forge a field or a record, nor ESC reach a
+	 * terminal. */
+	safe_write(stdout, name, strlen(name));
+	printf(":%lu\t%s\t%s\t%s\t%s\t%s\t%s", number, codes, smtpcode_reason_name(r->reason),
 	       smtpcode_bounce_name(r->bounce), smtpcode_verdict_name(r->verdict), smtpcode_action_name(r->action),
 	       r->vendor ? smtpcode_vendor_name(r->vendor) : "-");
-	if (msg && msg->recipient) { /* the recipient of a bounce message, control bytes as spaces */
-		size_t i;
+	if (msg && msg->recipient) {
 		putchar('\t');
-		for (i = 0; i < msg->recipient_len; i++) {
-			unsigned char c = (unsigned char)msg->recipient[i];
-			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
-		}
+		safe_write(stdout, msg->recipient, msg->recipient_len);
 	}
 	putchar('\n');
 }
 
-/* One field of a tsv or csv record. tsv: tabs, line breaks and other control
- * bytes become spaces, so a record is always one line of the same number of
- * fields. csv (RFC 4180): a field holding a comma, a quote or a line break is
- * quoted, its quotes doubled. */
+/* One field of a tsv or csv record. Control characters are escaped
+ * (safe_text.h), so a record is always one line of the same number of
+ * fields; a field that a spreadsheet would take for a formula ("=", "+",
+ * "-", "@", a tab or a CR first) gets a single quote before it. csv (RFC
+ * 4180): a field holding a comma or a quote is quoted, its quotes doubled. */
 static void
 field(const char *s, size_t len, enum scan_format format, int first)
 {
-	size_t i;
+	const char *end = s + len, *q;
 
 	if (!first)
 		putchar(format == SCAN_CSV ? ',' : '\t');
-	if (format == SCAN_TSV) {
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
-		}
-		return;
-	}
-	if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) && !memchr(s, '\r', len)) {
-		fwrite(s, 1, len, stdout);
-		return;
-	}
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
+	if (format == SCAN_CSV && (memchr(s, ',', len) || memchr(s, '"', len))) {
+		putchar('"');
+		if (safe_formula_start(s, len))
+			putchar('\'');
+		for (; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
+			safe_write(stdout, s, (size_t)(q + 1 - s));
 			putchar('"');
-		putchar(s[i]);
+		}
+		safe_write(stdout, s, (size_t)(end - s));
+		putchar('"');
+		return;
 	}
-	putchar('"');
+	if (safe_formula_start(s, len))
+		putchar('\'');
+	safe_write(stdout, s, len);
 }
 
 static void
@@ -173,6 +173,7 @@ scan_print(void *ctx, const char *name, unsigned long line, const struct scan_ms
 	case SCAN_CSV: record_fields(name, line, msg, r, opt->format); break;
 	default: record_text(name, line, msg, r); break;
 	}
+	exit_if_unwritable();
 }
 
 
@@ -468,7 +469,21 @@ is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Adds the entries of dir/sub to *names as "sub/name". Returns -1 when out of memory. */
+/* "smtpcode: BEFORE'PATH'MIDDLE DETAIL AFTER" (no spaces added) on standard
+ * error, after the records so far, the path escaped: a maildir's file
+ * names are anyone's. */
+static void
+warn_path(const char *before, const char *path, const char *middle, const char *detail, const char *after)
+{
+	fflush(stdout);
+	fprintf(stderr, "smtpcode: %s'", before);
+	safe_write(stderr, path, strlen(path));
+	fprintf(stderr, "'%s%s%s\n", middle, detail, after);
+}
+
+/* Adds the entries of dir/sub to *names as "sub/name". Returns 0; 1 when
+ * dir/sub is there but cannot be read (said on standard error: its
+ * messages are not read); -1 when out of memory. */
 static int
 list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t *cap)
 {
@@ -482,14 +497,27 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		return -1;
 	snprintf(path, dlen + 6, "%s/%s", dir, sub);
 	d = opendir(path);
-	free(path);
-	if (!d)
-		return 0;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
+	if (!d) {
+		int err = errno;
+		if (err != ENOENT) /* a maildir may lack one of the two */
+			warn_path("cannot read ", path, ": ", strerror(err), "; its messages are skipped");
+		free(path);
+		return err != ENOENT;
+	}
+	for (;;) {
+		size_t len;
 		char *name;
+		errno = 0;
+		if ((e = readdir(d)) == NULL) {
+			if (errno) {
+				warn_path("cannot read ", path, ": ", strerror(errno), "; the rest of its messages are skipped");
+				rc = 1;
+			}
+			break;
+		}
 		if (e->d_name[0] == '.')
 			continue;
+		len = strlen(e->d_name);
 		if (*n == *cap) {
 			size_t bigger = *cap ? *cap * 2 : 64;
 			char **grown = realloc(*names, bigger * sizeof *grown);
@@ -509,7 +537,30 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		(*names)[(*n)++] = name;
 	}
 	closedir(d);
+	free(path);
 	return rc;
+}
+
+/* Why the entry at path is not read as a message, or NULL when it is a
+ * regular file (a symbolic link to one included). Only regular files: a
+ * FIFO would block the scan until something writes to it, a link to
+ * /dev/zero would never end. A directory is no message, and no news. */
+static const char *
+not_a_message(const char *path, int *quiet)
+{
+	struct stat sb;
+
+	*quiet = 0;
+	if (stat(path, &sb) != 0)
+		return NULL; /* input_open() says why it cannot be opened */
+	if (S_ISREG(sb.st_mode))
+		return NULL;
+	*quiet = S_ISDIR(sb.st_mode);
+	return S_ISFIFO(sb.st_mode)   ? "a FIFO"
+	       : S_ISCHR(sb.st_mode)  ? "a character device"
+	       : S_ISBLK(sb.st_mode)  ? "a block device"
+	       : S_ISSOCK(sb.st_mode) ? "a socket"
+	                              : "an odd kind of file";
 }
 
 /* A maildir: each file of cur/ and new/, sorted by name, is one message. */
@@ -518,7 +569,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0, i, dlen = strlen(dir);
-	int failed = 0;
+	int failed = 0, listed;
 	char *cur = malloc(dlen + 5), *new = malloc(dlen + 5);
 	int ok = cur && new;
 
@@ -534,30 +585,40 @@ scan_maildir(struct scan_state *c, const char *dir)
 		fprintf(stderr, "smtpcode: %s: read error: a directory, but not a maildir (no cur/ or new/ in it)\n", dir);
 		return 1;
 	}
-	if (list_entries(dir, "cur", &names, &n, &cap) != 0 || list_entries(dir, "new", &names, &n, &cap) != 0) {
+	listed = list_entries(dir, "cur", &names, &n, &cap);
+	if (listed >= 0) {
+		int more = list_entries(dir, "new", &names, &n, &cap);
+		listed = more < 0 ? more : listed | more;
+	}
+	if (listed < 0) {
 		fprintf(stderr, "smtpcode: out of memory\n");
 		failed = 1;
 	} else {
+		failed = listed;
 		qsort(names, n, sizeof *names, by_name);
 		for (i = 0; i < n; i++) {
 			size_t plen = dlen + strlen(names[i]) + 2;
 			char *path = malloc(plen);
+			const char *why;
 			struct input *in;
-			struct stat sb;
+			int quiet;
 			if (!path) {
 				fprintf(stderr, "smtpcode: out of memory\n");
 				failed = 1;
 				break;
 			}
 			snprintf(path, plen, "%s/%s", dir, names[i]);
-			if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if ((why = not_a_message(path, &quiet)) != NULL) {
+				if (!quiet) {
+					warn_path("", path, " is ", why, ", not a message; skipping it");
+					failed = 1;
+				}
 				free(path);
 				continue;
 			}
 			in = input_open(path);
 			if (!in) {
-				fflush(stdout);
-				fprintf(stderr, "smtpcode: cannot open '%s': %s; skipping it\n", path, strerror(errno));
+				warn_path("cannot open ", path, ": ", strerror(errno), "; skipping it");
 				failed = 1;
 			} else {
 				c->message_name = names[i] + 4;

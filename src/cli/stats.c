@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "safe_text.h"
 #include "stats.h"
 #include "table.h"
 
@@ -198,7 +199,8 @@ stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg
 /* One counted value of a table, for sorting and printing. */
 struct tally {
 	char name[32];
-	const char *text; /* a reply text, or NULL */
+	const char *text; /* a reply text, or NULL; NUL bytes may be inside it */
+	size_t text_len;
 	long count;
 	size_t order;
 };
@@ -293,6 +295,7 @@ collect_texts(const struct text_table *tt, struct tally *t)
 		if (tt->slot[i].text) {
 			t[n].name[0] = '\0';
 			t[n].text = tt->slot[i].text;
+			t[n].text_len = tt->slot[i].len;
 			t[n].count = tt->slot[i].count;
 			t[n].order = i;
 			n++;
@@ -314,6 +317,7 @@ void
 stats_text(const struct stats *s, const struct style *st, FILE *out)
 {
 	struct tally *t = malloc(TALLY_MAX * sizeof *t);
+	char shown[4 * STATS_TEXT_BYTES + 1]; /* a text, each byte at most 4 when escaped */
 	const char *bold = render_sgr(st, "\033[1m"), *dim = render_sgr(st, "\033[2m"), *reset = render_sgr(st, "\033[0m");
 	size_t n, i, r;
 	int id;
@@ -341,8 +345,10 @@ stats_text(const struct stats *s, const struct style *st, FILE *out)
 		fprintf(out, "  %s%s%s %s(%ld)%s\n", bold, smtpcode_reason_name((enum smtpcode_reason)r), reset, dim,
 		        s->reason[r], reset);
 		for (i = 0; i < n && i < s->top; i++) {
+			/* escaped: reply texts come from anyone who sends mail */
+			safe_copy(shown, sizeof shown, t[i].text, t[i].text_len);
 			fprintf(out, "    %7ld  ", t[i].count);
-			table_cell(out, t[i].text, st->columns - 13, 0);
+			table_cell(out, shown, st->columns - 13, 0);
 			putc('\n', out);
 		}
 		if (s->texts[r].other)
@@ -394,7 +400,7 @@ stats_json(const struct stats *s, FILE *out)
 		json_begin_array(&j, "replies");
 		for (i = 0; i < n && i < s->top; i++) {
 			json_begin_object(&j, NULL);
-			json_string(&j, "text", t[i].text);
+			json_string_n(&j, "text", t[i].text, t[i].text_len);
 			json_int(&j, "count", t[i].count);
 			json_end_object(&j);
 		}

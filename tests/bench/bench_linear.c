@@ -1,8 +1,7 @@
 /* Bounded work: classification time per byte for inputs of 100 B to 1 MB,
  * for the data's samples one after another (phrases, tokens and markers all
- * along) and for inputs made of one thing that makes a parser do work,
- * repeated: a carrier marker, whose field parser runs where it is found; a
- * code; a continuation line; whitespace. A flat row means time grows
+ * along) and for each input of tests/linear_shapes.h, made of one thing that
+ * makes a parser work, repeated. A flat row means time grows
  * linearly with the input: nothing makes it quadratic. Times are CPU time of
  * this thread, the best of five rounds, so other work on the machine moves
  * them little.
@@ -14,52 +13,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "smtpcode.h"
 #include "smtpcode_test_data.h"
+#include "../linear_shapes.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const size_t sizes[] = {100, 1000, 10000, 100000, 1000000};
 
-/* What each input repeats (NULL: the samples), and its name in the table. */
-static const struct {
-	const char *name, *unit;
-} shapes[] = {
-	{"the samples, one after another", NULL},
-	{"`host a said: 550 `", "host a said: 550 "},
-	{"`Diagnostic-Code: smtp; `", "Diagnostic-Code: smtp; "},
-	{"`(in reply to RCPT TO command) `", "(in reply to RCPT TO command) "},
-	{"`dsn=5.1.1, stat=`", "dsn=5.1.1, stat="},
-	{"`Remote-MTA: dns; `", "Remote-MTA: dns; "},
-	{"`SMTP error from remote mail server after RCPT TO:<a@b>: `",
-	 "SMTP error from remote mail server after RCPT TO:<a@b>: "},
-	{"`Remote Server returned '`", "Remote Server returned '"},
-	{"`550-5.1.1 x` and LF: continuation lines", "550-5.1.1 x\n"},
-	{"`550 5.1.1 `: codes", "550 5.1.1 "},
-	{"`[TSS04] `: a vendor token", "[TSS04] "},
-	{"spaces", " "},
-	{"LF: empty lines", "\n"},
-};
-
-static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Fills buf[0..max) with the shape's unit, or with the samples, space-separated. */
+/* Fills buf[0..max) with the samples, space-separated. */
 static void
-fill(char *buf, size_t max, const char *unit)
+fill_samples(char *buf, size_t max)
 {
 	size_t o = 0, k = 0, n;
 
 	while (o < max) {
-		const char *s = unit ? unit : expect_samples[k++ % COUNT_OF(expect_samples)].input;
+		const char *s = expect_samples[k++ % COUNT_OF(expect_samples)].input;
 		if (!s) { /* the list's end marker */
 			k = 0;
 			continue;
@@ -69,7 +39,7 @@ fill(char *buf, size_t max, const char *unit)
 			n = max - o;
 		memcpy(buf + o, s, n);
 		o += n;
-		if (!unit && o < max)
+		if (o < max)
 			buf[o++] = ' ';
 	}
 }
@@ -90,21 +60,24 @@ main(void)
 	for (i = 0; i < COUNT_OF(sizes); i++)
 		printf("---|");
 	printf("\n");
-	for (s = 0; s < COUNT_OF(shapes); s++) {
-		fill(buf, max, shapes[s].unit);
-		printf("| %s |", shapes[s].name);
+	for (s = 0; s <= COUNT_OF(linear_shapes); s++) {
+		if (s == 0)
+			fill_samples(buf, max);
+		else
+			linear_fill(buf, max, &linear_shapes[s - 1]);
+		printf("| %s |", s ? linear_shapes[s - 1].name : "the samples, one after another");
 		for (i = 0; i < COUNT_OF(sizes); i++) {
 			double best = 0;
 			int round;
 			for (round = 0; round < 5; round++) {
 				size_t runs = 0;
-				double t0 = seconds(), t;
+				double t0 = linear_cpu_seconds(), t;
 				do {
 					struct smtpcode_result r;
 					smtpcode_classify(buf, sizes[i], SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r);
 					sink += r.reason;
 					runs++;
-				} while ((t = seconds() - t0) < 0.01 || runs < 2);
+				} while ((t = linear_cpu_seconds() - t0) < 0.01 || runs < 2);
 				t = t * 1e9 / (double)(runs * sizes[i]);
 				if (round == 0 || t < best)
 					best = t;

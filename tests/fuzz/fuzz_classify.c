@@ -1,5 +1,8 @@
 /* libFuzzer: classification with each stage and with a host. Checks: spans
- * inside the input, valid enum values, the same answer twice. */
+ * inside the input, valid enum values, the same answer twice, time linear
+ * in the length. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +21,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size ? size - 1 : 0, host_len = (control & 0x80) ? len / 4 : 0;
 	enum smtpcode_stage stage = (enum smtpcode_stage)((control & 0x7f) % SMTPCODE_STAGE_COUNT);
 	struct smtpcode_result a, b;
+	double start = fuzz_cpu_seconds();
 	int ra, rb;
 
 	ra = smtpcode_classify(s + host_len, len - host_len, stage, host_len ? s : NULL, host_len, &a);
 	rb = smtpcode_classify(s + host_len, len - host_len, stage, host_len ? s : NULL, host_len, &b);
+	within_linear_time(start, 2 * len);
 	if (ra != rb || memcmp(&a, &b, sizeof a) != 0)
 		abort();
 	if ((unsigned)a.reason >= SMTPCODE_REASON_COUNT || (unsigned)a.action >= SMTPCODE_ACTION_COUNT ||

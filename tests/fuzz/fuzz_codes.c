@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *s = (const char *)data;
+	/* NULL for the empty input: (NULL, 0) is valid and must compute no NULL + 0. */
+	const char *s = size ? (const char *)data : NULL;
 	struct smtpcode_enhanced_code e;
 	unsigned code;
 	int n;

@@ -3,6 +3,10 @@ samples dressed in the carriers they arrive in (bare, Postfix, Exim, DSN
 fields, a multi-line reply), the codes, and a dictionary of the phrases,
 tokens, fingerprints and carrier markers."""
 
+import codecs
+import os
+import re
+
 
 def seeds(data):
     out = []
@@ -24,17 +28,52 @@ def seeds(data):
     return out
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.join(HERE, "..", "..")
+
+
+def carrier_markers():
+    """Every carrier marker of src/carrier.h, the list the classifier compiles."""
+    from gen_classifier import markers_from
+    return [text for _, text in markers_from(os.path.join(SOURCE, "src", "carrier.h"))]
+
+
 def dictionary_words(data):
-    """The phrases, tokens, fingerprints and carrier markers, sorted."""
-    words = set()
+    """The phrases, tokens, fingerprints and carrier markers, and what the
+    markers' field parsers read after (or before) them, sorted."""
+    words = set(carrier_markers())
     for p in data.phrases:
         words.add(p["text"])
     for v in data.vendors:
         words.update(f.lower() for f in v["fingerprints"])
     words.update(["550 ", "550-", "5.1.1 ", "\r\n", "diagnostic-code: smtp; ", " said: ", "status: ",
-                  "remote-mta: dns; ", "dsn=", "stat=", "relay=", "(in reply to rcpt to command)",
-                  "smtp error from remote mail server after ", "rcpt to:<a@b>: "])
+                  "remote-mta: dns; ", "(in reply to rcpt to command)", "rcpt to:<a@b>: ", "rcpt to:<",
+                  "mail from:<", "pipelined ", "end of data:", "initial connection:", "ehlo ", "host ",
+                  "host mx.example.com[192.0.2.1]", "] said:", "[", "]", "<", ">", "deferred:", "smtp;", "dns;"])
     return sorted(words)
+
+
+def linear_shapes():
+    """(name, prefix, unit) of tests/linear_shapes.h: inputs that make a
+    parser work, the ones the hostile suite times."""
+    with open(os.path.join(HERE, "..", "linear_shapes.h"), encoding="utf-8") as f:
+        src = f.read()
+    literal = r'"((?:[^"\\]|\\.)*)"'
+    rows = re.findall(r"\{" + literal + r",\s*" + literal + r",\s*" + literal + r"\}", src)
+    if not rows:
+        raise SystemExit("fuzz_corpus.py: no shapes found in tests/linear_shapes.h")
+    return [tuple(codecs.decode(x, "unicode_escape") for x in row) for row in rows]
+
+
+def long_seeds(size):
+    """Each shape of linear_shapes() filled to `size` bytes: with these the
+    fuzzers start from inputs long enough for work that grows faster than
+    the input to pass the harnesses' time limit."""
+    out = []
+    for _, prefix, unit in linear_shapes():
+        text = prefix + unit * ((size - len(prefix)) // len(unit) + 1)
+        out.append(text[:size].encode("utf-8"))
+    return out
 
 
 def dictionary(data):

@@ -1,11 +1,13 @@
 /* libFuzzer: the CLI's JSON string writer. Checks: whatever the bytes, the
- * output is one valid JSON string (quotes, escapes, UTF-8 all checked). */
+ * output is one valid JSON string (quotes, escapes, UTF-8 all checked) with
+ * no raw DEL or C1 control, in time linear in the length. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_check.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,12 +67,12 @@ check_json_string(const unsigned char *s, size_t n)
 			} else {
 				abort();
 			}
-		} else if (s[i] == '"' || s[i] < 0x20) {
+		} else if (s[i] == '"' || s[i] < 0x20 || s[i] == 0x7f) {
 			abort();
 		} else {
 			size_t len = utf8_len(s + i, n - 1 - i);
-			if (!len)
-				abort();
+			if (!len || (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0))
+				abort(); /* a C1 control goes out as \u0080-\u009f */
 			i += len;
 		}
 	}
@@ -82,11 +84,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out = NULL;
 	size_t out_len = 0;
 	FILE *f = open_memstream(&out, &out_len);
+	double start = fuzz_cpu_seconds();
 
 	if (!f)
 		return 0;
 	json_write_string(f, (const char *)data, size);
 	fclose(f);
+	within_linear_time(start, size);
 	check_json_string((const unsigned char *)out, out_len);
 	free(out);
 	return 0;

@@ -1,5 +1,8 @@
 /* libFuzzer: the reply grammar. Checks: every span lies inside the input,
- * the line texts come in order and cover no byte twice, the flags agree. */
+ * the line texts come in order and cover no byte twice, the flags agree,
+ * time linear in the length. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -11,16 +14,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *s = (const char *)data;
+	/* NULL for the empty input: (NULL, 0) is valid and must compute no NULL + 0. */
+	const char *s = size ? (const char *)data : NULL;
 	struct smtpcode_reply r;
 	struct smtpcode_span text;
 	const char *last_end = s;
 	size_t pos = 0;
 	unsigned lines = 0;
+	double start = fuzz_cpu_seconds();
 	int n = smtpcode_parse_reply(s, size, &r);
 
-	if (n <= 0)
+	if (n <= 0) {
+		within_linear_time(start, size);
 		return 0;
+	}
 	if ((size_t)n > size || r.raw.ptr != s || r.raw.len != (size_t)n || r.lines == 0)
 		abort();
 	if (r.code < 200 || r.code > 599)
@@ -39,5 +46,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (lines != r.lines)
 		abort();
+	within_linear_time(start, 2 * size);
 	return 0;
 }

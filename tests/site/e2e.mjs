@@ -123,6 +123,19 @@ for (const [where, base] of [['file', fileBase], ['http', httpBase]]) {
 		await page.context().close();
 	});
 
+	test(`${where}: a 10,000-word query is cut and answered at once`, async () => {
+		// Typed, not in the URL: a 20 KB request line is more than a web server takes.
+		const words = Array.from({length: 10000}, (_, i) => 'eaoistnrldcumhpgfy'[i % 18]).join(' ');
+		const page = await open(base + 'search.html');
+		await page.locator('#q').fill(words);
+		const status = page.locator('#search-status');
+		await page.waitForFunction(() => /words were searched/.test(document.getElementById('search-status').textContent),
+			null, {timeout: 10000});
+		const text = await status.textContent();
+		assert(text.includes('Only the first 12 words were searched.'), `the status says "${text}"`);
+		await page.context().close();
+	});
+
 	test(`${where}: a vendor page shows its codes and replies`, async () => {
 		const page = await open(base + 'vendor/gmail.html');
 		assert((await page.locator('h1').textContent()).includes('Gmail'), 'the Gmail page');

@@ -1,0 +1,73 @@
+/* Inputs that make a parser of the classifier work: a carrier marker, whose
+ * field parser runs where the marker is found (some read back for a host,
+ * some read forward for an address), codes, continuation lines, blanks.
+ * Each input is `prefix` once, then `unit` over and over. The hostile suite
+ * (tests/hostile.c) fails when the CPU time a byte grows with the size on any
+ * of them; bench_linear (tests/bench/) prints the figures. The first three
+ * are issue 14's: each was quadratic. */
+#ifndef SMTPCODE_LINEAR_SHAPES_H
+#define SMTPCODE_LINEAR_SHAPES_H
+
+#include <string.h>
+#include <time.h> /* clock_gettime: the includer defines _POSIX_C_SOURCE */
+
+struct linear_shape {
+	const char *name, *prefix, *unit;
+};
+
+static const struct linear_shape linear_shapes[] = {
+	{"`] said:`", "", "] said:"},
+	{"`[`, then `x] refused to talk to me:`", "[", "x] refused to talk to me:"},
+	{"`SMTP error from remote mail server after RCPT TO:<`", "",
+	 "SMTP error from remote mail server after RCPT TO:<"},
+	{"`SMTP error from remote mailer after MAIL FROM:<`", "", "SMTP error from remote mailer after MAIL FROM:<"},
+	{"`SMTP error from remote mail server after pipelined RCPT TO:`", "",
+	 "SMTP error from remote mail server after pipelined RCPT TO:"},
+	{"`SMTP error from remote mail server after EHLO a`", "", "SMTP error from remote mail server after EHLO a"},
+	{"`SMTP error from remote mail server after RCPT TO:<a@b>: `", "",
+	 "SMTP error from remote mail server after RCPT TO:<a@b>: "},
+	{"`host a[`, then `] said:`", "host a[", "] said:"},
+	{"`host a said: 550 `", "", "host a said: 550 "},
+	{"`x]`, blanks, `said:`", "", "x] \t  said:"},
+	{"`Diagnostic-Code: smtp; `", "", "Diagnostic-Code: smtp; "},
+	{"`Diagnostic-Code:x`", "", "Diagnostic-Code:x"},
+	{"`Remote-MTA: dns; `", "", "Remote-MTA: dns; "},
+	{"`Remote-MTA:dns;a`", "", "Remote-MTA:dns;a"},
+	{"`Status: `", "", "Status: "},
+	{"`Action: failed `", "", "Action: failed "},
+	{"`(in reply to RCPT TO command) `", "", "(in reply to RCPT TO command) "},
+	{"`dsn=5.1.1, stat=`", "", "dsn=5.1.1, stat="},
+	{"`relay=a h=a `", "", "relay=a h=a "},
+	{"`Remote Server returned '`", "", "Remote Server returned '"},
+	{"`550-5.1.1 x` and LF: continuation lines", "", "550-5.1.1 x\n"},
+	{"`550-x` and CR: one line", "", "550-x\r"},
+	{"`550 5.1.1 `: codes", "", "550 5.1.1 "},
+	{"`[TSS04] `: a vendor token", "", "[TSS04] "},
+	{"spaces", "", " "},
+	{"LF: empty lines", "", "\n"},
+};
+
+/* Fills buf[0..len) with the shape: its prefix, then its unit repeated. */
+static void
+linear_fill(char *buf, size_t len, const struct linear_shape *s)
+{
+	size_t o = 0, unit = strlen(s->unit), n = strlen(s->prefix);
+
+	memcpy(buf, s->prefix, n < len ? n : len);
+	for (o = n < len ? n : len; o < len; o += n) {
+		n = len - o < unit ? len - o : unit;
+		memcpy(buf + o, s->unit, n);
+	}
+}
+
+/* CPU time of this thread, in seconds: other work on the machine moves it little. */
+static double
+linear_cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+#endif
