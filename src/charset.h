@@ -11,10 +11,11 @@
  *   unmapped, becomes one U+FFFD: never dropped silently, never more than one
  *   U+FFFD a byte. A multibyte sequence whose second byte cannot continue it
  *   gives U+FFFD for the first byte only and the rest is read afresh, so an
- *   ASCII byte is never swallowed (except in the cases of ISO-2022-JP below);
+ *   ASCII byte is never swallowed; a sequence cut off by the end of the
+ *   input is one U+FFFD;
  * - a sequence split between two calls is decoded as if it had come whole;
- * - a run of ASCII bytes is copied as it is (US-ASCII, UTF-8 and the
- *   ISO-8859 family and their Windows cousins all agree on it).
+ * - a run of ASCII bytes is copied as it is (every charset here agrees on
+ *   ASCII, ISO-2022-JP while its ASCII set is in use).
  *
  * Where a charset is decoded as a superset, or differs from Python's codec of
  * the same name, and why:
@@ -33,18 +34,22 @@
  *   (EUC-JP 0x8F, ISO-2022-JP ESC $ ( D) is decoded.
  * - ISO-2022-JP is one decoder for -JP, -JP-1, -JP-2 and the JIS X 0201
  *   katakana of Python's iso2022_jp_ext: ESC ( B, ESC ( J, ESC ( I,
- *   ESC $ @, ESC $ B, ESC $ ( D, ESC $ A (GB 2312, through the GB18030
- *   table), ESC $ ( C (KS X 1001), ESC . A and ESC . F with ESC N (Latin-1
- *   and ISO-8859-7:2003). An escape sequence is read as ECMA-35 shapes it
- *   (ESC, up to two bytes 0x20-0x2F, one byte 0x30-0x7E); one that is not
- *   known becomes one U+FFFD and changes nothing (Python scans up to 16
- *   bytes for a capital letter, and passes an ESC it does not know through
- *   with the bytes after it). Control bytes, space and DEL mean themselves
- *   in every set; in a two-byte set, a byte that cannot be a second byte
- *   ends the character (U+FFFD) and is read afresh (Python pairs any byte
- *   with the one after it and drops both). A line end keeps the set.
- * - GB2312, GBK and CP936 decode as GB18030, of which each is a subset:
- *   the four-byte forms too (all of Unicode).
+ *   ESC $ @, ESC $ B, ESC $ ( D, ESC $ A (GB 2312, the cells it leaves
+ *   empty as GB18030 fills them), ESC $ ( C (KS X 1001), ESC . A and
+ *   ESC . F with ESC N (Latin-1 and ISO-8859-7:2003, which has the euro
+ *   sign). An escape sequence is read as ECMA-35 shapes it (ESC, up to two
+ *   bytes 0x20-0x2F, one byte 0x30-0x7E); one that is not known becomes one
+ *   U+FFFD and changes nothing (Python scans up to 16 bytes for a capital
+ *   letter, and passes an ESC it does not know through with the bytes
+ *   after it); G1 designations (ESC ) and ESC $ )) are accepted and mean
+ *   nothing, as nothing shifts to G1. Control bytes, space and DEL mean
+ *   themselves in every set; in a two-byte set, a byte that cannot be a
+ *   second byte ends the character (U+FFFD) and is read afresh (Python
+ *   pairs any byte with the one after it and drops both), and an unmapped
+ *   pair is one U+FFFD. A line end keeps the set.
+ * - GB2312, GBK and CP936 decode as GB18030, their superset, four-byte
+ *   forms too (all of Unicode); where Python's gb2312 maps A1A4 and A1AA to
+ *   U+30FB and U+2015, GBK and GB18030 have U+00B7 and U+2014.
  * - EUC-KR and KS_C_5601-1987 decode as CP949 (Unified Hangul Code), as mail
  *   programs write them: all 11,172 Hangul syllables. Python's euc_kr also
  *   reads KS X 1001:1998 eight-byte "make-up" sequences; here they are the
