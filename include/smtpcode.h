@@ -577,10 +577,13 @@ enum smtpcode_input {
 
 /** Tells what `buf[0..len)`, the start of an input, holds, as a person would:
  * a UTF-8 byte-order mark and blank lines are passed over; then a "From "
- * line of an mbox (sender, date) starts an mbox, a header field followed by
- * another field, a folded line or the header's end starts a message, and
- * anything else is lines. A few kilobytes are enough; an input that stops
- * inside its first line is told from what there is. Returns the kind. */
+ * line of an mbox (a sender, a date with a time and a year) starts an mbox;
+ * a header field that messages have (From, Received, Subject, X-..., ...) or
+ * a delivery-status field starts a message, and so does any other field
+ * followed by a field, a folded line or the header's end; anything else is
+ * lines. A few kilobytes are enough. A field alone on the only line is a
+ * line to classify, unless that line is 4 KiB or more (a header's). Returns
+ * the kind. */
 SMTPCODE_API enum smtpcode_input smtpcode_input_kind(const char *buf, size_t len);
 
 /** Tells whether line[0..len), without its line break, is the "From " line

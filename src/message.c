@@ -1441,9 +1441,14 @@ smtpcode_input_kind(const char *buf, size_t len)
 	name = smtpcode__msg_field_name(p, n, &v);
 	if (name == 0 || !((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z'))
 		return SMTPCODE_INPUT_LINES;
+	/* A field every message has, or a DSN's own, decides alone; so does a
+	 * first line too long for a log's (a header of many kilobytes). */
+	if (smtpcode__msg_mail_field(p, name) || smtpcode__msg_dsn_field(p, name) || (!nl && n >= 4096))
+		return nl || n >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	if (!nl)
 		return SMTPCODE_INPUT_LINES; /* one line: a field to classify */
-	/* The next line: another field, a folded line, or the header's end. */
+	/* Another name: the next line says, another field, a folded line or the
+	 * header's end. */
 	p = nl + 1;
 	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
 	n = nl ? (size_t)(nl - p) : (size_t)(lim - p);

@@ -557,10 +557,9 @@ class Inputs(TempDir):
         self.assertEqual(out, "")
 
     def test_missing_file_and_directory(self):
-        status, out, err = run("scan", "/nonexistent/x.log", self.tmp, MAIL_LOG)
+        status, out, err = run("scan", "/nonexistent/x.log", MAIL_LOG)
         self.assertEqual(status, 3)
         self.assertIn("cannot open '/nonexistent/x.log'", err)
-        self.assertIn(self.tmp + ": read error", err)
         self.assertEqual(len(out.splitlines()), 4)
         status, _, err = run("stats", "/nonexistent/x.log")
         self.assertEqual(status, 3)
@@ -938,6 +937,43 @@ class Dsn(TempDir):
         self.assertTrue(lines[0].endswith("\talice@example.com"))
         self.assertTrue(lines[1].endswith("\tbob@example.net"))
 
+    def test_a_message_is_told_by_its_first_lines(self):
+        # Issue 14, item 9: a bounce whose header starts oddly was read as a log,
+        # each Status or Diagnostic line a record with no recipient.
+        report = (b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+                  b"--b\nContent-Type: message/delivery-status\n\n"
+                  b"Final-Recipient: rfc822; ann@example.com\nAction: failed\nStatus: 5.1.1\n"
+                  b"Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--b--\n")
+        odd = {
+            "a header over 64 KiB": b"X-Long: " + b"a" * 70000 + b"\nFrom: MAILER-DAEMON@example.org\n" + report,
+            "a field name of 100 bytes": b"From: MAILER-DAEMON@example.org\n" + b"X" * 100 + b": v\n" + report,
+            "Content-Type with a blank before its colon": b"From: MAILER-DAEMON@example.org\n" +
+                report.replace(b"Content-Type: multipart", b"Content-Type : multipart", 1),
+            "an 8-bit field name": b"From: MAILER-DAEMON@example.org\nX-\xc3\xa9t\xc3\xa9: v\n" + report,
+            "a line without a colon": b"From: MAILER-DAEMON@example.org\nno colon here\n" + report,
+            "a blank line first": b"\nFrom: MAILER-DAEMON@example.org\n" + report,
+            "a byte-order mark first": b"\xef\xbb\xbfFrom: MAILER-DAEMON@example.org\n" + report,
+        }
+        for what, msg in odd.items():
+            with self.subTest(what):
+                recs, _ = self.scan_json(self.write("odd.eml", msg))
+                self.assertEqual([(r["recipient"], r["reason"], r["report"]) for r in recs],
+                                 [("ann@example.com", "user-unknown", "dsn")])
+
+    def test_a_log_that_starts_with_from_is_a_log(self):
+        # Issue 14, item 12: a log whose first line starts with "From " was taken
+        # for an mbox: no record, exit 1.
+        log = (b"From the night shift: all quiet\n"
+               b"Mar 12 10:00:00 mx postfix/smtp[1]: A1: to=<bo@example.com>, status=bounced "
+               b"(host mx.example.com[192.0.2.2] said: 550 5.1.1 user unknown (in reply to RCPT TO command))\n")
+        recs, _ = self.scan_json(self.write("from.log", log))
+        self.assertEqual([(r["line"], r["reason"]) for r in recs], [(2, "user-unknown")])
+        self.assertNotIn("message", recs[0])
+        # A real mbox still is one.
+        mbox = b"From MAILER-DAEMON Thu Mar 12 10:00:00 2026\n" + log.split(b"\n", 1)[1]
+        status, _, _ = run("scan", self.write("real.mbox", mbox))
+        self.assertEqual(status, 1, "a From line with a date starts an mbox; its message is no bounce")
+
     def test_no_delivery_status_part(self):
         # Not a multipart/report, but a message all the same (it starts with a
         # header): its text names the recipient and the reply, with or without --dsn.
@@ -1011,9 +1047,21 @@ class Dsn(TempDir):
         self.assertEqual((status, json.loads(out)["records"]), (0, 2))
 
     def test_directory_that_is_not_a_maildir(self):
-        status, _, err = run("scan", self.tmp)
-        self.assertEqual(status, 3)
-        self.assertIn("not a maildir", err)
+        # A folder of .eml files: each file is one message, sorted by name;
+        # a subdirectory is not read; an empty folder has nothing to report.
+        folder = os.path.join(self.tmp, "bounces")
+        os.makedirs(os.path.join(folder, "sub"))
+        for name in ("postfix_dsn.eml", "no_dsn.eml"):
+            with open(data(name), "rb") as f, open(os.path.join(folder, name), "wb") as g:
+                g.write(f.read())
+        recs, err = self.scan_json(folder)
+        self.assertEqual(err, "")
+        self.assertEqual([(r["message"], r["recipient"]) for r in recs],
+                         [("no_dsn.eml", "dave@example.com"), ("postfix_dsn.eml", "alice@example.com"),
+                          ("postfix_dsn.eml", "bob@example.net")])
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        self.assertEqual(run("scan", empty), (1, "", ""))
 
 
 class SearchSamples(unittest.TestCase):

@@ -140,6 +140,13 @@ class SameEverywhere(unittest.TestCase):
             for r in recs:
                 by_name[r["message"]].append(tuple(r[k] for k in KEYS))
             self.assertEqual([by_name[n] for n in FIXTURES], single)
+            # A folder of .eml files that is no maildir: each file one message.
+            recs, _ = scan(os.path.join(maildir, "cur"))
+            by_name = {name: [] for name in FIXTURES}
+            for r in recs:
+                self.assertEqual(r["file"], os.path.join(maildir, "cur", r["message"]))
+                by_name[r["message"]].append(tuple(r[k] for k in KEYS))
+            self.assertEqual([by_name[n] for n in FIXTURES], single)
 
 
 if __name__ == "__main__":

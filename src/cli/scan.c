@@ -452,11 +452,18 @@ scan_one(struct scan_state *c, struct input *in, enum mode mode, int *error)
 	}
 }
 
+/* An entry's name after its "cur/", "new/" or "./". */
+static const char *
+entry_name(const char *entry)
+{
+	return strchr(entry, '/') + 1;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	int d = strcmp(x + 4, y + 4); /* after "cur/" or "new/" */
+	int d = strcmp(entry_name(x), entry_name(y));
 
 	return d ? d : strcmp(x, y);
 }
@@ -563,32 +570,38 @@ not_a_message(const char *path, int *quiet)
 	                              : "an odd kind of file";
 }
 
-/* A maildir: each file of cur/ and new/, sorted by name, is one message. */
+/* A directory: a maildir (each file of its cur/ and new/, sorted by name, is
+ * one message), or else a folder of files (.eml), each one message (or an
+ * mbox, when it starts with a From line), sorted by name. Subdirectories of
+ * a folder are not read. */
 static int
-scan_maildir(struct scan_state *c, const char *dir)
+scan_directory(struct scan_state *c, const char *dir)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0, i, dlen = strlen(dir);
 	int failed = 0, listed;
 	char *cur = malloc(dlen + 5), *new = malloc(dlen + 5);
-	int ok = cur && new;
+	int maildir;
 
-	if (ok) {
-		snprintf(cur, dlen + 5, "%s/cur", dir);
-		snprintf(new, dlen + 5, "%s/new", dir);
-		ok = is_dir(cur) || is_dir(new);
-	}
-	free(cur);
-	free(new);
-	if (!ok) {
-		fflush(stdout);
-		fprintf(stderr, "smtpcode: %s: read error: a directory, but not a maildir (no cur/ or new/ in it)\n", dir);
+	if (!cur || !new) {
+		free(cur);
+		free(new);
+		fprintf(stderr, "smtpcode: out of memory\n");
 		return 1;
 	}
-	listed = list_entries(dir, "cur", &names, &n, &cap);
-	if (listed >= 0) {
-		int more = list_entries(dir, "new", &names, &n, &cap);
-		listed = more < 0 ? more : listed | more;
+	snprintf(cur, dlen + 5, "%s/cur", dir);
+	snprintf(new, dlen + 5, "%s/new", dir);
+	maildir = is_dir(cur) || is_dir(new);
+	free(cur);
+	free(new);
+	if (maildir) {
+		listed = list_entries(dir, "cur", &names, &n, &cap);
+		if (listed >= 0) {
+			int more = list_entries(dir, "new", &names, &n, &cap);
+			listed = more < 0 ? more : listed | more;
+		}
+	} else {
+		listed = list_entries(dir, ".", &names, &n, &cap);
 	}
 	if (listed < 0) {
 		fprintf(stderr, "smtpcode: out of memory\n");
@@ -607,7 +620,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 				failed = 1;
 				break;
 			}
-			snprintf(path, plen, "%s/%s", dir, names[i]);
+			snprintf(path, plen, "%s/%s", dir, maildir ? names[i] : entry_name(names[i]));
 			if ((why = not_a_message(path, &quiet)) != NULL) {
 				if (!quiet) {
 					warn_path("", path, " is ", why, ", not a message; skipping it");
@@ -621,7 +634,7 @@ scan_maildir(struct scan_state *c, const char *dir)
 				warn_path("cannot open ", path, ": ", strerror(errno), "; skipping it");
 				failed = 1;
 			} else {
-				c->message_name = names[i] + 4;
+				c->message_name = entry_name(names[i]);
 				scan_one(c, in, MODE_MESSAGE, &failed);
 				c->message_name = NULL;
 				input_close(in);
@@ -671,7 +684,7 @@ scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, vo
 		struct input *in;
 		if (strcmp(paths[i], "-") != 0 && is_dir(paths[i])) {
 			c.message = 0;
-			failed |= scan_maildir(&c, paths[i]);
+			failed |= scan_directory(&c, paths[i]);
 			continue;
 		}
 		in = input_open(paths[i]);

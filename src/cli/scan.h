@@ -34,8 +34,8 @@ typedef void scan_fn(void *ctx, const char *name, unsigned long line, const stru
 /* Reads each of paths[0..n) ("-" is standard input; none means standard
  * input), plain or gzip, and calls fn for each record. An input is read as
  * bounce messages (the library's smtpcode_message_*) with --dsn, when it is
- * a directory (a maildir: the files of its cur/ and new/, sorted by name),
- * and when its first bytes say so (smtpcode_input_kind(): a header starts a
+ * a directory (a maildir: the files of its cur/ and new/, sorted by name; else
+ * its own files, sorted by name), and when its first bytes say so (smtpcode_input_kind(): a header starts a
  * message, a "From " line an mbox); else line by line. A file that cannot be
  * opened or read is reported on standard error and the others are read on;
  * the records read before a read error are kept. Returns 0, or 1 after any
