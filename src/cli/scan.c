@@ -253,11 +253,12 @@ message_end(struct scan_state *c)
 			continue;
 		problems &= ~bit;
 		fflush(stdout);
+		fputs("smtpcode: ", stderr);
+		safe_write(stderr, c->name, strlen(c->name));
 		if (c->message_name)
-			fprintf(stderr, "smtpcode: %s: %s\n", c->name, smtpcode_message_problem_text(bit));
+			fprintf(stderr, ": %s\n", smtpcode_message_problem_text(bit));
 		else
-			fprintf(stderr, "smtpcode: %s: message %lu: %s\n", c->name, c->message,
-			        smtpcode_message_problem_text(bit));
+			fprintf(stderr, ": message %lu: %s\n", c->message, smtpcode_message_problem_text(bit));
 	}
 	if (c->message_records == 0 && c->opt->all) {
 		/* --all: the message is reported, with nothing classified */
@@ -444,10 +445,12 @@ scan_one(struct scan_state *c, struct input *in, enum mode mode, int *error)
 	progress_end(c->progress);
 	if (read_error) {
 		fflush(stdout);
+		fputs("smtpcode: ", stderr);
+		safe_write(stderr, input_name(in), strlen(input_name(in)));
 		if (lines_seen)
-			fprintf(stderr, "smtpcode: %s: %s (after line %llu)\n", input_name(in), input_error(in), lines_seen);
+			fprintf(stderr, ": %s (after line %llu)\n", input_error(in), lines_seen);
 		else
-			fprintf(stderr, "smtpcode: %s: %s\n", input_name(in), input_error(in));
+			fprintf(stderr, ": %s\n", input_error(in));
 		*error = 1;
 	}
 }
@@ -693,7 +696,7 @@ scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, vo
 			if (strcmp(paths[i], "-") == 0)
 				fprintf(stderr, "smtpcode: cannot read standard input: %s\n", strerror(errno));
 			else
-				fprintf(stderr, "smtpcode: cannot open '%s': %s; skipping it\n", paths[i], strerror(errno));
+				warn_path("cannot open ", paths[i], ": ", strerror(errno), "; skipping it");
 			failed = 1;
 			continue;
 		}
