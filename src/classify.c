@@ -679,7 +679,7 @@ static const char stage_names[SMTPCODE_STAGE_COUNT][12] = {
 	"unknown", "connect", "ehlo", "mail", "rcpt", "data", "end-of-data",
 };
 static const char signal_names[SMTPCODE_SIGNAL_COUNT][17] = {
-	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token",
+	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token", "report",
 };
 static const char carrier_names[SMTPCODE_CARRIER_COUNT][9] = {
 	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",

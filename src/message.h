@@ -243,6 +243,7 @@ struct smtpcode__msg {
 	unsigned rcpt_count;
 	unsigned strong_count;
 	int text_cut;                      /* report text was dropped: the store was full */
+	int store_full;                    /* full even after the recipients read were handed on */
 	size_t preamble_len;
 	size_t store_len;
 	struct smtpcode__rcpt rcpt[SMTPCODE__MSG_RCPT_MAX];

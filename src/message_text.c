@@ -38,6 +38,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->rcpt_count = 0;
 	m->strong_count = 0;
 	m->text_cut = 0;
+	m->store_full = 0;
 	m->preamble_len = 0;
 	m->store_len = 0;
 }
@@ -238,6 +239,7 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 		if (weak)
 			return -1;
 		flush(m);
+		m->store_full = 0;
 		if (m->rcpt_count == SMTPCODE__MSG_RCPT_MAX || m->store_len + ENTRY_HEAD + len > sizeof m->store) {
 			m->text_cut = 1;
 			return -1;
@@ -256,7 +258,10 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 	return (int)m->rcpt_count++;
 }
 
-/* A line of the report for `owner`. */
+/* A line of the report for `owner`. When the store is full, the
+ * recipients read are handed on to make room; if that frees none (one
+ * recipient's text fills it), the rest of that text is dropped without
+ * trying again until another recipient comes. */
 static void
 keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
 {
@@ -267,9 +272,13 @@ keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
 	}
 	if (store_add(m, owner, s, len))
 		return;
-	flush(m);
-	if (!store_add(m, owner, s, len))
-		m->text_cut = 1;
+	if (!m->store_full) {
+		flush(m);
+		if (store_add(m, owner, s, len))
+			return;
+		m->store_full = 1;
+	}
+	m->text_cut = 1;
 }
 
 /* ---- lines ---- */
@@ -352,6 +361,7 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 		return;
 	}
 	m->current = k;
+	m->store_full = 0; /* another recipient: handing on the others may make room */
 	m->part_recipients++;
 	while (rest < len && is_blank((unsigned char)s[rest]))
 		rest++;

@@ -2,11 +2,14 @@
  * (docs/robustness.md): messages that break the rules, are cut short, are
  * huge or nest without end, each with the records and the problems the
  * reader must give. Every message is fed whole and again in pieces of 1 to
- * 97 bytes, and both must give the same. Table-driven, like hostile.c; also
- * built without Criterion as a single process for valgrind's memcheck. */
+ * 97 bytes, and both must give the same; and messages that make each part
+ * of the reader work must take the same CPU time a byte at 10x and 100x
+ * their size. Table-driven, like hostile.c; also built without Criterion as
+ * a single process for valgrind's memcheck (the cases only). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "smtpcode.h"
 #include "table_test.h"
@@ -451,11 +454,122 @@ run_message_case(const struct message_case *c, char *why, size_t why_size)
 	return why[0] ? why : NULL;
 }
 
+/* ---- linear time (Criterion only: under memcheck it would take an hour) ---- */
+
 #ifdef HOSTILE_CRITERION
+
+/* Messages that make each part of the reader work: a prefix (a header, the
+ * start of a part), then a unit over and over. */
+struct message_shape {
+	const char *name, *prefix, *unit;
+};
+
+#define BOUNCE "From: MAILER-DAEMON@example.org\nSubject: failure notice\n"
+#define REPORT BOUNCE "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+
+static const struct message_shape message_shapes[] = {
+	{"a recipient line and its reply", BOUNCE "\n", "<u@example.com>:\n550 5.1.1 No such user\n"},
+	{"addresses on one line", BOUNCE "\n<u@example.com>:\n", "u@example.com "},
+	{"addresses in angle brackets", BOUNCE "\n", "to <a@example.com> "},
+	{"header fields in the report", BOUNCE "\n", "To: a@example.com\nSubject: x\n"},
+	{"a returned header", BOUNCE "\nNo such user.\n\nReceived: from x\n", "X-A: b\n"},
+	{"a folded header field", BOUNCE "X-Long: a\n", " b\n"},
+	{"HTML tags and entities", BOUNCE "Content-Type: text/html\n\n", "<p>&amp;<br x>&#65;<!-- c -->"},
+	{"quoted-printable", BOUNCE "Content-Transfer-Encoding: quoted-printable\n\n", "a=3D=\n"},
+	{"base64 in a delivery-status part", REPORT "--b\nContent-Type: message/delivery-status\n"
+	 "Content-Transfer-Encoding: base64\n\n", "QUJD"},
+	{"delivery-status groups", REPORT "--b\nContent-Type: message/delivery-status\n\n",
+	 "Final-Recipient: rfc822; u@example.com\nAction: failed\nStatus: 5.1.1\n\n"},
+	{"a Diagnostic-Code folded on and on", REPORT "--b\nContent-Type: message/delivery-status\n\n"
+	 "Final-Recipient: rfc822; u@example.com\nDiagnostic-Code: smtp; 550", " user unknown\n"},
+	{"parts with no header", REPORT, "--b\n\nx\n"},
+	{"boundary look-alikes in a preamble", REPORT, "--c\nContent-X: y\n"},
+	{"ISO-2022-JP escapes", BOUNCE "Content-Type: text/plain; charset=iso-2022-jp\n\n", "\x1b$B$3\x1b(Ba\n"},
+	{"JSON recipients", BOUNCE "\n{\"bouncedRecipients\":[", "{\"emailAddress\":\"u@example.com\",\"status\":\"5.1.1\"},"},
+	{"escaped JSON in an envelope", BOUNCE "\n{\"Message\" : \"{\\\"bounce\\\":[", "{\\\"a\\\":\\\"b\\\"},"},
+	{"an mbox From line look-alike", BOUNCE "\n", "From a b 10:00 2026\n"},
+	{"CR-only line ends", BOUNCE "\r", "<u@example.com>: 550 5.1.1 x\r"},
+	{"blank lines", BOUNCE "\n", "\n"},
+};
+
+static const size_t shape_sizes[] = {16384, 163840, 1638400};
+#define SHAPE_SLACK 4.0
+
+static double
+cpu_seconds(void)
+{
+	return (double)clock() / CLOCKS_PER_SEC;
+}
+
+static void
+on_nothing(void *ctx, const struct smtpcode_recipient *r)
+{
+	(void)ctx;
+	(void)r;
+}
+
+/* CPU seconds a byte to read buf[0..len) as a message: the best of 3
+ * rounds of at least 20 ms, given up early once over `enough` a byte. */
+static double
+read_per_byte(const char *buf, size_t len, double enough)
+{
+	static struct smtpcode_message m;
+	double best = 0;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		double t0 = cpu_seconds(), t;
+		size_t runs = 0;
+		do {
+			smtpcode_message_init(&m, SMTPCODE_STAGE_UNKNOWN, on_nothing, NULL);
+			smtpcode_message_feed(&m, buf, len);
+			smtpcode_message_end(&m);
+			runs++;
+			t = cpu_seconds() - t0;
+			if (t / (double)(runs * len) > enough)
+				return t / (double)(runs * len);
+		} while (t < 0.02);
+		t /= (double)(runs * len);
+		if (round == 0 || t < best)
+			best = t;
+	}
+	return best;
+}
+
+/* Fails when a byte takes more than SHAPE_SLACK times longer at 10x and
+ * 100x the size than at 1x: CPU time ratios in one process, never an
+ * absolute time. */
+static const char *
+run_shape(const struct message_shape *sh, char *why, size_t why_size)
+{
+	size_t max = shape_sizes[COUNT_OF(shape_sizes) - 1], i, o, n = strlen(sh->prefix), unit = strlen(sh->unit);
+	char *buf = malloc(max);
+	double base, t;
+
+	if (!buf)
+		return "out of memory";
+	memcpy(buf, sh->prefix, n);
+	for (o = n; o < max; o += n) {
+		n = max - o < unit ? max - o : unit;
+		memcpy(buf + o, sh->unit, n);
+	}
+	why[0] = '\0';
+	base = read_per_byte(buf, shape_sizes[0], 1e9);
+	for (i = 1; i < COUNT_OF(shape_sizes) && !why[0]; i++) {
+		t = read_per_byte(buf, shape_sizes[i], SHAPE_SLACK * base);
+		if (t > SHAPE_SLACK * base)
+			snprintf(why, why_size, "%.2f ns a byte at %zu bytes, %.2f at %zu: work grows with the size",
+			         t * 1e9, shape_sizes[i], base * 1e9, shape_sizes[0]);
+	}
+	free(buf);
+	return why[0] ? why : NULL;
+}
+
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
 TABLE_TEST(hostile_message, message, message_cases, run_message_case)
+TABLE_TEST(hostile_message, linear_time, message_shapes, run_shape)
 #else
 /* A single process for valgrind: every case, TAP on stdout. */
 int

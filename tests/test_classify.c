@@ -329,9 +329,28 @@ Test(names, stages_signals_carriers)
 	cr_assert_eq(smtpcode_stage_from_name("helo", 4), SMTPCODE_STAGE_EHLO);
 	cr_assert_eq(smtpcode_stage_from_name("rcptx", 5), -1);
 	cr_assert_eq(smtpcode_stage_from_name("rcp", 3), -1);
-	for (i = 0; i < SMTPCODE_SIGNAL_COUNT; i++)
-		cr_assert_not_null(smtpcode_signal_name((enum smtpcode_signal)i));
-	for (i = 0; i < SMTPCODE_CARRIER_COUNT; i++)
-		cr_assert_not_null(smtpcode_carrier_name((enum smtpcode_carrier)i));
+	/* Every value has a name, and no two share one (a value added to the
+	 * enum but not to its names would be ""). */
+	for (i = 0; i < SMTPCODE_SIGNAL_COUNT; i++) {
+		const char *n = smtpcode_signal_name((enum smtpcode_signal)i);
+		unsigned k;
+		cr_assert(n && *n, "signal %u has no name", i);
+		for (k = 0; k < (unsigned)i; k++)
+			cr_assert_str_neq(n, smtpcode_signal_name((enum smtpcode_signal)k));
+	}
+	for (i = 0; i < SMTPCODE_CARRIER_COUNT; i++) {
+		const char *n = smtpcode_carrier_name((enum smtpcode_carrier)i);
+		cr_assert(n && *n, "carrier %u has no name", i);
+	}
+	for (i = 0; i < SMTPCODE_DSN_COUNT; i++) {
+		const char *n = smtpcode_dsn_action_name((enum smtpcode_dsn_action)i);
+		cr_assert(n && *n, "DSN action %u has no name", i);
+	}
+	for (i = 0; i < SMTPCODE_REPORT_COUNT; i++) {
+		const char *n = smtpcode_report_name((enum smtpcode_report)i);
+		cr_assert(n && *n, "report %u has no name", i);
+	}
+	cr_assert_null(smtpcode_dsn_action_name(SMTPCODE_DSN_COUNT));
+	cr_assert_null(smtpcode_report_name(SMTPCODE_REPORT_COUNT));
 	cr_assert_null(smtpcode_stage_name(SMTPCODE_STAGE_COUNT));
 }

@@ -19,6 +19,7 @@ import tap
 SMTPCODE, RECORDS, RECORDS_SINGLE, DIR = sys.argv[1:5]
 FIXTURES = sorted(f for f in os.listdir(DIR) if f.endswith(".eml"))
 KEYS = ("recipient", "dsn_action", "report", "reason", "bounce")
+SIGNALS = ("report", "token", "vendor-code", "phrase", "enhanced", "stage", "generic-enhanced", "basic", "none")
 
 
 def expected():
@@ -52,6 +53,7 @@ class Fixtures(unittest.TestCase):
                 recs, err = scan(os.path.join(DIR, name))
                 self.assertEqual([tuple(r[k] for k in KEYS) for r in recs], want[name])
                 self.assertTrue(all(r["classified"] for r in recs))
+                self.assertTrue(all(r["decided_by"] in SIGNALS for r in recs), [r["decided_by"] for r in recs])
                 if want[name]:
                     self.assertEqual(err, "", "no warning for a well-formed report")
                 else:
