@@ -54,6 +54,16 @@ free(void *p)
 	__libc_free(p);
 }
 
+static int records_read;
+
+static void
+no_record(void *ctx, const struct smtpcode_recipient *r)
+{
+	(void)ctx;
+	(void)r;
+	records_read++;
+}
+
 static void
 exercise_library(void)
 {
@@ -127,6 +137,48 @@ exercise_library(void)
 		(void)smtpcode__charset_from_name("ks_c_5601-1987", 14);
 		(void)smtpcode__decode_words(words, sizeof words - 1, out, sizeof out);
 	}
+	{
+		/* The bounce-message reader: a DSN in base64 and quoted-printable, an
+		 * old-style bounce in ISO-2022-JP and in HTML, a JSON notification, a
+		 * feedback report, an automatic reply, an mbox; whole and a byte at
+		 * a time. */
+		static const char *const messages[] = {
+			"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; report-type=delivery-status; "
+			"boundary=b\n\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: "
+			"quoted-printable\n\n<a@example.com>: User unknown =E9=\ntoo\n--b\nContent-Type: "
+			"message/delivery-status\nContent-Transfer-Encoding: base64\n\n"
+			"RmluYWwtUmVjaXBpZW50OiByZmM4MjI7IGFAZXhhbXBsZS5jb20KQWN0aW9uOiBmYWlsZWQKU3RhdHVzOiA1LjAuMAo=\n"
+			"--b\nContent-Type: message/rfc822\n\nTo: a@example.com\n\nhi\n--b--\n",
+			"From: MAILER-DAEMON@example.jp\nSubject: =?ISO-2022-JP?B?GyRCJEckOSEjGyhC?=\n"
+			"Content-Type: text/plain; charset=ISO-2022-JP\n\n\x1b$B$3\x1b(B\n<b@example.jp>:\n"
+			"550 5.1.1 no such user\n--- Below this line is a copy of the message.\nTo: c@example.jp\n",
+			"From: postmaster@example.com\nContent-Type: text/html\n\n<p><a href=\"mailto:d@example.com\">"
+			"d@example.com</a><br>Remote Server returned &#39;550 5.1.1 not found&#39;</p>",
+			"From: n@sns.example.com\n\n{\"Message\" : \"{\\\"notificationType\\\":\\\"Bounce\\\","
+			"\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\"e@example.com\\\","
+			"\\\"status\\\":\\\"5.1.1\\\"}]}\"}\n",
+			"From: fbl@example.net\nContent-Type: multipart/report; report-type=feedback-report; boundary=f\n\n"
+			"--f\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nOriginal-Rcpt-To: "
+			"f@example.com\n--f--\n",
+			"From: g@example.org\nSubject: Out of Office\nAuto-Submitted: auto-replied\n\nAway.\n",
+		};
+		static struct smtpcode_message m;
+		size_t k, b;
+		for (k = 0; k < sizeof messages / sizeof messages[0]; k++) {
+			size_t len = strlen(messages[k]);
+			(void)smtpcode_input_kind(messages[k], len);
+			smtpcode_message_init(&m, SMTPCODE_STAGE_UNKNOWN, no_record, NULL);
+			smtpcode_message_feed(&m, messages[k], len);
+			(void)smtpcode_message_end(&m);
+			(void)smtpcode_message_problems(&m);
+			smtpcode_message_init(&m, SMTPCODE_STAGE_UNKNOWN, no_record, NULL);
+			for (b = 0; b < len; b++)
+				smtpcode_message_feed(&m, messages[k] + b, 1);
+			(void)smtpcode_message_end(&m);
+		}
+		(void)smtpcode_mbox_from_line("From a@b Thu Mar 12 10:00:00 2026", 34);
+		(void)smtpcode_message_problem_text(SMTPCODE_MESSAGE_CUT);
+	}
 	(void)smtpcode_vendor_from_name("gmail", 5);
 	(void)smtpcode_verdict_from_name("retry", 5);
 	(void)smtpcode_version();
@@ -150,7 +202,9 @@ Test(alloc, library_never_allocates)
 {
 	calls = 0;
 	counting = 1;
+	records_read = 0;
 	exercise_library();
 	counting = 0;
 	cr_assert_eq(calls, 0, "the library made %d allocation calls", calls);
+	cr_assert_eq(records_read, 12, "every message was read, whole and a byte at a time (%d records)", records_read);
 }

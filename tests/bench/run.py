@@ -1,15 +1,21 @@
 """The benchmark suite, one run, one report: classification against memchr
-and PCRE2 on the same corpus, lookups, `smtpcode scan` end to end, and the
-peak memory of scan on 10 MB and 1 GB of input.
+and PCRE2 on the same corpus, lookups, `smtpcode scan` end to end, the peak
+memory of scan on 10 MB and 1 GB of input, and reading whole bounce messages
+(against Sisimai, when its Perl module is installed).
 
-usage: run.py BUILDDIR [--size MB] [--no-1gb] [--update-docs]
+usage: run.py BUILDDIR [--size MB] [--no-1gb] [--mbox FILE] [--update-docs]
        (meson test -C BUILDDIR --benchmark --verbose runs it with the defaults)
+
+--mbox FILE reads the messages of FILE instead of the test fixtures
+(tests/data/messages/ and tests/data/*.eml) repeated to --size MB.
 """
 
 import argparse
+import glob
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -54,6 +60,69 @@ def repeated(build, base, mb):
     return path
 
 
+FROM_LINE = b"From MAILER-DAEMON Thu Mar 12 10:00:00 2026\n"
+
+
+def fixture_mbox(build, mb):
+    """The fixture messages of tests/data as one mbox, repeated to about mb MB."""
+    path = os.path.join(build, "bench", f"messages-{mb}MB.mbox")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        one = b""
+        for name in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "messages", "*.eml")) +
+                           glob.glob(os.path.join(ROOT, "tests", "data", "*.eml"))):
+            with open(name, "rb") as f:
+                one += FROM_LINE + f.read().replace(b"\r\n", b"\n").rstrip(b"\n") + b"\n\n"
+        with open(path + ".tmp", "wb") as out:
+            for _ in range(max(1, mb * 1_000_000 // len(one))):
+                out.write(one)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def sisimai(path):
+    """CPU seconds and records of Sisimai->make(path), or None without Sisimai."""
+    if not shutil.which("perl") or subprocess.run(["perl", "-MSisimai", "-e1"], capture_output=True).returncode:
+        return None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run(["perl", "-MSisimai", "-e", 'my $v = Sisimai->make($ARGV[0]); print scalar(@{$v || []}), "\\n"',
+                        path], capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        return None
+    version = subprocess.run(["perl", "-MSisimai", "-e", "print $Sisimai::VERSION"], capture_output=True,
+                             text=True).stdout.strip()
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, int(r.stdout.split()[0]), version
+
+
+def messages(build, tests, smtpcode, mbox):
+    """Reading whole messages: the library's reader, scan end to end, and Sisimai on a tenth."""
+    size = os.path.getsize(mbox)
+    row = subprocess.run([os.path.join(tests, "bench_message"), mbox], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    out = [f"Bounce messages (`tests/bench/bench_message`, best of 5, one core), {size / 1e6:.0f} MB of "
+           f"`{os.path.basename(mbox)}`:", "",
+           "| reader | MB/s | messages/s | messages | records |", "|---|---|---|---|---|", row]
+    times = [scan(build, smtpcode, mbox)[0] for _ in range(3)]
+    out += ["", f"`smtpcode scan --format jsonl` on it end to end, best of 3: {size / min(times) / 1e6:.0f} MB/s."]
+    tenth = mbox + ".tenth"
+    with open(mbox, "rb") as f, open(tenth, "wb") as g:
+        data = f.read(max(1, size // 10))
+        g.write(data[:data.rfind(b"\nFrom ") + 1] if b"\nFrom " in data else data)
+    s = sisimai(tenth)
+    if s:
+        cpu, records, version = s
+        mine = float(row.split("|")[2])
+        theirs = os.path.getsize(tenth) / cpu / 1e6
+        out += ["", f"Sisimai {version} (`Sisimai->make`, Debian's libsisimai-perl) on its first "
+                f"{os.path.getsize(tenth) / 1e6:.0f} MB: {theirs:.1f} MB/s of CPU time, {records} records; "
+                f"the library reads {mine / theirs:.0f} times as fast."]
+    else:
+        out += ["", "Sisimai not measured: `perl -MSisimai` is not installed (Debian: libsisimai-perl)."]
+    os.remove(tenth)
+    return out + [""]
+
+
 def scan(build, smtpcode, path):
     """Wall time and peak RSS (KiB) of one `smtpcode scan --format jsonl`."""
     r = subprocess.run([os.path.join(build, "tests", "bench", "peak_rss"), smtpcode, "scan", "--format", "jsonl",
@@ -69,6 +138,7 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--size", type=int, default=100, help="corpus size in MB (default 100)")
     ap.add_argument("--no-1gb", action="store_true", help="skip the 1 GB memory check")
+    ap.add_argument("--mbox", help="bounce messages to read (default: the test fixtures, repeated to --size MB)")
     ap.add_argument("--update-docs", action="store_true", help="write the report into docs/performance.md")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -104,6 +174,7 @@ def main():
         line += (f", {rss_huge / 1024:.1f} MiB on {os.path.getsize(huge) / 1e9:.1f} GB "
                  f"({os.path.getsize(huge) / t / 1e6:.0f} MB/s)")
     report += [line + ".", ""]
+    report += messages(build, tests, smtpcode, os.path.abspath(args.mbox) if args.mbox else fixture_mbox(build, args.size))
     text = "\n".join(report)
     print(text)
 
