@@ -227,6 +227,7 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 			m->auto_submitted = 1;
 	} else if (smtpcode__msg_is(name, nlen, "x-failed-recipients") || smtpcode__msg_is(name, nlen, "x-bounced-address")) {
 		list_addresses(v, vlen, m->xfr, &m->xfr_len, &m->xfr_count, &m->xfr_cut);
+		m->xfr_line = m->field_line;
 	}
 }
 
@@ -1078,6 +1079,7 @@ header_line(struct smtpcode__msg *m, const char *s, size_t len)
 		return;
 	}
 	field_end(m);
+	m->field_line = m->line;
 	append(m->field.text, sizeof m->field.text, &m->field.len, s, len, &m->field.cut);
 }
 
@@ -1139,31 +1141,15 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 
 /* ---- lines ---- */
 
-/* The line in line_buf plus s[0..n) is complete. */
-static void
-line_complete(struct smtpcode__msg *m, const char *s, size_t n)
-{
-	if (m->line_len == 0) {
-		line_piece(m, s, n, !m->line_open, 1);
-	} else if (n <= sizeof m->line_buf - m->line_len) {
-		memcpy(m->line_buf + m->line_len, s, n);
-		line_piece(m, m->line_buf, m->line_len + n, !m->line_open, 1);
-	} else {
-		line_piece(m, m->line_buf, m->line_len, !m->line_open, 0);
-		line_piece(m, s, n, 0, 1);
-	}
-	m->line_len = 0;
-	m->line_open = 0;
-	m->line++;
-}
-
-/* A line goes on past the bytes fed: kept, or passed on in pieces. */
+/* A line goes on past the bytes fed: kept, or passed on in pieces. A piece
+ * is passed on only when more bytes come than the buffer holds, so that a
+ * line is cut into the same pieces however the bytes were fed. */
 static void
 line_partial(struct smtpcode__msg *m, const char *s, size_t n)
 {
 	while (n > 0) {
 		size_t room = sizeof m->line_buf - m->line_len;
-		if (n < room) {
+		if (n <= room) {
 			memcpy(m->line_buf + m->line_len, s, n);
 			m->line_len += n;
 			return;
@@ -1174,6 +1160,25 @@ line_partial(struct smtpcode__msg *m, const char *s, size_t n)
 		m->line_len = 0;
 		s += room, n -= room;
 	}
+}
+
+/* The line in line_buf plus s[0..n) is complete: passed on whole when it
+ * fits in the buffer, else in the pieces line_partial() makes. */
+static void
+line_complete(struct smtpcode__msg *m, const char *s, size_t n)
+{
+	if (!m->line_open && m->line_len == 0 && n <= sizeof m->line_buf) {
+		line_piece(m, s, n, 1, 1);
+	} else if (m->line_len + n <= sizeof m->line_buf) {
+		memcpy(m->line_buf + m->line_len, s, n);
+		line_piece(m, m->line_buf, m->line_len + n, !m->line_open, 1);
+	} else {
+		line_partial(m, s, n);
+		line_piece(m, m->line_buf, m->line_len, !m->line_open, 1);
+	}
+	m->line_len = 0;
+	m->line_open = 0;
+	m->line++;
 }
 
 int

@@ -144,6 +144,7 @@ struct smtpcode__msg {
 
 	/* The header being read: its field, and what it says. */
 	struct smtpcode__text field;
+	uint64_t field_line;       /* the line the field starts on */
 	char type[64];             /* type/subtype, lower case; "" when the header has none */
 	char report_type[32];      /* multipart/report's report-type, lower case */
 	char part_boundary[SMTPCODE__MSG_BOUNDARY_MAX];
@@ -192,6 +193,7 @@ struct smtpcode__msg {
 	size_t xfr_len;
 	unsigned xfr_count;
 	int xfr_cut;
+	uint64_t xfr_line;                 /* the line where the field is */
 
 	/* The returned message's header (for the address of a complaint, or of a
 	 * bounce that names none). */

@@ -649,15 +649,17 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
             unsigned flags, int need_cause)
 {
 	struct smtpcode_result r, better;
+	const char *text = m->scratch;
 	size_t n = 0, p;
-	int rc, text_cut = 0;
+	int rc, rc2, text_cut = 0;
 
 	if (owner != OWNER_PREAMBLE)
 		n = gather(m, owner, m->scratch, SMTPCODE__MSG_BLOCK_MAX, &text_cut);
 	rc = smtpcode_classify(m->scratch, n, m->stage, NULL, 0, &r);
 	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE && m->preamble_len) {
 		/* The preamble first, then the recipient's lines, where the record
-		 * says more with it. */
+		 * says more with it. (The record's spans point into the text it
+		 * was classified from: `both` stays where it is.) */
 		char *both = m->scratch + SMTPCODE__MSG_BLOCK_MAX;
 		size_t room = sizeof m->scratch - SMTPCODE__MSG_BLOCK_MAX;
 		p = gather(m, OWNER_PREAMBLE, both, room, &text_cut);
@@ -665,11 +667,12 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 			memcpy(both + p, m->scratch, n);
 			p += n;
 		}
-		rc = smtpcode_classify(both, p, m->stage, NULL, 0, &better);
+		rc2 = smtpcode_classify(both, p, m->stage, NULL, 0, &better);
 		if (better.decided_by > r.decided_by || n == 0) {
-			memmove(m->scratch, both, p);
+			text = both;
 			n = p;
 			r = better;
+			rc = rc2;
 		}
 	}
 	if ((need_cause || !bounce_like(m)) &&
@@ -680,7 +683,7 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	 * not only a phrase: people write "mailbox full" too. */
 	if (!bounce_like(m) && !r.reply.code && !r.reply.enhanced.cls)
 		return;
-	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, text_action(m), m->scratch, n, line,
+	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, text_action(m), text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);
 }
 
@@ -768,15 +771,22 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 	if (m->text_cut)
 		m->problems |= SMTPCODE_MESSAGE_TEXT_DROPPED;
 	if (m->xfr_count && !m->xfr_cut && xfr_agrees(m)) {
-		/* X-Failed-Recipients says who failed: each with what the text says
-		 * of it, or with the whole report. */
+		/* X-Failed-Recipients says who failed: first those the text does
+		 * not name (with the whole report; they are named in the header,
+		 * above it), then those it names, with what it says of each, in
+		 * the order of the text. */
 		for (k = 0; k < m->xfr_len; k += strlen(m->xfr + k) + 1) {
 			size_t len = strlen(m->xfr + k);
 			int r = rcpt_find(m, m->xfr + k, len, smtpcode__msg_hash(m->xfr + k, len));
-			unsigned owner = r >= 0 && !m->rcpt[r].weak ? (unsigned)r : OWNER_PREAMBLE;
-			text_record(m, owner, m->xfr + k, len, 0, r >= 0 ? m->rcpt[r].line : 1,
-			            r >= 0 ? 0 : SMTPCODE_RECIPIENT_FROM_HEADER, 0);
+			if (r < 0 || m->rcpt[r].weak)
+				text_record(m, OWNER_PREAMBLE, m->xfr + k, len, 0, m->xfr_line, SMTPCODE_RECIPIENT_FROM_HEADER, 0);
 		}
+		for (i = 0; i < m->rcpt_count; i++)
+			if (!m->rcpt[i].weak) {
+				const char *a = (const char *)m->store + m->rcpt[i].addr_at;
+				if (in_list(m->xfr, m->xfr_len, a, m->rcpt[i].addr_len))
+					rcpt_record(m, i);
+			}
 		return;
 	}
 	for (i = 0; i < m->rcpt_count; i++) {

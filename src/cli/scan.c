@@ -611,7 +611,8 @@ scan_directory(struct scan_state *c, const char *dir)
 		failed = 1;
 	} else {
 		failed = listed;
-		qsort(names, n, sizeof *names, by_name);
+		if (n > 1)
+			qsort(names, n, sizeof *names, by_name);
 		for (i = 0; i < n; i++) {
 			size_t plen = dlen + strlen(names[i]) + 2;
 			char *path = malloc(plen);

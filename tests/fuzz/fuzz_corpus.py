@@ -114,9 +114,11 @@ def messages(data, testdata_dir):
     import os
 
     out = []
-    for name in sorted(os.listdir(testdata_dir)):
-        with open(os.path.join(testdata_dir, name), "rb") as f:
-            out.append(f.read())
+    for folder in (testdata_dir, os.path.join(testdata_dir, "messages")):
+        for name in sorted(os.listdir(folder)):
+            if os.path.isfile(os.path.join(folder, name)):
+                with open(os.path.join(folder, name), "rb") as f:
+                    out.append(f.read())
     by_vendor = {}
     for e in data.samples:
         by_vendor.setdefault(e["vendor"], []).append(e)

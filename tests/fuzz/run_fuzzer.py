@@ -25,7 +25,8 @@ SECONDS = os.environ.get("FUZZ_SECONDS", SECONDS)  # a shorter run by hand: FUZZ
 # than the input to pass the harness's time limit (fuzz_check.h), which a
 # fuzzer that never grew inputs past a few kilobytes could not see. The
 # code parsers read at most 9 bytes.
-MAX_LEN = {"codes": 4096, "reply": 65536, "json": 65536, "classify": 262144, "message": 262144, "scan": 262144}
+MAX_LEN = {"codes": 4096, "reply": 65536, "json": 65536, "classify": 262144, "message": 262144, "scan": 262144,
+           "charset": 65536}
 # Long seeds: each input of tests/linear_shapes.h at these lengths, so that
 # long inputs are there from the first second (-len_control=0 lets the
 # mutations keep them long).
