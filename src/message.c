@@ -1271,8 +1271,9 @@ finish(struct smtpcode__msg *m)
 	size_t addr_len = 0, k;
 	unsigned flags = 0;
 
-	if (m->is_feedback || (!m->dsn_records && (m->text_kinds | m->subject_kinds) & SMTPCODE__MSG_COMPLAINT)) {
-		/* A complaint: about each recipient it names, or the one the
+	if (!m->dsn_records && (m->is_feedback || ((m->text_kinds | m->subject_kinds) & SMTPCODE__MSG_COMPLAINT))) {
+		/* A complaint (and no delivery-status fields, which would say it
+		 * is a bounce): about each recipient it names, or the one the
 		 * returned message was sent to, or (an unsubscription) its sender. */
 		const char *why = m->feedback_type_len ? m->feedback_type : "complaint";
 		size_t why_len = m->feedback_type_len ? m->feedback_type_len : 9;
