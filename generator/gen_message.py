@@ -109,6 +109,9 @@ def main():
             edge_next.append(t)
     edge_start.append(len(edge_class))
     assert len(edge_class) < 1 << 16
+    # The root's transitions in full: most bytes of a line leave the root
+    # or return to it, and a search of its edges would be the hot loop.
+    root = [goto[0].get(c, 0) for c in range(nclasses)]
     out = [
         cgen.banner(__file__, ["data/messages.toml"]),
         "/* Included once, by src/message_text.c. */",
@@ -121,6 +124,8 @@ def main():
         cgen.c_array("uint16_t", "smtpcode__msg_edge_start", edge_start, 16, ","), "",
         cgen.c_array("uint8_t", "smtpcode__msg_edge_class", edge_class, 24, ","), "",
         cgen.c_array("uint16_t", "smtpcode__msg_edge_next", edge_next, 16, ","), "",
+        "/* class -> the state the root goes to on it (0: it stays) */",
+        cgen.c_array("uint16_t", "smtpcode__msg_root", root, 16, ","), "",
         "/* state -> the longest proper suffix of its text that is a state */",
         cgen.c_array("uint16_t", "smtpcode__msg_fail", fail, 16, ","), "",
         "/* state -> the class of the byte that leads into it (1: white space, whose runs it absorbs) */",

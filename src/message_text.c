@@ -54,15 +54,14 @@ step(unsigned s, unsigned char byte)
 
 	if (c == 1 && smtpcode__msg_label[s] == 1)
 		return s;
-	for (;;) {
+	while (s != 0) {
 		unsigned e = smtpcode__msg_edge_start[s], end = smtpcode__msg_edge_start[s + 1];
 		for (; e < end; e++)
 			if (smtpcode__msg_edge_class[e] == c)
 				return smtpcode__msg_edge_next[e];
-		if (s == 0)
-			return 0;
 		s = smtpcode__msg_fail[s];
 	}
+	return smtpcode__msg_root[c];
 }
 
 /* The kinds of the markers in s[0..len); *recipient_end is set past the
