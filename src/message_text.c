@@ -15,6 +15,8 @@
 
 #define OWNER_PREAMBLE 0xffffu
 #define OWNER_ADDRESS 0xfffeu
+#define OWNER_HANDED_ON 0xfffdu    /* a recipient whose record has gone: its lines are dropped */
+#define CURRENT_HANDED_ON (-2)     /* m->current: the open block's record has gone */
 #define ENTRY_HEAD 4u              /* owner and length, 16 bits each */
 #define ADDRESSES_PER_LINE 8       /* of a line, at most this many are looked at */
 
@@ -39,6 +41,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->strong_count = 0;
 	m->text_cut = 0;
 	m->store_full = 0;
+	m->text_flushed = 0;
 	m->preamble_len = 0;
 	m->store_len = 0;
 }
@@ -219,10 +222,11 @@ excluded(const struct smtpcode__msg *m, const char *s, size_t len)
 	       smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster");
 }
 
-/* Emits the strong recipients found so far, but the one being read, and
- * keeps only the preamble and that one: the store or the table is full and no
- * delivery-status part will come to use them. */
-static void flush(struct smtpcode__msg *m);
+/* The store or the table is full and no delivery-status part will come to
+ * use the recipients read: hands them on to make room, in the order they
+ * were named. `keep` is the owner of the line to be stored (OWNER_PREAMBLE:
+ * a new recipient's address); returns its new index, or OWNER_HANDED_ON. */
+static unsigned flush(struct smtpcode__msg *m, unsigned keep);
 
 static int
 rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t line)
@@ -237,7 +241,8 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 	if (m->rcpt_count == SMTPCODE__MSG_RCPT_MAX || m->store_len + ENTRY_HEAD + len > sizeof m->store) {
 		if (weak)
 			return -1;
-		flush(m);
+		m->current = -1; /* the new recipient's block opens: all the others can go */
+		flush(m, OWNER_PREAMBLE);
 		m->store_full = 0;
 		if (m->rcpt_count == SMTPCODE__MSG_RCPT_MAX || m->store_len + ENTRY_HEAD + len > sizeof m->store) {
 			m->text_cut = 1;
@@ -264,6 +269,10 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 static void
 keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
 {
+	if (owner == OWNER_HANDED_ON) {
+		m->text_cut = 1;
+		return;
+	}
 	if (owner == OWNER_PREAMBLE) {
 		if (m->preamble_len + len > SMTPCODE__MSG_PREAMBLE_MAX)
 			return; /* a long preamble is boilerplate; its start says what matters */
@@ -272,8 +281,8 @@ keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
 	if (store_add(m, owner, s, len))
 		return;
 	if (!m->store_full) {
-		flush(m);
-		if (store_add(m, owner, s, len))
+		owner = flush(m, owner);
+		if (owner != OWNER_HANDED_ON && store_add(m, owner, s, len))
 			return;
 		m->store_full = 1;
 	}
@@ -387,7 +396,9 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		report_end(m);
 		return;
 	}
-	owner = m->current >= 0 ? (unsigned)m->current : OWNER_PREAMBLE;
+	owner = m->current >= 0                    ? (unsigned)m->current
+	        : m->current == CURRENT_HANDED_ON ? OWNER_HANDED_ON
+	                                          : OWNER_PREAMBLE;
 	if (!continued) {
 		at = indent(s, len);
 		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
@@ -694,48 +705,85 @@ rcpt_record(struct smtpcode__msg *m, unsigned i)
 	text_record(m, i, (const char *)m->store + r->addr_at, r->addr_len, r->cut, r->line, 0, 0);
 }
 
+/* The recipients X-Failed-Recipients names and the text does not (yet):
+ * with the whole report, as the header is above it. */
 static void
-flush(struct smtpcode__msg *m)
+xfr_only_records(struct smtpcode__msg *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->xfr_len; k += strlen(m->xfr + k) + 1) {
+		size_t len = strlen(m->xfr + k);
+		int r = rcpt_find(m, m->xfr + k, len, smtpcode__msg_hash(m->xfr + k, len));
+		if (r < 0 || m->rcpt[r].weak)
+			text_record(m, OWNER_PREAMBLE, m->xfr + k, len, 0, m->xfr_line, SMTPCODE_RECIPIENT_FROM_HEADER, 0);
+	}
+}
+
+static unsigned
+flush(struct smtpcode__msg *m, unsigned keep)
 {
 	size_t at = 0, out = 0;
-	unsigned i, keep;
-	int cur = m->current;
+	unsigned i, first = m->rcpt_count;
 
 	if (m->is_report || m->is_feedback || m->rcpt_count == 0) {
 		m->text_cut = 1;
 		m->problems |= SMTPCODE_MESSAGE_TEXT_DROPPED;
-		return;
+		return keep;
 	}
-	for (i = 0; i < m->rcpt_count; i++)
-		if ((int)i != cur && !m->rcpt[i].weak)
+	/* Records go out in the order the recipients were named: those before
+	 * the one whose line is stored, and before the one being read, go, and
+	 * these two stay to take more text. If that frees nothing (they were
+	 * named first), all go, and the rest of their text is dropped; unless
+	 * one recipient's text alone fills the store: it stays, cut. */
+	if (keep == OWNER_PREAMBLE && m->current < 0) {
+		first = m->rcpt_count;
+	} else {
+		if (m->current >= 0)
+			first = (unsigned)m->current;
+		if (keep < first)
+			first = keep;
+		if (first == 0 && m->rcpt_count == 1)
+			return keep;
+		if (first == 0)
+			first = m->rcpt_count;
+	}
+	if (!m->text_flushed && m->xfr_count && !m->xfr_cut)
+		xfr_only_records(m);
+	m->text_flushed = 1;
+	for (i = 0; i < first; i++)
+		if (!m->rcpt[i].weak)
 			rcpt_record(m, i);
-	/* Compact: the preamble, and the recipient being read (renumbered 0). */
-	keep = cur >= 0 ? (unsigned)cur : OWNER_PREAMBLE;
+	/* Compact: the preamble and the recipients kept, renumbered from 0. */
 	while (at < m->store_len) {
 		unsigned who = get16(m->store + at);
 		size_t len = get16(m->store + at + 2);
-		int mine = who == OWNER_PREAMBLE || (who == keep && keep != OWNER_PREAMBLE) ||
-		           (cur >= 0 && who == OWNER_ADDRESS && at + ENTRY_HEAD == m->rcpt[cur].addr_at);
+		int mine = who == OWNER_PREAMBLE || (who < OWNER_ADDRESS && who >= first);
+		if (who == OWNER_ADDRESS)
+			for (i = first; i < m->rcpt_count && !mine; i++)
+				if (at + ENTRY_HEAD == m->rcpt[i].addr_at) {
+					m->rcpt[i].addr_at = (uint32_t)(out + ENTRY_HEAD);
+					mine = 1;
+				}
 		if (mine) {
-			if (who == keep && keep != OWNER_PREAMBLE)
-				put16(m->store + at, 0);
-			if (who == OWNER_ADDRESS)
-				m->rcpt[cur].addr_at = (uint32_t)(out + ENTRY_HEAD);
+			if (who < OWNER_ADDRESS)
+				put16(m->store + at, who - first);
 			memmove(m->store + out, m->store + at, ENTRY_HEAD + len);
 			out += ENTRY_HEAD + len;
 		}
 		at += ENTRY_HEAD + len;
 	}
 	m->store_len = out;
-	if (cur >= 0) {
-		m->rcpt[0] = m->rcpt[cur];
-		m->rcpt_count = 1;
-		m->strong_count = 1;
-		m->current = 0;
-	} else {
-		m->rcpt_count = 0;
-		m->strong_count = 0;
-	}
+	memmove(m->rcpt, m->rcpt + first, (m->rcpt_count - first) * sizeof m->rcpt[0]);
+	m->rcpt_count -= first;
+	m->strong_count = 0;
+	for (i = 0; i < m->rcpt_count; i++)
+		m->strong_count += !m->rcpt[i].weak;
+	if (m->current >= 0)
+		m->current = (unsigned)m->current >= first ? m->current - (int)first : CURRENT_HANDED_ON;
+	if (keep >= OWNER_HANDED_ON)
+		return keep;
+	return keep >= first ? keep - first : OWNER_HANDED_ON;
 }
 
 /* Does X-Failed-Recipients name a recipient the text names, or does the
@@ -761,7 +809,6 @@ void
 smtpcode__msg_text_finish(struct smtpcode__msg *m)
 {
 	unsigned i, weak = 0;
-	size_t k;
 
 	if (m->held) {
 		m->held = 0;
@@ -774,12 +821,8 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 		 * not name (with the whole report; they are named in the header,
 		 * above it), then those it names, with what it says of each, in
 		 * the order of the text. */
-		for (k = 0; k < m->xfr_len; k += strlen(m->xfr + k) + 1) {
-			size_t len = strlen(m->xfr + k);
-			int r = rcpt_find(m, m->xfr + k, len, smtpcode__msg_hash(m->xfr + k, len));
-			if (r < 0 || m->rcpt[r].weak)
-				text_record(m, OWNER_PREAMBLE, m->xfr + k, len, 0, m->xfr_line, SMTPCODE_RECIPIENT_FROM_HEADER, 0);
-		}
+		if (!m->text_flushed)
+			xfr_only_records(m);
 		for (i = 0; i < m->rcpt_count; i++)
 			if (!m->rcpt[i].weak) {
 				const char *a = (const char *)m->store + m->rcpt[i].addr_at;
@@ -794,8 +837,8 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 		else
 			rcpt_record(m, i);
 	}
-	if (m->strong_count)
-		return;
+	if (m->strong_count || m->text_flushed)
+		return; /* (records were handed on: what the text holds was said) */
 	if (weak) {
 		/* Named in passing, or the sender named as a recipient (rather). */
 		unsigned level = weak & 4u ? 2 : 1;

@@ -68,6 +68,7 @@ enum shape {
 	TEXT_RECIPIENTS, /* an old-style bounce naming `n` recipients in its text */
 	FORWARDED,       /* a bounce forwarded whole inside a person's message */
 	HEADERS_NOT_REPLIES, /* a bounce whose returned header is full of SPF, DKIM and virus words */
+	NAMED_AGAIN,     /* an old-style bounce whose second recipient's `n` lines name the first */
 };
 
 enum { ODD_BLANK_FIRST, ODD_BOM, ODD_SPACE_COLON, ODD_LONG_NAME, ODD_8BIT_NAME, ODD_NO_COLON };
@@ -128,6 +129,8 @@ static const struct message_case message_cases[] = {
 	{"a bounce forwarded inside a message", FORWARDED, 0, 1, 0, "user0@example.com", 0, "user-unknown"},
 	{"a returned header full of SPF, DKIM and virus words", HEADERS_NOT_REPLIES, 0, 1, 0, "user0@example.com", 0,
 	 "user-unknown"},
+	{"the first recipient named again in 200 KiB of the second's text", NAMED_AGAIN, 4000, 3,
+	 SMTPCODE_MESSAGE_CUT | SMTPCODE_MESSAGE_TEXT_DROPPED, "user0@example.com", 1, "user-unknown mailbox-full user-unknown"},
 };
 
 static void
@@ -340,6 +343,15 @@ build(const struct message_case *c, struct text *t)
 		       "Received: from user9999@example.com by mx.example.net\nTo: other@example.com\n\n"
 		       "Please write to user9999@example.com.\n");
 		break;
+	case NAMED_AGAIN:
+		add(t, "\nHi. This is the qmail-send program at mx.example.org.\n\n"
+		       "<user0@example.com>:\nRemote host said: 550 5.1.1 No such user\n\n"
+		       "<user1@example.com>:\nRemote host said: 552 5.2.2 Mailbox full\n");
+		for (i = 0; i < c->n; i++)
+			add(t, "Tried %zu times, as for user0@example.com, and gave up.\n", i);
+		add(t, "\n<user2@example.com>:\nRemote host said: 550 5.1.1 No such user\n\n"
+		       "--- Below this line is a copy of the message.\n\nTo: other@example.com\n\nHello.\n");
+		break;
 	case FORWARDED:
 		add(t, "From: Person <person@example.net>\nTo: admin@example.net\nSubject: Fwd: look at this\n"
 		       "Content-Type: multipart/mixed; boundary=outer\n\n--outer\nContent-Type: text/plain\n\n"
@@ -371,6 +383,8 @@ struct seen {
 	int first_cut;
 	char reasons[96];
 	int numbered; /* the records came with index 1, 2, ... */
+	int in_order; /* and with lines that never go back */
+	uint64_t last_line;
 };
 
 static void
@@ -381,6 +395,9 @@ on_record(void *ctx, const struct smtpcode_recipient *r)
 
 	if (r->index != (unsigned)(s->records + 1))
 		s->numbered = 0;
+	if (r->line < s->last_line)
+		s->in_order = 0;
+	s->last_line = r->line;
 	if (s->records++ == 0) {
 		snprintf(s->first, sizeof s->first, "%.*s", (int)(r->address.len < 90 ? r->address.len : 90),
 		         r->address.ptr ? r->address.ptr : "");
@@ -400,6 +417,7 @@ read_message(const struct text *t, size_t piece, struct seen *s, long *count)
 
 	memset(s, 0, sizeof *s);
 	s->numbered = 1;
+	s->in_order = 1;
 	smtpcode_message_init(&m, SMTPCODE_STAGE_UNKNOWN, on_record, s);
 	while (at < t->len) {
 		size_t k = t->len - at;
@@ -437,6 +455,8 @@ run_message_case(const struct message_case *c, char *why, size_t why_size)
 		snprintf(why, why_size, "smtpcode_message_end() says %ld records, %ld were handed on", count, s.records);
 	else if (!s.numbered)
 		snprintf(why, why_size, "the records' index does not count 1, 2, ...");
+	else if (!s.in_order || !pieces.in_order)
+		snprintf(why, why_size, "a record's line comes before the one handed on before it");
 	else if (s.records != c->expect_records)
 		snprintf(why, why_size, "%ld records, expected %ld", s.records, c->expect_records);
 	else if (problems != c->expect_problems)
