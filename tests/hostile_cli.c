@@ -4,7 +4,6 @@
  * single process for valgrind's memcheck. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,36 +13,7 @@
 #include "input.h"
 #include "lines.h"
 #include "table_test.h"
-
-/* ---- a growing text buffer for building inputs ---- */
-
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = t->cap - t->len;
-		va_start(ap, fmt);
-		n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? room : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			abort();
-		if (t->s && (size_t)n < room)
-			break;
-		t->cap = (t->cap + (size_t)n + 1) * 2;
-		t->s = realloc(t->s, t->cap);
-		if (!t->s)
-			abort();
-	}
-	t->len += (size_t)n;
-}
+#include "text_buffer.h"
 
 /* ---- files ---- */
 

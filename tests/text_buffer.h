@@ -13,7 +13,7 @@ struct text {
 	size_t len, cap;
 };
 
-static void
+static inline void
 add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -36,7 +36,7 @@ add(struct text *t, const char *fmt, ...)
 	t->len += (size_t)n;
 }
 
-static void
+static inline void
 add_bytes(struct text *t, const char *s, size_t n)
 {
 	if (t->len + n + 1 > t->cap) {
