@@ -28,7 +28,9 @@ from collections import deque
 import cgen
 import smtpcode_data
 
-KIND_FINGERPRINT, KIND_PHRASE, KIND_TOKEN, KIND_MARKER = 0, 1, 2, 3
+# In the order the classifier prefers them (src/classify.c): a token beats a
+# phrase that names a cause, which beats a generic phrase.
+KIND_FINGERPRINT, KIND_GENERIC, KIND_PHRASE, KIND_TOKEN, KIND_MARKER = 0, 1, 2, 3, 4
 WHITESPACE = b" \t\n\v\f\r"
 NO_ACTION = 255  # also "no bounce": the reason's own
 
@@ -51,7 +53,7 @@ def patterns_from(data, markers):
     out = []
     for p in data.phrases:
         out.append((p["text"].encode("utf-8"),
-                    KIND_TOKEN if p["kind"] == "token" else KIND_PHRASE,
+                    KIND_TOKEN if p["kind"] == "token" else KIND_GENERIC if p["generic"] else KIND_PHRASE,
                     data.index("reason", p["reason"]),
                     data.index("action", p["action"]) if "action" in p else NO_ACTION,
                     vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"],
@@ -135,11 +137,11 @@ def main():
     cls, nclasses = byte_classes(patterns)
     delta, outputs, bfs = build_dfa(patterns, cls, nclasses)
 
-    # For each state, the best reason pattern (token > phrase, then priority,
-    # then length) and the best vendor evidence (the longest).
+    # For each state, the best reason pattern (token > phrase > generic
+    # phrase, then priority, then length) and the best vendor evidence (the longest).
     reason_out, vendor_out, marker_out = [], [], []
     for outs in outputs:
-        r = best([pi for pi in outs if patterns[pi][1] in (KIND_PHRASE, KIND_TOKEN)], patterns,
+        r = best([pi for pi in outs if patterns[pi][1] in (KIND_GENERIC, KIND_PHRASE, KIND_TOKEN)], patterns,
                  lambda p: (p[1], p[5], len(p[0])))
         v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]),))
         m = best([pi for pi in outs if patterns[pi][1] == KIND_MARKER], patterns, lambda p: (len(p[0]),))

@@ -12,6 +12,12 @@ import smtpcode_data
 S = cgen.c_string
 
 
+def dfa_fold(text):
+    """Text as the classifier's automaton reads it: ASCII upper case folded,
+    every run of whitespace one space."""
+    return " ".join("".join(c.lower() if "A" <= c <= "Z" else c for c in text).split())
+
+
 def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
     out = [cgen.banner(__file__, ["data/"]), "",
@@ -47,16 +53,20 @@ def main():
     out += ["\t\"unknown\","] + [f"\t{S(v['id'])}," for v in data.vendors]
     out += ["};", ""]
     out += ["struct expect_sample {",
-            "\tconst char *file, *vendor, *input, *stage, *reason, *action, *bounce;", "};", "",
+            "\tconst char *file, *vendor, *input, *stage, *reason, *action, *bounce;",
+            "\tconst char *specific; /* a phrase or token naming a cause that is in the text, or NULL */", "};", "",
             "/* Each sample as a server sends it: codes, then the text. */",
             "static const struct expect_sample expect_samples[] = {"]
+    specific = [p for p in data.phrases if not p["generic"]]
     for e in data.samples:
         codes = " ".join(str(x) for x in (e["code"], e["enhanced"]) if x)
-        out.append("\t{%s, %s, %s, %s, %s, %s, %s}," % (
+        text = dfa_fold(e["text"])
+        found = next((p["text"] for p in specific if dfa_fold(p["text"]) in text), None)
+        out.append("\t{%s, %s, %s, %s, %s, %s, %s, %s}," % (
             S(e["file"]), S(e["vendor"]), S(f"{codes} {e['text']}"), S(e.get("stage", "")),
-            S(e["reason"]), S(e["action"]), S(e["bounce"])))
+            S(e["reason"]), S(e["action"]), S(e["bounce"]), S(found) if found else "NULL"))
     if not data.samples:
-        out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
+        out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
     out += ["};", ""]
     out.append("/* Every phrase and token, for the benchmark's PCRE2 baseline. */")
     out.append("static const char *const bench_phrases[] = {")

@@ -494,7 +494,8 @@ def _load_phrases(c, names, vendor_ids, vendors):
     for i, e in enumerate(c.entries(path, doc, "phrase")):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
-        c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority"))
+        c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority",
+                                        "generic"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -526,12 +527,39 @@ def _load_phrases(c, names, vendor_ids, vendors):
         priority = e.get("priority", 50)
         if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 100:
             c.problem(path, entry, "'priority' must be an integer from 0 to 100")
-        out.append(dict(e, kind=kind, priority=priority))
+        generic = e.get("generic", False)
+        if not isinstance(generic, bool):
+            c.problem(path, entry, "'generic' must be true or false")
+        elif generic and kind == "token":
+            c.problem(path, entry, "a token names its vendor's cause: it cannot be generic")
+        out.append(dict(e, kind=kind, priority=priority, generic=generic is True))
+    _check_containment(c, path, out)
     for v in vendors:
         for fp in v.get("fingerprints", []):
             if len(fold(fp)) < 3:
                 c.problem("data/vendors.toml", f"vendor {v['id']}", f"fingerprint '{fp}' is shorter than 3 characters")
     return out
+
+
+def phrase_rank(p):
+    """The order in which the classifier prefers a phrase: a token beats a
+    phrase that names a cause, which beats a generic phrase; then priority."""
+    return (2 if p["kind"] == "token" else 0 if p["generic"] else 1, p["priority"])
+
+
+def _check_containment(c, path, phrases):
+    """A phrase that contains another matches wherever it does and is the
+    narrower wording, so it must outrank it; else it could never decide."""
+    texts = sorted(phrases, key=lambda p: len(p["text"]))
+    for i, short in enumerate(texts):
+        for long in texts[i + 1:]:
+            if short["text"] in long["text"] and phrase_rank(long) < phrase_rank(short):
+                what = "generic " if short["generic"] else ""
+                c.problem(path, f"phrase '{long['text']}'",
+                          f"contains the {what}{short['kind']} '{short['text']}' but ranks below it, "
+                          "so it could never decide: raise its priority"
+                          + (" or make it a token" if short["kind"] == "token" else "")
+                          + (" (a generic phrase cannot contain a specific one)" if long["generic"] else ""))
 
 
 def _load_vendor_codes(c, names, vendor_ids):

@@ -347,7 +347,7 @@ SMTPCODE_API const char *smtpcode_reply_flag_name(enum smtpcode_reply_flag flag)
  * Sendmail log line, an Exchange "Remote Server returned" text. It finds the
  * reply, then decides from the most specific signal present:
  * vendor token or vendor code > cause phrase > specific enhanced code >
- * SMTP stage > generic enhanced code > basic code.
+ * SMTP stage > generic phrase > generic enhanced code > basic code.
  */
 /** The SMTP command a reply answered. */
 enum smtpcode_stage {
@@ -366,6 +366,7 @@ enum smtpcode_signal {
 	SMTPCODE_SIGNAL_NONE,             /* nothing decided: reason unknown */
 	SMTPCODE_SIGNAL_BASIC,            /* the basic code's default */
 	SMTPCODE_SIGNAL_GENERIC_ENHANCED, /* an enhanced code that names no cause (X.0.0, X.7.1, X.s.0) */
+	SMTPCODE_SIGNAL_GENERIC_PHRASE,   /* wording that names a refusal, not its cause ("access denied") */
 	SMTPCODE_SIGNAL_STAGE,            /* the stage: a refusal at connect, EHLO or MAIL FROM */
 	SMTPCODE_SIGNAL_ENHANCED,         /* a specific enhanced code (X.1.1, X.2.2, X.7.26) */
 	SMTPCODE_SIGNAL_PHRASE,           /* a phrase that names a cause ("blocked using") */

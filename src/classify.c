@@ -9,13 +9,15 @@
 
 /* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
 struct smtpcode__pattern {
-	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
+	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce;
 };
 
 #include "smtpcode_classifier.h"
 
-enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
+/* In the order of preference (the kind is the top of a pattern's rank): a
+ * generic phrase names a refusal but not its cause ("access denied"). */
+enum { PATTERN_FINGERPRINT, PATTERN_GENERIC, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
 
 /* The input is fed to the DFA a line at a time ("segments"), a virtual space
  * between them; a line that continues a multi-line reply is fed without its
@@ -54,7 +56,7 @@ is_space(unsigned char c)
 }
 
 /* The order of reason patterns in one number, never 0: a token beats a
- * phrase, then priority, then length. */
+ * phrase, a phrase a generic phrase, then priority, then length. */
 static uint32_t
 rank_of(const struct smtpcode__pattern *p)
 {
@@ -596,8 +598,11 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	}
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
-		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
-		       p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
+		decide(&d,
+		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
+		       : p->kind == PATTERN_PHRASE ? SMTPCODE_SIGNAL_PHRASE
+		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
+		       p->reason, p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;
@@ -679,7 +684,7 @@ static const char stage_names[SMTPCODE_STAGE_COUNT][12] = {
 	"unknown", "connect", "ehlo", "mail", "rcpt", "data", "end-of-data",
 };
 static const char signal_names[SMTPCODE_SIGNAL_COUNT][17] = {
-	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token",
+	"none", "basic", "generic-enhanced", "generic-phrase", "stage", "enhanced", "phrase", "vendor-code", "token",
 };
 static const char carrier_names[SMTPCODE_CARRIER_COUNT][9] = {
 	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",

@@ -54,6 +54,12 @@ ParameterizedTest(size_t *index, samples, classify_as_data_says)
 	cr_assert_str_eq(smtpcode_bounce_name(r.bounce), x->bounce, "%s: %s: bounce", x->file, x->input);
 	cr_assert_str_eq(smtpcode_action_name(r.action), x->action, "%s: %s: action (reason %s)", x->file, x->input,
 	                 x->reason);
+	/* Wording that names a cause is never outranked by a generic one, nor
+	 * by a code: it decides unless a vendor's own code or token does. */
+	if (x->specific)
+		cr_assert_geq(r.decided_by, SMTPCODE_SIGNAL_PHRASE, "%s: %s: '%s' is in it, yet %s '%.*s' decided",
+		              x->file, x->input, x->specific, smtpcode_signal_name(r.decided_by), (int)r.matched.len,
+		              r.matched.ptr);
 	assert_spans_inside(&r, x->input, strlen(x->input));
 }
 
@@ -141,6 +147,28 @@ Test(distinctions, text_beats_a_generic_code)
 	                            "zen.spamhaus.org",
 	                            0, "ip-blocklisted", NULL, NULL});
 	check(&(struct expectation){"554 5.7.1 Spam message rejected", 0, "spam", NULL, NULL});
+}
+
+Test(distinctions, specific_wording_beats_generic)
+{
+	/* "Recipient address rejected" says who was refused, not why. */
+	static const struct expectation cases[] = {
+		{"550 5.7.1 <a@example.com>: Recipient address rejected: Disabled recipient address", 0,
+		 "mailbox-disabled", "hard", "undeliverable"},
+		{"550 5.7.1 User a@example.com temporary locked", 0, "mailbox-disabled", "hard", "undeliverable"},
+		{"550 Mailbox is frozen", 0, "mailbox-disabled", "hard", "undeliverable"},
+		/* A specific enhanced code beats a generic phrase. */
+		{"550 5.1.2 <a@example.org>: Recipient address rejected: Bad destination system address", 0,
+		 "domain-not-found", "hard", NULL},
+		/* A generic phrase still beats the basic code's default. */
+		{"550 <a@example.org>: Recipient address rejected", 0, "user-unknown", "hard", NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	cr_assert_eq(classify(cases[0].input, 0).decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert_eq(classify(cases[4].input, 0).decided_by, SMTPCODE_SIGNAL_GENERIC_PHRASE);
 }
 
 Test(carriers, postfix_exim_dsn_sendmail)

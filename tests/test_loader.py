@@ -163,6 +163,23 @@ class Loader(unittest.TestCase):
                     'description = "A test vendor."\nfingerprints = ["gsmtp"]\npostmaster = []\n')
         self.assertProblem("vendor copycat: fingerprint 'gsmtp' is also vendor")
 
+    def test_a_phrase_that_contains_another_must_outrank_it(self):
+        # "user unknown" is in the data at priority 70: a narrower wording
+        # ranked below it could never decide.
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "recipient user unknown here"\n'
+                    'reason = "user-unknown"\npriority = 60\n')
+        self.assertProblem("phrase 'recipient user unknown here': contains the phrase 'user unknown' but ranks below it")
+
+    def test_a_generic_phrase_cannot_contain_a_specific_one(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "rejected: user unknown"\n'
+                    'reason = "user-unknown"\npriority = 90\ngeneric = true\n')
+        self.assertProblem("a generic phrase cannot contain a specific one")
+
+    def test_a_token_is_never_generic(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "[zz99]"\nreason = "policy"\nkind = "token"\n'
+                    'vendor = "yahoo"\ngeneric = true\n')
+        self.assertProblem("phrase '[zz99]': a token names its vendor's cause: it cannot be generic")
+
     def test_build_fails_with_the_message(self):
         self.append("basic.toml", GOOD_BASIC.replace("557", "550"))
         r = subprocess.run([sys.executable, os.path.join(GENERATOR, "gen_tables.py"), self.data],
