@@ -182,9 +182,24 @@ def main():
     column = [c * height for c in cls]
     assert len(table) < 2**32 and max(reason_out + vendor_out) < 2**16 and max(marker_out) < 2**16
 
+    # The rules of data/taxonomy.toml and data/basic.toml the classifier
+    # applies beside the patterns: reasons that a 5xx contradicts, and basic
+    # codes with one meaning whatever their text.
+    temporary = [i for i, r in enumerate(data.taxonomy["reason"]) if r.get("temporary_only")]
+    assert len(data.taxonomy["reason"]) <= 64, "SMTPCODE__TEMPORARY_REASONS holds 64 reasons"
+    specific = [0] * 50
+    for e in data.basic:
+        if e.get("specific"):
+            specific[(e["code"] - 200) // 8] |= 1 << (e["code"] - 200) % 8
+
     out = [
-        cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml"]),
+        cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml", "data/taxonomy.toml", "data/basic.toml"]),
         "/* Included once, by src/classify.c. */",
+        "",
+        "/* bit r: reason r is temporary only (a 5xx contradicts it) */",
+        "#define SMTPCODE__TEMPORARY_REASONS ((uint64_t)0x%xu)" % sum(1 << i for i in temporary),
+        "/* bit (code - 200): a basic code that decides as a specific code does */",
+        cgen.c_array("uint8_t", "smtpcode__specific_basic", specific, 16),
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",

@@ -225,9 +225,21 @@ def load(datadir):
             c.text(tax_path, entry, e, "title", maxlen=60)
             c.text(tax_path, entry, e, "description", sentence=True)
             if kind == "reason":
-                allowed += ["action", "bounce"]
+                allowed += ["action", "bounce", "soft_because", "temporary_only"]
                 c.name(tax_path, entry, e, "action", names["action"])
-                c.name(tax_path, entry, e, "bounce", names["bounce"])
+                bounce = c.name(tax_path, entry, e, "bounce", names["bounce"])
+                because = c.text(tax_path, entry, e, "soft_because", required=False, sentence=True)
+                if bounce == "soft" and not because:
+                    c.problem(tax_path, entry, "bounce 'soft' for a 5xx needs 'soft_because': why senders rightly "
+                              "treat this reason as temporary although the code says the failure is permanent")
+                if because and bounce != "soft":
+                    c.problem(tax_path, entry, "'soft_because' explains a soft bounce, but bounce is not 'soft'")
+                temporary = e.get("temporary_only", False)
+                if not isinstance(temporary, bool):
+                    c.problem(tax_path, entry, "'temporary_only' must be true or false")
+                elif temporary and bounce == "soft":
+                    c.problem(tax_path, entry, "a temporary-only reason is contradicted by a 5xx: its 5xx bounce "
+                              "cannot be 'soft'")
             c.unknown_keys(tax_path, entry, e, allowed)
     for kind, required in (("reason", "unknown"), ("reason", "accepted"), ("bounce", "none"),
                            ("bounce", "unknown"), ("verdict", "unknown"), ("action", "none")):
@@ -242,6 +254,7 @@ def load(datadir):
     phrases = _load_phrases(c, names, {v["id"] for v in vendors}, vendors)
     vendor_codes = _load_vendor_codes(c, names, {v["id"] for v in vendors})
     _check_related(c, basic, enhanced)
+    _check_soft_5xx(c, taxonomy["reason"], basic, enhanced, phrases, vendor_codes, samples)
 
     if c.problems:
         raise DataError(c.problems)
@@ -280,7 +293,7 @@ def _load_basic(c, names):
     path, doc = c.load("basic.toml")
     out, seen = [], set()
     allowed = ("code", "status", "title", "meaning", "causes", "action", "advice", "reason",
-               "bounce", "verdict", "rfc", "commands", "related", "notes")
+               "bounce", "verdict", "rfc", "commands", "related", "notes", "specific")
     for i, e in enumerate(c.entries(path, doc, "basic")):
         code = e.get("code")
         if not isinstance(code, int) or isinstance(code, bool):
@@ -597,6 +610,41 @@ def _load_vendor_codes(c, names, vendor_ids):
                 c.problem(path, f"vendor code {e['first']}", f"overlaps {other['first']} for vendor {e['vendor']}")
         by_vendor.setdefault(e["vendor"], []).append(e)
     return out
+
+
+def soft_5xx_reasons(reasons):
+    """The reasons a 5xx may be soft for: those that say why (soft_because)."""
+    return {r["name"] for r in reasons if r.get("soft_because")}
+
+
+def _check_soft_5xx(c, reasons, basic, enhanced, phrases, vendor_codes, samples):
+    """A 5xx is never soft unless its reason is one senders rightly treat as
+    temporary: wherever the data states a bounce type for a 5xx."""
+    allowed = soft_5xx_reasons(reasons)
+    why = "a 5xx is soft only for a reason with 'soft_because' in data/taxonomy.toml"
+
+    def check(path, entry, reason, bounce):
+        if bounce == "soft" and reason not in allowed:
+            c.problem(path, entry, f"bounce 'soft' for reason '{reason}' under a 5xx: {why} "
+                      f"({', '.join(sorted(allowed))})")
+
+    for e in basic:
+        if e["code"] >= 500:
+            check("data/basic.toml", f"code {e['code']}", e.get("reason"), e.get("bounce"))
+    for e in enhanced:
+        if 5 in e["classes"]:
+            check("data/enhanced.toml", f"code {e['code']}", e.get("reason"), e.get("bounce"))
+    for e in phrases:
+        check("data/phrases.toml", f"phrase '{e['text']}'", e.get("reason"), e.get("bounce"))
+    for e in vendor_codes:
+        if e.get("cls") == 5:
+            check("data/vendor_codes.toml", f"vendor code {e['first']}", e.get("reason"), e.get("bounce"))
+    for i, e in enumerate(samples):
+        if isinstance(e.get("code"), int) and e["code"] >= 500:
+            check(e["file"], f"sample '{e.get('text')}'", e.get("reason"), e.get("bounce"))
+    for e in basic:
+        if e.get("specific") not in (None, True):
+            c.problem("data/basic.toml", f"code {e['code']}", "'specific' is either true or left out")
 
 
 def _check_related(c, basic, enhanced):

@@ -498,25 +498,56 @@ only_whitespace(const unsigned char *s, size_t len)
 }
 
 /* The signal that decides, with the action and permanent bounce type it
- * states itself (SMTPCODE__NO_ACTION: the reason's own). */
+ * states itself (SMTPCODE__NO_ACTION: the reason's own). `level` ranks it;
+ * `signal` names it (a specific basic code ranks as a specific enhanced
+ * code does, and is still the basic code). */
 struct decision {
-	enum smtpcode_signal level;
+	enum smtpcode_signal level, signal;
 	enum smtpcode_reason reason;
 	unsigned action, bounce;
 	struct smtpcode_span matched;
 };
 
 static void
-decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action, unsigned bounce,
-       struct smtpcode_span matched)
+decide_as(struct decision *d, enum smtpcode_signal level, enum smtpcode_signal signal, unsigned reason,
+          unsigned action, unsigned bounce, struct smtpcode_span matched)
 {
 	if (level <= d->level)
 		return;
 	d->level = level;
+	d->signal = signal;
 	d->reason = (enum smtpcode_reason)reason;
 	d->action = action;
 	d->bounce = bounce;
 	d->matched = matched;
+}
+
+static void
+decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action, unsigned bounce,
+       struct smtpcode_span matched)
+{
+	decide_as(d, level, level, reason, action, bounce, matched);
+}
+
+/* A reason that names a temporary condition ("try again later") is
+ * contradicted by a 5xx, whose class says the refusal is final: under a
+ * 5xx it decides as generic wording at best (data/taxonomy.toml). */
+static enum smtpcode_signal
+under_class(enum smtpcode_signal level, unsigned reason, unsigned cls)
+{
+	if (cls != 5 || !(SMTPCODE__TEMPORARY_REASONS >> reason & 1))
+		return level;
+	if (level == SMTPCODE_SIGNAL_PHRASE)
+		return SMTPCODE_SIGNAL_GENERIC_PHRASE;
+	if (level == SMTPCODE_SIGNAL_ENHANCED)
+		return SMTPCODE_SIGNAL_GENERIC_ENHANCED;
+	return level;
+}
+
+static int
+specific_basic(unsigned code)
+{
+	return code >= 200 && code < 600 && smtpcode__specific_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
 }
 
 static int
@@ -588,6 +619,9 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->vendor_evidence = match_span(&sc, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
 	}
 
+	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
+	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
+
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
 	d.reason = SMTPCODE_REASON_UNKNOWN;
@@ -600,7 +634,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d,
 		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
-		       : p->kind == PATTERN_PHRASE ? SMTPCODE_SIGNAL_PHRASE
+		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
 		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
 		       p->reason, p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
 		if (p->vendor && !out->vendor) {
@@ -621,11 +655,11 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 			       out->reply.enhanced_span);
 		}
 		if (e)
-			decide(&d, is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED : SMTPCODE_SIGNAL_ENHANCED, e->reason,
-			       e->action, e->bounce, out->reply.enhanced_span);
+			decide(&d,
+			       is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED
+			                     : under_class(SMTPCODE_SIGNAL_ENHANCED, e->reason, cls),
+			       e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
-	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
-	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
 	if ((cls == 4 || cls == 5) && (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
 	                               out->stage == SMTPCODE_STAGE_MAIL)) {
 		struct smtpcode_span none = {NULL, 0};
@@ -636,7 +670,8 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
 		if (b)
-			decide(&d, SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
+			decide_as(&d, specific_basic(b->code) ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
+			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
 		else
 			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,
 			       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, out->reply.code_span);
@@ -648,7 +683,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		d.reason = SMTPCODE_REASON_ACCEPTED;
 		d.action = SMTPCODE_ACTION_NONE;
 		if (out->reply.code) {
-			d.level = SMTPCODE_SIGNAL_BASIC;
+			d.level = d.signal = SMTPCODE_SIGNAL_BASIC;
 			d.matched = out->reply.code_span;
 		}
 	}
@@ -666,12 +701,14 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->bounce = smtpcode_reason_bounce(d.reason);
 	}
 	out->reason = d.reason;
-	out->decided_by = d.level;
+	out->decided_by = d.signal;
 	out->matched = d.matched;
 	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
 	if (cls == 4 && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
 	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
 		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
+	if (cls == 5 && out->bounce == SMTPCODE_BOUNCE_BLOCK && out->action == SMTPCODE_ACTION_RETRY_LATER)
+		out->action = SMTPCODE_ACTION_INVESTIGATE; /* a final refusal is not retried as it is */
 	if (cls == 2 || cls == 3)
 		out->verdict = out->reply.code == 252 ? SMTPCODE_VERDICT_RISKY : SMTPCODE_VERDICT_DELIVERABLE;
 	else

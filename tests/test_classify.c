@@ -63,6 +63,34 @@ ParameterizedTest(size_t *index, samples, classify_as_data_says)
 	assert_spans_inside(&r, x->input, strlen(x->input));
 }
 
+static int
+soft_5xx_allowed(enum smtpcode_reason reason)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(expect_soft_5xx_reasons); i++)
+		if (strcmp(smtpcode_reason_name(reason), expect_soft_5xx_reasons[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whatever a sample's text says, a 5xx is soft only for a reason senders
+ * rightly treat as temporary; at every stage, too. */
+Test(samples, no_5xx_is_soft_unless_its_reason_allows)
+{
+	size_t i;
+	int stage;
+
+	for (i = 0; i < COUNT_OF(expect_samples) && expect_samples[i].input; i++) {
+		for (stage = 0; stage < SMTPCODE_STAGE_COUNT; stage++) {
+			struct smtpcode_result r = classify(expect_samples[i].input, (enum smtpcode_stage)stage);
+			if (r.reply.code / 100 == 5 && r.bounce == SMTPCODE_BOUNCE_SOFT)
+				cr_assert(soft_5xx_allowed(r.reason), "%s: soft for %s at stage %s", expect_samples[i].input,
+				          smtpcode_reason_name(r.reason), smtpcode_stage_name((enum smtpcode_stage)stage));
+		}
+	}
+}
+
 struct expectation {
 	const char *input;
 	enum smtpcode_stage stage;
@@ -147,6 +175,34 @@ Test(distinctions, text_beats_a_generic_code)
 	                            "zen.spamhaus.org",
 	                            0, "ip-blocklisted", NULL, NULL});
 	check(&(struct expectation){"554 5.7.1 Spam message rejected", 0, "spam", NULL, NULL});
+}
+
+Test(distinctions, the_bounce_type_follows_the_class)
+{
+	static const struct expectation cases[] = {
+		/* Outlook's example on the seed page: a block, whatever "Service unavailable" says. */
+		{"554 5.7.1 Service unavailable; Client host blocked", 0, "ip-blocklisted", "block", "blocked"},
+		/* RFC 7504's code: the host takes no mail at all. */
+		{"521 5.3.2 System not accepting network messages", 0, "domain-no-mail", "hard", "undeliverable"},
+		{"421 4.3.2 System not accepting network messages", 0, "service-unavailable", "soft", "retry"},
+		/* Temporary wording does not turn a 5xx into a retry, nor a refusal into a bad address. */
+		{"550 5.7.1 Please try again later", 0, NULL, "block", "blocked"},
+		{"550 try again later", 0, NULL, "block", "blocked"},
+		{"554 Service unavailable", 0, "service-unavailable", "block", "blocked"},
+		{"421 Service unavailable", 0, "service-unavailable", "soft", "retry"},
+		/* The reasons that stay soft under a 5xx. */
+		{"550 5.2.2 Mailbox full", 0, "mailbox-full", "soft", "retry"},
+		{"550 5.4.5 Daily sending quota exceeded", 0, "rate-limited", "soft", "retry"},
+	};
+	size_t i;
+	struct smtpcode_result r;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	r = classify(cases[3].input, 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_PHRASE);
+	cr_assert_neq(r.action, SMTPCODE_ACTION_RETRY_LATER, "a final refusal is not retried as it is");
+	cr_assert_eq(classify(cases[1].input, 0).decided_by, SMTPCODE_SIGNAL_BASIC);
 }
 
 Test(distinctions, specific_wording_beats_generic)

@@ -180,6 +180,26 @@ class Loader(unittest.TestCase):
                     'vendor = "yahoo"\ngeneric = true\n')
         self.assertProblem("phrase '[zz99]': a token names its vendor's cause: it cannot be generic")
 
+    def test_soft_5xx_needs_a_reason_that_allows_it(self):
+        self.append("basic.toml", GOOD_BASIC.replace('bounce = "unknown"', 'bounce = "soft"')
+                    .replace('verdict = "unknown"', 'verdict = "retry"'))
+        self.assertProblem("data/basic.toml: code 557: bounce 'soft' for reason 'unknown' under a 5xx")
+
+    def test_soft_5xx_phrase_and_sample(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "come back tomorrow"\nreason = "greylisted"\n'
+                    'bounce = "soft"\n')
+        self.assertProblem("phrase 'come back tomorrow': bounce 'soft' for reason 'greylisted' under a 5xx")
+
+    def test_soft_reason_says_why(self):
+        path = os.path.join(self.data, "taxonomy.toml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        start = text.index('name = "rate-limited"')
+        cut = text.index("soft_because = ", start)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text[:cut] + text[text.index("\n", cut) + 1:])
+        self.assertProblem("reason 'rate-limited': bounce 'soft' for a 5xx needs 'soft_because'")
+
     def test_build_fails_with_the_message(self):
         self.append("basic.toml", GOOD_BASIC.replace("557", "550"))
         r = subprocess.run([sys.executable, os.path.join(GENERATOR, "gen_tables.py"), self.data],
