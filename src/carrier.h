@@ -44,7 +44,15 @@
 	X(RELAY_EQ, "relay=")                                                     \
 	X(H_EQ, " h=")                                                            \
 	X(EXCHANGE_SQ, "remote server returned '")                                \
-	X(EXCHANGE_DQ, "remote server returned \"")
+	X(EXCHANGE_DQ, "remote server returned \"")                               \
+	X(QMAIL_GREETING, " but greeting failed.")                                \
+	X(QMAIL_NAME, " but my name was rejected.")                               \
+	X(QMAIL_SENDER, " but sender was rejected.")                              \
+	X(QMAIL_RECIPIENT, " does not like recipient.")                           \
+	X(QMAIL_DATA, " failed after i sent the message.")                        \
+	X(LIKE_MAIL, " did not like our mail from:")                              \
+	X(LIKE_RCPT, " did not like our rcpt to:")                                \
+	X(LIKE_DATA, " did not like our data:")
 
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,

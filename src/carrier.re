@@ -285,6 +285,29 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
 		set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
 		break;
+	/* qmail's "Connected to 192.0.2.1 but sender was rejected." and the
+	 * like, and DragonFly's "did not like our RCPT TO:" name the command
+	 * the server refused. */
+	case SMTPCODE__MARKER_QMAIL_GREETING:
+		set_stage(c, SMTPCODE_STAGE_CONNECT);
+		break;
+	case SMTPCODE__MARKER_QMAIL_NAME:
+		set_stage(c, SMTPCODE_STAGE_EHLO);
+		break;
+	case SMTPCODE__MARKER_QMAIL_SENDER:
+	case SMTPCODE__MARKER_LIKE_MAIL:
+		set_stage(c, SMTPCODE_STAGE_MAIL);
+		break;
+	case SMTPCODE__MARKER_QMAIL_RECIPIENT:
+	case SMTPCODE__MARKER_LIKE_RCPT:
+		set_stage(c, SMTPCODE_STAGE_RCPT);
+		break;
+	case SMTPCODE__MARKER_QMAIL_DATA:
+		set_stage(c, SMTPCODE_STAGE_END_OF_DATA);
+		break;
+	case SMTPCODE__MARKER_LIKE_DATA:
+		set_stage(c, SMTPCODE_STAGE_DATA);
+		break;
 	default:
 		break;
 	}

@@ -544,6 +544,20 @@ under_class(enum smtpcode_signal level, unsigned reason, unsigned cls)
 	return level;
 }
 
+/* Who a failure at this stage refused, when that is all that is known:
+ * at MAIL FROM the sender; at the greeting or EHLO, permanently, the
+ * connecting host (all the server knows of it is its address and name).
+ * SMTPCODE_REASON_UNKNOWN: the stage says nothing. */
+static enum smtpcode_reason
+refused_party(enum smtpcode_stage stage, unsigned cls)
+{
+	if ((cls == 4 || cls == 5) && stage == SMTPCODE_STAGE_MAIL)
+		return SMTPCODE_REASON_SENDER_REJECTED;
+	if (cls == 5 && (stage == SMTPCODE_STAGE_CONNECT || stage == SMTPCODE_STAGE_EHLO))
+		return SMTPCODE_REASON_IP_BLOCKLISTED;
+	return SMTPCODE_REASON_UNKNOWN;
+}
+
 static int
 specific_basic(unsigned code)
 {
@@ -660,12 +674,10 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 			                     : under_class(SMTPCODE_SIGNAL_ENHANCED, e->reason, cls),
 			       e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
-	if ((cls == 4 || cls == 5) && (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
-	                               out->stage == SMTPCODE_STAGE_MAIL)) {
+	if (refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
 		struct smtpcode_span none = {NULL, 0};
-		decide(&d, SMTPCODE_SIGNAL_STAGE,
-		       out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY,
-		       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, none);
+		decide(&d, SMTPCODE_SIGNAL_STAGE, refused_party(out->stage, cls), SMTPCODE__NO_ACTION,
+		       SMTPCODE__NO_ACTION, none);
 	}
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
@@ -678,7 +690,17 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	}
 
 	/* 4. Success is success, whatever the text says; a refusal of the session
-	 * or the sender says nothing about the recipient's address. */
+	 * or the sender says nothing about the recipient's address. A server
+	 * that took the recipient at RCPT TO and calls it unknown only once it
+	 * has seen the sender and the content judged the message, not the
+	 * address: the recipient's side filtered it (the usual way of mobile
+	 * carriers that hide a recipient's own block list). A vendor's own code
+	 * or token is taken at its word. */
+	if (d.reason == SMTPCODE_REASON_USER_UNKNOWN && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
+	    (out->stage == SMTPCODE_STAGE_DATA || out->stage == SMTPCODE_STAGE_END_OF_DATA)) {
+		d.reason = SMTPCODE_REASON_RECIPIENT_FILTERED;
+		d.action = d.bounce = SMTPCODE__NO_ACTION;
+	}
 	if (cls == 2 || cls == 3) {
 		d.reason = SMTPCODE_REASON_ACCEPTED;
 		d.action = SMTPCODE_ACTION_NONE;
@@ -694,9 +716,8 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	else
 		out->bounce = d.bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d.bounce
 		                                             : smtpcode_reason_bounce(d.reason);
-	if (out->bounce == SMTPCODE_BOUNCE_HARD && (out->stage == SMTPCODE_STAGE_CONNECT ||
-	                                            out->stage == SMTPCODE_STAGE_EHLO || out->stage == SMTPCODE_STAGE_MAIL)) {
-		d.reason = out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY;
+	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
+		d.reason = refused_party(out->stage, cls);
 		d.action = SMTPCODE__NO_ACTION;
 		out->bounce = smtpcode_reason_bounce(d.reason);
 	}

@@ -152,6 +152,51 @@ Test(distinctions, sender_side_stages_never_mark_the_recipient)
 	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
 }
 
+Test(distinctions, a_refusal_that_names_the_sender_is_about_the_sender)
+{
+	static const struct expectation cases[] = {
+		/* The receiver could not verify the sender: nothing about the recipient. */
+		{"550 Verification failed for <x@example.org>", SMTPCODE_STAGE_RCPT, "sender-rejected", "block", "blocked"},
+		{"550-Verification failed for <x@example.org>\n550-Called:   192.0.2.7\n"
+		 "550-Sent:     RCPT TO:<x@example.org>\n550-Response: 550 5.1.1 User unknown\n550 Sender verify failed",
+		 SMTPCODE_STAGE_RCPT, "sender-rejected", "block", "blocked"},
+		/* Lists and groups that take posts from members only. */
+		{"You are not a member of this mailing list <list@example.org>.", 0, "sender-rejected", "block", "blocked"},
+		{"550 5.7.1 Only members can post to this list", SMTPCODE_STAGE_RCPT, "sender-rejected", "block",
+		 "blocked"},
+		{"The group you tried to contact (team) may not exist, or you may not have permission to post messages "
+		 "to the group.", 0, "sender-rejected", "block", "blocked"},
+		/* The stage says who: MAIL FROM refuses the sender, the greeting the host. */
+		{"host mx.example.org[192.0.2.7] said: 550 5.7.1 Access denied (in reply to MAIL FROM command)", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"Connected to 192.0.2.7 but sender was rejected. Remote host said: 550 5.7.1 Access denied", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"550 Access denied", SMTPCODE_STAGE_CONNECT, "ip-blocklisted", "block", "blocked"},
+		{"SMTP error from remote mail server after EHLO mx.example.net: 550 Rejected", 0, "ip-blocklisted", "block",
+		 "blocked"},
+		{"421 Too many concurrent connections", SMTPCODE_STAGE_CONNECT, NULL, "soft", "retry"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
+Test(distinctions, user_unknown_only_after_the_data_is_a_filter)
+{
+	/* Accepted at RCPT TO, refused as "unknown" once the message was seen:
+	 * the recipient's side filtered it; the address was taken. */
+	check(&(struct expectation){"host mx.example.jp[192.0.2.7] said: 550 Unknown user a@example.jp (in reply to "
+	                            "end of DATA command)",
+	                            0, "recipient-filtered", "block", NULL});
+	check(&(struct expectation){"SMTP error from remote mail server after end of data: 550 5.1.1 User unknown", 0,
+	                            "recipient-filtered", "block", NULL});
+	check(&(struct expectation){"550 5.1.1 User unknown", SMTPCODE_STAGE_END_OF_DATA, "recipient-filtered", "block",
+	                            NULL});
+	check(&(struct expectation){"550 5.1.1 User unknown", SMTPCODE_STAGE_RCPT, "user-unknown", "hard",
+	                            "undeliverable"});
+}
+
 Test(distinctions, rcpt_verdicts)
 {
 	check(&(struct expectation){"250 2.1.5 Ok", SMTPCODE_STAGE_RCPT, "accepted", "none", "deliverable"});
@@ -270,6 +315,30 @@ Test(carriers, postfix_exim_dsn_sendmail)
 	r = classify("host mx.example.com[192.0.2.1] refused to talk to me: 554 5.7.1 Service unavailable", 0);
 	cr_assert_eq(r.stage, SMTPCODE_STAGE_CONNECT);
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
+}
+
+Test(carriers, qmail_and_dragonfly_name_the_stage)
+{
+	static const struct {
+		const char *input;
+		enum smtpcode_stage stage;
+	} cases[] = {
+		{"Connected to 192.0.2.7 but greeting failed. Remote host said: 554 go away", SMTPCODE_STAGE_CONNECT},
+		{"Connected to 192.0.2.7 but my name was rejected. Remote host said: 550 bad name", SMTPCODE_STAGE_EHLO},
+		{"Connected to 192.0.2.7 but sender was rejected. Remote host said: 553 no", SMTPCODE_STAGE_MAIL},
+		{"192.0.2.7 does not like recipient. Remote host said: 550 5.1.1 no such user", SMTPCODE_STAGE_RCPT},
+		{"192.0.2.7 failed after I sent the message. Remote host said: 554 5.7.1 spam", SMTPCODE_STAGE_END_OF_DATA},
+		{"mx.example.org [192.0.2.7] did not like our RCPT TO:550 5.1.1 <a@example.org>: User unknown",
+		 SMTPCODE_STAGE_RCPT},
+		{"mx.example.org [192.0.2.7] did not like our MAIL FROM:553 5.1.8 bad sender", SMTPCODE_STAGE_MAIL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r = classify(cases[i].input, 0);
+		cr_assert_eq(r.stage, cases[i].stage, "%s: stage %s", cases[i].input, smtpcode_stage_name(r.stage));
+		cr_assert_neq(r.reply.code, 0, "%s", cases[i].input);
+	}
 }
 
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)
