@@ -47,8 +47,9 @@ def markers_from(carrier_h):
 
 
 def patterns_from(data, markers):
-    """(bytes, kind, reason, action, vendor, priority, label, bounce) for every
-    pattern; for a marker, `reason` holds the marker's number."""
+    """(bytes, kind, reason, action, vendor, priority, label, bounce, class)
+    for every pattern; for a marker, `reason` holds the marker's number;
+    class is 4 for wording that says the failure is temporary, else 0."""
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     out = []
     for p in data.phrases:
@@ -57,15 +58,16 @@ def patterns_from(data, markers):
                     data.index("reason", p["reason"]),
                     data.index("action", p["action"]) if "action" in p else NO_ACTION,
                     vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"],
-                    data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION))
+                    data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION,
+                    4 if p["temporary"] else 0))
     for v in data.vendors:
         for fp in v["fingerprints"]:
             text = smtpcode_data.fold(fp)
             out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]], 0,
-                        f"{v['id']}: {fp}", NO_ACTION))
+                        f"{v['id']}: {fp}", NO_ACTION, 0))
     for i, (name, text) in enumerate(markers):
         assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
-        out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION))
+        out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION, 0))
     for p in out:
         assert len(p[0]) <= 255 and 0 <= p[5] <= 255, p[6]
     return out
@@ -208,14 +210,14 @@ def main():
         f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         "",
-        "/* kind, reason, action, vendor, priority, length, bounce */",
+        "/* kind, reason, action, vendor, priority, length, bounce, class */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        out.append("\t{%d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
-                                                                label))
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]), p[7],
+                                                                    p[8], label))
     out += ["};", "",
             "/* byte -> where its class's column starts in smtpcode__dfa */",
             cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",

@@ -508,7 +508,7 @@ def _load_phrases(c, names, vendor_ids, vendors):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
         c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority",
-                                        "generic"))
+                                        "generic", "temporary"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -545,7 +545,10 @@ def _load_phrases(c, names, vendor_ids, vendors):
             c.problem(path, entry, "'generic' must be true or false")
         elif generic and kind == "token":
             c.problem(path, entry, "a token names its vendor's cause: it cannot be generic")
-        out.append(dict(e, kind=kind, priority=priority, generic=generic is True))
+        temporary = e.get("temporary", False)
+        if not isinstance(temporary, bool):
+            c.problem(path, entry, "'temporary' must be true or false")
+        out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True))
     _check_containment(c, path, out)
     for v in vendors:
         for fp in v.get("fingerprints", []):

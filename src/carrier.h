@@ -52,7 +52,14 @@
 	X(QMAIL_DATA, " failed after i sent the message.")                        \
 	X(LIKE_MAIL, " did not like our mail from:")                              \
 	X(LIKE_RCPT, " did not like our rcpt to:")                                \
-	X(LIKE_DATA, " did not like our data:")
+	X(LIKE_DATA, " did not like our data:")                                   \
+	X(QMAIL_STATUS, "(#")                                                     \
+	X(DELAYED, "has been delayed")                                            \
+	X(WAS_DELAYED, "was delayed")                                             \
+	X(IS_DELAYED, "delivery is delayed")                                      \
+	X(NOT_YET, "not yet been delivered")                                      \
+	X(RETRIED, "will be retried")                                             \
+	X(KEEP_TRYING, "will keep trying")
 
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,
@@ -69,6 +76,7 @@ struct smtpcode__carrier {
 	struct smtpcode_span host;     /* the remote host it names */
 	struct smtpcode_span status;   /* a DSN "Status:" or a "dsn=" enhanced code */
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
+	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`

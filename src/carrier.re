@@ -308,6 +308,20 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_LIKE_DATA:
 		set_stage(c, SMTPCODE_STAGE_DATA);
 		break;
+	/* qmail ends a line with the enhanced code it means: "(#5.1.1)". */
+	case SMTPCODE__MARKER_QMAIL_STATUS:
+		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim && *b == ')')
+			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
+		break;
+	/* A delay notice in words: the message is still being retried. */
+	case SMTPCODE__MARKER_DELAYED:
+	case SMTPCODE__MARKER_WAS_DELAYED:
+	case SMTPCODE__MARKER_IS_DELAYED:
+	case SMTPCODE__MARKER_NOT_YET:
+	case SMTPCODE__MARKER_RETRIED:
+	case SMTPCODE__MARKER_KEEP_TRYING:
+		c->delayed = 1;
+		break;
 	default:
 		break;
 	}

@@ -7,10 +7,11 @@
 #include "carrier.h"
 #include "smtpcode.h"
 
-/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply;
+ * cls is 4 for wording that says the failure is temporary, else 0. */
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
-	uint8_t reason, action, vendor, priority, len, bounce;
+	uint8_t reason, action, vendor, priority, len, bounce, cls;
 };
 
 #include "smtpcode_classifier.h"
@@ -633,17 +634,20 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->vendor_evidence = match_span(&sc, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
 	}
 
-	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
-	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
+	if (car.reply_at) {
+		sc.reason = sc.reply_reason;
+		sc.reason_end = sc.reply_reason_end;
+	}
+	/* The basic code's class counts; else the enhanced code's; else a DSN's
+	 * Action; else a delay notice's words, or wording that says the failure
+	 * is temporary ("Host not found, try again"). */
+	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
+	      : car.delayed ? 4 : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
 
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
 	d.reason = SMTPCODE_REASON_UNKNOWN;
 	d.action = d.bounce = SMTPCODE__NO_ACTION;
-	if (car.reply_at) {
-		sc.reason = sc.reply_reason;
-		sc.reason_end = sc.reply_reason_end;
-	}
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d,
@@ -734,7 +738,15 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->verdict = out->reply.code == 252 ? SMTPCODE_VERDICT_RISKY : SMTPCODE_VERDICT_DELIVERABLE;
 	else
 		out->verdict = smtpcode_verdict_for(out->bounce);
-	return d.level == SMTPCODE_SIGNAL_NONE && !enh->cls ? SMTPCODE_ENOREPLY : 0;
+	/* No reply: nothing decided, or with no code and no DSN field only the
+	 * sending side's own words that delivery is delayed ("Delivery to the
+	 * following recipient has been delayed:"), which `out` still gives. */
+	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls)
+		return SMTPCODE_ENOREPLY;
+	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
+	    !enh->cls && !out->reply.code && !car.dsn_class)
+		return SMTPCODE_ENOREPLY;
+	return 0;
 }
 
 /* Arrays of characters, not of pointers: no relocations, all in .rodata. */

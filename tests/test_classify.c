@@ -197,6 +197,60 @@ Test(distinctions, user_unknown_only_after_the_data_is_a_filter)
 	                            "undeliverable"});
 }
 
+Test(distinctions, dns_failures_temporary_and_permanent)
+{
+	/* A DNS answer that did not come is temporary; a name that does not exist is not. */
+	check(&(struct expectation){"Name service error for domain example.com: Host not found, try again", 0,
+	                            "network-error", "soft", "retry"});
+	check(&(struct expectation){"Nov  5 10:00:00 mx postfix/smtp[12]: 4F2A: to=<a@example.com>, relay=none, delay=30, "
+	                            "dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for "
+	                            "name=example.com type=MX: Host not found, try again)",
+	                            0, "network-error", "soft", "retry"});
+	check(&(struct expectation){"Host or domain name not found. Name service error for name=example.com type=A: "
+	                            "Host not found",
+	                            0, "domain-not-found", "hard", "undeliverable"});
+	check(&(struct expectation){"Deferred: Name server: example.jp.: host name lookup failure", 0, "network-error",
+	                            "soft", "retry"});
+	check(&(struct expectation){"Sorry, I couldn't find any host named mx.example.invalid. (#5.1.2)", 0,
+	                            "domain-not-found", "hard", "undeliverable"});
+}
+
+Test(distinctions, expiry_and_delays)
+{
+	struct smtpcode_result r;
+	const char *delayed = "Delivery to the following recipient has been delayed: Message will be retried for 2 "
+	                      "more day(s)";
+
+	check(&(struct expectation){"Could not deliver for the last 432000 seconds. Giving up.", 0, "expired", NULL,
+	                            NULL});
+	check(&(struct expectation){"Your message was not delivered within 0 days and 1 hours.", 0, "expired", NULL,
+	                            NULL});
+	check(&(struct expectation){"Nov  5 10:00:00 mx postfix/qmgr[7]: 4F2A: from=<a@example.org>, status=expired, "
+	                            "returned to sender",
+	                            0, "expired", NULL, NULL});
+	check(&(struct expectation){"Message could not be delivered for 5 days. Message will be deleted from queue", 0,
+	                            "expired", NULL, NULL});
+	/* Where the report gives the cause of the failed attempts, the cause is the reason. */
+	check(&(struct expectation){"mailbox is full: retry timeout exceeded", 0, "mailbox-full", NULL, NULL});
+	check(&(struct expectation){"Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message "
+	                            "has been in the queue too long.",
+	                            0, "system-error", "soft", NULL});
+	/* Unless nothing was ever heard from the recipient's servers. */
+	check(&(struct expectation){"The recipient server did not accept our requests to connect. [mx.example.org "
+	                            "192.0.2.7: timed out]",
+	                            0, "expired", NULL, NULL});
+	/* A delay notice: still being retried, so soft; alone it holds no reply. */
+	cr_assert_eq(smtpcode_classify(delayed, strlen(delayed), 0, NULL, 0, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_EXPIRED);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	check(&(struct expectation){"Delivery to the following recipient has been delayed. The error that the other "
+	                            "server returned was: 550 5.2.2 Mailbox Full",
+	                            0, "mailbox-full", "soft", "retry"});
+	check(&(struct expectation){"Delivery to the following recipient has been delayed. Technical details: the "
+	                            "recipient server did not accept our requests to connect",
+	                            0, "expired", "soft", "retry"});
+}
+
 Test(distinctions, rcpt_verdicts)
 {
 	check(&(struct expectation){"250 2.1.5 Ok", SMTPCODE_STAGE_RCPT, "accepted", "none", "deliverable"});
