@@ -18,6 +18,13 @@ The carrier markers ("diagnostic-code:", " said:", ...) are compiled into
 the same DFA, so the classifier reads the input once; their list is the
 SMTPCODE__MARKERS table in src/carrier.h.
 
+Bytes of UTF-8 text outside ASCII (phrases in other languages) are two
+classes only, a lead byte and a continuation byte, so that they do not
+multiply the table's columns: the automaton matches such a phrase's shape,
+and the classifier checks the bytes of a candidate against its text
+(smtpcode__verify_pool). A state whose best reason pattern needs that check
+lists its candidates, best first, down to the first that does not.
+
 usage: gen_classifier.py DATADIR CARRIER_H > smtpcode_classifier.h
 """
 
@@ -33,6 +40,7 @@ import smtpcode_data
 KIND_FINGERPRINT, KIND_GENERIC, KIND_PHRASE, KIND_TOKEN, KIND_MARKER = 0, 1, 2, 3, 4
 WHITESPACE = b" \t\n\v\f\r"
 NO_ACTION = 255  # also "no bounce": the reason's own
+CANDIDATES = 0x8000  # a state's reason output is a list of candidates to check
 
 
 def markers_from(carrier_h):
@@ -53,11 +61,12 @@ def patterns_from(data, markers):
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     out = []
     for p in data.phrases:
-        out.append((p["text"].encode("utf-8"),
+      for text in smtpcode_data.dfa_variants(p["text"]):
+        out.append((text.encode("utf-8"),
                     KIND_TOKEN if p["kind"] == "token" else KIND_GENERIC if p["generic"] else KIND_PHRASE,
                     data.index("reason", p["reason"]),
                     data.index("action", p["action"]) if "action" in p else NO_ACTION,
-                    vendor_index.get(p.get("vendor"), 0), p["priority"], p["text"],
+                    vendor_index.get(p.get("vendor"), 0), p["priority"], text,
                     data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION,
                     4 if p["temporary"] else 0))
     for v in data.vendors:
@@ -73,17 +82,32 @@ def patterns_from(data, markers):
     return out
 
 
+def verified(pattern):
+    """Does a match of this pattern need its bytes checked (non-ASCII text)?"""
+    return any(b >= 0x80 for b in pattern[0])
+
+
 def byte_classes(patterns):
-    """Byte -> class. Class 0: bytes no pattern uses; class 1: whitespace."""
-    used = sorted({b for p in patterns for b in p[0]} - set(WHITESPACE))
+    """Byte -> class. Class 0: bytes no pattern uses; class 1: whitespace;
+    then each ASCII byte patterns use; then, if patterns use bytes beyond
+    ASCII, one class for the UTF-8 lead bytes and one for the continuation
+    bytes among them."""
+    used = {b for p in patterns for b in p[0]} - set(WHITESPACE)
+    ascii_used = sorted(b for b in used if b < 0x80)
     cls = [0] * 256
     for b in WHITESPACE:
         cls[b] = 1
-    for i, b in enumerate(used):
+    for i, b in enumerate(ascii_used):
         cls[b] = i + 2
         if ord("a") <= b <= ord("z"):
             cls[b - 32] = i + 2  # upper case folds to lower case
-    return cls, len(used) + 2
+    n = len(ascii_used) + 2
+    high = sorted(b for b in used if b >= 0x80)
+    if high:
+        for b in high:
+            cls[b] = n if b >= 0xc0 else n + 1
+        n += 2
+    return cls, n
 
 
 def build_dfa(patterns, cls, nclasses):
@@ -140,14 +164,25 @@ def main():
     delta, outputs, bfs = build_dfa(patterns, cls, nclasses)
 
     # For each state, the best reason pattern (token > phrase > generic
-    # phrase, then priority, then length) and the best vendor evidence (the longest).
+    # phrase, then priority, then length) and the best vendor evidence (the
+    # longest). Where the best needs its bytes checked, the candidates, best
+    # first, down to the first that needs no check: CANDIDATES | where their
+    # count and pattern numbers start in smtpcode__dfa_candidates.
     reason_out, vendor_out, marker_out = [], [], []
+    candidates = [0]
     for outs in outputs:
-        r = best([pi for pi in outs if patterns[pi][1] in (KIND_GENERIC, KIND_PHRASE, KIND_TOKEN)], patterns,
-                 lambda p: (p[1], p[5], len(p[0])))
+        rank = lambda pi: (patterns[pi][1], patterns[pi][5], len(patterns[pi][0]), -pi)
+        rs = sorted((pi for pi in outs if patterns[pi][1] in (KIND_GENERIC, KIND_PHRASE, KIND_TOKEN)), key=rank,
+                    reverse=True)
+        r = rs[0] if rs else None
         v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]),))
         m = best([pi for pi in outs if patterns[pi][1] == KIND_MARKER], patterns, lambda p: (len(p[0]),))
-        reason_out.append(0 if r is None else r + 1)
+        if r is not None and verified(patterns[r]):
+            cut = next((i + 1 for i, pi in enumerate(rs) if not verified(patterns[pi])), len(rs))
+            reason_out.append(CANDIDATES | len(candidates))
+            candidates += [cut] + rs[:cut]
+        else:
+            reason_out.append(0 if r is None else r + 1)
         vendor_out.append(0 if v is None else v + 1)
         marker_out.append(0 if m is None else patterns[m][2])
 
@@ -183,6 +218,17 @@ def main():
         table += [number[delta[s][c]] for s in order]
     column = [c * height for c in cls]
     assert len(table) < 2**32 and max(reason_out + vendor_out) < 2**16 and max(marker_out) < 2**16
+    assert len(patterns) < CANDIDATES and len(candidates) < CANDIDATES
+
+    # The text of each pattern whose matches are checked, in one pool.
+    pool, text_at = [0], []
+    for p in patterns:
+        if verified(p):
+            text_at.append(len(pool))
+            pool += list(p[0])
+        else:
+            text_at.append(0)
+    assert len(pool) < 2**16
 
     # The rules of data/taxonomy.toml and data/basic.toml the classifier
     # applies beside the patterns: reasons that a 5xx contradicts, and basic
@@ -209,6 +255,7 @@ def main():
         f"#define SMTPCODE__DFA_START {number[0]} /* the start state */",
         f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
+        f"#define SMTPCODE__CANDIDATES {CANDIDATES}",
         "",
         "/* kind, reason, action, vendor, priority, length, bounce, class */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
@@ -223,8 +270,14 @@ def main():
             cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",
             "/* next state = smtpcode__dfa[smtpcode__byte_column[byte] + state] */",
             cgen.c_array("uint16_t", "smtpcode__dfa", table, 24, ","), "",
-            "/* state - SMTPCODE__DFA_OUTPUT -> best reason pattern + 1, or 0 */",
+            "/* state - SMTPCODE__DFA_OUTPUT -> best reason pattern + 1, or 0, or",
+            " * SMTPCODE__CANDIDATES | where its candidates are in smtpcode__dfa_candidates */",
             cgen.c_array("uint16_t", "smtpcode__dfa_reason", [reason_out[s] for s in with_out], 24, ","),
+            "/* at each place: a count n, then n patterns, best first; only the last may need no check */",
+            cgen.c_array("uint16_t", "smtpcode__dfa_candidates", candidates, 24, ","),
+            "/* pattern -> where its text is in smtpcode__verify_pool (0: its matches need no check) */",
+            cgen.c_array("uint16_t", "smtpcode__pattern_text", text_at, 24, ","),
+            cgen.c_array("unsigned char", "smtpcode__verify_pool", pool, 24, ","),
             "/* state - SMTPCODE__DFA_OUTPUT -> vendor pattern + 1 | enum smtpcode__marker << 16 */",
             cgen.c_array("uint32_t", "smtpcode__dfa_vendor", [vendor_out[s] | marker_out[s] << 16
                                                              for s in with_out], 16, ","), "",

@@ -63,7 +63,8 @@ def main():
     for e in data.samples:
         codes = " ".join(str(x) for x in (e["code"], e["enhanced"]) if x)
         text = dfa_fold(e["text"])
-        found = next((p["text"] for p in data.phrases if not p["generic"] and dfa_fold(p["text"]) in text
+        found = next((p["text"] for p in data.phrases if not p["generic"]
+                      and any(dfa_fold(v) in text for v in smtpcode_data.dfa_variants(p["text"]))
                       and not (e["code"] >= 500 and p["kind"] == "phrase" and p["reason"] in temporary)), None)
         out.append("\t{%s, %s, %s, %s, %s, %s, %s, %s}," % (
             S(e["file"]), S(e["vendor"]), S(f"{codes} {e['text']}"), S(e.get("stage", "")),

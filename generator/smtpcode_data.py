@@ -501,6 +501,16 @@ def fold(text):
     return " ".join(text.lower().split())
 
 
+def dfa_variants(text):
+    """The texts a phrase is compiled as. The automaton folds ASCII letters
+    only, so a phrase that starts with another letter ("пользователь") is
+    also compiled with that letter in upper case, as at a sentence's start."""
+    first = text[:1]
+    if first and ord(first) > 127 and first.upper() != first and len(first.upper()) == 1:
+        return [text, first.upper() + text[1:]]
+    return [text]
+
+
 def _load_phrases(c, names, vendor_ids, vendors):
     path, doc = c.load("phrases.toml")
     out, seen = [], {}

@@ -97,19 +97,60 @@ low_pair(const unsigned char *p, const unsigned char *end)
 	}
 }
 
-/* The span of a match of n folded characters that ended at `m`: a whitespace
- * run, or a segment boundary with the whitespace around it, stands for one
- * character of the pattern. Segments older than the ring are out of reach. */
+/* Walks back over a match of n folded characters that ended at `m`: a
+ * whitespace run, or a segment boundary with the whitespace around it,
+ * stands for one character of the pattern. With `pat`, each character is
+ * checked against pat[0..n): a space against such a run, an ASCII letter
+ * folded, any other byte as it is. Returns where the match starts; with
+ * `pat`, NULL when a character differs or lies before the oldest segment
+ * in the ring (without, the walk stops there). */
+static const unsigned char *
+walk_back(const struct scan *sc, struct match_end m, unsigned n, const unsigned char *pat)
+{
+	unsigned k = m.segment;
+	const unsigned char *p = m.end, *seg_start = sc->ring[k % SEGMENT_RING].start;
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+
+	while (n > 0) {
+		unsigned char want = pat ? pat[n - 1] : ' ';
+		if (p == seg_start) {
+			/* The virtual space between segments, and the whitespace before it. */
+			if (k == oldest || want != ' ')
+				return pat ? NULL : p;
+			k--;
+			seg_start = sc->ring[k % SEGMENT_RING].start;
+			p = sc->ring[k % SEGMENT_RING].end;
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+			n--;
+			continue;
+		}
+		p--;
+		if (is_space(*p)) {
+			if (want != ' ')
+				return NULL;
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+		} else if (pat && (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p) != want) {
+			return NULL;
+		}
+		n--;
+	}
+	return p;
+}
+
+/* The span of a match of n folded characters that ended at `m`. Segments
+ * older than the ring are out of reach. */
 static struct smtpcode_span
 match_span(const struct scan *sc, struct match_end m, unsigned n)
 {
-	unsigned k = m.segment, oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
-	const unsigned char *p = m.end, *end = m.end, *seg_start;
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+	const unsigned char *end = m.end, *seg_start, *p;
 	struct smtpcode_span span = {NULL, 0};
 
-	if (k < oldest)
+	if (m.segment < oldest)
 		return span;
-	seg_start = sc->ring[k % SEGMENT_RING].start;
+	seg_start = sc->ring[m.segment % SEGMENT_RING].start;
 
 	/* The usual case: within the segment, and no two bytes <= ' ' in a row
 	 * (nor one before the match and its first byte), so no whitespace run
@@ -122,29 +163,36 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 			return span;
 		}
 	}
-
-	while (n > 0) {
-		if (p == seg_start) {
-			/* The virtual space between segments, and the whitespace before it. */
-			if (k == oldest)
-				break;
-			k--;
-			seg_start = sc->ring[k % SEGMENT_RING].start;
-			p = sc->ring[k % SEGMENT_RING].end;
-			while (p > seg_start && is_space(p[-1]))
-				p--;
-			n--;
-			continue;
-		}
-		p--;
-		if (is_space(*p))
-			while (p > seg_start && is_space(p[-1]))
-				p--;
-		n--;
-	}
+	p = walk_back(sc, m, n, NULL);
 	span.ptr = (const char *)p;
 	span.len = (size_t)(end - p);
 	return span;
+}
+
+/* Did a phrase's text `pat` of n bytes match, ending at `m`? The automaton
+ * matched the shape only of the bytes beyond ASCII. */
+static int
+verify(const struct scan *sc, struct match_end m, const unsigned char *pat, unsigned n)
+{
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+
+	return m.segment >= oldest && walk_back(sc, m, n, pat) != NULL;
+}
+
+/* The first of a state's candidate patterns (best first) whose bytes match,
+ * + 1; 0 when none does. */
+static uint32_t
+checked(const struct scan *sc, uint32_t at, struct match_end m)
+{
+	const uint16_t *c = smtpcode__dfa_candidates + at;
+	unsigned i;
+
+	for (i = 1; i <= c[0]; i++) {
+		unsigned text = smtpcode__pattern_text[c[i]];
+		if (!text || verify(sc, m, smtpcode__verify_pool + text, smtpcode__patterns[c[i]].len))
+			return (uint32_t)c[i] + 1;
+	}
+	return 0;
 }
 
 /* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
@@ -160,6 +208,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 
 	here.end = end;
 	here.segment = sc->segments - 1;
+	if (r & SMTPCODE__CANDIDATES)
+		r = checked(sc, r & ~(uint32_t)SMTPCODE__CANDIDATES, here);
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {

@@ -251,6 +251,57 @@ Test(distinctions, expiry_and_delays)
 	                            0, "expired", "soft", "retry"});
 }
 
+Test(languages, common_bounce_wordings_in_utf8)
+{
+	static const struct expectation cases[] = {
+		{"550 5.1.1 Empfänger unbekannt", 0, "user-unknown", "hard", NULL},
+		{"552 Postfach voll", 0, "mailbox-full", "soft", NULL},
+		{"550 Utilisateur inconnu", 0, "user-unknown", "hard", NULL},
+		{"552 Boîte aux lettres pleine", 0, "mailbox-full", "soft", NULL},
+		{"550 Le compte du destinataire est bloqué", 0, "mailbox-disabled", "hard", NULL},
+		{"550 Usuario desconocido", 0, "user-unknown", "hard", NULL},
+		{"552 Buzón lleno", 0, "mailbox-full", "soft", NULL},
+		{"550 Utente sconosciuto", 0, "user-unknown", "hard", NULL},
+		{"552 Casella piena", 0, "mailbox-full", "soft", NULL},
+		{"550 Usuário desconhecido", 0, "user-unknown", "hard", NULL},
+		{"552 Caixa postal cheia", 0, "mailbox-full", "soft", NULL},
+		/* Cyrillic: the capital at the start of a sentence is compiled too. */
+		{"550 5.1.1 Пользователь не найден", 0, "user-unknown", "hard", NULL},
+		{"552 Почтовый ящик переполнен", 0, "mailbox-full", "soft", NULL},
+		{"550 用户不存在", 0, "user-unknown", "hard", NULL},
+		{"552 信箱已滿", 0, "mailbox-full", "soft", NULL},
+		{"550 宛先不明", 0, "user-unknown", "hard", NULL},
+		/* Domino's Japanese directory reply. */
+		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", 0, "user-unknown", "hard", NULL},
+		/* Google Groups: the sender may not post, in any language. */
+		{"連絡しようとしたグループが存在しないか、グループにメッセージを投稿する権限がない可能性があります。", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"Sie nicht die erforderlichen Berechtigungen haben, um der Gruppe Nachrichten zu posten.", 0,
+		 "sender-rejected", "block", "blocked"},
+		/* Temporary wording in a 4xx and a 5xx. */
+		{"450 Veuillez essayer plus tard", 0, NULL, "soft", "retry"},
+		{"550 Veuillez essayer plus tard", 0, NULL, "block", "blocked"},
+	};
+	size_t i;
+	struct smtpcode_result r;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	/* The automaton matches the shape of text beyond ASCII; the bytes are
+	 * checked: a word of the same length and letters of the same width is
+	 * no match, and the span is the phrase's own bytes. */
+	r = classify("550 Председатель не найден", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_BASIC);
+	r = classify("550 5.1.1 Пользователь не найден, sorry", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert(r.matched.len == strlen("Пользователь не найден") &&
+	          memcmp(r.matched.ptr, "Пользователь не найден", r.matched.len) == 0);
+	/* Across the lines of a multi-line reply. */
+	r = classify("550-5.1.1 Пользователь\r\n550 5.1.1 не найден", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+}
+
 Test(distinctions, rcpt_verdicts)
 {
 	check(&(struct expectation){"250 2.1.5 Ok", SMTPCODE_STAGE_RCPT, "accepted", "none", "deliverable"});
