@@ -41,6 +41,12 @@ KIND_FINGERPRINT, KIND_GENERIC, KIND_PHRASE, KIND_TOKEN, KIND_MARKER = 0, 1, 2, 
 WHITESPACE = b" \t\n\v\f\r"
 NO_ACTION = 255  # also "no bounce": the reason's own
 CANDIDATES = 0x8000  # a state's reason output is a list of candidates to check
+# How strongly a pattern names its vendor (src/classify.c, evidence()).
+EVIDENCE_SOFTWARE, EVIDENCE_OWN, EVIDENCE_HOST = 1, 2, 3
+
+
+def evidence(p):
+    return p[5] if p[1] == KIND_FINGERPRINT else EVIDENCE_OWN
 
 
 def markers_from(carrier_h):
@@ -69,11 +75,17 @@ def patterns_from(data, markers):
                     vendor_index.get(p.get("vendor"), 0), p["priority"], text,
                     data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION,
                     4 if p["temporary"] else 0))
+    # A fingerprint's priority is its weight as evidence of the vendor: a host
+    # name under one of its domains, then its own wording or token, then the
+    # wording of server software that many vendors run.
     for v in data.vendors:
+        for host in v.get("hosts", []):
+            out.append((("." + host).encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]],
+                        EVIDENCE_HOST, f"{v['id']}: host {host}", NO_ACTION, 0))
         for fp in v["fingerprints"]:
             text = smtpcode_data.fold(fp)
-            out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]], 0,
-                        f"{v['id']}: {fp}", NO_ACTION, 0))
+            out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]],
+                        EVIDENCE_SOFTWARE if v.get("software") else EVIDENCE_OWN, f"{v['id']}: {fp}", NO_ACTION, 0))
     for i, (name, text) in enumerate(markers):
         assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
         out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION, 0))
@@ -175,7 +187,9 @@ def main():
         rs = sorted((pi for pi in outs if patterns[pi][1] in (KIND_GENERIC, KIND_PHRASE, KIND_TOKEN)), key=rank,
                     reverse=True)
         r = rs[0] if rs else None
-        v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]),))
+        # Of the vendor evidence ending here, the longest: it contains the
+        # others ("olc.protection.outlook.com" holds ".protection.outlook.com").
+        v = best([pi for pi in outs if patterns[pi][4]], patterns, lambda p: (len(p[0]), evidence(p)))
         m = best([pi for pi in outs if patterns[pi][1] == KIND_MARKER], patterns, lambda p: (len(p[0]),))
         if r is not None and verified(patterns[r]):
             cut = next((i + 1 for i, pi in enumerate(rs) if not verified(patterns[pi])), len(rs))

@@ -35,6 +35,7 @@ CLASS_RE = re.compile(r"^([245])\.X\.X$")
 BASIC_REF_RE = re.compile(r"^[2-5][0-9][0-9]$")
 ENHANCED_REF_RE = re.compile(r"^([245]|X)\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2}|X)$")
 URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
+HOST_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
 class DataError(Exception):
@@ -419,7 +420,7 @@ def _load_enhanced(c, names):
 def _load_vendors(c):
     path, doc = c.load("vendors.toml")
     out, seen = [], set()
-    fingerprints = {}
+    fingerprints, hosts = {}, {}
     for i, e in enumerate(c.entries(path, doc, "vendor")):
         vid = e.get("id")
         if not isinstance(vid, str) or not re.match(r"^[a-z][a-z0-9]*$", vid):
@@ -430,7 +431,8 @@ def _load_vendors(c):
             c.problem(path, entry, "duplicate id")
             continue
         seen.add(vid)
-        c.unknown_keys(path, entry, e, ("id", "name", "description", "fingerprints", "postmaster"))
+        c.unknown_keys(path, entry, e, ("id", "name", "description", "fingerprints", "hosts", "software",
+                                        "postmaster"))
         c.text(path, entry, e, "name", maxlen=60)
         c.text(path, entry, e, "description", sentence=True)
         for fp in c.text_list(path, entry, e, "fingerprints"):
@@ -438,6 +440,14 @@ def _load_vendors(c):
             if key in fingerprints:
                 c.problem(path, entry, f"fingerprint '{fp}' is also vendor {fingerprints[key]}'s")
             fingerprints[key] = vid
+        for host in (c.text_list(path, entry, e, "hosts") if "hosts" in e else []):
+            if not HOST_RE.match(host):
+                c.problem(path, entry, f"host '{host}' is not a lower-case domain name such as 'yahoodns.net'")
+            if host in hosts:
+                c.problem(path, entry, f"host '{host}' is also vendor {hosts[host]}'s")
+            hosts[host] = vid
+        if e.get("software", False) not in (True, False):
+            c.problem(path, entry, "'software' must be true or false")
         for url in c.text_list(path, entry, e, "postmaster"):
             if not URL_RE.match(url):
                 c.problem(path, entry, f"postmaster link '{url}' is not an http(s) URL")

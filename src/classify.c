@@ -169,6 +169,16 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 	return span;
 }
 
+/* How strongly a pattern names its vendor, in one number: a host name under
+ * the vendor's domain (a fingerprint's priority 3), its own wording or
+ * token (2), the wording of server software many vendors run (1); then the
+ * longer. */
+static unsigned
+evidence(const struct smtpcode__pattern *p)
+{
+	return (unsigned)(p->kind == PATTERN_FINGERPRINT ? p->priority : 2) << 8 | p->len;
+}
+
 /* Did a phrase's text `pat` of n bytes match, ending at `m`? The automaton
  * matched the shape only of the bytes beyond ASCII. */
 static int
@@ -227,7 +237,7 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 			sc->reply_reason_end = here;
 		}
 	}
-	if (v && (sc->vendor < 0 || smtpcode__patterns[v - 1].len > smtpcode__patterns[sc->vendor].len)) {
+	if (v && (sc->vendor < 0 || evidence(&smtpcode__patterns[v - 1]) > evidence(&smtpcode__patterns[sc->vendor]))) {
 		sc->vendor = (int)v - 1;
 		sc->vendor_end = here;
 	}

@@ -478,6 +478,41 @@ Test(carriers, caller_stage_and_host_win)
 	cr_assert_neq(r.verdict, SMTPCODE_VERDICT_UNDELIVERABLE);
 }
 
+Test(vendors, recognised_by_the_hosts_named_in_the_text)
+{
+	static const struct {
+		const char *input, *host, *vendor;
+	} cases[] = {
+		{"554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - "
+		 "mta1320.mail.ne1.yahoo.com", NULL, "yahoo"},
+		/* A service's own token and host beat the Postfix wording its front end shares. */
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
+		 "[DM6NAM12FT013.eop-nam12.prod.protection.outlook.com]", NULL, "microsoft365"},
+		{"host mx.example.org[192.0.2.7] said: 550 5.1.1 <a@example.org>: Recipient address rejected: User "
+		 "unknown in local recipient table", NULL, "postfix"},
+		{"550 5.7.1 Unfortunately, messages from [192.0.2.7] weren't sent. [AM1EUR03HT012.eop-EUR03.prod."
+		 "olc.protection.outlook.com]", NULL, "outlookcom"},
+		{"421 4.7.0 Try again later, closing connection. (EHLO) a1si2.3 - x", "aspmx.l.google.com", "gmail"},
+		{"554 5.7.1 Message rejected [mx01.mail.icloud.com]", NULL, "icloud"},
+		/* An address is not a host: the recipient's domain names no vendor. */
+		{"550 5.1.1 <a@yahoo.com>: no such user", NULL, NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r;
+		const char *h = cases[i].host;
+		smtpcode_classify(cases[i].input, strlen(cases[i].input), 0, h, h ? strlen(h) : 0, &r);
+		if (cases[i].vendor)
+			cr_assert_str_eq(smtpcode_vendor_name(r.vendor), cases[i].vendor, "%s", cases[i].input);
+		else
+			cr_assert_eq(r.vendor, SMTPCODE_VENDOR_UNKNOWN, "%s: %s", cases[i].input,
+			             smtpcode_vendor_name(r.vendor));
+		if (!h) /* else the evidence is in the host name given */
+			assert_spans_inside(&r, cases[i].input, strlen(cases[i].input));
+	}
+}
+
 Test(result, says_what_decided)
 {
 	struct smtpcode_result r = classify("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", 0);
