@@ -251,6 +251,26 @@ Test(distinctions, expiry_and_delays)
 	                            0, "expired", "soft", "retry"});
 }
 
+Test(distinctions, more_mail_systems_wordings)
+{
+	static const struct expectation cases[] = {
+		{"Invalid final delivery userid: a@example.net", 0, "user-unknown", "hard", NULL},
+		{"Your message wasn't delivered to a@example.net because the address couldn't be found.", 0,
+		 "user-unknown", "hard", NULL},
+		{"550 5.7.1 RCPT TO <a@example.net> refused: this host is not configured to relay mail", 0,
+		 "relay-denied", "block", NULL},
+		{"552 5.6.0 Headers too large (32768 max)", 0, "message-format", "block", NULL},
+		{"550 5.0.0 <a@example.net>... Insufficient permission", 0, "system-error", NULL, NULL},
+		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
+		{"Your message to the group was rejected due to spam classification. Set up SPF records for your "
+		 "domain.", 0, "spam", "block", NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
 Test(languages, common_bounce_wordings_in_utf8)
 {
 	static const struct expectation cases[] = {
