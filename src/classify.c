@@ -547,6 +547,32 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	}
 }
 
+/* A reply that has an enhanced code and no basic code ("5.1.1 user
+ * unknown", as people type it or some systems write it): the code starts
+ * the text (after blanks), and the reply is its line. */
+static void
+enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
+{
+	const char *nl;
+	int n;
+
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	n = smtpcode_enhanced_parse(p, (size_t)(lim - p), &r->enhanced);
+	if (n <= 0) {
+		memset(&r->enhanced, 0, sizeof r->enhanced);
+		return;
+	}
+	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+	r->enhanced_span.ptr = p;
+	r->enhanced_span.len = (size_t)n;
+	r->raw.ptr = p;
+	r->raw.len = (size_t)((nl ? nl : lim) - p);
+	while (r->raw.len > 0 && (p[r->raw.len - 1] == '\r' || p[r->raw.len - 1] == ' '))
+		r->raw.len--;
+	r->lines = 1;
+}
+
 static int
 only_whitespace(const unsigned char *s, size_t len)
 {
@@ -666,8 +692,10 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (code_at)
 		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
 		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
+	else
+		enhanced_reply(car.reply_at ? car.reply_at : buf, buf + len, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
-	               : code_at ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
+	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;
 	if (!enh->cls && car.status.len &&
 	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)

@@ -466,6 +466,28 @@ Test(carriers, qmail_and_dragonfly_name_the_stage)
 	}
 }
 
+Test(carriers, an_enhanced_code_alone_starts_a_reply)
+{
+	struct smtpcode_result r = classify("5.1.1 user unknown", 0);
+
+	cr_assert_eq(r.reply.code, 0);
+	cr_assert_eq(r.reply.enhanced.cls, 5);
+	cr_assert(r.reply.enhanced_span.len == 5 && strncmp(r.reply.enhanced_span.ptr, "5.1.1", 5) == 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_BARE);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	r = classify("  4.2.2 mailbox full", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("5.7.1", 0);
+	cr_assert_eq(r.reply.enhanced.detail, 1);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_POLICY);
+	/* Not a code: an address, a date, a version in the middle of a text. */
+	r = classify("192.0.2.1 said hello", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 0);
+	r = classify("2024-01-01 user unknown", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 0);
+}
+
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)
 {
 	struct smtpcode_result r = classify("Action: delayed\nDiagnostic-Code: X-Postfix; mailbox full\n", 0);

@@ -1074,6 +1074,79 @@ class Names(unittest.TestCase):
         self.assertEqual(flags, [True, False])
 
 
+class Lookups(unittest.TestCase):
+    """What people type: a token alone, a class, an enhanced code and words."""
+
+    def test_a_vendor_token_alone(self):
+        tokens = [p for p in DATA.phrases if p["kind"] == "token" and p["text"] == "[tss04]"]
+        self.assertEqual(len(tokens), 1)
+        for q in ("TSS04", "tss04", "[TSS04]"):
+            status, out, err = run(q)
+            self.assertEqual(status, 0, err)
+            self.assertTrue(out.startswith("[TSS04]  a token of Yahoo Mail"), out)
+            text = " ".join(out.split())
+            self.assertIn("Sent by yahoo", text)
+            self.assertIn("Example 421 4.7.0 [TSS04]", text)
+            self.assertIn(f"reason {tokens[0]['reason']}, bounce soft", text)
+            self.assertIn("[slow-down]", text)
+        status, out, _ = run("--json", "tss04")
+        [a] = json_lines(out)
+        self.assertEqual((a["kind"], a["token"], a["vendor"], a["reason"], a["bounce"]),
+                         ("token", "[TSS04]", "yahoo", tokens[0]["reason"], "soft"))
+        self.assertTrue(a["example"].startswith("421 4.7.0 [TSS04]"))
+        # Not a token: still reply text, with nothing to classify.
+        status, _, err = run("TSS99")
+        self.assertEqual(status, 1)
+        self.assertIn("not a reply code", err)
+
+    def test_every_token_is_found_by_its_letters_and_digits(self):
+        for p in DATA.phrases:
+            if p["kind"] != "token":
+                continue
+            q = "".join(c for c in p["text"] if c.isalnum())
+            if len(q) < 3 or not q.isascii() or q.isdigit():  # digits alone are a code
+                continue
+            with self.subTest(token=p["text"]):
+                status, out, err = run("--json", q)
+                self.assertEqual(status, 0, err)
+                answers = json_lines(out)
+                self.assertTrue(any(a.get("kind") == "token" and a["vendor"] == p["vendor"] for a in answers), out)
+
+    def test_a_class(self):
+        for q, bounce in (("5xx", "hard"), ("4XX", "soft"), ("2xx", "none"), ("3xx", "none")):
+            status, out, err = run(q)
+            self.assertEqual(status, 0, err)
+            self.assertTrue(out.startswith(q.lower()[0] + "xx  "), out)
+            self.assertIn("Codes       " + q[0], out)
+            self.assertIn(bounce, out)
+        status, out, _ = run("--json", "5xx")
+        [a] = json_lines(out)
+        self.assertEqual((a["kind"], a["class"], a["code"]), ("class", 5, "5xx"))
+        self.assertEqual(a["codes"], [str(e["code"]) for e in DATA.basic if e["code"] // 100 == 5])
+        self.assertEqual(sorted(a["soft_reasons"]),
+                         sorted(r["name"] for r in DATA.taxonomy["reason"] if r.get("soft_because")))
+        self.assertEqual(a["class_row"]["code"], "5.X.X")
+        status, _, err = run("6xx")
+        self.assertEqual(status, 1)
+        self.assertIn("class 6 does not exist", err)
+
+    def test_an_enhanced_code_with_words_is_a_reply(self):
+        status, out, err = run("--json", "5.1.1 user unknown")
+        self.assertEqual(status, 0, err)
+        [a] = json_lines(out)
+        self.assertEqual((a["code"], a["enhanced"], a["reason"], a["bounce"], a["carrier"]),
+                         (None, "5.1.1", "user-unknown", "hard", "bare"))
+        status, out, _ = run("4.2.2 mailbox full")
+        self.assertTrue(out.startswith("4.2.2  Mailbox full: soft"), out)
+
+    def test_a_250_states_the_catch_all_caveat(self):
+        status, out, _ = run("explain", "--stage", "rcpt", "250 2.1.5 Ok")
+        self.assertEqual(status, 0)
+        text = " ".join(out.split())
+        self.assertIn("Verdict deliverable", text)
+        self.assertIn("catch-all domain accepts every address", text)
+
+
 class Colour(unittest.TestCase):
     def test_always_never_auto(self):
         self.assertIn("\033[", run("--color=always", "550")[1])

@@ -552,8 +552,10 @@ main(int argc, char **argv)
 				all_codes = 0;
 		if (!all_codes) {
 			/* One word that names a reason, action, bounce type, verdict or
-			 * vendor is explained as such; anything else is reply text. */
-			if (n == 1 && answer_name(stdout, &st, opt.json, argv[0]) == 0)
+			 * vendor, or a vendor's token, is explained as such; anything
+			 * else is reply text. */
+			if (n == 1 && (answer_name(stdout, &st, opt.json, argv[0]) == 0 ||
+			               search_token(argv[0], opt.json, &st, stdout) > 0))
 				status = EXIT_KNOWN;
 			else
 				status = run_explain(&opt, &st, argv, n);
