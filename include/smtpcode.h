@@ -340,6 +340,11 @@ SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, si
  * flag; bit i of `reply.flags` is named by smtpcode_reply_flag_name(1u << i). */
 SMTPCODE_API const char *smtpcode_reply_flag_name(enum smtpcode_reply_flag flag);
 
+/** What one reply flag means, in a sentence for people ("The reply was cut
+ * off: ..."), where its name is a word for programs. Returns a static
+ * string, or NULL when `flag` is not a single flag. */
+SMTPCODE_API const char *smtpcode_reply_flag_description(enum smtpcode_reply_flag flag);
+
 /** # Classification
  *
  * `smtpcode_classify()` takes what people paste and what logs hold: a bare

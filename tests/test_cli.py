@@ -1147,6 +1147,27 @@ class Lookups(unittest.TestCase):
         self.assertIn("catch-all domain accepts every address", text)
 
 
+class PlainWords(unittest.TestCase):
+    def test_a_multiline_reply_is_shown_as_its_lines(self):
+        reply = ("550-5.1.1 The email account that you tried to reach does\r\n"
+                 "550-5.1.1 not exist. Please try\r\n550 5.1.1 double-checking the recipient")
+        status, out, _ = run(reply)
+        self.assertEqual(status, 0)
+        self.assertNotIn(" | ", out)
+        lines = out.splitlines()
+        start = next(i for i, l in enumerate(lines) if l.startswith("  Reply"))
+        self.assertTrue(lines[start].endswith("550-5.1.1 The email account that you tried to reach does"), out)
+        self.assertEqual(lines[start + 1].strip(), "550-5.1.1 not exist. Please try")
+        # The phrase as the classifier read it, across the lines, without their codes.
+        self.assertIn('Decided by  phrase "does not exist"', out)
+
+    def test_flags_are_explained_not_named(self):
+        status, out, _ = run("550-5.1.1 a\n550-5.1.1 b")
+        self.assertEqual(status, 0)
+        self.assertNotIn("unterminated", out)
+        self.assertIn("The reply was cut off", " ".join(out.split()))
+
+
 class Colour(unittest.TestCase):
     def test_always_never_auto(self):
         self.assertIn("\033[", run("--color=always", "550")[1])

@@ -13,35 +13,65 @@ classify_input(const char *buf, size_t len, enum smtpcode_stage stage, const cha
 #define sgr render_sgr
 #define bounce_sgr render_bounce_sgr
 
-static const char *const flag_text[] = {
-	"several lines",
-	"the lines carry different basic codes; the last line's counts",
-	"the lines carry different enhanced codes; the last one counts",
-	"the enhanced code's class differs from the basic code's; the basic code's class counts",
-	"continuation lines never reached a final line",
-};
+/* Past a line break inside a reply, and past the next line's blanks and
+ * codes ("550-5.1.1 "): where its text starts. */
+static size_t
+next_line_text(struct smtpcode_span s, size_t i)
+{
+	size_t k;
 
-/* Copies a span for a message: line breaks shown as " | ", control bytes as \xNN. */
+	while (i < s.len && (s.ptr[i] == '\r' || s.ptr[i] == '\n' || s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+		i++;
+	for (k = i; k < s.len && k < i + 3 && s.ptr[k] >= '0' && s.ptr[k] <= '9'; k++)
+		;
+	if (k == i + 3 && k < s.len && (s.ptr[k] == '-' || s.ptr[k] == ' ')) {
+		struct smtpcode_enhanced_code e;
+		int n;
+		i = k + 1;
+		n = smtpcode_enhanced_parse(s.ptr + i, s.len - i, &e);
+		if (n > 0)
+			i += (size_t)n;
+		while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+			i++;
+	}
+	return i;
+}
+
+/* Copies a span for people: control bytes as \xNN; a line break kept as
+ * one (lines), or, within a matched phrase, the break and the next line's
+ * codes as one space, as the classifier read it (one_line). */
 static const char *
-show(char *buf, size_t size, struct smtpcode_span s, size_t max)
+show_as(char *buf, size_t size, struct smtpcode_span s, size_t max, int one_line)
 {
 	size_t i, o = 0;
 
 	for (i = 0; i < s.len && i < max && o + 5 < size; i++) {
 		unsigned char c = (unsigned char)s.ptr[i];
-		if (c == '\n')
-			o += (size_t)snprintf(buf + o, size - o, " | ");
-		else if (c == '\r')
+		if (c == '\n' || (c == '\r' && one_line)) {
+			if (one_line) {
+				buf[o++] = ' ';
+				i = next_line_text(s, i) - 1;
+			} else {
+				buf[o++] = '\n';
+			}
+		} else if (c == '\r') {
 			continue;
-		else if (c < 0x20 || c == 0x7f)
+		} else if (c < 0x20 || c == 0x7f) {
 			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-		else
+		} else {
 			buf[o++] = (char)c;
+		}
 	}
 	if (i < s.len && o + 4 < size)
 		o += (size_t)snprintf(buf + o, size - o, "...");
 	buf[o < size ? o : size - 1] = '\0';
 	return buf;
+}
+
+static const char *
+show(char *buf, size_t size, struct smtpcode_span s, size_t max)
+{
+	return show_as(buf, size, s, max, 1);
 }
 
 void
@@ -61,8 +91,8 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 	fprintf(out, "%s%s%s  %s%s: %s%s\n", sgr(st, "\033[1m"), *codes ? codes : "(no code)", sgr(st, "\033[0m"),
 	        bounce_sgr(st, r->bounce), smtpcode_reason_title(r->reason), smtpcode_bounce_name(r->bounce),
 	        sgr(st, "\033[0m"));
-	if (r->reply.raw.len)
-		render_field(out, st, "Reply", show(span, sizeof span, r->reply.raw, 500));
+	if (r->reply.raw.len) /* each of its lines on a line of its own */
+		render_field(out, st, "Reply", show_as(span, sizeof span, r->reply.raw, 500, 0));
 	snprintf(buf, sizeof buf, "%s%s%s%s%s",
 	         r->carrier == SMTPCODE_CARRIER_BARE ? "a bare reply"
 	         : r->carrier == SMTPCODE_CARRIER_NONE ? "text with no reply code"
@@ -95,9 +125,9 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 		snprintf(buf, sizeof buf, "%s %s", smtpcode_text(e->code), smtpcode_text(e->title));
 		render_field(out, st, "Enhanced", buf);
 	}
-	for (i = 1; i < sizeof flag_text / sizeof flag_text[0]; i++)
-		if (r->reply.flags & (1u << i))
-			render_field(out, st, "Note", flag_text[i]);
+	for (i = 1; i < 32 && r->reply.flags >> i; i++) /* not "several lines": the Reply shows them */
+		if (r->reply.flags & (1u << i) && smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << i)))
+			render_field(out, st, "Note", smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << i)));
 }
 
 /* "c.s.d" into buf (24 bytes), without printf: scan writes one a record. */

@@ -28,7 +28,8 @@ render_bounce_sgr(const struct style *st, enum smtpcode_bounce b)
 	}
 }
 
-/* Writes text word by word, wrapped at st->width, continuation lines indented. */
+/* Writes text word by word, wrapped at st->width, continuation lines
+ * indented; a line break in the text starts a new (indented) line. */
 static void
 wrap(FILE *out, const struct style *st, const char *text, int column, int indent)
 {
@@ -37,7 +38,13 @@ wrap(FILE *out, const struct style *st, const char *text, int column, int indent
 	while (*p) {
 		const char *end = p;
 		int n;
-		while (*end && *end != ' ')
+		if (*p == '\n') {
+			fprintf(out, "\n%*s", indent, "");
+			column = indent;
+			p++;
+			continue;
+		}
+		while (*end && *end != ' ' && *end != '\n')
 			end++;
 		n = (int)(end - p);
 		if (column > indent && column + 1 + n > st->width) {
@@ -49,7 +56,7 @@ wrap(FILE *out, const struct style *st, const char *text, int column, int indent
 		}
 		fwrite(p, 1, (size_t)n, out);
 		column += n;
-		p = *end ? end + 1 : end;
+		p = *end == ' ' ? end + 1 : end;
 	}
 	putc('\n', out);
 }

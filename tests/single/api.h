@@ -55,6 +55,7 @@
 	X(int, parse_reply, (const char *, size_t, struct smtpcode_reply *))                         \
 	X(int, reply_next_text, (const struct smtpcode_reply *, size_t *, struct smtpcode_span *))   \
 	X(const char *, reply_flag_name, (enum smtpcode_reply_flag))                                 \
+	X(const char *, reply_flag_description, (enum smtpcode_reply_flag))                          \
 	X(int, classify,                                                                             \
 	  (const char *, size_t, enum smtpcode_stage, const char *, size_t, struct smtpcode_result *)) \
 	X(const char *, stage_name, (enum smtpcode_stage))                                           \
