@@ -631,6 +631,10 @@ under_class(enum smtpcode_signal level, unsigned reason, unsigned cls)
 	return level;
 }
 
+/* The class a log's status stands for, where no code says: sent 2,
+ * deferred 4, bounced or expired 5. */
+static const unsigned char log_class[SMTPCODE_LOG_COUNT] = {0, 2, 4, 5, 5};
+
 /* Who a failure at this stage refused, when that is all that is known:
  * at MAIL FROM the sender; at the greeting or EHLO, permanently, the
  * connecting host (all the server knows of it is its address and name).
@@ -700,6 +704,19 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (!enh->cls && car.status.len &&
 	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
 		out->reply.enhanced_span = car.status;
+	/* Postfix's "(in reply to RCPT TO command)" and its closing parenthesis
+	 * are the carrier's words, not the reply's. */
+	if (car.trailer_at && car.trailer_at > out->reply.raw.ptr &&
+	    car.trailer_at <= out->reply.raw.ptr + out->reply.raw.len) {
+		out->reply.raw.len = (size_t)(car.trailer_at - out->reply.raw.ptr);
+		while (out->reply.raw.len > 0 && is_space((unsigned char)out->reply.raw.ptr[out->reply.raw.len - 1]))
+			out->reply.raw.len--;
+	}
+	out->recipient = car.recipient;
+	out->queue_id = car.queue_id;
+	out->log_status = car.log_status;
+	out->timestamp.len = smtpcode__timestamp(buf, buf + len);
+	out->timestamp.ptr = out->timestamp.len ? buf : NULL;
 	out->stage = stage != SMTPCODE_STAGE_UNKNOWN ? stage : car.stage;
 	if (host) {
 		out->host.ptr = host;
@@ -727,10 +744,11 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		sc.reason_end = sc.reply_reason_end;
 	}
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
-	 * Action; else a delay notice's words, or wording that says the failure
-	 * is temporary ("Host not found, try again"). */
+	 * Action or a log's status; else a delay notice's words, or wording that
+	 * says the failure is temporary ("Host not found, try again"). */
 	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
-	      : car.delayed ? 4 : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
+	      : log_class[car.log_status] ? log_class[car.log_status] : car.delayed ? 4
+	      : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
 
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
@@ -847,6 +865,9 @@ static const char signal_names[SMTPCODE_SIGNAL_COUNT][17] = {
 static const char carrier_names[SMTPCODE_CARRIER_COUNT][9] = {
 	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",
 };
+static const char log_status_names[SMTPCODE_LOG_COUNT][9] = {
+	"none", "sent", "deferred", "bounced", "expired",
+};
 
 const char *
 smtpcode_stage_name(enum smtpcode_stage s)
@@ -864,6 +885,12 @@ const char *
 smtpcode_carrier_name(enum smtpcode_carrier c)
 {
 	return (unsigned)c < SMTPCODE_CARRIER_COUNT ? carrier_names[c] : NULL;
+}
+
+const char *
+smtpcode_log_status_name(enum smtpcode_log_status s)
+{
+	return (unsigned)s < SMTPCODE_LOG_COUNT ? log_status_names[s] : NULL;
 }
 
 /* Case-insensitive equality of s[0..len) and the lower-case word w. */

@@ -23,8 +23,8 @@ classify(const char *s, enum smtpcode_stage stage)
 static void
 assert_spans_inside(const struct smtpcode_result *r, const char *buf, size_t len)
 {
-	const struct smtpcode_span spans[] = {r->reply.raw, r->reply.code_span, r->reply.enhanced_span,
-	                                      r->matched, r->vendor_evidence};
+	const struct smtpcode_span spans[] = {r->reply.raw, r->reply.code_span, r->reply.enhanced_span, r->matched,
+	                                      r->vendor_evidence, r->recipient, r->queue_id, r->timestamp};
 	size_t i;
 
 	for (i = 0; i < COUNT_OF(spans); i++)
@@ -486,6 +486,79 @@ Test(carriers, an_enhanced_code_alone_starts_a_reply)
 	cr_assert_eq(r.reply.enhanced.cls, 0);
 	r = classify("2024-01-01 user unknown", 0);
 	cr_assert_eq(r.reply.enhanced.cls, 0);
+}
+
+static int
+span_is(struct smtpcode_span s, const char *want)
+{
+	return want ? s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0 : s.len == 0;
+}
+
+Test(logs, what_a_postmaster_needs_from_a_log_line)
+{
+	struct smtpcode_result r;
+
+	r = classify("Nov  5 10:00:00 mx postfix/smtp[123]: 4F2A1C0D3E: to=<user@example.com>, "
+	             "relay=mx.example.com[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host "
+	             "mx.example.com[192.0.2.1] said: 550 5.1.1 <user@example.com>: Recipient address rejected: User "
+	             "unknown (in reply to RCPT TO command))", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "4F2A1C0D3E"));
+	cr_assert(span_is(r.timestamp, "Nov  5 10:00:00"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
+	cr_assert_str_eq(smtpcode_log_status_name(r.log_status), "bounced");
+	/* The reply without the carrier's "(in reply to RCPT TO command))". */
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 <user@example.com>: Recipient address rejected: User unknown"),
+	          "%.*s", (int)r.reply.raw.len, r.reply.raw.ptr);
+
+	/* relay=none: no host was reached; status=deferred: temporary, with no code. */
+	r = classify("2026-11-05T10:00:01.123456+01:00 mx postfix/smtp[124]: 4F2A1C0D3F: to=<a@example.net>, "
+	             "relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.9]:25: "
+	             "Connection timed out)", 0);
+	cr_assert_eq(r.host.len, 0);
+	cr_assert(span_is(r.timestamp, "2026-11-05T10:00:01.123456+01:00"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_POSTFIX);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("Nov  5 10:00:02 mx postfix/smtp[125]: 4F2A: to=<a@example.invalid>, relay=none, delay=0, "
+	             "status=bounced (Host or domain name not found. Name service error for name=example.invalid "
+	             "type=A: Host not found)", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+
+	/* The queue manager's expiry: no recipient, no reply. */
+	r = classify("Nov  5 10:00:03 mx postfix/qmgr[7]: 4F2A1E: from=<news@example.org>, status=expired, returned "
+	             "to sender", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_EXPIRED);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_EXPIRED);
+	cr_assert(span_is(r.queue_id, "4F2A1E"));
+	cr_assert(span_is(r.recipient, NULL));
+
+	r = classify("Nov  5 10:00:04 mx sm-mta[901]: x5AB12Cd003: to=<user@example.com>, delay=00:00:01, "
+	             "mailer=esmtp, relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: Connection refused by "
+	             "mx.example.com.", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "x5AB12Cd003"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+
+	r = classify("2026-11-05 10:00:05 1abcDE-000123-AB ** user@example.com R=dnslookup T=remote_smtp: SMTP error "
+	             "from remote mail server after RCPT TO:<user@example.com>: 550 5.1.1 User unknown", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "1abcDE-000123-AB"));
+	cr_assert(span_is(r.timestamp, "2026-11-05 10:00:05"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
+	r = classify("2026-11-05 10:00:06 1abcDF-000124-AC == b@example.net R=dnslookup T=remote_smtp defer (-44): "
+	             "SMTP error from remote mail server after RCPT TO:<b@example.net>: 452 4.2.2 Mailbox full", 0);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+	cr_assert(span_is(r.recipient, "b@example.net"));
+
+	/* Not a log line's: Gmail's "** Address not found **". */
+	r = classify("** Address not found ** Your message wasn't delivered to a@example.com because the address "
+	             "couldn't be found.", 0);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_NONE);
+	cr_assert(span_is(r.recipient, NULL));
+	cr_assert(span_is(r.timestamp, NULL));
+	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
 }
 
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)

@@ -61,6 +61,7 @@
 	X(const char *, stage_name, (enum smtpcode_stage))                                           \
 	X(int, stage_from_name, (const char *, size_t))                                              \
 	X(const char *, signal_name, (enum smtpcode_signal))                                         \
+	X(const char *, log_status_name, (enum smtpcode_log_status))                                 \
 	X(const char *, carrier_name, (enum smtpcode_carrier))                                       \
 	X(const char *, version, (void))                                                             \
 	X(const char *, data_version, (void))                                                        \
