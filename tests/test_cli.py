@@ -433,7 +433,7 @@ class ScanFormats(TempDir):
         self.assertEqual(first, {"file": MAIL_LOG, "line": "1", "code": "550", "enhanced": "5.1.1",
                                  "stage": "rcpt", "host": "gmail-smtp-in.l.google.com", "vendor": "gmail",
                                  "reason": "user-unknown", "action": "remove-address", "bounce": "hard",
-                                 "verdict": "undeliverable", "recipient": ""})
+                                 "verdict": "undeliverable", "recipient": "alice@example.com"})
         exim = [dict(zip(TSV_COLUMNS, r)) for r in rows if r[0] == EXIM_LOG]
         self.assertEqual([r["line"] for r in exim], ["2", "3", "4", "6"])
         self.assertEqual([r["stage"] for r in exim], ["rcpt", "rcpt", "end-of-data", "mail"])
@@ -943,7 +943,8 @@ class Dsn(TempDir):
         self.assertEqual([(r["line"], r["recipient"], r["message"], r["code"], r["reason"]) for r in recs],
                          [(12, None, 1, 550, "mailbox-disabled")])
         recs, _ = self.scan_json(path)
-        self.assertNotIn("recipient", recs[0], "read as a log")
+        self.assertNotIn("message", recs[0], "read as a log")
+        self.assertIsNone(recs[0]["recipient"], "a log line with no to=")
         # A multipart/report without a delivery-status part: a warning, and with --all one record.
         msg = (b"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; boundary=\"x y\"\n\n"
                b"--x y\nContent-Type: text/plain\n\n550 5.1.1 user unknown\n--x y--\n")
@@ -997,7 +998,10 @@ class Dsn(TempDir):
     def test_log_is_still_read_line_by_line(self):
         recs, _ = self.scan_json(MAIL_LOG)
         self.assertEqual(len(recs), 4)
-        self.assertNotIn("recipient", recs[0])
+        self.assertNotIn("message", recs[0])
+        self.assertNotIn("dsn_action", recs[0])
+        # A log line's recipient is its own to=<...>.
+        self.assertEqual(recs[0]["recipient"], "alice@example.com")
 
     def test_dsn_is_for_scan_and_stats(self):
         status, _, err = run("--dsn", "550")
@@ -1145,6 +1149,34 @@ class Lookups(unittest.TestCase):
         text = " ".join(out.split())
         self.assertIn("Verdict deliverable", text)
         self.assertIn("catch-all domain accepts every address", text)
+
+
+class LogRecords(unittest.TestCase):
+    def test_a_log_line_carries_what_a_postmaster_needs(self):
+        recs = json_lines(run("scan", "--format", "jsonl", MAIL_LOG)[1])
+        first = recs[0]
+        self.assertEqual((first["recipient"], first["queue_id"], first["timestamp"], first["log_status"]),
+                         ("alice@example.com", "4F2A1C", "Nov  5 10:00:01", "bounced"))
+        self.assertNotIn("(in reply to", first["reply"])
+        self.assertEqual(recs[1]["log_status"], "deferred")
+        exim = json_lines(run("scan", "--format", "jsonl", EXIM_LOG)[1])
+        self.assertTrue(all(r["queue_id"] and r["timestamp"] for r in exim), exim)
+        self.assertTrue(any(r["log_status"] == "bounced" and "@" in (r["recipient"] or "") for r in exim), exim)
+
+    def test_relay_none_is_no_host(self):
+        line = ("Nov  5 10:00:01 mx postfix/smtp[12]: 4F2A: to=<a@example.net>, relay=none, delay=30, "
+                "dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.9]:25: Connection timed out)")
+        status, out, _ = run("explain", "--json", line)
+        [a] = json_lines(out)
+        self.assertIsNone(a["host"])
+        self.assertEqual((a["recipient"], a["log_status"], a["bounce"]), ("a@example.net", "deferred", "soft"))
+        status, out, _ = run(line)
+        self.assertIn("Log to a@example.net; queue ID 4F2A; at Nov 5 10:00:01; the log says deferred",
+                      " ".join(out.split()))
+
+    def test_other_input_has_none_of_them(self):
+        [a] = json_lines(run("--json", "550 5.1.1 user unknown")[1])
+        self.assertEqual((a["recipient"], a["queue_id"], a["timestamp"], a["log_status"]), (None,) * 4)
 
 
 class PlainWords(unittest.TestCase):

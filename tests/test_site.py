@@ -371,7 +371,8 @@ EXTRA = [
     ("", None),
 ]
 CLI_FIELDS = ("code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce", "verdict",
-              "decided_by", "matched", "carrier", "reply", "flags", "classified")
+              "decided_by", "matched", "carrier", "reply", "flags", "classified", "recipient", "queue_id",
+              "timestamp", "log_status")
 
 
 @unittest.skipUnless(NODE, "node is not installed")

@@ -12,7 +12,8 @@
 	// enum field of web/wasm/explain.c, in order.
 	var FIELDS = ['status', 'code', 'cls', 'subject', 'detail', 'stage', 'host', 'hostLen',
 		'vendor', 'evidence', 'evidenceLen', 'reason', 'action', 'bounce', 'verdict',
-		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags'];
+		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags',
+		'recipient', 'recipientLen', 'queueId', 'queueIdLen', 'timestamp', 'timestampLen', 'logStatus'];
 	var EINVAL = -9;
 
 	function Explainer(instance) {
@@ -66,7 +67,8 @@
 	 * was found, each still with a record);
 	 * record holds the CLI's JSON members (code, enhanced, stage, host,
 	 * vendor, reason, action, bounce, verdict, decided_by, matched,
-	 * carrier, reply, flags, classified); raw the fields by name.
+	 * carrier, reply, flags, classified, and a log line's recipient,
+	 * queue_id, timestamp, log_status); raw the fields by name.
 	 */
 	Explainer.prototype.classify = function (text, stage) {
 		var bytes = this.encoder.encode(text), truncated = bytes.length > this.max;
@@ -101,7 +103,11 @@
 			carrier: this.name('carrier_name', f.carrier),
 			reply: this.span(f.reply, f.replyLen),
 			flags: flags,
-			classified: status === 0
+			classified: status === 0,
+			recipient: this.span(f.recipient, f.recipientLen),
+			queue_id: this.span(f.queueId, f.queueIdLen),
+			timestamp: this.span(f.timestamp, f.timestampLen),
+			log_status: f.logStatus ? this.name('log_status_name', f.logStatus) : null
 		};
 		return {status: status, truncated: truncated, record: record, raw: f};
 	};

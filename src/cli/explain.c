@@ -100,6 +100,22 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 	         r->stage ? "; stage " : "", r->stage ? smtpcode_stage_name(r->stage) : "",
 	         r->host.len ? "; host " : "", r->host.len ? show(span, sizeof span, r->host, 200) : "");
 	render_field(out, st, "Found in", buf);
+	if (r->recipient.len || r->queue_id.len || r->log_status) { /* a log line's own fields */
+		size_t o = 0;
+		buf[0] = '\0';
+		if (r->recipient.len)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "to %s", show(span, sizeof span, r->recipient, 200));
+		if (r->queue_id.len && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%squeue ID %s", o ? "; " : "",
+			                      show(span, sizeof span, r->queue_id, 60));
+		if (r->timestamp.len && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sat %s", o ? "; " : "",
+			                      show(span, sizeof span, r->timestamp, 60));
+		if (r->log_status && o < sizeof buf)
+			snprintf(buf + o, sizeof buf - o, "%sthe log says %s", o ? "; " : "",
+			         smtpcode_log_status_name(r->log_status));
+		render_field(out, st, "Log", buf);
+	}
 	if (r->vendor) {
 		snprintf(buf, sizeof buf, "%s (%s), recognised by \"%s\"", smtpcode_vendor_name(r->vendor),
 		         smtpcode_vendor_title(r->vendor), show(span, sizeof span, r->vendor_evidence, 120));
@@ -188,6 +204,9 @@ result_json_members(struct json *j, const struct smtpcode_result *r)
 	span_or_null(j, "matched", r->matched);
 	json_name(j, "carrier", smtpcode_carrier_name(r->carrier));
 	span_or_null(j, "reply", r->reply.raw);
+	span_or_null(j, "queue_id", r->queue_id);
+	span_or_null(j, "timestamp", r->timestamp);
+	json_name(j, "log_status", r->log_status ? smtpcode_log_status_name(r->log_status) : NULL);
 	json_begin_array(j, "flags");
 	/* Only the flags that are set are looked up; a flag with no name ends the list. */
 	for (i = 0; i < 32 && r->reply.flags >> i; i++) {

@@ -173,6 +173,10 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 		json_init(&j, stdout);
 		json_begin_object(&j, NULL);
 		json_string_n(&j, "input", text, len);
+		if (r.recipient.len) /* a log line's to=<...> */
+			json_string_n(&j, "recipient", r.recipient.ptr, r.recipient.len);
+		else
+			json_null(&j, "recipient");
 		result_json_members(&j, &r);
 		json_bool(&j, "classified", rc == 0);
 		json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */

@@ -36,6 +36,10 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 			json_string(&j, "dsn_action", msg->action);
 		else
 			json_null(&j, "dsn_action");
+	} else if (r->recipient.len) { /* a log line's to=<...>, Exim's ** a@example.com */
+		json_string_n(&j, "recipient", r->recipient.ptr, r->recipient.len);
+	} else {
+		json_null(&j, "recipient");
 	}
 	result_json_members(&j, r);
 	json_bool(&j, "classified", rc == 0);
@@ -44,10 +48,25 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 	json_end_object(&j);
 }
 
+/* The recipient of a record: a bounce message's, else the log line's. */
+static struct smtpcode_span
+recipient_of(const struct scan_msg *msg, const struct smtpcode_result *r)
+{
+	struct smtpcode_span s;
+
+	if (msg && msg->recipient) {
+		s.ptr = msg->recipient;
+		s.len = msg->recipient_len;
+		return s;
+	}
+	return r->recipient;
+}
+
 static void
 record_text(const char *name, unsigned long number, const struct scan_msg *msg, const struct smtpcode_result *r)
 {
 	char codes[40] = "-";
+	struct smtpcode_span recipient = recipient_of(msg, r);
 
 	if (r->reply.code && r->reply.enhanced.cls)
 		snprintf(codes, sizeof codes, "%u %u.%u.%u", r->reply.code, r->reply.enhanced.cls,
@@ -60,11 +79,11 @@ record_text(const char *name, unsigned long number, const struct scan_msg *msg, 
 	printf("%s:%lu\t%s\t%s\t%s\t%s\t%s\t%s", name, number, codes, smtpcode_reason_name(r->reason),
 	       smtpcode_bounce_name(r->bounce), smtpcode_verdict_name(r->verdict), smtpcode_action_name(r->action),
 	       r->vendor ? smtpcode_vendor_name(r->vendor) : "-");
-	if (msg && msg->recipient) { /* the recipient of a bounce message, control bytes as spaces */
+	if (recipient.len) { /* of a bounce message or a log line, control bytes as spaces */
 		size_t i;
 		putchar('\t');
-		for (i = 0; i < msg->recipient_len; i++) {
-			unsigned char c = (unsigned char)msg->recipient[i];
+		for (i = 0; i < recipient.len; i++) {
+			unsigned char c = (unsigned char)recipient.ptr[i];
 			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
 		}
 	}
@@ -150,10 +169,7 @@ record_fields(const char *name, unsigned long number, const struct scan_msg *msg
 	field_str(smtpcode_action_name(r->action), format);
 	field_str(smtpcode_bounce_name(r->bounce), format);
 	field_str(smtpcode_verdict_name(r->verdict), format);
-	if (msg && msg->recipient)
-		field(msg->recipient, msg->recipient_len, format, 0);
-	else
-		field("", 0, format, 0);
+	field(recipient_of(msg, r).len ? recipient_of(msg, r).ptr : "", recipient_of(msg, r).len, format, 0);
 	fputs(format == SCAN_CSV ? "\r\n" : "\n", stdout);
 }
 

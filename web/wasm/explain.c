@@ -32,6 +32,8 @@ enum field {
 	F_CARRIER,
 	F_REPLY, F_REPLY_LEN,
 	F_FLAGS,
+	F_RECIPIENT, F_RECIPIENT_LEN, F_QUEUE_ID, F_QUEUE_ID_LEN, F_TIMESTAMP, F_TIMESTAMP_LEN,
+	F_LOG_STATUS, /* a log line's own fields */
 	F_COUNT
 };
 
@@ -113,6 +115,10 @@ explain_classify(uint32_t len, int stage)
 	result[F_CARRIER] = (uint32_t)r.carrier;
 	span(F_REPLY, r.reply.raw);
 	result[F_FLAGS] = r.reply.flags;
+	span(F_RECIPIENT, r.recipient);
+	span(F_QUEUE_ID, r.queue_id);
+	span(F_TIMESTAMP, r.timestamp);
+	result[F_LOG_STATUS] = (uint32_t)r.log_status;
 	return rc;
 }
 
