@@ -347,6 +347,51 @@ Test(distinctions, text_beats_a_generic_code)
 	check(&(struct expectation){"554 5.7.1 Spam message rejected", 0, "spam", NULL, NULL});
 }
 
+/* The replies of the answer-precision issue, each as a sender needs it. */
+Test(distinctions, what_a_sender_needs)
+{
+	static const struct {
+		const char *input, *reason, *bounce, *not_verdict, *vendor;
+	} rows[] = {
+		{"554 5.7.1 Service unavailable; Client host blocked", "ip-blocklisted", "block", "undeliverable", NULL},
+		{"521 5.3.2 System not accepting network messages", "domain-no-mail", "hard", NULL, NULL},
+		{"550 5.7.1 <a@example.com>: Recipient address rejected: Disabled recipient address", "mailbox-disabled",
+		 "hard", NULL, NULL},
+		{"550 5.7.1 User a@example.com temporary locked", "mailbox-disabled", "hard", NULL, NULL},
+		{"550 Mailbox is frozen", "mailbox-disabled", "hard", NULL, NULL},
+		{"Name service error for domain example.com: Host not found, try again", "network-error", "soft", NULL,
+		 NULL},
+		{"Could not deliver for the last 432000 seconds. Giving up.", "expired", NULL, NULL, NULL},
+		{"Your message was not delivered within 0 days and 1 hours.", "expired", NULL, NULL, NULL},
+		{"Nov  5 10:00:00 mx postfix/qmgr[7]: 4F2A: from=<a@example.org>, status=expired, returned to sender",
+		 "expired", NULL, NULL, NULL},
+		{"550 Verification failed for <x@example.org>", "sender-rejected", "block", "undeliverable", NULL},
+		{"You are not a member of this mailing list <list@example.org>.", "sender-rejected", "block",
+		 "undeliverable", NULL},
+		{"We're writing to let you know that the group you tried to contact (team) may not exist, or you may not "
+		 "have permission to post messages to the group.", "sender-rejected", "block", "undeliverable", NULL},
+		{"Il se peut que le groupe que vous avez essayé de contacter (team) n'existe pas ou que vous ne soyez pas "
+		 "autorisé à lui envoyer des messages.", "sender-rejected", "block", "undeliverable", NULL},
+		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", "user-unknown", "hard", NULL, NULL},
+		{"554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - "
+		 "mta1010.mail.gq1.yahoo.com", "user-unknown", "hard", NULL, "yahoo"},
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
+		 "[CO1NAM11FT012.eop-nam11.prod.protection.outlook.com]", "user-unknown", "hard", NULL, "microsoft365"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(rows); i++) {
+		struct smtpcode_result r = classify(rows[i].input, 0);
+		cr_assert_str_eq(smtpcode_reason_name(r.reason), rows[i].reason, "%s", rows[i].input);
+		if (rows[i].bounce)
+			cr_assert_str_eq(smtpcode_bounce_name(r.bounce), rows[i].bounce, "%s", rows[i].input);
+		if (rows[i].not_verdict)
+			cr_assert_str_neq(smtpcode_verdict_name(r.verdict), rows[i].not_verdict, "%s", rows[i].input);
+		if (rows[i].vendor)
+			cr_assert_str_eq(smtpcode_vendor_name(r.vendor), rows[i].vendor, "%s", rows[i].input);
+	}
+}
+
 Test(distinctions, the_bounce_type_follows_the_class)
 {
 	static const struct expectation cases[] = {
