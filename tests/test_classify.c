@@ -264,6 +264,12 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
 		{"Your message to the group was rejected due to spam classification. Set up SPF records for your "
 		 "domain.", 0, "spam", "block", NULL},
+		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
+		 "soft", NULL},
+		/* 503's own words after the refusal that caused it say nothing more. */
+		{"550 Requested action not taken: mailbox unavailable 503 Bad sequence of commands", 0, "user-unknown",
+		 "hard", NULL},
+		{"503 5.5.1 Bad sequence of commands", 0, "syntax-error", NULL, NULL},
 	};
 	size_t i;
 
