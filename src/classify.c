@@ -826,8 +826,9 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	else
 		out->bounce = d.bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d.bounce
 		                                             : smtpcode_reason_bounce(d.reason);
-	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
-		d.reason = refused_party(out->stage, cls);
+	/* A hard bounce of no known class counts as a 5xx here. */
+	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls ? cls : 5) != SMTPCODE_REASON_UNKNOWN) {
+		d.reason = refused_party(out->stage, cls ? cls : 5);
 		d.action = SMTPCODE__NO_ACTION;
 		out->bounce = smtpcode_reason_bounce(d.reason);
 	}

@@ -150,6 +150,11 @@ Test(distinctions, sender_side_stages_never_mark_the_recipient)
 	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
 	r = classify("550 Mailbox unavailable", SMTPCODE_STAGE_EHLO);
 	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
+	/* With no code at all, too (found by fuzz_classify). */
+	r = classify("525\x19Invalid recipient", SMTPCODE_STAGE_MAIL);
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
+	r = classify("user unknown", SMTPCODE_STAGE_CONNECT);
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
 }
 
 Test(distinctions, a_refusal_that_names_the_sender_is_about_the_sender)
