@@ -1,5 +1,5 @@
 """Writes cli_help.h: the usage and --help text of the smtpcode command, as the
-C strings usage_text and help_text that src/cli/main.c prints, and the help
+C string usage_text and the blocks of help_text that src/cli/main.c prints, and the help
 of each command (smtpcode scan --help) in command_help[].
 
 usage: gen_cli_help.py COMMANDS_TOML > cli_help.h
@@ -40,7 +40,9 @@ def usage_text(spec):
     return "".join(lines)
 
 
-def help_text(spec):
+def help_blocks(spec):
+    """The --help text in blocks, one a paragraph or list: each is a C string
+    of its own, so the whole may be longer than one literal may be."""
     blocks = []
     for d in spec.description:
         if "items" in d:
@@ -56,7 +58,7 @@ def help_text(spec):
     blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN)
                                           for e in spec.examples if e.get("in_help", True)))
     blocks.append(paragraph("Exit status: " + "; ".join(f"{x['status']} {x['help']}" for x in spec.exits) + "."))
-    return "\n".join(blocks)
+    return [b + "\n" for b in blocks[:-1]] + blocks[-1:]
 
 
 def command_text(spec, c):
@@ -87,12 +89,23 @@ def c_lines(name, text):
     return out
 
 
+def c_blocks(name, blocks):
+    """A NULL-terminated array of C strings, one a block."""
+    out = [f"static const char *const {name}[] = {{"]
+    for i, block in enumerate(blocks):
+        lines = c_lines(f"{name}[{i}]", block)[1:]
+        lines[-1] = lines[-1][:-1] + ","
+        out += lines
+    out += ["\tNULL,", "};"]
+    return out
+
+
 def main():
     spec = cli_spec.load(sys.argv[1])
     out = [cgen.banner(__file__, ["src/cli/commands.toml"]),
            "#ifndef SMTPCODE_CLI_HELP_H", "#define SMTPCODE_CLI_HELP_H", ""]
     out += c_lines("usage_text", usage_text(spec)) + [""]
-    out += c_lines("help_text", help_text(spec)) + [""]
+    out += c_blocks("help_text", help_blocks(spec)) + [""]
     table = []
     for c in spec.commands:
         ident = "help_" + c["name"].replace("-", "_")

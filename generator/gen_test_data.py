@@ -12,6 +12,12 @@ import smtpcode_data
 S = cgen.c_string
 
 
+def dfa_fold(text):
+    """Text as the classifier's automaton reads it: ASCII upper case folded,
+    every run of whitespace one space."""
+    return " ".join("".join(c.lower() if "A" <= c <= "Z" else c for c in text).split())
+
+
 def main():
     data = smtpcode_data.load_or_exit(sys.argv[1])
     out = [cgen.banner(__file__, ["data/"]), "",
@@ -47,16 +53,28 @@ def main():
     out += ["\t\"unknown\","] + [f"\t{S(v['id'])}," for v in data.vendors]
     out += ["};", ""]
     out += ["struct expect_sample {",
-            "\tconst char *file, *vendor, *input, *stage, *reason, *action, *bounce;", "};", "",
+            "\tconst char *file, *vendor, *input, *stage, *reason, *action, *bounce;",
+            "\tconst char *specific; /* a phrase or token naming a cause that is in the text, or NULL */", "};", "",
             "/* Each sample as a server sends it: codes, then the text. */",
             "static const struct expect_sample expect_samples[] = {"]
+    # A phrase names a cause unless it is generic or, under a 5xx, names a
+    # temporary condition only (data/taxonomy.toml's temporary_only).
+    temporary = {r["name"] for r in data.taxonomy["reason"] if r.get("temporary_only")}
     for e in data.samples:
         codes = " ".join(str(x) for x in (e["code"], e["enhanced"]) if x)
-        out.append("\t{%s, %s, %s, %s, %s, %s, %s}," % (
+        text = dfa_fold(e["text"])
+        found = next((p["text"] for p in data.phrases if not p["generic"]
+                      and any(dfa_fold(v) in text for v in smtpcode_data.dfa_variants(p["text"]))
+                      and not (e["code"] >= 500 and p["kind"] == "phrase" and p["reason"] in temporary)), None)
+        out.append("\t{%s, %s, %s, %s, %s, %s, %s, %s}," % (
             S(e["file"]), S(e["vendor"]), S(f"{codes} {e['text']}"), S(e.get("stage", "")),
-            S(e["reason"]), S(e["action"]), S(e["bounce"])))
+            S(e["reason"]), S(e["action"]), S(e["bounce"]), S(found) if found else "NULL"))
     if not data.samples:
-        out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
+        out.append("\t{NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},")
+    out += ["};", ""]
+    out.append("/* The reasons a 5xx may be soft for (data/taxonomy.toml's soft_because). */")
+    out.append("static const char *const expect_soft_5xx_reasons[] = {")
+    out += [f"\t{S(n)}," for n in sorted(smtpcode_data.soft_5xx_reasons(data.taxonomy["reason"]))]
     out += ["};", ""]
     out.append("/* Every phrase and token, for the benchmark's PCRE2 baseline. */")
     out.append("static const char *const bench_phrases[] = {")

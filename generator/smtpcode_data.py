@@ -35,6 +35,7 @@ CLASS_RE = re.compile(r"^([245])\.X\.X$")
 BASIC_REF_RE = re.compile(r"^[2-5][0-9][0-9]$")
 ENHANCED_REF_RE = re.compile(r"^([245]|X)\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2}|X)$")
 URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
+HOST_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
 class DataError(Exception):
@@ -225,9 +226,21 @@ def load(datadir):
             c.text(tax_path, entry, e, "title", maxlen=60)
             c.text(tax_path, entry, e, "description", sentence=True)
             if kind == "reason":
-                allowed += ["action", "bounce"]
+                allowed += ["action", "bounce", "soft_because", "temporary_only"]
                 c.name(tax_path, entry, e, "action", names["action"])
-                c.name(tax_path, entry, e, "bounce", names["bounce"])
+                bounce = c.name(tax_path, entry, e, "bounce", names["bounce"])
+                because = c.text(tax_path, entry, e, "soft_because", required=False, sentence=True)
+                if bounce == "soft" and not because:
+                    c.problem(tax_path, entry, "bounce 'soft' for a 5xx needs 'soft_because': why senders rightly "
+                              "treat this reason as temporary although the code says the failure is permanent")
+                if because and bounce != "soft":
+                    c.problem(tax_path, entry, "'soft_because' explains a soft bounce, but bounce is not 'soft'")
+                temporary = e.get("temporary_only", False)
+                if not isinstance(temporary, bool):
+                    c.problem(tax_path, entry, "'temporary_only' must be true or false")
+                elif temporary and bounce == "soft":
+                    c.problem(tax_path, entry, "a temporary-only reason is contradicted by a 5xx: its 5xx bounce "
+                              "cannot be 'soft'")
             c.unknown_keys(tax_path, entry, e, allowed)
     for kind, required in (("reason", "unknown"), ("reason", "accepted"), ("bounce", "none"),
                            ("bounce", "unknown"), ("verdict", "unknown"), ("action", "none")):
@@ -242,6 +255,7 @@ def load(datadir):
     phrases = _load_phrases(c, names, {v["id"] for v in vendors}, vendors)
     vendor_codes = _load_vendor_codes(c, names, {v["id"] for v in vendors})
     _check_related(c, basic, enhanced)
+    _check_soft_5xx(c, taxonomy["reason"], basic, enhanced, phrases, vendor_codes, samples)
 
     if c.problems:
         raise DataError(c.problems)
@@ -280,7 +294,7 @@ def _load_basic(c, names):
     path, doc = c.load("basic.toml")
     out, seen = [], set()
     allowed = ("code", "status", "title", "meaning", "causes", "action", "advice", "reason",
-               "bounce", "verdict", "rfc", "commands", "related", "notes")
+               "bounce", "verdict", "rfc", "commands", "related", "notes", "specific")
     for i, e in enumerate(c.entries(path, doc, "basic")):
         code = e.get("code")
         if not isinstance(code, int) or isinstance(code, bool):
@@ -406,7 +420,7 @@ def _load_enhanced(c, names):
 def _load_vendors(c):
     path, doc = c.load("vendors.toml")
     out, seen = [], set()
-    fingerprints = {}
+    fingerprints, hosts = {}, {}
     for i, e in enumerate(c.entries(path, doc, "vendor")):
         vid = e.get("id")
         if not isinstance(vid, str) or not re.match(r"^[a-z][a-z0-9]*$", vid):
@@ -417,7 +431,8 @@ def _load_vendors(c):
             c.problem(path, entry, "duplicate id")
             continue
         seen.add(vid)
-        c.unknown_keys(path, entry, e, ("id", "name", "description", "fingerprints", "postmaster"))
+        c.unknown_keys(path, entry, e, ("id", "name", "description", "fingerprints", "hosts", "software",
+                                        "postmaster"))
         c.text(path, entry, e, "name", maxlen=60)
         c.text(path, entry, e, "description", sentence=True)
         for fp in c.text_list(path, entry, e, "fingerprints"):
@@ -425,6 +440,14 @@ def _load_vendors(c):
             if key in fingerprints:
                 c.problem(path, entry, f"fingerprint '{fp}' is also vendor {fingerprints[key]}'s")
             fingerprints[key] = vid
+        for host in (c.text_list(path, entry, e, "hosts") if "hosts" in e else []):
+            if not HOST_RE.match(host):
+                c.problem(path, entry, f"host '{host}' is not a lower-case domain name such as 'yahoodns.net'")
+            if host in hosts:
+                c.problem(path, entry, f"host '{host}' is also vendor {hosts[host]}'s")
+            hosts[host] = vid
+        if e.get("software", False) not in (True, False):
+            c.problem(path, entry, "'software' must be true or false")
         for url in c.text_list(path, entry, e, "postmaster"):
             if not URL_RE.match(url):
                 c.problem(path, entry, f"postmaster link '{url}' is not an http(s) URL")
@@ -488,13 +511,24 @@ def fold(text):
     return " ".join(text.lower().split())
 
 
+def dfa_variants(text):
+    """The texts a phrase is compiled as. The automaton folds ASCII letters
+    only, so a phrase that starts with another letter ("пользователь") is
+    also compiled with that letter in upper case, as at a sentence's start."""
+    first = text[:1]
+    if first and ord(first) > 127 and first.upper() != first and len(first.upper()) == 1:
+        return [text, first.upper() + text[1:]]
+    return [text]
+
+
 def _load_phrases(c, names, vendor_ids, vendors):
     path, doc = c.load("phrases.toml")
     out, seen = [], {}
     for i, e in enumerate(c.entries(path, doc, "phrase")):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
-        c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority"))
+        c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority",
+                                        "generic", "temporary"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -526,12 +560,42 @@ def _load_phrases(c, names, vendor_ids, vendors):
         priority = e.get("priority", 50)
         if not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= 100:
             c.problem(path, entry, "'priority' must be an integer from 0 to 100")
-        out.append(dict(e, kind=kind, priority=priority))
+        generic = e.get("generic", False)
+        if not isinstance(generic, bool):
+            c.problem(path, entry, "'generic' must be true or false")
+        elif generic and kind == "token":
+            c.problem(path, entry, "a token names its vendor's cause: it cannot be generic")
+        temporary = e.get("temporary", False)
+        if not isinstance(temporary, bool):
+            c.problem(path, entry, "'temporary' must be true or false")
+        out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True))
+    _check_containment(c, path, out)
     for v in vendors:
         for fp in v.get("fingerprints", []):
             if len(fold(fp)) < 3:
                 c.problem("data/vendors.toml", f"vendor {v['id']}", f"fingerprint '{fp}' is shorter than 3 characters")
     return out
+
+
+def phrase_rank(p):
+    """The order in which the classifier prefers a phrase: a token beats a
+    phrase that names a cause, which beats a generic phrase; then priority."""
+    return (2 if p["kind"] == "token" else 0 if p["generic"] else 1, p["priority"])
+
+
+def _check_containment(c, path, phrases):
+    """A phrase that contains another matches wherever it does and is the
+    narrower wording, so it must outrank it; else it could never decide."""
+    texts = sorted(phrases, key=lambda p: len(p["text"]))
+    for i, short in enumerate(texts):
+        for long in texts[i + 1:]:
+            if short["text"] in long["text"] and phrase_rank(long) < phrase_rank(short):
+                what = "generic " if short["generic"] else ""
+                c.problem(path, f"phrase '{long['text']}'",
+                          f"contains the {what}{short['kind']} '{short['text']}' but ranks below it, "
+                          "so it could never decide: raise its priority"
+                          + (" or make it a token" if short["kind"] == "token" else "")
+                          + (" (a generic phrase cannot contain a specific one)" if long["generic"] else ""))
 
 
 def _load_vendor_codes(c, names, vendor_ids):
@@ -569,6 +633,41 @@ def _load_vendor_codes(c, names, vendor_ids):
                 c.problem(path, f"vendor code {e['first']}", f"overlaps {other['first']} for vendor {e['vendor']}")
         by_vendor.setdefault(e["vendor"], []).append(e)
     return out
+
+
+def soft_5xx_reasons(reasons):
+    """The reasons a 5xx may be soft for: those that say why (soft_because)."""
+    return {r["name"] for r in reasons if r.get("soft_because")}
+
+
+def _check_soft_5xx(c, reasons, basic, enhanced, phrases, vendor_codes, samples):
+    """A 5xx is never soft unless its reason is one senders rightly treat as
+    temporary: wherever the data states a bounce type for a 5xx."""
+    allowed = soft_5xx_reasons(reasons)
+    why = "a 5xx is soft only for a reason with 'soft_because' in data/taxonomy.toml"
+
+    def check(path, entry, reason, bounce):
+        if bounce == "soft" and reason not in allowed:
+            c.problem(path, entry, f"bounce 'soft' for reason '{reason}' under a 5xx: {why} "
+                      f"({', '.join(sorted(allowed))})")
+
+    for e in basic:
+        if e["code"] >= 500:
+            check("data/basic.toml", f"code {e['code']}", e.get("reason"), e.get("bounce"))
+    for e in enhanced:
+        if 5 in e["classes"]:
+            check("data/enhanced.toml", f"code {e['code']}", e.get("reason"), e.get("bounce"))
+    for e in phrases:
+        check("data/phrases.toml", f"phrase '{e['text']}'", e.get("reason"), e.get("bounce"))
+    for e in vendor_codes:
+        if e.get("cls") == 5:
+            check("data/vendor_codes.toml", f"vendor code {e['first']}", e.get("reason"), e.get("bounce"))
+    for i, e in enumerate(samples):
+        if isinstance(e.get("code"), int) and e["code"] >= 500:
+            check(e["file"], f"sample '{e.get('text')}'", e.get("reason"), e.get("bounce"))
+    for e in basic:
+        if e.get("specific") not in (None, True):
+            c.problem("data/basic.toml", f"code {e['code']}", "'specific' is either true or left out")
 
 
 def _check_related(c, basic, enhanced):

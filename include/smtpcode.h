@@ -355,6 +355,11 @@ SMTPCODE_API int smtpcode_reply_next_text(const struct smtpcode_reply *reply, si
  * flag; bit i of `reply.flags` is named by smtpcode_reply_flag_name(1u << i). */
 SMTPCODE_API const char *smtpcode_reply_flag_name(enum smtpcode_reply_flag flag);
 
+/** What one reply flag means, in a sentence for people ("The reply was cut
+ * off: ..."), where its name is a word for programs. Returns a static
+ * string, or NULL when `flag` is not a single flag. */
+SMTPCODE_API const char *smtpcode_reply_flag_description(enum smtpcode_reply_flag flag);
+
 /** # Classification
  *
  * `smtpcode_classify()` takes what people paste and what logs hold: a bare
@@ -362,7 +367,7 @@ SMTPCODE_API const char *smtpcode_reply_flag_name(enum smtpcode_reply_flag flag)
  * Sendmail log line, an Exchange "Remote Server returned" text. It finds the
  * reply, then decides from the most specific signal present:
  * vendor token or vendor code > cause phrase > specific enhanced code >
- * SMTP stage > generic enhanced code > basic code.
+ * SMTP stage > generic phrase > generic enhanced code > basic code.
  */
 /** The SMTP command a reply answered. */
 enum smtpcode_stage {
@@ -381,6 +386,7 @@ enum smtpcode_signal {
 	SMTPCODE_SIGNAL_NONE,             /* nothing decided: reason unknown */
 	SMTPCODE_SIGNAL_BASIC,            /* the basic code's default */
 	SMTPCODE_SIGNAL_GENERIC_ENHANCED, /* an enhanced code that names no cause (X.0.0, X.7.1, X.s.0) */
+	SMTPCODE_SIGNAL_GENERIC_PHRASE,   /* wording that names a refusal, not its cause ("access denied") */
 	SMTPCODE_SIGNAL_STAGE,            /* the stage: a refusal at connect, EHLO or MAIL FROM */
 	SMTPCODE_SIGNAL_ENHANCED,         /* a specific enhanced code (X.1.1, X.2.2, X.7.26) */
 	SMTPCODE_SIGNAL_PHRASE,           /* a phrase that names a cause ("blocked using") */
@@ -402,6 +408,17 @@ enum smtpcode_carrier {
 	SMTPCODE_CARRIER_COUNT
 };
 
+/** What a mail log says it did with the message on its line: Postfix's
+ * status=, Sendmail's stat=Sent or Deferred, Exim's ** and == lines. */
+enum smtpcode_log_status {
+	SMTPCODE_LOG_NONE,     /* not a log line, or it does not say */
+	SMTPCODE_LOG_SENT,     /* delivered (status=sent) */
+	SMTPCODE_LOG_DEFERRED, /* kept to be tried again (status=deferred, Exim ==) */
+	SMTPCODE_LOG_BOUNCED,  /* returned to the sender (status=bounced, Exim **) */
+	SMTPCODE_LOG_EXPIRED,  /* given up after retrying (status=expired) */
+	SMTPCODE_LOG_COUNT
+};
+
 /** The answer of smtpcode_classify(). */
 struct smtpcode_result {
 	struct smtpcode_reply reply;     /* the reply found (reply.code 0 when none) */
@@ -416,25 +433,33 @@ struct smtpcode_result {
 	enum smtpcode_verdict verdict;   /* as the answer to RCPT TO */
 	enum smtpcode_signal decided_by; /* which signal decided the reason */
 	struct smtpcode_span matched;    /* the text that decided: phrase, token or code */
+	/* What a log line says besides the reply (empty spans for other input): */
+	struct smtpcode_span recipient;  /* Postfix's and Sendmail's to=<...>, the address of an Exim ** or == line */
+	struct smtpcode_span queue_id;   /* the message's ID in the log: "4F2A1C0D3E:", Exim's 1abcDE-000123-AB */
+	struct smtpcode_span timestamp;  /* the line's date and time, as written: "Nov  5 10:00:00", ISO 8601 */
+	enum smtpcode_log_status log_status; /* what the log did with the message */
 };
 
 /** Classifies `buf[0..len)`. `stage` may be SMTPCODE_STAGE_UNKNOWN and `host`
  * NULL; when given they win over what the text says. Returns 0 and fills
  * `*out`, or SMTPCODE_EEMPTY (empty or only whitespace), SMTPCODE_ENOREPLY (no
- * code and no phrase: `*out` still holds reason unknown), or SMTPCODE_EINVAL
- * (`out` NULL, a NULL pointer with a length, or a stage out of range). */
+ * code and no phrase, or only the sending server's own words that delivery
+ * is delayed: `*out` still holds reason unknown, or expired, soft, for
+ * those words), or SMTPCODE_EINVAL (`out` NULL, a NULL pointer with a length,
+ * or a stage out of range). */
 SMTPCODE_API int smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage,
                                    const char *host, size_t host_len, struct smtpcode_result *out);
 
-/** Names of stages, signals and carriers, as in JSON output. A stage is also
- * found by name, case-insensitively, with aliases such as "rcpt-to" and
- * "eod". Returns a static string, or NULL when the value is out of range;
+/** Names of stages, signals, carriers and log statuses, as in JSON output.
+ * A stage is also found by name, case-insensitively, with aliases such as
+ * "rcpt-to" and "eod". A log status of SMTPCODE_LOG_NONE is named "none". Returns a static string, or NULL when the value is out of range;
  * smtpcode_stage_from_name() returns the stage, or -1 when the name is
  * unknown. */
 SMTPCODE_API const char *smtpcode_stage_name(enum smtpcode_stage s);     /* "rcpt", ... */
 SMTPCODE_API int smtpcode_stage_from_name(const char *s, size_t len);   /* case-insensitive */
 SMTPCODE_API const char *smtpcode_signal_name(enum smtpcode_signal s);   /* "phrase", ... */
 SMTPCODE_API const char *smtpcode_carrier_name(enum smtpcode_carrier c); /* "postfix", ... */
+SMTPCODE_API const char *smtpcode_log_status_name(enum smtpcode_log_status s); /* "bounced", ... */
 
 /** # Bounce messages
  *

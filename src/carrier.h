@@ -44,7 +44,27 @@
 	X(RELAY_EQ, "relay=")                                                     \
 	X(H_EQ, " h=")                                                            \
 	X(EXCHANGE_SQ, "remote server returned '")                                \
-	X(EXCHANGE_DQ, "remote server returned \"")
+	X(EXCHANGE_DQ, "remote server returned \"")                               \
+	X(QMAIL_GREETING, " but greeting failed.")                                \
+	X(QMAIL_NAME, " but my name was rejected.")                               \
+	X(QMAIL_SENDER, " but sender was rejected.")                              \
+	X(QMAIL_RECIPIENT, " does not like recipient.")                           \
+	X(QMAIL_DATA, " failed after i sent the message.")                        \
+	X(LIKE_MAIL, " did not like our mail from:")                              \
+	X(LIKE_RCPT, " did not like our rcpt to:")                                \
+	X(LIKE_DATA, " did not like our data:")                                   \
+	X(QMAIL_STATUS, "(#")                                                     \
+	X(DELAYED, "has been delayed")                                            \
+	X(WAS_DELAYED, "was delayed")                                             \
+	X(IS_DELAYED, "delivery is delayed")                                      \
+	X(NOT_YET, "not yet been delivered")                                      \
+	X(RETRIED, "will be retried")                                             \
+	X(KEEP_TRYING, "will keep trying")                                        \
+	X(STATUS_EQ, "status=")                                                   \
+	X(TO_EQ, " to=")                                                          \
+	X(FROM_EQ, " from=")                                                      \
+	X(EXIM_BOUNCED, " ** ")                                                   \
+	X(EXIM_DEFERRED, " == ")
 
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,
@@ -62,12 +82,23 @@ struct smtpcode__carrier {
 	struct smtpcode_span status;   /* a DSN "Status:" or a "dsn=" enhanced code */
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */
+	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
+	/* A log line's own fields: */
+	struct smtpcode_span recipient; /* to=<...>, or the address of an Exim ** or == line */
+	struct smtpcode_span queue_id;  /* the ID before ": to=" or ": from=", or before Exim's ** or == */
+	enum smtpcode_log_status log_status;
+	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`
  * the end of the input, `buf` its start (host names are read backwards). */
 void smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker m, const char *buf,
                               const char *end, const char *lim);
+
+/* The length of the date and time that starts a log line at buf (syslog's
+ * "Nov  5 10:00:00", ISO 8601's "2026-11-05T10:00:00.123+00:00", Exim's
+ * "2026-11-05 10:00:00"), or 0. */
+size_t smtpcode__timestamp(const char *buf, const char *lim);
 
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);

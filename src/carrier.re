@@ -221,12 +221,159 @@ marker_start(const unsigned char *buf, const unsigned char *end, size_t n)
 	return p;
 }
 
+/* ---- a log line's own fields: status, recipient, queue ID, time ---- */
+
+/* The length of each marker's text, by marker. */
+static const unsigned char marker_length[] = {
+	0,
+#define SMTPCODE__MARKER_LENGTH(name, text) sizeof text - 1,
+	SMTPCODE__MARKERS(SMTPCODE__MARKER_LENGTH)
+#undef SMTPCODE__MARKER_LENGTH
+};
+
+/* Postfix's "status=sent", Sendmail's "stat=Sent" or "stat=Deferred". */
+static enum smtpcode_log_status
+log_status(const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *m;
+
+	/*!re2c
+	'sent' { return SMTPCODE_LOG_SENT; }
+	'deferred' { return SMTPCODE_LOG_DEFERRED; }
+	'bounced' { return SMTPCODE_LOG_BOUNCED; }
+	'expired' { return SMTPCODE_LOG_EXPIRED; }
+	* { return SMTPCODE_LOG_NONE; }
+	$ { return SMTPCODE_LOG_NONE; }
+	*/
+}
+
+/* An address: <...>, or a bare run up to a blank, comma or semicolon (and
+ * without a final colon: Exim's "** a@example.com: Unrouteable address"). */
+static int
+address_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
+{
+	const unsigned char *m, *x, *y;
+	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
+
+	/*!re2c
+	"<" @x [^<>\r\n\x00 \t]+ @y ">" { *a = x; *b = y; return 1; }
+	@x [^<>\r\n\x00 \t,;]+ @y {
+		if (y[-1] == ':')
+			y--;
+		*a = x;
+		*b = y;
+		return y > x;
+	}
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
+
+/* [A-Za-z0-9-] */
+static int
+is_idchar(unsigned char ch)
+{
+	return ch == '-' || (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* The queue ID that ends at `end` and starts a word: at most 40 bytes are
+ * looked at, so that many markers on a line cost a constant each. */
+static int
+queue_id_before(const unsigned char *buf, const unsigned char *end, const unsigned char **a)
+{
+	const unsigned char *p = end;
+
+	while (p > buf && end - p < 40 && is_idchar(p[-1]))
+		p--;
+	if (p == end || (p > buf && p[-1] != ' ' && p[-1] != '\t'))
+		return 0;
+	*a = p;
+	return 1;
+}
+
+/* Exim's message ID: 1abcDE-000123-AB (6-6-2 letters and digits), or the
+ * longer 6-11-4 form. */
+static int
+exim_id(const unsigned char *a, const unsigned char *lim)
+{
+	const unsigned char *p = a, *m;
+
+	/*!re2c
+	[A-Za-z0-9]{6} "-" ([A-Za-z0-9]{6} "-" [A-Za-z0-9]{2} | [A-Za-z0-9]{11} "-" [A-Za-z0-9]{4}) {
+		return p == lim;
+	}
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
+
+static void
+set_span(struct smtpcode_span *s, const unsigned char *a, const unsigned char *b)
+{
+	if (!s->len && b > a) {
+		s->ptr = (const char *)a;
+		s->len = (size_t)(b - a);
+	}
+}
+
+/* " to=<a@example.com>" and " from=<...>" of Postfix and Sendmail: the
+ * queue ID is the word before, with its colon ("4F2A1C0D3E: to=<...>"). */
+static void
+log_address(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at, const unsigned char *p,
+            const unsigned char *lim, int recipient)
+{
+	const unsigned char *a, *b;
+
+	if (recipient && !c->recipient.len && address_field(p, lim, &a, &b))
+		set_span(&c->recipient, a, b);
+	if (!c->queue_id.len && at > buf && at[-1] == ':' && queue_id_before(buf, at - 1, &a))
+		set_span(&c->queue_id, a, at - 1);
+}
+
+/* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
+ * ID before, an address after; else not Exim's ("** Address not found **"). */
+static void
+exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at, const unsigned char *p,
+          const unsigned char *lim, enum smtpcode_log_status status)
+{
+	const unsigned char *id, *a, *b;
+
+	if (!queue_id_before(buf, at, &id) || !exim_id(id, at) || !address_field(p, lim, &a, &b) ||
+	    !memchr(a, '@', (size_t)(b - a)))
+		return;
+	set_span(&c->queue_id, id, at);
+	set_span(&c->recipient, a, b);
+	if (c->log_status == SMTPCODE_LOG_NONE)
+		c->log_status = status;
+}
+
+size_t
+smtpcode__timestamp(const char *buf, const char *lim_)
+{
+	const unsigned char *p = (const unsigned char *)buf, *lim = (const unsigned char *)lim_, *m;
+
+	/*!re2c
+	d2 = [0-9]{2};
+	time = d2 ":" d2 ":" d2;
+	[A-Z][a-z][a-z] " "+ [0-9]{1,2} " " time { return (size_t)(p - (const unsigned char *)buf); }
+	[0-9]{4} "-" d2 "-" d2 [T ] time ("." [0-9]+)? ("Z" | [+-] d2 ":"? d2)? {
+		return (size_t)(p - (const unsigned char *)buf);
+	}
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
+
 void
 smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, const char *buf_, const char *end_,
                          const char *lim_)
 {
 	const unsigned char *buf = (const unsigned char *)buf_, *p = (const unsigned char *)end_;
 	const unsigned char *lim = (const unsigned char *)lim_, *a, *b, *q;
+
+	/* Postfix's "(in reply to RCPT TO command)" is the carrier's, not the reply's. */
+	if (mk >= SMTPCODE__MARKER_IN_REPLY_RCPT && mk <= SMTPCODE__MARKER_IN_REPLY_AUTH && !c->trailer_at)
+		c->trailer_at = (const char *)marker_start(buf, p, marker_length[mk]);
 
 	switch (mk) {
 	case SMTPCODE__MARKER_DIAGNOSTIC:
@@ -298,15 +445,75 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			c->kind = SMTPCODE_CARRIER_SENDMAIL;
 			set_reply(c, SMTPCODE_CARRIER_SENDMAIL, after_stat(p, lim));
 		}
+		if (c->log_status == SMTPCODE_LOG_NONE) {
+			enum smtpcode_log_status st = log_status(skip_ws(p, lim), lim);
+			if (st == SMTPCODE_LOG_SENT || st == SMTPCODE_LOG_DEFERRED)
+				c->log_status = st;
+		}
 		break;
 	case SMTPCODE__MARKER_RELAY_EQ:
 	case SMTPCODE__MARKER_H_EQ:
-		if (!c->host.len && host_field(p, lim, &a, &b))
+		/* Postfix's relay=none: no host was reached. */
+		if (!c->host.len && host_field(p, lim, &a, &b) && !(b - a == 4 && (a[0] | 0x20) == 'n' &&
+		                                                    (a[1] | 0x20) == 'o' && (a[2] | 0x20) == 'n' &&
+		                                                    (a[3] | 0x20) == 'e'))
 			set_host(c, a, b);
+		break;
+	case SMTPCODE__MARKER_STATUS_EQ: /* Postfix's; Sendmail writes stat= */
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = log_status(p, lim);
+		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL)
+			c->kind = SMTPCODE_CARRIER_POSTFIX; /* its dsn= looked like Sendmail's */
+		break;
+	case SMTPCODE__MARKER_TO_EQ:
+	case SMTPCODE__MARKER_FROM_EQ:
+		log_address(c, buf, marker_start(buf, p, marker_length[mk]), p, lim, mk == SMTPCODE__MARKER_TO_EQ);
+		break;
+	case SMTPCODE__MARKER_EXIM_BOUNCED:
+	case SMTPCODE__MARKER_EXIM_DEFERRED:
+		exim_line(c, buf, marker_start(buf, p, marker_length[mk]), p, lim,
+		          mk == SMTPCODE__MARKER_EXIM_BOUNCED ? SMTPCODE_LOG_BOUNCED : SMTPCODE_LOG_DEFERRED);
 		break;
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
 		set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
+		break;
+	/* qmail's "Connected to 192.0.2.1 but sender was rejected." and the
+	 * like, and DragonFly's "did not like our RCPT TO:" name the command
+	 * the server refused. */
+	case SMTPCODE__MARKER_QMAIL_GREETING:
+		set_stage(c, SMTPCODE_STAGE_CONNECT);
+		break;
+	case SMTPCODE__MARKER_QMAIL_NAME:
+		set_stage(c, SMTPCODE_STAGE_EHLO);
+		break;
+	case SMTPCODE__MARKER_QMAIL_SENDER:
+	case SMTPCODE__MARKER_LIKE_MAIL:
+		set_stage(c, SMTPCODE_STAGE_MAIL);
+		break;
+	case SMTPCODE__MARKER_QMAIL_RECIPIENT:
+	case SMTPCODE__MARKER_LIKE_RCPT:
+		set_stage(c, SMTPCODE_STAGE_RCPT);
+		break;
+	case SMTPCODE__MARKER_QMAIL_DATA:
+		set_stage(c, SMTPCODE_STAGE_END_OF_DATA);
+		break;
+	case SMTPCODE__MARKER_LIKE_DATA:
+		set_stage(c, SMTPCODE_STAGE_DATA);
+		break;
+	/* qmail ends a line with the enhanced code it means: "(#5.1.1)". */
+	case SMTPCODE__MARKER_QMAIL_STATUS:
+		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim && *b == ')')
+			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
+		break;
+	/* A delay notice in words: the message is still being retried. */
+	case SMTPCODE__MARKER_DELAYED:
+	case SMTPCODE__MARKER_WAS_DELAYED:
+	case SMTPCODE__MARKER_IS_DELAYED:
+	case SMTPCODE__MARKER_NOT_YET:
+	case SMTPCODE__MARKER_RETRIED:
+	case SMTPCODE__MARKER_KEEP_TRYING:
+		c->delayed = 1;
 		break;
 	default:
 		break;

@@ -7,15 +7,18 @@
 #include "carrier.h"
 #include "smtpcode.h"
 
-/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply. */
+/* action and bounce are SMTPCODE__NO_ACTION where the reason's own apply;
+ * cls is 4 for wording that says the failure is temporary, else 0. */
 struct smtpcode__pattern {
-	uint8_t kind; /* PATTERN_FINGERPRINT, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
-	uint8_t reason, action, vendor, priority, len, bounce;
+	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
+	uint8_t reason, action, vendor, priority, len, bounce, cls;
 };
 
 #include "smtpcode_classifier.h"
 
-enum { PATTERN_FINGERPRINT, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
+/* In the order of preference (the kind is the top of a pattern's rank): a
+ * generic phrase names a refusal but not its cause ("access denied"). */
+enum { PATTERN_FINGERPRINT, PATTERN_GENERIC, PATTERN_PHRASE, PATTERN_TOKEN, PATTERN_MARKER };
 
 /* The input is fed to the DFA a line at a time ("segments"), a virtual space
  * between them; a line that continues a multi-line reply is fed without its
@@ -54,7 +57,7 @@ is_space(unsigned char c)
 }
 
 /* The order of reason patterns in one number, never 0: a token beats a
- * phrase, then priority, then length. */
+ * phrase, a phrase a generic phrase, then priority, then length. */
 static uint32_t
 rank_of(const struct smtpcode__pattern *p)
 {
@@ -94,19 +97,60 @@ low_pair(const unsigned char *p, const unsigned char *end)
 	}
 }
 
-/* The span of a match of n folded characters that ended at `m`: a whitespace
- * run, or a segment boundary with the whitespace around it, stands for one
- * character of the pattern. Segments older than the ring are out of reach. */
+/* Walks back over a match of n folded characters that ended at `m`: a
+ * whitespace run, or a segment boundary with the whitespace around it,
+ * stands for one character of the pattern. With `pat`, each character is
+ * checked against pat[0..n): a space against such a run, an ASCII letter
+ * folded, any other byte as it is. Returns where the match starts; with
+ * `pat`, NULL when a character differs or lies before the oldest segment
+ * in the ring (without, the walk stops there). */
+static const unsigned char *
+walk_back(const struct scan *sc, struct match_end m, unsigned n, const unsigned char *pat)
+{
+	unsigned k = m.segment;
+	const unsigned char *p = m.end, *seg_start = sc->ring[k % SEGMENT_RING].start;
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+
+	while (n > 0) {
+		unsigned char want = pat ? pat[n - 1] : ' ';
+		if (p == seg_start) {
+			/* The virtual space between segments, and the whitespace before it. */
+			if (k == oldest || want != ' ')
+				return pat ? NULL : p;
+			k--;
+			seg_start = sc->ring[k % SEGMENT_RING].start;
+			p = sc->ring[k % SEGMENT_RING].end;
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+			n--;
+			continue;
+		}
+		p--;
+		if (is_space(*p)) {
+			if (want != ' ')
+				return NULL;
+			while (p > seg_start && is_space(p[-1]))
+				p--;
+		} else if (pat && (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p) != want) {
+			return NULL;
+		}
+		n--;
+	}
+	return p;
+}
+
+/* The span of a match of n folded characters that ended at `m`. Segments
+ * older than the ring are out of reach. */
 static struct smtpcode_span
 match_span(const struct scan *sc, struct match_end m, unsigned n)
 {
-	unsigned k = m.segment, oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
-	const unsigned char *p = m.end, *end = m.end, *seg_start;
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+	const unsigned char *end = m.end, *seg_start, *p;
 	struct smtpcode_span span = {NULL, 0};
 
-	if (k < oldest)
+	if (m.segment < oldest)
 		return span;
-	seg_start = sc->ring[k % SEGMENT_RING].start;
+	seg_start = sc->ring[m.segment % SEGMENT_RING].start;
 
 	/* The usual case: within the segment, and no two bytes <= ' ' in a row
 	 * (nor one before the match and its first byte), so no whitespace run
@@ -119,29 +163,46 @@ match_span(const struct scan *sc, struct match_end m, unsigned n)
 			return span;
 		}
 	}
-
-	while (n > 0) {
-		if (p == seg_start) {
-			/* The virtual space between segments, and the whitespace before it. */
-			if (k == oldest)
-				break;
-			k--;
-			seg_start = sc->ring[k % SEGMENT_RING].start;
-			p = sc->ring[k % SEGMENT_RING].end;
-			while (p > seg_start && is_space(p[-1]))
-				p--;
-			n--;
-			continue;
-		}
-		p--;
-		if (is_space(*p))
-			while (p > seg_start && is_space(p[-1]))
-				p--;
-		n--;
-	}
+	p = walk_back(sc, m, n, NULL);
 	span.ptr = (const char *)p;
 	span.len = (size_t)(end - p);
 	return span;
+}
+
+/* How strongly a pattern names its vendor, in one number: a host name under
+ * the vendor's domain (a fingerprint's priority 3), its own wording or
+ * token (2), the wording of server software many vendors run (1); then the
+ * longer. */
+static unsigned
+evidence(const struct smtpcode__pattern *p)
+{
+	return (unsigned)(p->kind == PATTERN_FINGERPRINT ? p->priority : 2) << 8 | p->len;
+}
+
+/* Did a phrase's text `pat` of n bytes match, ending at `m`? The automaton
+ * matched the shape only of the bytes beyond ASCII. */
+static int
+verify(const struct scan *sc, struct match_end m, const unsigned char *pat, unsigned n)
+{
+	unsigned oldest = sc->segments > SEGMENT_RING ? sc->segments - SEGMENT_RING : 0;
+
+	return m.segment >= oldest && walk_back(sc, m, n, pat) != NULL;
+}
+
+/* The first of a state's candidate patterns (best first) whose bytes match,
+ * + 1; 0 when none does. */
+static uint32_t
+checked(const struct scan *sc, uint32_t at, struct match_end m)
+{
+	const uint16_t *c = smtpcode__dfa_candidates + at;
+	unsigned i;
+
+	for (i = 1; i <= c[0]; i++) {
+		unsigned text = smtpcode__pattern_text[c[i]];
+		if (!text || verify(sc, m, smtpcode__verify_pool + text, smtpcode__patterns[c[i]].len))
+			return (uint32_t)c[i] + 1;
+	}
+	return 0;
 }
 
 /* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
@@ -157,6 +218,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 
 	here.end = end;
 	here.segment = sc->segments - 1;
+	if (r & SMTPCODE__CANDIDATES)
+		r = checked(sc, r & ~(uint32_t)SMTPCODE__CANDIDATES, here);
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {
@@ -174,7 +237,7 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 			sc->reply_reason_end = here;
 		}
 	}
-	if (v && (sc->vendor < 0 || smtpcode__patterns[v - 1].len > smtpcode__patterns[sc->vendor].len)) {
+	if (v && (sc->vendor < 0 || evidence(&smtpcode__patterns[v - 1]) > evidence(&smtpcode__patterns[sc->vendor]))) {
 		sc->vendor = (int)v - 1;
 		sc->vendor_end = here;
 	}
@@ -484,6 +547,32 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	}
 }
 
+/* A reply that has an enhanced code and no basic code ("5.1.1 user
+ * unknown", as people type it or some systems write it): the code starts
+ * the text (after blanks), and the reply is its line. */
+static void
+enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
+{
+	const char *nl;
+	int n;
+
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	n = smtpcode_enhanced_parse(p, (size_t)(lim - p), &r->enhanced);
+	if (n <= 0) {
+		memset(&r->enhanced, 0, sizeof r->enhanced);
+		return;
+	}
+	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+	r->enhanced_span.ptr = p;
+	r->enhanced_span.len = (size_t)n;
+	r->raw.ptr = p;
+	r->raw.len = (size_t)((nl ? nl : lim) - p);
+	while (r->raw.len > 0 && (p[r->raw.len - 1] == '\r' || p[r->raw.len - 1] == ' '))
+		r->raw.len--;
+	r->lines = 1;
+}
+
 static int
 only_whitespace(const unsigned char *s, size_t len)
 {
@@ -496,25 +585,74 @@ only_whitespace(const unsigned char *s, size_t len)
 }
 
 /* The signal that decides, with the action and permanent bounce type it
- * states itself (SMTPCODE__NO_ACTION: the reason's own). */
+ * states itself (SMTPCODE__NO_ACTION: the reason's own). `level` ranks it;
+ * `signal` names it (a specific basic code ranks as a specific enhanced
+ * code does, and is still the basic code). */
 struct decision {
-	enum smtpcode_signal level;
+	enum smtpcode_signal level, signal;
 	enum smtpcode_reason reason;
 	unsigned action, bounce;
 	struct smtpcode_span matched;
 };
 
 static void
-decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action, unsigned bounce,
-       struct smtpcode_span matched)
+decide_as(struct decision *d, enum smtpcode_signal level, enum smtpcode_signal signal, unsigned reason,
+          unsigned action, unsigned bounce, struct smtpcode_span matched)
 {
 	if (level <= d->level)
 		return;
 	d->level = level;
+	d->signal = signal;
 	d->reason = (enum smtpcode_reason)reason;
 	d->action = action;
 	d->bounce = bounce;
 	d->matched = matched;
+}
+
+static void
+decide(struct decision *d, enum smtpcode_signal level, unsigned reason, unsigned action, unsigned bounce,
+       struct smtpcode_span matched)
+{
+	decide_as(d, level, level, reason, action, bounce, matched);
+}
+
+/* A reason that names a temporary condition ("try again later") is
+ * contradicted by a 5xx, whose class says the refusal is final: under a
+ * 5xx it decides as generic wording at best (data/taxonomy.toml). */
+static enum smtpcode_signal
+under_class(enum smtpcode_signal level, unsigned reason, unsigned cls)
+{
+	if (cls != 5 || !(SMTPCODE__TEMPORARY_REASONS >> reason & 1))
+		return level;
+	if (level == SMTPCODE_SIGNAL_PHRASE)
+		return SMTPCODE_SIGNAL_GENERIC_PHRASE;
+	if (level == SMTPCODE_SIGNAL_ENHANCED)
+		return SMTPCODE_SIGNAL_GENERIC_ENHANCED;
+	return level;
+}
+
+/* The class a log's status stands for, where no code says: sent 2,
+ * deferred 4, bounced or expired 5. */
+static const unsigned char log_class[SMTPCODE_LOG_COUNT] = {0, 2, 4, 5, 5};
+
+/* Who a failure at this stage refused, when that is all that is known:
+ * at MAIL FROM the sender; at the greeting or EHLO, permanently, the
+ * connecting host (all the server knows of it is its address and name).
+ * SMTPCODE_REASON_UNKNOWN: the stage says nothing. */
+static enum smtpcode_reason
+refused_party(enum smtpcode_stage stage, unsigned cls)
+{
+	if ((cls == 4 || cls == 5) && stage == SMTPCODE_STAGE_MAIL)
+		return SMTPCODE_REASON_SENDER_REJECTED;
+	if (cls == 5 && (stage == SMTPCODE_STAGE_CONNECT || stage == SMTPCODE_STAGE_EHLO))
+		return SMTPCODE_REASON_IP_BLOCKLISTED;
+	return SMTPCODE_REASON_UNKNOWN;
+}
+
+static int
+specific_basic(unsigned code)
+{
+	return code >= 200 && code < 600 && smtpcode__specific_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
 }
 
 static int
@@ -558,12 +696,27 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (code_at)
 		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
 		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
+	else
+		enhanced_reply(car.reply_at ? car.reply_at : buf, buf + len, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
-	               : code_at ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
+	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;
 	if (!enh->cls && car.status.len &&
 	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
 		out->reply.enhanced_span = car.status;
+	/* Postfix's "(in reply to RCPT TO command)" and its closing parenthesis
+	 * are the carrier's words, not the reply's. */
+	if (car.trailer_at && car.trailer_at > out->reply.raw.ptr &&
+	    car.trailer_at <= out->reply.raw.ptr + out->reply.raw.len) {
+		out->reply.raw.len = (size_t)(car.trailer_at - out->reply.raw.ptr);
+		while (out->reply.raw.len > 0 && is_space((unsigned char)out->reply.raw.ptr[out->reply.raw.len - 1]))
+			out->reply.raw.len--;
+	}
+	out->recipient = car.recipient;
+	out->queue_id = car.queue_id;
+	out->log_status = car.log_status;
+	out->timestamp.len = smtpcode__timestamp(buf, buf + len);
+	out->timestamp.ptr = out->timestamp.len ? buf : NULL;
 	out->stage = stage != SMTPCODE_STAGE_UNKNOWN ? stage : car.stage;
 	if (host) {
 		out->host.ptr = host;
@@ -586,18 +739,28 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		out->vendor_evidence = match_span(&sc, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
 	}
 
-	/* 3. The most specific signal decides. */
-	memset(&d, 0, sizeof d);
-	d.reason = SMTPCODE_REASON_UNKNOWN;
-	d.action = d.bounce = SMTPCODE__NO_ACTION;
 	if (car.reply_at) {
 		sc.reason = sc.reply_reason;
 		sc.reason_end = sc.reply_reason_end;
 	}
+	/* The basic code's class counts; else the enhanced code's; else a DSN's
+	 * Action or a log's status; else a delay notice's words, or wording that
+	 * says the failure is temporary ("Host not found, try again"). */
+	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
+	      : log_class[car.log_status] ? log_class[car.log_status] : car.delayed ? 4
+	      : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
+
+	/* 3. The most specific signal decides. */
+	memset(&d, 0, sizeof d);
+	d.reason = SMTPCODE_REASON_UNKNOWN;
+	d.action = d.bounce = SMTPCODE__NO_ACTION;
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
-		decide(&d, p->kind == PATTERN_TOKEN ? SMTPCODE_SIGNAL_TOKEN : SMTPCODE_SIGNAL_PHRASE, p->reason,
-		       p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
+		decide(&d,
+		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
+		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
+		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
+		       p->reason, p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;
@@ -616,34 +779,43 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 			       out->reply.enhanced_span);
 		}
 		if (e)
-			decide(&d, is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED : SMTPCODE_SIGNAL_ENHANCED, e->reason,
-			       e->action, e->bounce, out->reply.enhanced_span);
+			decide(&d,
+			       is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED
+			                     : under_class(SMTPCODE_SIGNAL_ENHANCED, e->reason, cls),
+			       e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
-	/* The basic code's class counts; else the enhanced code's; else a DSN's Action. */
-	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class;
-	if ((cls == 4 || cls == 5) && (out->stage == SMTPCODE_STAGE_CONNECT || out->stage == SMTPCODE_STAGE_EHLO ||
-	                               out->stage == SMTPCODE_STAGE_MAIL)) {
+	if (refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
 		struct smtpcode_span none = {NULL, 0};
-		decide(&d, SMTPCODE_SIGNAL_STAGE,
-		       out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY,
-		       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, none);
+		decide(&d, SMTPCODE_SIGNAL_STAGE, refused_party(out->stage, cls), SMTPCODE__NO_ACTION,
+		       SMTPCODE__NO_ACTION, none);
 	}
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
 		if (b)
-			decide(&d, SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
+			decide_as(&d, specific_basic(b->code) ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
+			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
 		else
 			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,
 			       SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, out->reply.code_span);
 	}
 
 	/* 4. Success is success, whatever the text says; a refusal of the session
-	 * or the sender says nothing about the recipient's address. */
+	 * or the sender says nothing about the recipient's address. A server
+	 * that took the recipient at RCPT TO and calls it unknown only once it
+	 * has seen the sender and the content judged the message, not the
+	 * address: the recipient's side filtered it (the usual way of mobile
+	 * carriers that hide a recipient's own block list). A vendor's own code
+	 * or token is taken at its word. */
+	if (d.reason == SMTPCODE_REASON_USER_UNKNOWN && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
+	    (out->stage == SMTPCODE_STAGE_DATA || out->stage == SMTPCODE_STAGE_END_OF_DATA)) {
+		d.reason = SMTPCODE_REASON_RECIPIENT_FILTERED;
+		d.action = d.bounce = SMTPCODE__NO_ACTION;
+	}
 	if (cls == 2 || cls == 3) {
 		d.reason = SMTPCODE_REASON_ACCEPTED;
 		d.action = SMTPCODE_ACTION_NONE;
 		if (out->reply.code) {
-			d.level = SMTPCODE_SIGNAL_BASIC;
+			d.level = d.signal = SMTPCODE_SIGNAL_BASIC;
 			d.matched = out->reply.code_span;
 		}
 	}
@@ -654,24 +826,34 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	else
 		out->bounce = d.bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d.bounce
 		                                             : smtpcode_reason_bounce(d.reason);
-	if (out->bounce == SMTPCODE_BOUNCE_HARD && (out->stage == SMTPCODE_STAGE_CONNECT ||
-	                                            out->stage == SMTPCODE_STAGE_EHLO || out->stage == SMTPCODE_STAGE_MAIL)) {
-		d.reason = out->stage == SMTPCODE_STAGE_MAIL ? SMTPCODE_REASON_SENDER_REJECTED : SMTPCODE_REASON_POLICY;
+	/* A hard bounce of no known class counts as a 5xx here. */
+	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls ? cls : 5) != SMTPCODE_REASON_UNKNOWN) {
+		d.reason = refused_party(out->stage, cls ? cls : 5);
 		d.action = SMTPCODE__NO_ACTION;
 		out->bounce = smtpcode_reason_bounce(d.reason);
 	}
 	out->reason = d.reason;
-	out->decided_by = d.level;
+	out->decided_by = d.signal;
 	out->matched = d.matched;
 	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
 	if (cls == 4 && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
 	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
 		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
+	if (cls == 5 && out->bounce == SMTPCODE_BOUNCE_BLOCK && out->action == SMTPCODE_ACTION_RETRY_LATER)
+		out->action = SMTPCODE_ACTION_INVESTIGATE; /* a final refusal is not retried as it is */
 	if (cls == 2 || cls == 3)
 		out->verdict = out->reply.code == 252 ? SMTPCODE_VERDICT_RISKY : SMTPCODE_VERDICT_DELIVERABLE;
 	else
 		out->verdict = smtpcode_verdict_for(out->bounce);
-	return d.level == SMTPCODE_SIGNAL_NONE && !enh->cls ? SMTPCODE_ENOREPLY : 0;
+	/* No reply: nothing decided, or with no code and no DSN field only the
+	 * sending side's own words that delivery is delayed ("Delivery to the
+	 * following recipient has been delayed:"), which `out` still gives. */
+	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls)
+		return SMTPCODE_ENOREPLY;
+	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
+	    !enh->cls && !out->reply.code && !car.dsn_class)
+		return SMTPCODE_ENOREPLY;
+	return 0;
 }
 
 /* Arrays of characters, not of pointers: no relocations, all in .rodata. */
@@ -679,10 +861,14 @@ static const char stage_names[SMTPCODE_STAGE_COUNT][12] = {
 	"unknown", "connect", "ehlo", "mail", "rcpt", "data", "end-of-data",
 };
 static const char signal_names[SMTPCODE_SIGNAL_COUNT][17] = {
-	"none", "basic", "generic-enhanced", "stage", "enhanced", "phrase", "vendor-code", "token", "report",
+	"none", "basic", "generic-enhanced", "generic-phrase", "stage", "enhanced", "phrase", "vendor-code", "token",
+	"report",
 };
 static const char carrier_names[SMTPCODE_CARRIER_COUNT][9] = {
 	"none", "bare", "dsn", "postfix", "exim", "sendmail", "exchange",
+};
+static const char log_status_names[SMTPCODE_LOG_COUNT][9] = {
+	"none", "sent", "deferred", "bounced", "expired",
 };
 
 const char *
@@ -701,6 +887,12 @@ const char *
 smtpcode_carrier_name(enum smtpcode_carrier c)
 {
 	return (unsigned)c < SMTPCODE_CARRIER_COUNT ? carrier_names[c] : NULL;
+}
+
+const char *
+smtpcode_log_status_name(enum smtpcode_log_status s)
+{
+	return (unsigned)s < SMTPCODE_LOG_COUNT ? log_status_names[s] : NULL;
 }
 
 /* Case-insensitive equality of s[0..len) and the lower-case word w. */

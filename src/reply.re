@@ -202,13 +202,39 @@ static const char reply_flag_names[][15] = {
 	"multiline", "mixed-codes", "mixed-enhanced", "class-mismatch", "unterminated",
 };
 
-const char *
-smtpcode_reply_flag_name(enum smtpcode_reply_flag flag)
+/* The same flags in plain words, for people. */
+static const char reply_flag_descriptions[][112] = {
+	"The reply has several lines, each but the last marked with a dash after the code (550-).",
+	"Its lines carry different basic codes; the last line's code counts.",
+	"Its lines carry different enhanced codes; the last one counts.",
+	"The enhanced code's class differs from the basic code's (550 4.4.7); the basic code's class counts.",
+	"The reply was cut off: its last line still says more is to come (550-), and no final line follows.",
+};
+
+/* Bit i of a flag, or -1 when it is not a single flag of the table. */
+static int
+flag_index(enum smtpcode_reply_flag flag)
 {
 	unsigned i;
 
 	for (i = 0; i < sizeof reply_flag_names / sizeof reply_flag_names[0]; i++)
 		if ((unsigned)flag == 1u << i)
-			return reply_flag_names[i];
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *
+smtpcode_reply_flag_name(enum smtpcode_reply_flag flag)
+{
+	int i = flag_index(flag);
+
+	return i < 0 ? NULL : reply_flag_names[i];
+}
+
+const char *
+smtpcode_reply_flag_description(enum smtpcode_reply_flag flag)
+{
+	int i = flag_index(flag);
+
+	return i < 0 ? NULL : reply_flag_descriptions[i];
 }

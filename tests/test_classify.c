@@ -23,8 +23,8 @@ classify(const char *s, enum smtpcode_stage stage)
 static void
 assert_spans_inside(const struct smtpcode_result *r, const char *buf, size_t len)
 {
-	const struct smtpcode_span spans[] = {r->reply.raw, r->reply.code_span, r->reply.enhanced_span,
-	                                      r->matched, r->vendor_evidence};
+	const struct smtpcode_span spans[] = {r->reply.raw, r->reply.code_span, r->reply.enhanced_span, r->matched,
+	                                      r->vendor_evidence, r->recipient, r->queue_id, r->timestamp};
 	size_t i;
 
 	for (i = 0; i < COUNT_OF(spans); i++)
@@ -54,7 +54,41 @@ ParameterizedTest(size_t *index, samples, classify_as_data_says)
 	cr_assert_str_eq(smtpcode_bounce_name(r.bounce), x->bounce, "%s: %s: bounce", x->file, x->input);
 	cr_assert_str_eq(smtpcode_action_name(r.action), x->action, "%s: %s: action (reason %s)", x->file, x->input,
 	                 x->reason);
+	/* Wording that names a cause is never outranked by a generic one, nor
+	 * by a code: it decides unless a vendor's own code or token does. */
+	if (x->specific)
+		cr_assert_geq(r.decided_by, SMTPCODE_SIGNAL_PHRASE, "%s: %s: '%s' is in it, yet %s '%.*s' decided",
+		              x->file, x->input, x->specific, smtpcode_signal_name(r.decided_by), (int)r.matched.len,
+		              r.matched.ptr);
 	assert_spans_inside(&r, x->input, strlen(x->input));
+}
+
+static int
+soft_5xx_allowed(enum smtpcode_reason reason)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(expect_soft_5xx_reasons); i++)
+		if (strcmp(smtpcode_reason_name(reason), expect_soft_5xx_reasons[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whatever a sample's text says, a 5xx is soft only for a reason senders
+ * rightly treat as temporary; at every stage, too. */
+Test(samples, no_5xx_is_soft_unless_its_reason_allows)
+{
+	size_t i;
+	int stage;
+
+	for (i = 0; i < COUNT_OF(expect_samples) && expect_samples[i].input; i++) {
+		for (stage = 0; stage < SMTPCODE_STAGE_COUNT; stage++) {
+			struct smtpcode_result r = classify(expect_samples[i].input, (enum smtpcode_stage)stage);
+			if (r.reply.code / 100 == 5 && r.bounce == SMTPCODE_BOUNCE_SOFT)
+				cr_assert(soft_5xx_allowed(r.reason), "%s: soft for %s at stage %s", expect_samples[i].input,
+				          smtpcode_reason_name(r.reason), smtpcode_stage_name((enum smtpcode_stage)stage));
+		}
+	}
 }
 
 struct expectation {
@@ -116,6 +150,187 @@ Test(distinctions, sender_side_stages_never_mark_the_recipient)
 	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
 	r = classify("550 Mailbox unavailable", SMTPCODE_STAGE_EHLO);
 	cr_assert_str_neq(smtpcode_bounce_name(r.bounce), "hard");
+	/* With no code at all, too (found by fuzz_classify). */
+	r = classify("525\x19Invalid recipient", SMTPCODE_STAGE_MAIL);
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
+	r = classify("user unknown", SMTPCODE_STAGE_CONNECT);
+	cr_assert_str_neq(smtpcode_verdict_name(r.verdict), "undeliverable");
+}
+
+Test(distinctions, a_refusal_that_names_the_sender_is_about_the_sender)
+{
+	static const struct expectation cases[] = {
+		/* The receiver could not verify the sender: nothing about the recipient. */
+		{"550 Verification failed for <x@example.org>", SMTPCODE_STAGE_RCPT, "sender-rejected", "block", "blocked"},
+		{"550-Verification failed for <x@example.org>\n550-Called:   192.0.2.7\n"
+		 "550-Sent:     RCPT TO:<x@example.org>\n550-Response: 550 5.1.1 User unknown\n550 Sender verify failed",
+		 SMTPCODE_STAGE_RCPT, "sender-rejected", "block", "blocked"},
+		/* Lists and groups that take posts from members only. */
+		{"You are not a member of this mailing list <list@example.org>.", 0, "sender-rejected", "block", "blocked"},
+		{"550 5.7.1 Only members can post to this list", SMTPCODE_STAGE_RCPT, "sender-rejected", "block",
+		 "blocked"},
+		{"The group you tried to contact (team) may not exist, or you may not have permission to post messages "
+		 "to the group.", 0, "sender-rejected", "block", "blocked"},
+		/* The stage says who: MAIL FROM refuses the sender, the greeting the host. */
+		{"host mx.example.org[192.0.2.7] said: 550 5.7.1 Access denied (in reply to MAIL FROM command)", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"Connected to 192.0.2.7 but sender was rejected. Remote host said: 550 5.7.1 Access denied", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"550 Access denied", SMTPCODE_STAGE_CONNECT, "ip-blocklisted", "block", "blocked"},
+		{"SMTP error from remote mail server after EHLO mx.example.net: 550 Rejected", 0, "ip-blocklisted", "block",
+		 "blocked"},
+		{"421 Too many concurrent connections", SMTPCODE_STAGE_CONNECT, NULL, "soft", "retry"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
+Test(distinctions, user_unknown_only_after_the_data_is_a_filter)
+{
+	/* Accepted at RCPT TO, refused as "unknown" once the message was seen:
+	 * the recipient's side filtered it; the address was taken. */
+	check(&(struct expectation){"host mx.example.jp[192.0.2.7] said: 550 Unknown user a@example.jp (in reply to "
+	                            "end of DATA command)",
+	                            0, "recipient-filtered", "block", NULL});
+	check(&(struct expectation){"SMTP error from remote mail server after end of data: 550 5.1.1 User unknown", 0,
+	                            "recipient-filtered", "block", NULL});
+	check(&(struct expectation){"550 5.1.1 User unknown", SMTPCODE_STAGE_END_OF_DATA, "recipient-filtered", "block",
+	                            NULL});
+	check(&(struct expectation){"550 5.1.1 User unknown", SMTPCODE_STAGE_RCPT, "user-unknown", "hard",
+	                            "undeliverable"});
+}
+
+Test(distinctions, dns_failures_temporary_and_permanent)
+{
+	/* A DNS answer that did not come is temporary; a name that does not exist is not. */
+	check(&(struct expectation){"Name service error for domain example.com: Host not found, try again", 0,
+	                            "network-error", "soft", "retry"});
+	check(&(struct expectation){"Nov  5 10:00:00 mx postfix/smtp[12]: 4F2A: to=<a@example.com>, relay=none, delay=30, "
+	                            "dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for "
+	                            "name=example.com type=MX: Host not found, try again)",
+	                            0, "network-error", "soft", "retry"});
+	check(&(struct expectation){"Host or domain name not found. Name service error for name=example.com type=A: "
+	                            "Host not found",
+	                            0, "domain-not-found", "hard", "undeliverable"});
+	check(&(struct expectation){"Deferred: Name server: example.jp.: host name lookup failure", 0, "network-error",
+	                            "soft", "retry"});
+	check(&(struct expectation){"Sorry, I couldn't find any host named mx.example.invalid. (#5.1.2)", 0,
+	                            "domain-not-found", "hard", "undeliverable"});
+}
+
+Test(distinctions, expiry_and_delays)
+{
+	struct smtpcode_result r;
+	const char *delayed = "Delivery to the following recipient has been delayed: Message will be retried for 2 "
+	                      "more day(s)";
+
+	check(&(struct expectation){"Could not deliver for the last 432000 seconds. Giving up.", 0, "expired", NULL,
+	                            NULL});
+	check(&(struct expectation){"Your message was not delivered within 0 days and 1 hours.", 0, "expired", NULL,
+	                            NULL});
+	check(&(struct expectation){"Nov  5 10:00:00 mx postfix/qmgr[7]: 4F2A: from=<a@example.org>, status=expired, "
+	                            "returned to sender",
+	                            0, "expired", NULL, NULL});
+	check(&(struct expectation){"Message could not be delivered for 5 days. Message will be deleted from queue", 0,
+	                            "expired", NULL, NULL});
+	/* Where the report gives the cause of the failed attempts, the cause is the reason. */
+	check(&(struct expectation){"mailbox is full: retry timeout exceeded", 0, "mailbox-full", NULL, NULL});
+	check(&(struct expectation){"Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message "
+	                            "has been in the queue too long.",
+	                            0, "system-error", "soft", NULL});
+	/* Unless nothing was ever heard from the recipient's servers. */
+	check(&(struct expectation){"The recipient server did not accept our requests to connect. [mx.example.org "
+	                            "192.0.2.7: timed out]",
+	                            0, "expired", NULL, NULL});
+	/* A delay notice: still being retried, so soft; alone it holds no reply. */
+	cr_assert_eq(smtpcode_classify(delayed, strlen(delayed), 0, NULL, 0, &r), SMTPCODE_ENOREPLY);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_EXPIRED);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	check(&(struct expectation){"Delivery to the following recipient has been delayed. The error that the other "
+	                            "server returned was: 550 5.2.2 Mailbox Full",
+	                            0, "mailbox-full", "soft", "retry"});
+	check(&(struct expectation){"Delivery to the following recipient has been delayed. Technical details: the "
+	                            "recipient server did not accept our requests to connect",
+	                            0, "expired", "soft", "retry"});
+}
+
+Test(distinctions, more_mail_systems_wordings)
+{
+	static const struct expectation cases[] = {
+		{"Invalid final delivery userid: a@example.net", 0, "user-unknown", "hard", NULL},
+		{"Your message wasn't delivered to a@example.net because the address couldn't be found.", 0,
+		 "user-unknown", "hard", NULL},
+		{"550 5.7.1 RCPT TO <a@example.net> refused: this host is not configured to relay mail", 0,
+		 "relay-denied", "block", NULL},
+		{"552 5.6.0 Headers too large (32768 max)", 0, "message-format", "block", NULL},
+		{"550 5.0.0 <a@example.net>... Insufficient permission", 0, "system-error", NULL, NULL},
+		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
+		{"Your message to the group was rejected due to spam classification. Set up SPF records for your "
+		 "domain.", 0, "spam", "block", NULL},
+		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
+		 "soft", NULL},
+		/* 503's own words after the refusal that caused it say nothing more. */
+		{"550 Requested action not taken: mailbox unavailable 503 Bad sequence of commands", 0, "user-unknown",
+		 "hard", NULL},
+		{"503 5.5.1 Bad sequence of commands", 0, "syntax-error", NULL, NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
+Test(languages, common_bounce_wordings_in_utf8)
+{
+	static const struct expectation cases[] = {
+		{"550 5.1.1 Empfänger unbekannt", 0, "user-unknown", "hard", NULL},
+		{"552 Postfach voll", 0, "mailbox-full", "soft", NULL},
+		{"550 Utilisateur inconnu", 0, "user-unknown", "hard", NULL},
+		{"552 Boîte aux lettres pleine", 0, "mailbox-full", "soft", NULL},
+		{"550 Le compte du destinataire est bloqué", 0, "mailbox-disabled", "hard", NULL},
+		{"550 Usuario desconocido", 0, "user-unknown", "hard", NULL},
+		{"552 Buzón lleno", 0, "mailbox-full", "soft", NULL},
+		{"550 Utente sconosciuto", 0, "user-unknown", "hard", NULL},
+		{"552 Casella piena", 0, "mailbox-full", "soft", NULL},
+		{"550 Usuário desconhecido", 0, "user-unknown", "hard", NULL},
+		{"552 Caixa postal cheia", 0, "mailbox-full", "soft", NULL},
+		/* Cyrillic: the capital at the start of a sentence is compiled too. */
+		{"550 5.1.1 Пользователь не найден", 0, "user-unknown", "hard", NULL},
+		{"552 Почтовый ящик переполнен", 0, "mailbox-full", "soft", NULL},
+		{"550 用户不存在", 0, "user-unknown", "hard", NULL},
+		{"552 信箱已滿", 0, "mailbox-full", "soft", NULL},
+		{"550 宛先不明", 0, "user-unknown", "hard", NULL},
+		/* Domino's Japanese directory reply. */
+		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", 0, "user-unknown", "hard", NULL},
+		/* Google Groups: the sender may not post, in any language. */
+		{"連絡しようとしたグループが存在しないか、グループにメッセージを投稿する権限がない可能性があります。", 0,
+		 "sender-rejected", "block", "blocked"},
+		{"Sie nicht die erforderlichen Berechtigungen haben, um der Gruppe Nachrichten zu posten.", 0,
+		 "sender-rejected", "block", "blocked"},
+		/* Temporary wording in a 4xx and a 5xx. */
+		{"450 Veuillez essayer plus tard", 0, NULL, "soft", "retry"},
+		{"550 Veuillez essayer plus tard", 0, NULL, "block", "blocked"},
+	};
+	size_t i;
+	struct smtpcode_result r;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	/* The automaton matches the shape of text beyond ASCII; the bytes are
+	 * checked: a word of the same length and letters of the same width is
+	 * no match, and the span is the phrase's own bytes. */
+	r = classify("550 Председатель не найден", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_BASIC);
+	r = classify("550 5.1.1 Пользователь не найден, sorry", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert(r.matched.len == strlen("Пользователь не найден") &&
+	          memcmp(r.matched.ptr, "Пользователь не найден", r.matched.len) == 0);
+	/* Across the lines of a multi-line reply. */
+	r = classify("550-5.1.1 Пользователь\r\n550 5.1.1 не найден", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
 }
 
 Test(distinctions, rcpt_verdicts)
@@ -141,6 +356,101 @@ Test(distinctions, text_beats_a_generic_code)
 	                            "zen.spamhaus.org",
 	                            0, "ip-blocklisted", NULL, NULL});
 	check(&(struct expectation){"554 5.7.1 Spam message rejected", 0, "spam", NULL, NULL});
+}
+
+/* The replies of the answer-precision issue, each as a sender needs it. */
+Test(distinctions, what_a_sender_needs)
+{
+	static const struct {
+		const char *input, *reason, *bounce, *not_verdict, *vendor;
+	} rows[] = {
+		{"554 5.7.1 Service unavailable; Client host blocked", "ip-blocklisted", "block", "undeliverable", NULL},
+		{"521 5.3.2 System not accepting network messages", "domain-no-mail", "hard", NULL, NULL},
+		{"550 5.7.1 <a@example.com>: Recipient address rejected: Disabled recipient address", "mailbox-disabled",
+		 "hard", NULL, NULL},
+		{"550 5.7.1 User a@example.com temporary locked", "mailbox-disabled", "hard", NULL, NULL},
+		{"550 Mailbox is frozen", "mailbox-disabled", "hard", NULL, NULL},
+		{"Name service error for domain example.com: Host not found, try again", "network-error", "soft", NULL,
+		 NULL},
+		{"Could not deliver for the last 432000 seconds. Giving up.", "expired", NULL, NULL, NULL},
+		{"Your message was not delivered within 0 days and 1 hours.", "expired", NULL, NULL, NULL},
+		{"Nov  5 10:00:00 mx postfix/qmgr[7]: 4F2A: from=<a@example.org>, status=expired, returned to sender",
+		 "expired", NULL, NULL, NULL},
+		{"550 Verification failed for <x@example.org>", "sender-rejected", "block", "undeliverable", NULL},
+		{"You are not a member of this mailing list <list@example.org>.", "sender-rejected", "block",
+		 "undeliverable", NULL},
+		{"We're writing to let you know that the group you tried to contact (team) may not exist, or you may not "
+		 "have permission to post messages to the group.", "sender-rejected", "block", "undeliverable", NULL},
+		{"Il se peut que le groupe que vous avez essayé de contacter (team) n'existe pas ou que vous ne soyez pas "
+		 "autorisé à lui envoyer des messages.", "sender-rejected", "block", "undeliverable", NULL},
+		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", "user-unknown", "hard", NULL, NULL},
+		{"554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - "
+		 "mta1010.mail.gq1.yahoo.com", "user-unknown", "hard", NULL, "yahoo"},
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
+		 "[CO1NAM11FT012.eop-nam11.prod.protection.outlook.com]", "user-unknown", "hard", NULL, "microsoft365"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(rows); i++) {
+		struct smtpcode_result r = classify(rows[i].input, 0);
+		cr_assert_str_eq(smtpcode_reason_name(r.reason), rows[i].reason, "%s", rows[i].input);
+		if (rows[i].bounce)
+			cr_assert_str_eq(smtpcode_bounce_name(r.bounce), rows[i].bounce, "%s", rows[i].input);
+		if (rows[i].not_verdict)
+			cr_assert_str_neq(smtpcode_verdict_name(r.verdict), rows[i].not_verdict, "%s", rows[i].input);
+		if (rows[i].vendor)
+			cr_assert_str_eq(smtpcode_vendor_name(r.vendor), rows[i].vendor, "%s", rows[i].input);
+	}
+}
+
+Test(distinctions, the_bounce_type_follows_the_class)
+{
+	static const struct expectation cases[] = {
+		/* Outlook's example on the seed page: a block, whatever "Service unavailable" says. */
+		{"554 5.7.1 Service unavailable; Client host blocked", 0, "ip-blocklisted", "block", "blocked"},
+		/* RFC 7504's code: the host takes no mail at all. */
+		{"521 5.3.2 System not accepting network messages", 0, "domain-no-mail", "hard", "undeliverable"},
+		{"421 4.3.2 System not accepting network messages", 0, "service-unavailable", "soft", "retry"},
+		/* Temporary wording does not turn a 5xx into a retry, nor a refusal into a bad address. */
+		{"550 5.7.1 Please try again later", 0, NULL, "block", "blocked"},
+		{"550 try again later", 0, NULL, "block", "blocked"},
+		{"554 Service unavailable", 0, "service-unavailable", "block", "blocked"},
+		{"421 Service unavailable", 0, "service-unavailable", "soft", "retry"},
+		/* The reasons that stay soft under a 5xx. */
+		{"550 5.2.2 Mailbox full", 0, "mailbox-full", "soft", "retry"},
+		{"550 5.4.5 Daily sending quota exceeded", 0, "rate-limited", "soft", "retry"},
+	};
+	size_t i;
+	struct smtpcode_result r;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	r = classify(cases[3].input, 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_PHRASE);
+	cr_assert_neq(r.action, SMTPCODE_ACTION_RETRY_LATER, "a final refusal is not retried as it is");
+	cr_assert_eq(classify(cases[1].input, 0).decided_by, SMTPCODE_SIGNAL_BASIC);
+}
+
+Test(distinctions, specific_wording_beats_generic)
+{
+	/* "Recipient address rejected" says who was refused, not why. */
+	static const struct expectation cases[] = {
+		{"550 5.7.1 <a@example.com>: Recipient address rejected: Disabled recipient address", 0,
+		 "mailbox-disabled", "hard", "undeliverable"},
+		{"550 5.7.1 User a@example.com temporary locked", 0, "mailbox-disabled", "hard", "undeliverable"},
+		{"550 Mailbox is frozen", 0, "mailbox-disabled", "hard", "undeliverable"},
+		/* A specific enhanced code beats a generic phrase. */
+		{"550 5.1.2 <a@example.org>: Recipient address rejected: Bad destination system address", 0,
+		 "domain-not-found", "hard", NULL},
+		/* A generic phrase still beats the basic code's default. */
+		{"550 <a@example.org>: Recipient address rejected", 0, "user-unknown", "hard", NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	cr_assert_eq(classify(cases[0].input, 0).decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert_eq(classify(cases[4].input, 0).decided_by, SMTPCODE_SIGNAL_GENERIC_PHRASE);
 }
 
 Test(carriers, postfix_exim_dsn_sendmail)
@@ -188,6 +498,125 @@ Test(carriers, postfix_exim_dsn_sendmail)
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+Test(carriers, qmail_and_dragonfly_name_the_stage)
+{
+	static const struct {
+		const char *input;
+		enum smtpcode_stage stage;
+	} cases[] = {
+		{"Connected to 192.0.2.7 but greeting failed. Remote host said: 554 go away", SMTPCODE_STAGE_CONNECT},
+		{"Connected to 192.0.2.7 but my name was rejected. Remote host said: 550 bad name", SMTPCODE_STAGE_EHLO},
+		{"Connected to 192.0.2.7 but sender was rejected. Remote host said: 553 no", SMTPCODE_STAGE_MAIL},
+		{"192.0.2.7 does not like recipient. Remote host said: 550 5.1.1 no such user", SMTPCODE_STAGE_RCPT},
+		{"192.0.2.7 failed after I sent the message. Remote host said: 554 5.7.1 spam", SMTPCODE_STAGE_END_OF_DATA},
+		{"mx.example.org [192.0.2.7] did not like our RCPT TO:550 5.1.1 <a@example.org>: User unknown",
+		 SMTPCODE_STAGE_RCPT},
+		{"mx.example.org [192.0.2.7] did not like our MAIL FROM:553 5.1.8 bad sender", SMTPCODE_STAGE_MAIL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r = classify(cases[i].input, 0);
+		cr_assert_eq(r.stage, cases[i].stage, "%s: stage %s", cases[i].input, smtpcode_stage_name(r.stage));
+		cr_assert_neq(r.reply.code, 0, "%s", cases[i].input);
+	}
+}
+
+Test(carriers, an_enhanced_code_alone_starts_a_reply)
+{
+	struct smtpcode_result r = classify("5.1.1 user unknown", 0);
+
+	cr_assert_eq(r.reply.code, 0);
+	cr_assert_eq(r.reply.enhanced.cls, 5);
+	cr_assert(r.reply.enhanced_span.len == 5 && strncmp(r.reply.enhanced_span.ptr, "5.1.1", 5) == 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_BARE);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	r = classify("  4.2.2 mailbox full", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("5.7.1", 0);
+	cr_assert_eq(r.reply.enhanced.detail, 1);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_POLICY);
+	/* Not a code: an address, a date, a version in the middle of a text. */
+	r = classify("192.0.2.1 said hello", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 0);
+	r = classify("2024-01-01 user unknown", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 0);
+}
+
+static int
+span_is(struct smtpcode_span s, const char *want)
+{
+	return want ? s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0 : s.len == 0;
+}
+
+Test(logs, what_a_postmaster_needs_from_a_log_line)
+{
+	struct smtpcode_result r;
+
+	r = classify("Nov  5 10:00:00 mx postfix/smtp[123]: 4F2A1C0D3E: to=<user@example.com>, "
+	             "relay=mx.example.com[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host "
+	             "mx.example.com[192.0.2.1] said: 550 5.1.1 <user@example.com>: Recipient address rejected: User "
+	             "unknown (in reply to RCPT TO command))", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "4F2A1C0D3E"));
+	cr_assert(span_is(r.timestamp, "Nov  5 10:00:00"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
+	cr_assert_str_eq(smtpcode_log_status_name(r.log_status), "bounced");
+	/* The reply without the carrier's "(in reply to RCPT TO command))". */
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 <user@example.com>: Recipient address rejected: User unknown"),
+	          "%.*s", (int)r.reply.raw.len, r.reply.raw.ptr);
+
+	/* relay=none: no host was reached; status=deferred: temporary, with no code. */
+	r = classify("2026-11-05T10:00:01.123456+01:00 mx postfix/smtp[124]: 4F2A1C0D3F: to=<a@example.net>, "
+	             "relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.9]:25: "
+	             "Connection timed out)", 0);
+	cr_assert_eq(r.host.len, 0);
+	cr_assert(span_is(r.timestamp, "2026-11-05T10:00:01.123456+01:00"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_POSTFIX);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("Nov  5 10:00:02 mx postfix/smtp[125]: 4F2A: to=<a@example.invalid>, relay=none, delay=0, "
+	             "status=bounced (Host or domain name not found. Name service error for name=example.invalid "
+	             "type=A: Host not found)", 0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+
+	/* The queue manager's expiry: no recipient, no reply. */
+	r = classify("Nov  5 10:00:03 mx postfix/qmgr[7]: 4F2A1E: from=<news@example.org>, status=expired, returned "
+	             "to sender", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_EXPIRED);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_EXPIRED);
+	cr_assert(span_is(r.queue_id, "4F2A1E"));
+	cr_assert(span_is(r.recipient, NULL));
+
+	r = classify("Nov  5 10:00:04 mx sm-mta[901]: x5AB12Cd003: to=<user@example.com>, delay=00:00:01, "
+	             "mailer=esmtp, relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: Connection refused by "
+	             "mx.example.com.", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "x5AB12Cd003"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+
+	r = classify("2026-11-05 10:00:05 1abcDE-000123-AB ** user@example.com R=dnslookup T=remote_smtp: SMTP error "
+	             "from remote mail server after RCPT TO:<user@example.com>: 550 5.1.1 User unknown", 0);
+	cr_assert(span_is(r.recipient, "user@example.com"));
+	cr_assert(span_is(r.queue_id, "1abcDE-000123-AB"));
+	cr_assert(span_is(r.timestamp, "2026-11-05 10:00:05"));
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
+	r = classify("2026-11-05 10:00:06 1abcDF-000124-AC == b@example.net R=dnslookup T=remote_smtp defer (-44): "
+	             "SMTP error from remote mail server after RCPT TO:<b@example.net>: 452 4.2.2 Mailbox full", 0);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
+	cr_assert(span_is(r.recipient, "b@example.net"));
+
+	/* Not a log line's: Gmail's "** Address not found **". */
+	r = classify("** Address not found ** Your message wasn't delivered to a@example.com because the address "
+	             "couldn't be found.", 0);
+	cr_assert_eq(r.log_status, SMTPCODE_LOG_NONE);
+	cr_assert(span_is(r.recipient, NULL));
+	cr_assert(span_is(r.timestamp, NULL));
+	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
+}
+
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)
 {
 	struct smtpcode_result r = classify("Action: delayed\nDiagnostic-Code: X-Postfix; mailbox full\n", 0);
@@ -218,6 +647,41 @@ Test(carriers, caller_stage_and_host_win)
 	cr_assert_eq(r.stage, SMTPCODE_STAGE_MAIL);
 	cr_assert_eq(r.host.len, 26);
 	cr_assert_neq(r.verdict, SMTPCODE_VERDICT_UNDELIVERABLE);
+}
+
+Test(vendors, recognised_by_the_hosts_named_in_the_text)
+{
+	static const struct {
+		const char *input, *host, *vendor;
+	} cases[] = {
+		{"554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - "
+		 "mta1320.mail.ne1.yahoo.com", NULL, "yahoo"},
+		/* A service's own token and host beat the Postfix wording its front end shares. */
+		{"550 5.4.1 Recipient address rejected: Access denied. AS(201806281) "
+		 "[DM6NAM12FT013.eop-nam12.prod.protection.outlook.com]", NULL, "microsoft365"},
+		{"host mx.example.org[192.0.2.7] said: 550 5.1.1 <a@example.org>: Recipient address rejected: User "
+		 "unknown in local recipient table", NULL, "postfix"},
+		{"550 5.7.1 Unfortunately, messages from [192.0.2.7] weren't sent. [AM1EUR03HT012.eop-EUR03.prod."
+		 "olc.protection.outlook.com]", NULL, "outlookcom"},
+		{"421 4.7.0 Try again later, closing connection. (EHLO) a1si2.3 - x", "aspmx.l.google.com", "gmail"},
+		{"554 5.7.1 Message rejected [mx01.mail.icloud.com]", NULL, "icloud"},
+		/* An address is not a host: the recipient's domain names no vendor. */
+		{"550 5.1.1 <a@yahoo.com>: no such user", NULL, NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r;
+		const char *h = cases[i].host;
+		smtpcode_classify(cases[i].input, strlen(cases[i].input), 0, h, h ? strlen(h) : 0, &r);
+		if (cases[i].vendor)
+			cr_assert_str_eq(smtpcode_vendor_name(r.vendor), cases[i].vendor, "%s", cases[i].input);
+		else
+			cr_assert_eq(r.vendor, SMTPCODE_VENDOR_UNKNOWN, "%s: %s", cases[i].input,
+			             smtpcode_vendor_name(r.vendor));
+		if (!h) /* else the evidence is in the host name given */
+			assert_spans_inside(&r, cases[i].input, strlen(cases[i].input));
+	}
 }
 
 Test(result, says_what_decided)

@@ -436,7 +436,7 @@ class ScanFormats(TempDir):
         self.assertEqual(first, {"file": MAIL_LOG, "line": "1", "code": "550", "enhanced": "5.1.1",
                                  "stage": "rcpt", "host": "gmail-smtp-in.l.google.com", "vendor": "gmail",
                                  "reason": "user-unknown", "action": "remove-address", "bounce": "hard",
-                                 "verdict": "undeliverable", "recipient": ""})
+                                 "verdict": "undeliverable", "recipient": "alice@example.com"})
         exim = [dict(zip(TSV_COLUMNS, r)) for r in rows if r[0] == EXIM_LOG]
         self.assertEqual([r["line"] for r in exim], ["2", "3", "4", "6"])
         self.assertEqual([r["stage"] for r in exim], ["rcpt", "rcpt", "end-of-data", "mail"])
@@ -1037,7 +1037,10 @@ class Dsn(TempDir):
     def test_log_is_still_read_line_by_line(self):
         recs, _ = self.scan_json(MAIL_LOG)
         self.assertEqual(len(recs), 4)
-        self.assertNotIn("recipient", recs[0])
+        self.assertNotIn("message", recs[0])
+        self.assertNotIn("dsn_action", recs[0])
+        # A log line's recipient is its own to=<...>.
+        self.assertEqual(recs[0]["recipient"], "alice@example.com")
 
     def test_dsn_is_for_scan_and_stats(self):
         status, _, err = run("--dsn", "550")
@@ -1124,6 +1127,128 @@ class Names(unittest.TestCase):
         status, out, _ = run("scan", "--format", "jsonl", stdin=b"550 5.1.1 user \xff unknown\n550 5.1.1 user unknown\n")
         flags = [r["invalid_utf8"] for r in json_lines(out)]
         self.assertEqual(flags, [True, False])
+
+
+class Lookups(unittest.TestCase):
+    """What people type: a token alone, a class, an enhanced code and words."""
+
+    def test_a_vendor_token_alone(self):
+        tokens = [p for p in DATA.phrases if p["kind"] == "token" and p["text"] == "[tss04]"]
+        self.assertEqual(len(tokens), 1)
+        for q in ("TSS04", "tss04", "[TSS04]"):
+            status, out, err = run(q)
+            self.assertEqual(status, 0, err)
+            self.assertTrue(out.startswith("[TSS04]  a token of Yahoo Mail"), out)
+            text = " ".join(out.split())
+            self.assertIn("Sent by yahoo", text)
+            self.assertIn("Example 421 4.7.0 [TSS04]", text)
+            self.assertIn(f"reason {tokens[0]['reason']}, bounce soft", text)
+            self.assertIn("[slow-down]", text)
+        status, out, _ = run("--json", "tss04")
+        [a] = json_lines(out)
+        self.assertEqual((a["kind"], a["token"], a["vendor"], a["reason"], a["bounce"]),
+                         ("token", "[TSS04]", "yahoo", tokens[0]["reason"], "soft"))
+        self.assertTrue(a["example"].startswith("421 4.7.0 [TSS04]"))
+        # Not a token: still reply text, with nothing to classify.
+        status, _, err = run("TSS99")
+        self.assertEqual(status, 1)
+        self.assertIn("not a reply code", err)
+
+    def test_every_token_is_found_by_its_letters_and_digits(self):
+        for p in DATA.phrases:
+            if p["kind"] != "token":
+                continue
+            q = "".join(c for c in p["text"] if c.isalnum())
+            if len(q) < 3 or not q.isascii() or q.isdigit():  # digits alone are a code
+                continue
+            with self.subTest(token=p["text"]):
+                status, out, err = run("--json", q)
+                self.assertEqual(status, 0, err)
+                answers = json_lines(out)
+                self.assertTrue(any(a.get("kind") == "token" and a["vendor"] == p["vendor"] for a in answers), out)
+
+    def test_a_class(self):
+        for q, bounce in (("5xx", "hard"), ("4XX", "soft"), ("2xx", "none"), ("3xx", "none")):
+            status, out, err = run(q)
+            self.assertEqual(status, 0, err)
+            self.assertTrue(out.startswith(q.lower()[0] + "xx  "), out)
+            self.assertIn("Codes       " + q[0], out)
+            self.assertIn(bounce, out)
+        status, out, _ = run("--json", "5xx")
+        [a] = json_lines(out)
+        self.assertEqual((a["kind"], a["class"], a["code"]), ("class", 5, "5xx"))
+        self.assertEqual(a["codes"], [str(e["code"]) for e in DATA.basic if e["code"] // 100 == 5])
+        self.assertEqual(sorted(a["soft_reasons"]),
+                         sorted(r["name"] for r in DATA.taxonomy["reason"] if r.get("soft_because")))
+        self.assertEqual(a["class_row"]["code"], "5.X.X")
+        status, _, err = run("6xx")
+        self.assertEqual(status, 1)
+        self.assertIn("class 6 does not exist", err)
+
+    def test_an_enhanced_code_with_words_is_a_reply(self):
+        status, out, err = run("--json", "5.1.1 user unknown")
+        self.assertEqual(status, 0, err)
+        [a] = json_lines(out)
+        self.assertEqual((a["code"], a["enhanced"], a["reason"], a["bounce"], a["carrier"]),
+                         (None, "5.1.1", "user-unknown", "hard", "bare"))
+        status, out, _ = run("4.2.2 mailbox full")
+        self.assertTrue(out.startswith("4.2.2  Mailbox full: soft"), out)
+
+    def test_a_250_states_the_catch_all_caveat(self):
+        status, out, _ = run("explain", "--stage", "rcpt", "250 2.1.5 Ok")
+        self.assertEqual(status, 0)
+        text = " ".join(out.split())
+        self.assertIn("Verdict deliverable", text)
+        self.assertIn("catch-all domain accepts every address", text)
+
+
+class LogRecords(unittest.TestCase):
+    def test_a_log_line_carries_what_a_postmaster_needs(self):
+        recs = json_lines(run("scan", "--format", "jsonl", MAIL_LOG)[1])
+        first = recs[0]
+        self.assertEqual((first["recipient"], first["queue_id"], first["timestamp"], first["log_status"]),
+                         ("alice@example.com", "4F2A1C", "Nov  5 10:00:01", "bounced"))
+        self.assertNotIn("(in reply to", first["reply"])
+        self.assertEqual(recs[1]["log_status"], "deferred")
+        exim = json_lines(run("scan", "--format", "jsonl", EXIM_LOG)[1])
+        self.assertTrue(all(r["queue_id"] and r["timestamp"] for r in exim), exim)
+        self.assertTrue(any(r["log_status"] == "bounced" and "@" in (r["recipient"] or "") for r in exim), exim)
+
+    def test_relay_none_is_no_host(self):
+        line = ("Nov  5 10:00:01 mx postfix/smtp[12]: 4F2A: to=<a@example.net>, relay=none, delay=30, "
+                "dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.9]:25: Connection timed out)")
+        status, out, _ = run("explain", "--json", line)
+        [a] = json_lines(out)
+        self.assertIsNone(a["host"])
+        self.assertEqual((a["recipient"], a["log_status"], a["bounce"]), ("a@example.net", "deferred", "soft"))
+        status, out, _ = run(line)
+        self.assertIn("Log to a@example.net; queue ID 4F2A; at Nov 5 10:00:01; the log says deferred",
+                      " ".join(out.split()))
+
+    def test_other_input_has_none_of_them(self):
+        [a] = json_lines(run("--json", "550 5.1.1 user unknown")[1])
+        self.assertEqual((a["recipient"], a["queue_id"], a["timestamp"], a["log_status"]), (None,) * 4)
+
+
+class PlainWords(unittest.TestCase):
+    def test_a_multiline_reply_is_shown_as_its_lines(self):
+        reply = ("550-5.1.1 The email account that you tried to reach does\r\n"
+                 "550-5.1.1 not exist. Please try\r\n550 5.1.1 double-checking the recipient")
+        status, out, _ = run(reply)
+        self.assertEqual(status, 0)
+        self.assertNotIn(" | ", out)
+        lines = out.splitlines()
+        start = next(i for i, l in enumerate(lines) if l.startswith("  Reply"))
+        self.assertTrue(lines[start].endswith("550-5.1.1 The email account that you tried to reach does"), out)
+        self.assertEqual(lines[start + 1].strip(), "550-5.1.1 not exist. Please try")
+        # The phrase as the classifier read it, across the lines, without their codes.
+        self.assertIn('Decided by  phrase "does not exist"', out)
+
+    def test_flags_are_explained_not_named(self):
+        status, out, _ = run("550-5.1.1 a\n550-5.1.1 b")
+        self.assertEqual(status, 0)
+        self.assertNotIn("unterminated", out)
+        self.assertIn("The reply was cut off", " ".join(out.split()))
 
 
 class Colour(unittest.TestCase):

@@ -163,6 +163,43 @@ class Loader(unittest.TestCase):
                     'description = "A test vendor."\nfingerprints = ["gsmtp"]\npostmaster = []\n')
         self.assertProblem("vendor copycat: fingerprint 'gsmtp' is also vendor")
 
+    def test_a_phrase_that_contains_another_must_outrank_it(self):
+        # "user unknown" is in the data at priority 70: a narrower wording
+        # ranked below it could never decide.
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "recipient user unknown here"\n'
+                    'reason = "user-unknown"\npriority = 60\n')
+        self.assertProblem("phrase 'recipient user unknown here': contains the phrase 'user unknown' but ranks below it")
+
+    def test_a_generic_phrase_cannot_contain_a_specific_one(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "rejected: user unknown"\n'
+                    'reason = "user-unknown"\npriority = 90\ngeneric = true\n')
+        self.assertProblem("a generic phrase cannot contain a specific one")
+
+    def test_a_token_is_never_generic(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "[zz99]"\nreason = "policy"\nkind = "token"\n'
+                    'vendor = "yahoo"\ngeneric = true\n')
+        self.assertProblem("phrase '[zz99]': a token names its vendor's cause: it cannot be generic")
+
+    def test_soft_5xx_needs_a_reason_that_allows_it(self):
+        self.append("basic.toml", GOOD_BASIC.replace('bounce = "unknown"', 'bounce = "soft"')
+                    .replace('verdict = "unknown"', 'verdict = "retry"'))
+        self.assertProblem("data/basic.toml: code 557: bounce 'soft' for reason 'unknown' under a 5xx")
+
+    def test_soft_5xx_phrase_and_sample(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "come back tomorrow"\nreason = "greylisted"\n'
+                    'bounce = "soft"\n')
+        self.assertProblem("phrase 'come back tomorrow': bounce 'soft' for reason 'greylisted' under a 5xx")
+
+    def test_soft_reason_says_why(self):
+        path = os.path.join(self.data, "taxonomy.toml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        start = text.index('name = "rate-limited"')
+        cut = text.index("soft_because = ", start)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text[:cut] + text[text.index("\n", cut) + 1:])
+        self.assertProblem("reason 'rate-limited': bounce 'soft' for a 5xx needs 'soft_because'")
+
     def test_build_fails_with_the_message(self):
         self.append("basic.toml", GOOD_BASIC.replace("557", "550"))
         r = subprocess.run([sys.executable, os.path.join(GENERATOR, "gen_tables.py"), self.data],

@@ -230,3 +230,20 @@ Test(reply, flag_names_are_the_json_names)
 	cr_assert_null(smtpcode_reply_flag_name(
 		(enum smtpcode_reply_flag)(SMTPCODE_REPLY_MULTILINE | SMTPCODE_REPLY_MIXED_CODES)));
 }
+
+Test(reply, every_flag_has_plain_words)
+{
+	unsigned i;
+
+	/* A sentence for people beside each name for programs, never the name. */
+	for (i = 0; smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << i)); i++) {
+		const char *d = smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << i));
+		cr_assert_not_null(d);
+		cr_assert(d[0] >= 'A' && d[0] <= 'Z' && d[strlen(d) - 1] == '.', "%s", d);
+		cr_assert_null(strstr(d, smtpcode_reply_flag_name((enum smtpcode_reply_flag)(1u << i))), "%s", d);
+	}
+	cr_assert_eq(i, 5);
+	cr_assert_null(smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << 5)));
+	cr_assert_null(smtpcode_reply_flag_description((enum smtpcode_reply_flag)0));
+	cr_assert(strstr(smtpcode_reply_flag_description(SMTPCODE_REPLY_UNTERMINATED), "cut off"));
+}

@@ -371,7 +371,8 @@ EXTRA = [
     ("", None),
 ]
 CLI_FIELDS = ("code", "enhanced", "stage", "host", "vendor", "reason", "action", "bounce", "verdict",
-              "decided_by", "matched", "carrier", "reply", "flags", "classified")
+              "decided_by", "matched", "carrier", "reply", "flags", "classified", "recipient", "queue_id", "timestamp",
+              "log_status")
 RECIPIENT_FIELDS = ("recipient", "dsn_action", "report", "feedback_type", "line", "truncated")
 # Whole messages pasted in: the test fixtures, each a bounce as mail systems write them.
 MESSAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")

@@ -13,7 +13,8 @@
 	var FIELDS = ['status', 'code', 'cls', 'subject', 'detail', 'stage', 'host', 'hostLen',
 		'vendor', 'evidence', 'evidenceLen', 'reason', 'action', 'bounce', 'verdict',
 		'decidedBy', 'matched', 'matchedLen', 'carrier', 'reply', 'replyLen', 'flags',
-		'message', 'line', 'recipient', 'recipientLen', 'dsnAction', 'report', 'feedback', 'feedbackLen', 'cut'];
+		'message', 'line', 'recipient', 'recipientLen', 'dsnAction', 'report', 'feedback', 'feedbackLen', 'cut',
+		'queueId', 'queueIdLen', 'timestamp', 'timestampLen', 'logStatus'];
 	var EINVAL = -9;
 	// enum smtpcode_input
 	var KINDS = ['reply', 'message', 'mbox'];
@@ -84,7 +85,11 @@
 			carrier: this.name('carrier_name', f.carrier),
 			reply: this.span(f.reply, f.replyLen),
 			flags: flags,
-			classified: f.status === 0
+			classified: f.status === 0,
+			recipient: this.span(f.recipient, f.recipientLen),
+			queue_id: this.span(f.queueId, f.queueIdLen),
+			timestamp: this.span(f.timestamp, f.timestampLen),
+			log_status: f.logStatus ? this.name('log_status_name', f.logStatus) : null
 		};
 	};
 

@@ -110,8 +110,10 @@
 		if (rowCode)
 			row(dl, 'Enhanced', a('enhanced/' + rowCode + '.html#class-' + f.cls, r.enhanced, 'code'),
 				' ' + ex.name('enhanced_title', f.subject, f.detail));
-		if (r.flags.length)
-			row(dl, 'Flags', r.flags.join(', '));
+		// Each flag in plain words, but "several lines", which the reply shows.
+		for (var i = 1, note; (note = ex.name('reply_flag_description', 1 << i)) !== null; i++)
+			if (f.flags & (1 << i))
+				row(dl, 'Note', note);
 		box.appendChild(dl);
 		return box;
 	}

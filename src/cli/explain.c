@@ -14,18 +14,36 @@ classify_input(const char *buf, size_t len, enum smtpcode_stage stage, const cha
 #define sgr render_sgr
 #define bounce_sgr render_bounce_sgr
 
-static const char *const flag_text[] = {
-	"several lines",
-	"the lines carry different basic codes; the last line's counts",
-	"the lines carry different enhanced codes; the last one counts",
-	"the enhanced code's class differs from the basic code's; the basic code's class counts",
-	"continuation lines never reached a final line",
-};
+/* Past a line break inside a reply, and past the next line's blanks and
+ * codes ("550-5.1.1 "): where its text starts. */
+static size_t
+next_line_text(struct smtpcode_span s, size_t i)
+{
+	size_t k;
 
-/* Copies a span for a message: line breaks shown as " | ", every other
- * control character escaped (safe_text.h). */
+	while (i < s.len && (s.ptr[i] == '\r' || s.ptr[i] == '\n' || s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+		i++;
+	for (k = i; k < s.len && k < i + 3 && s.ptr[k] >= '0' && s.ptr[k] <= '9'; k++)
+		;
+	if (k == i + 3 && k < s.len && (s.ptr[k] == '-' || s.ptr[k] == ' ')) {
+		struct smtpcode_enhanced_code e;
+		int n;
+		i = k + 1;
+		n = smtpcode_enhanced_parse(s.ptr + i, s.len - i, &e);
+		if (n > 0)
+			i += (size_t)n;
+		while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+			i++;
+	}
+	return i;
+}
+
+/* Copies a span for people, every control character escaped (safe_text.h):
+ * a line break kept as one (lines), or, within a matched phrase, the break
+ * and the next line's codes as one space, as the classifier read it
+ * (one_line). */
 static const char *
-show(char *buf, size_t size, struct smtpcode_span s, size_t max)
+show_as(char *buf, size_t size, struct smtpcode_span s, size_t max, int one_line)
 {
 	const unsigned char *p = (const unsigned char *)s.ptr;
 	size_t i = 0, o = 0, n = s.len < max ? s.len : max;
@@ -40,11 +58,9 @@ show(char *buf, size_t size, struct smtpcode_span s, size_t max)
 		if (i < stop)
 			break; /* out of room */
 		if (i < n && (p[i] == '\r' || p[i] == '\n')) {
-			i += p[i] == '\r' ? 2 : 1;
-			if (i < s.len) { /* the reply's last line break is not shown */
-				memcpy(buf + o, " | ", 3);
-				o += 3;
-			}
+			i = one_line ? next_line_text(s, i) : i + (p[i] == '\r' ? 2 : 1);
+			if (i < s.len) /* the reply's last line break is not shown */
+				buf[o++] = one_line ? ' ' : '\n';
 		}
 	}
 	if (i < s.len && o + 4 < size) {
@@ -53,6 +69,12 @@ show(char *buf, size_t size, struct smtpcode_span s, size_t max)
 	}
 	buf[o < size ? o : size - 1] = '\0';
 	return buf;
+}
+
+static const char *
+show(char *buf, size_t size, struct smtpcode_span s, size_t max)
+{
+	return show_as(buf, size, s, max, 1);
 }
 
 const char *
@@ -78,8 +100,8 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 	fprintf(out, "%s%s%s  %s%s: %s%s\n", sgr(st, "\033[1m"), *codes ? codes : "(no code)", sgr(st, "\033[0m"),
 	        bounce_sgr(st, r->bounce), smtpcode_reason_title(r->reason), smtpcode_bounce_name(r->bounce),
 	        sgr(st, "\033[0m"));
-	if (r->reply.raw.len)
-		render_field(out, st, "Reply", show(span, sizeof span, r->reply.raw, 500));
+	if (r->reply.raw.len) /* each of its lines on a line of its own */
+		render_field(out, st, "Reply", show_as(span, sizeof span, r->reply.raw, 500, 0));
 	snprintf(buf, sizeof buf, "%s%s%s%s%s",
 	         r->carrier == SMTPCODE_CARRIER_BARE ? "a bare reply"
 	         : r->carrier == SMTPCODE_CARRIER_NONE ? "text with no reply code"
@@ -87,6 +109,22 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 	         r->stage ? "; stage " : "", r->stage ? smtpcode_stage_name(r->stage) : "",
 	         r->host.len ? "; host " : "", r->host.len ? show(span, sizeof span, r->host, 200) : "");
 	render_field(out, st, "Found in", buf);
+	if (r->recipient.len || r->queue_id.len || r->log_status) { /* a log line's own fields */
+		size_t o = 0;
+		buf[0] = '\0';
+		if (r->recipient.len)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "to %s", show(span, sizeof span, r->recipient, 200));
+		if (r->queue_id.len && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%squeue ID %s", o ? "; " : "",
+			                      show(span, sizeof span, r->queue_id, 60));
+		if (r->timestamp.len && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sat %s", o ? "; " : "",
+			                      show(span, sizeof span, r->timestamp, 60));
+		if (r->log_status && o < sizeof buf)
+			snprintf(buf + o, sizeof buf - o, "%sthe log says %s", o ? "; " : "",
+			         smtpcode_log_status_name(r->log_status));
+		render_field(out, st, "Log", buf);
+	}
 	if (r->vendor) {
 		snprintf(buf, sizeof buf, "%s (%s), recognised by \"%s\"", smtpcode_vendor_name(r->vendor),
 		         smtpcode_vendor_title(r->vendor), show(span, sizeof span, r->vendor_evidence, 120));
@@ -112,9 +150,9 @@ explain_text(FILE *out, const struct style *st, const struct smtpcode_result *r)
 		snprintf(buf, sizeof buf, "%s %s", smtpcode_text(e->code), smtpcode_text(e->title));
 		render_field(out, st, "Enhanced", buf);
 	}
-	for (i = 1; i < sizeof flag_text / sizeof flag_text[0]; i++)
-		if (r->reply.flags & (1u << i))
-			render_field(out, st, "Note", flag_text[i]);
+	for (i = 1; i < 32 && r->reply.flags >> i; i++) /* not "several lines": the Reply shows them */
+		if (r->reply.flags & (1u << i) && smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << i)))
+			render_field(out, st, "Note", smtpcode_reply_flag_description((enum smtpcode_reply_flag)(1u << i)));
 }
 
 /* "c.s.d" into buf (24 bytes), without printf: scan writes one a record. */
@@ -175,6 +213,9 @@ result_json_members(struct json *j, const struct smtpcode_result *r)
 	span_or_null(j, "matched", r->matched);
 	json_name(j, "carrier", smtpcode_carrier_name(r->carrier));
 	span_or_null(j, "reply", r->reply.raw);
+	span_or_null(j, "queue_id", r->queue_id);
+	span_or_null(j, "timestamp", r->timestamp);
+	json_name(j, "log_status", r->log_status ? smtpcode_log_status_name(r->log_status) : NULL);
 	json_begin_array(j, "flags");
 	/* Only the flags that are set are looked up; a flag with no name ends the list. */
 	for (i = 0; i < 32 && r->reply.flags >> i; i++) {

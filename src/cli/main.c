@@ -20,7 +20,7 @@
 #include "smtpcode.h"
 #include "stats.h"
 
-/* usage_text and help_text, generated from src/cli/commands.toml. */
+/* usage_text and the blocks of help_text, generated from src/cli/commands.toml. */
 #include "cli_help.h"
 
 struct options {
@@ -195,6 +195,10 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 		json_init(&j, stdout);
 		json_begin_object(&j, NULL);
 		json_string_n(&j, "input", text, len);
+		if (r.recipient.len) /* a log line's to=<...> */
+			json_string_n(&j, "recipient", r.recipient.ptr, r.recipient.len);
+		else
+			json_null(&j, "recipient");
 		result_json_members(&j, &r);
 		json_bool(&j, "classified", rc == 0);
 		json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
@@ -452,7 +456,8 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 			}
 			fputs(usage_text, stdout);
 			putchar('\n');
-			fputs(help_text, stdout);
+			for (k = 0; help_text[k]; k++)
+				fputs(help_text[k], stdout);
 			*exit_now = EXIT_KNOWN;
 			return -1;
 		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
@@ -579,8 +584,10 @@ main(int argc, char **argv)
 				all_codes = 0;
 		if (!all_codes) {
 			/* One word that names a reason, action, bounce type, verdict or
-			 * vendor is explained as such; anything else is reply text. */
-			if (n == 1 && answer_name(stdout, &st, opt.json, argv[0]) == 0)
+			 * vendor, or a vendor's token, is explained as such; anything
+			 * else is reply text. */
+			if (n == 1 && (answer_name(stdout, &st, opt.json, argv[0]) == 0 ||
+			               search_token(argv[0], opt.json, &st, stdout) > 0))
 				status = EXIT_KNOWN;
 			else
 				status = run_explain(&opt, &st, argv, n);

@@ -207,9 +207,22 @@ query_resolve(struct answer *a, const char *s, size_t len)
 		resolve_enhanced(a);
 		return;
 	}
+	if (len == 3 && is_digit((unsigned char)s[0]) && is_x(s + 1, 1) && is_x(s + 2, 1)) {
+		if (s[0] < '2' || s[0] > '5') {
+			fail(a, "class %c does not exist: the first digit of a reply code is 2, 3, 4 or 5", s[0]);
+			return;
+		}
+		a->kind = QUERY_CLASS;
+		a->basic_code = (unsigned)(s[0] - '0') * 100;
+		a->class_row = smtpcode_enhanced_class((unsigned)(s[0] - '0'));
+		snprintf(a->code, sizeof a->code, "%cxx", s[0]);
+		a->registered = 1;
+		return;
+	}
 	for (i = 0; i < len; i++) {
 		if (!is_digit((unsigned char)s[i])) {
-			fail(a, "%s", "not a reply code; give 3 digits such as 550 or an enhanced code such as 5.1.1");
+			fail(a, "%s", "not a reply code; give 3 digits such as 550, a class such as 5xx, or an enhanced "
+			              "code such as 5.1.1");
 			return;
 		}
 	}
@@ -333,5 +346,17 @@ answer_vendor_codes(const struct answer *a, const struct smtpcode_vendor_code **
 			out[n] = vc;
 		n++;
 	}
+	return n;
+}
+
+size_t
+class_soft_reasons(enum smtpcode_reason *out, size_t max)
+{
+	size_t n = 0;
+	int r;
+
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++)
+		if (smtpcode_reason_bounce((enum smtpcode_reason)r) == SMTPCODE_BOUNCE_SOFT && n < max)
+			out[n++] = (enum smtpcode_reason)r;
 	return n;
 }

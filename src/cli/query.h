@@ -9,7 +9,8 @@
 enum query_kind {
 	QUERY_ERROR,    /* malformed: see message */
 	QUERY_BASIC,    /* a 3-digit code */
-	QUERY_ENHANCED  /* an enhanced code, a registry row in X notation included */
+	QUERY_ENHANCED, /* an enhanced code, a registry row in X notation included */
+	QUERY_CLASS     /* a class of basic codes: 2xx, 3xx, 4xx, 5xx */
 };
 
 /* Which part of an enhanced code the query left open with an X. */
@@ -28,7 +29,7 @@ struct answer {
 	char code[24];         /* the code as shown: "550", "5.7.26", "X.1.1" */
 	int registered;        /* the data has an entry for exactly this code */
 
-	/* QUERY_BASIC */
+	/* QUERY_BASIC; QUERY_CLASS: basic_code is the class's first code (500) */
 	unsigned basic_code;
 	const struct smtpcode_basic *basic;
 
@@ -44,6 +45,10 @@ size_t answer_vendor_codes(const struct answer *a, const struct smtpcode_vendor_
 
 /* Fills `a` for the query s[0..len). Never fails: errors are QUERY_ERROR. */
 void query_resolve(struct answer *a, const char *s, size_t len);
+
+/* The reasons a 5xx reply is soft for (their bounce type is soft: senders
+ * rightly treat them as temporary), up to `max` into out; returns how many. */
+size_t class_soft_reasons(enum smtpcode_reason *out, size_t max);
 
 /* The outcome for this answer, as reason, action, bounce type and verdict. */
 enum smtpcode_reason answer_reason(const struct answer *a);

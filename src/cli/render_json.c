@@ -178,6 +178,52 @@ enhanced_json(struct json *j, const struct answer *a)
 	row_json(j, "subject_row", a->scope == SCOPE_CLASS ? NULL : a->subject_row);
 }
 
+static void
+class_json(struct json *j, const struct answer *a)
+{
+	unsigned cls = a->basic_code / 100, cat;
+	enum smtpcode_reason soft[SMTPCODE_REASON_COUNT];
+	size_t i, n = cls == 5 ? class_soft_reasons(soft, SMTPCODE_REASON_COUNT) : 0;
+
+	json_string(j, "kind", "class");
+	json_int(j, "class", (long)cls);
+	json_string(j, "title", smtpcode_basic_class_title(cls));
+	json_string(j, "meaning", smtpcode_basic_class_meaning(cls));
+	json_begin_object(j, "categories");
+	for (cat = 0; cat <= 5; cat++) {
+		char key[4] = {'x', (char)('0' + cat), 'x', 0};
+		if (smtpcode_basic_category_title(cat))
+			json_string(j, key, smtpcode_basic_category_title(cat));
+	}
+	json_end_object(j);
+	json_begin_array(j, "codes");
+	for (i = 0; i < smtpcode_basic_count(); i++) {
+		char code[8];
+		if (smtpcode_basic_at(i)->code / 100 != cls)
+			continue;
+		snprintf(code, sizeof code, "%u", smtpcode_basic_at(i)->code);
+		json_string(j, NULL, code);
+	}
+	json_end_array(j);
+	row_json(j, "class_row", a->class_row);
+	json_begin_array(j, "bounce");
+	if (cls <= 3) {
+		json_string(j, NULL, "none");
+	} else if (cls == 4) {
+		json_string(j, NULL, "soft");
+	} else {
+		json_string(j, NULL, "hard");
+		json_string(j, NULL, "block");
+		json_string(j, NULL, "unknown");
+		json_string(j, NULL, "soft");
+	}
+	json_end_array(j);
+	json_begin_array(j, "soft_reasons");
+	for (i = 0; i < n; i++)
+		json_string(j, NULL, smtpcode_reason_name(soft[i]));
+	json_end_array(j);
+}
+
 void
 render_json(FILE *out, const struct answer *a)
 {
@@ -193,6 +239,8 @@ render_json(FILE *out, const struct answer *a)
 		json_string(&j, "code", a->code);
 		if (a->kind == QUERY_BASIC)
 			basic_json(&j, a);
+		else if (a->kind == QUERY_CLASS)
+			class_json(&j, a);
 		else
 			enhanced_json(&j, a);
 	}

@@ -28,7 +28,8 @@ render_bounce_sgr(const struct style *st, enum smtpcode_bounce b)
 	}
 }
 
-/* Writes text word by word, wrapped at st->width, continuation lines indented. */
+/* Writes text word by word, wrapped at st->width, continuation lines
+ * indented; a line break in the text starts a new (indented) line. */
 static void
 wrap(FILE *out, const struct style *st, const char *text, int column, int indent)
 {
@@ -37,7 +38,13 @@ wrap(FILE *out, const struct style *st, const char *text, int column, int indent
 	while (*p) {
 		const char *end = p;
 		int n;
-		while (*end && *end != ' ')
+		if (*p == '\n') {
+			fprintf(out, "\n%*s", indent, "");
+			column = indent;
+			p++;
+			continue;
+		}
+		while (*end && *end != ' ' && *end != '\n')
 			end++;
 		n = (int)(end - p);
 		if (column > indent && column + 1 + n > st->width) {
@@ -49,7 +56,7 @@ wrap(FILE *out, const struct style *st, const char *text, int column, int indent
 		}
 		fwrite(p, 1, (size_t)n, out);
 		column += n;
-		p = *end ? end + 1 : end;
+		p = *end == ' ' ? end + 1 : end;
 	}
 	putc('\n', out);
 }
@@ -273,6 +280,50 @@ enhanced_text(FILE *out, const struct style *st, const struct answer *a)
 	}
 }
 
+/* "2xx": what the class means, its categories and codes, its enhanced
+ * class row, and the bounce types its replies get. */
+static void
+class_text(FILE *out, const struct style *st, const struct answer *a)
+{
+	unsigned cls = a->basic_code / 100, cat;
+	enum smtpcode_reason soft[SMTPCODE_REASON_COUNT];
+	char buf[1024];
+	size_t i, n, o = 0;
+
+	heading(out, st, a->code, smtpcode_basic_class_title(cls));
+	field(out, st, "Meaning", smtpcode_basic_class_meaning(cls));
+	for (cat = 0; cat <= 5; cat++)
+		if (smtpcode_basic_category_title(cat))
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sx%ux %s", o ? ", " : "", cat,
+			                      smtpcode_basic_category_title(cat));
+	field(out, st, "Categories", buf);
+	for (o = 0, i = 0; i < smtpcode_basic_count() && o < sizeof buf; i++)
+		if (smtpcode_basic_at(i)->code / 100 == cls)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%u", o ? ", " : "", smtpcode_basic_at(i)->code);
+	field(out, st, "Codes", buf);
+	if (a->class_row) {
+		snprintf(buf, sizeof buf, "%s %s: %s", smtpcode_text(a->class_row->code), smtpcode_text(a->class_row->title),
+		         smtpcode_text(a->class_row->meaning));
+		field(out, st, "Enhanced", buf);
+	}
+	if (cls == 2 || cls == 3) {
+		field(out, st, "Bounce", "none: nothing failed.");
+	} else if (cls == 4) {
+		field(out, st, "Bounce", "soft: the failure is temporary; the same mail may go through later, so retry "
+		                         "and never drop the address for it.");
+	} else {
+		n = class_soft_reasons(soft, SMTPCODE_REASON_COUNT);
+		o = (size_t)snprintf(buf, sizeof buf, "hard when the address is bad, block when the sender was refused "
+		                                      "(keep the address), unknown when the reply does not say; soft only "
+		                                      "for a reason senders rightly treat as temporary:");
+		for (i = 0; i < n && o < sizeof buf; i++)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %s", i ? "," : "", smtpcode_reason_name(soft[i]));
+		if (o < sizeof buf)
+			snprintf(buf + o, sizeof buf - o, ". The reply's text decides which: smtpcode 'REPLY' explains one.");
+		field(out, st, "Bounce", buf);
+	}
+}
+
 void
 render_text(FILE *out, const struct style *st, const struct answer *a)
 {
@@ -280,4 +331,6 @@ render_text(FILE *out, const struct style *st, const struct answer *a)
 		basic_text(out, st, a);
 	else if (a->kind == QUERY_ENHANCED)
 		enhanced_text(out, st, a);
+	else if (a->kind == QUERY_CLASS)
+		class_text(out, st, a);
 }

@@ -42,6 +42,10 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 			json_string_n(&j, "feedback_type", msg->feedback_type.ptr, msg->feedback_type.len);
 		else
 			json_null(&j, "feedback_type");
+	} else if (r->recipient.len) { /* a log line's to=<...>, Exim's ** a@example.com */
+		json_string_n(&j, "recipient", r->recipient.ptr, r->recipient.len);
+	} else {
+		json_null(&j, "recipient");
 	}
 	result_json_members(&j, r);
 	json_bool(&j, "classified", rc == 0);
@@ -50,10 +54,26 @@ record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg,
 	json_end_object(&j);
 }
 
+/* The recipient of a record: a bounce message's (none when its report
+ * names none), else the log line's. */
+static struct smtpcode_span
+recipient_of(const struct scan_msg *msg, const struct smtpcode_result *r)
+{
+	struct smtpcode_span s;
+
+	if (msg) {
+		s.ptr = msg->recipient;
+		s.len = msg->recipient ? msg->recipient_len : 0;
+		return s;
+	}
+	return r->recipient;
+}
+
 static void
 record_text(const char *name, unsigned long number, const struct scan_msg *msg, const struct smtpcode_result *r)
 {
 	char codes[40] = "-";
+	struct smtpcode_span recipient = recipient_of(msg, r);
 
 	if (r->reply.code && r->reply.enhanced.cls)
 		snprintf(codes, sizeof codes, "%u %u.%u.%u", r->reply.code, r->reply.enhanced.cls,
@@ -70,9 +90,9 @@ record_text(const char *name, unsigned long number, const struct scan_msg *msg, 
 	printf(":%lu\t%s\t%s\t%s\t%s\t%s\t%s", number, codes, smtpcode_reason_name(r->reason),
 	       smtpcode_bounce_name(r->bounce), smtpcode_verdict_name(r->verdict), smtpcode_action_name(r->action),
 	       r->vendor ? smtpcode_vendor_name(r->vendor) : "-");
-	if (msg && msg->recipient) {
+	if (recipient.len) { /* of a bounce message or a log line */
 		putchar('\t');
-		safe_write(stdout, msg->recipient, msg->recipient_len);
+		safe_write(stdout, recipient.ptr, recipient.len);
 	}
 	putchar('\n');
 }
@@ -154,10 +174,7 @@ record_fields(const char *name, unsigned long number, const struct scan_msg *msg
 	field_str(smtpcode_action_name(r->action), format);
 	field_str(smtpcode_bounce_name(r->bounce), format);
 	field_str(smtpcode_verdict_name(r->verdict), format);
-	if (msg && msg->recipient)
-		field(msg->recipient, msg->recipient_len, format, 0);
-	else
-		field("", 0, format, 0);
+	field(recipient_of(msg, r).len ? recipient_of(msg, r).ptr : "", recipient_of(msg, r).len, format, 0);
 	fputs(format == SCAN_CSV ? "\r\n" : "\n", stdout);
 }
 

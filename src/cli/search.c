@@ -367,3 +367,100 @@ search_print(char **words, int n, size_t top, int json, const struct style *st, 
 	free(hits);
 	return (long)count;
 }
+
+/* The letters and digits of s, lower case, into buf (size bytes). */
+static size_t
+core(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++) {
+		int c = lower((unsigned char)*s);
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* One token answered: who sends it, what it means, a reply that carries it
+ * (the first sample that does) and how the library classifies that reply. */
+static void
+print_token(FILE *out, const struct style *st, int json, const char *query, const struct cli_token *t)
+{
+	enum smtpcode_vendor v = (enum smtpcode_vendor)smtpcode_vendor_from_name(t->vendor, strlen(t->vendor));
+	enum smtpcode_reason r = (enum smtpcode_reason)smtpcode_reason_from_name(t->reason, strlen(t->reason));
+	const struct cli_sample *ex = NULL;
+	const char *at = NULL, *meaning;
+	char shown[64], reply[1024], buf[1024];
+	struct smtpcode_result res;
+	size_t i, len = strlen(t->text);
+
+	for (i = 0; i < CLI_SAMPLE_COUNT && !ex; i++)
+		if ((at = find(cli_samples[i].text, t->text)) != NULL)
+			ex = &cli_samples[i];
+	for (i = 0; i < len && i + 1 < sizeof shown; i++) /* as the vendor writes it */
+		shown[i] = at ? at[i] : (char)(t->text[i] >= 'a' && t->text[i] <= 'z' ? t->text[i] - 32 : t->text[i]);
+	shown[i] = '\0';
+	meaning = ex && ex->meaning ? ex->meaning : smtpcode_reason_description(r);
+	memset(&res, 0, sizeof res);
+	if (ex) {
+		snprintf(reply, sizeof reply, "%s %s", ex->codes, ex->text);
+		smtpcode_classify(reply, strlen(reply), SMTPCODE_STAGE_UNKNOWN, NULL, 0, &res);
+	} else {
+		/* No sample carries it: the token alone, as the library reads it. */
+		smtpcode_classify(t->text, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &res);
+	}
+	if (json) {
+		struct json j;
+		json_init(&j, out);
+		json_begin_object(&j, NULL);
+		json_string(&j, "query", query);
+		json_string(&j, "kind", "token");
+		json_string(&j, "token", shown);
+		json_string(&j, "vendor", smtpcode_vendor_name(v));
+		json_string(&j, "vendor_title", smtpcode_vendor_title(v));
+		json_string(&j, "meaning", meaning);
+		json_string(&j, "reason", smtpcode_reason_name(res.reason));
+		json_string(&j, "action", smtpcode_action_name(res.action));
+		json_string(&j, "bounce", smtpcode_bounce_name(res.bounce));
+		json_string(&j, "verdict", smtpcode_verdict_name(res.verdict));
+		json_string(&j, "example", ex ? reply : NULL);
+		json_bool(&j, "invalid_utf8", j.replaced);
+		json_end_object(&j);
+		return;
+	}
+	fprintf(out, "%s%s%s  a token of %s\n", render_sgr(st, "\033[1m"), shown, render_sgr(st, "\033[0m"),
+	        smtpcode_vendor_title(v));
+	snprintf(buf, sizeof buf, "%s (%s)", smtpcode_vendor_name(v), smtpcode_vendor_title(v));
+	render_field(out, st, "Sent by", buf);
+	render_field(out, st, "Meaning", meaning);
+	if (ex)
+		render_field(out, st, "Example", reply);
+	snprintf(buf, sizeof buf, "reason %s, bounce %s, RCPT TO verdict %s%s", smtpcode_reason_name(res.reason),
+	         smtpcode_bounce_name(res.bounce), smtpcode_verdict_name(res.verdict),
+	         ex ? " (for the example; the code it comes with decides soft or not)" : "");
+	render_field(out, st, "Outcome", buf);
+	snprintf(buf, sizeof buf, "%s [%s]", smtpcode_action_description(res.action), smtpcode_action_name(res.action));
+	render_field(out, st, "What to do", buf);
+}
+
+long
+search_token(const char *query, int json, const struct style *st, FILE *out)
+{
+	char want[64], have[64];
+	long found = 0;
+	size_t i;
+
+	if (core(query, want, sizeof want) < 3 || strlen(query) >= sizeof want)
+		return 0;
+	for (i = 0; i < CLI_TOKEN_COUNT; i++) {
+		core(cli_tokens[i].text, have, sizeof have);
+		if (strcmp(want, have) != 0)
+			continue;
+		if (found++ && !json)
+			putc('\n', out);
+		print_token(out, st, json, query, &cli_tokens[i]);
+	}
+	return found;
+}

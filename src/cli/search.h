@@ -14,4 +14,10 @@
  * of entries that matched (all of them, not only those printed). */
 long search_print(char **words, int n, size_t top, int json, const struct style *st, FILE *out);
 
+/* A vendor's token looked up by itself ("TSS04" for Yahoo's [TSS04]: its
+ * letters and digits, any case): who sends it, what it means, a reply that
+ * carries it and what to do. Prints each token that matches; returns how
+ * many (0: none, nothing printed). */
+long search_token(const char *query, int json, const struct style *st, FILE *out);
+
 #endif

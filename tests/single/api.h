@@ -55,11 +55,13 @@
 	X(int, parse_reply, (const char *, size_t, struct smtpcode_reply *))                         \
 	X(int, reply_next_text, (const struct smtpcode_reply *, size_t *, struct smtpcode_span *))   \
 	X(const char *, reply_flag_name, (enum smtpcode_reply_flag))                                 \
+	X(const char *, reply_flag_description, (enum smtpcode_reply_flag))                          \
 	X(int, classify,                                                                             \
 	  (const char *, size_t, enum smtpcode_stage, const char *, size_t, struct smtpcode_result *)) \
 	X(const char *, stage_name, (enum smtpcode_stage))                                           \
 	X(int, stage_from_name, (const char *, size_t))                                              \
 	X(const char *, signal_name, (enum smtpcode_signal))                                         \
+	X(const char *, log_status_name, (enum smtpcode_log_status))                                 \
 	X(const char *, carrier_name, (enum smtpcode_carrier))                                       \
 	X(int, message_init, (struct smtpcode_message *, enum smtpcode_stage, smtpcode_recipient_fn, void *)) \
 	X(int, message_feed, (struct smtpcode_message *, const char *, size_t))                      \

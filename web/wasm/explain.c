@@ -38,11 +38,13 @@ enum field {
 	F_FLAGS,
 	F_MESSAGE,      /* the message's number, 1 on; 0 for a reply */
 	F_LINE,         /* the line of the message where the record starts */
-	F_RECIPIENT, F_RECIPIENT_LEN,
+	F_RECIPIENT, F_RECIPIENT_LEN, /* a message's recipient, or a log line's to=<...> */
 	F_DSN_ACTION,   /* enum smtpcode_dsn_action */
 	F_REPORT,       /* enum smtpcode_report */
 	F_FEEDBACK, F_FEEDBACK_LEN,
 	F_CUT,          /* the record's address or text was cut */
+	F_QUEUE_ID, F_QUEUE_ID_LEN, F_TIMESTAMP, F_TIMESTAMP_LEN,
+	F_LOG_STATUS,   /* enum smtpcode_log_status: with the two above, a log line's own fields */
 	F_COUNT
 };
 
@@ -161,6 +163,10 @@ fill(uint32_t *f, const struct smtpcode_result *r, int status, int copy)
 	f[F_CARRIER] = (uint32_t)r->carrier;
 	span(f, F_REPLY, r->reply.raw, copy);
 	f[F_FLAGS] = r->reply.flags;
+	span(f, F_RECIPIENT, r->recipient, copy);
+	span(f, F_QUEUE_ID, r->queue_id, copy);
+	span(f, F_TIMESTAMP, r->timestamp, copy);
+	f[F_LOG_STATUS] = (uint32_t)r->log_status;
 }
 
 static void
