@@ -1208,6 +1208,7 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->bare_dsn = 0;
 	m->b64_junk = 0;
 	forget_outer(m);
+	m->text_flushed = 0;
 	m->original_to_len = m->original_rcpt_len = 0;
 	m->embedded_done = 0;
 	m->feedback_type_len = 0;
@@ -1271,6 +1272,12 @@ finish(struct smtpcode__msg *m)
 	size_t addr_len = 0, k;
 	unsigned flags = 0;
 
+	if (m->text_flushed) {
+		/* Its text's recipients were handed on to make room: it is the
+		 * bounce they said it was, and the rest of them follow. */
+		smtpcode__msg_text_finish(m);
+		return;
+	}
 	if (!m->dsn_records && (m->is_feedback || ((m->text_kinds | m->subject_kinds) & SMTPCODE__MSG_COMPLAINT))) {
 		/* A complaint (and no delivery-status fields, which would say it
 		 * is a bounce): about each recipient it names, or the one the

@@ -246,7 +246,9 @@ struct smtpcode__msg {
 	unsigned strong_count;
 	int text_cut;                      /* report text was dropped: the store was full */
 	int store_full;                    /* full even after the recipients read were handed on */
-	int text_flushed;                  /* recipients were handed on before the end, to make room */
+	int text_flushed;                  /* recipients were handed on before the end, to make room
+	                                      (kept for the whole message: a forwarded bounce's too) */
+	int xfr_handed_on;                 /* and with them those only X-Failed-Recipients names */
 	size_t preamble_len;
 	size_t store_len;
 	struct smtpcode__rcpt rcpt[SMTPCODE__MSG_RCPT_MAX];

@@ -41,7 +41,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->strong_count = 0;
 	m->text_cut = 0;
 	m->store_full = 0;
-	m->text_flushed = 0;
+	m->xfr_handed_on = 0;
 	m->preamble_len = 0;
 	m->store_len = 0;
 }
@@ -748,8 +748,9 @@ flush(struct smtpcode__msg *m, unsigned keep)
 		if (first == 0)
 			first = m->rcpt_count;
 	}
-	if (!m->text_flushed && m->xfr_count && !m->xfr_cut)
+	if (!m->xfr_handed_on && m->xfr_count && !m->xfr_cut)
 		xfr_only_records(m);
+	m->xfr_handed_on = 1;
 	m->text_flushed = 1;
 	for (i = 0; i < first; i++)
 		if (!m->rcpt[i].weak)
@@ -821,7 +822,7 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 		 * not name (with the whole report; they are named in the header,
 		 * above it), then those it names, with what it says of each, in
 		 * the order of the text. */
-		if (!m->text_flushed)
+		if (!m->xfr_handed_on)
 			xfr_only_records(m);
 		for (i = 0; i < m->rcpt_count; i++)
 			if (!m->rcpt[i].weak) {
