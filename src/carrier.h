@@ -64,7 +64,14 @@
 	X(TO_EQ, " to=")                                                          \
 	X(FROM_EQ, " from=")                                                      \
 	X(EXIM_BOUNCED, " ** ")                                                   \
-	X(EXIM_DEFERRED, " == ")
+	X(EXIM_DEFERRED, " == ")                                                  \
+	X(SENT_EHLO, ">>> ehlo ")                                                 \
+	X(SENT_HELO, ">>> helo ")                                                 \
+	X(SENT_MAIL, ">>> mail from:")                                            \
+	X(SENT_RCPT, ">>> rcpt to:")                                              \
+	X(SENT_DATA, ">>> data")                                                  \
+	X(SENT_DOT, ">>> .")                                                      \
+	X(TALKING_TO, "while talking to ")
 
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,
@@ -83,6 +90,8 @@ struct smtpcode__carrier {
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */
 	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
+	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
+	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
 	/* A log line's own fields: */
 	struct smtpcode_span recipient; /* to=<...>, or the address of an Exim ** or == line */
 	struct smtpcode_span queue_id;  /* the ID before ": to=" or ": from=", or before Exim's ** or == */

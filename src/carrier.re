@@ -33,6 +33,20 @@ set_stage(struct smtpcode__carrier *c, enum smtpcode_stage s)
 		c->stage = s;
 }
 
+/* A session transcript (Sendmail's "... while talking to mx.example.com.:",
+ * then ">>> RCPT To:<a@example.com>" and "<<< 550 ..."): the reply is the
+ * one after the last command sent, and answers it, unless other words
+ * named the stage. */
+static void
+sent_stage(struct smtpcode__carrier *c, enum smtpcode_stage s, const unsigned char *p)
+{
+	c->sent_at = (const char *)p;
+	if (c->stage == SMTPCODE_STAGE_UNKNOWN || c->stage_sent) {
+		c->stage = s;
+		c->stage_sent = 1;
+	}
+}
+
 /* Where the reply starts: the first marker that says so wins. */
 static void
 set_reply(struct smtpcode__carrier *c, enum smtpcode_carrier kind, const unsigned char *at)
@@ -505,6 +519,29 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_QMAIL_STATUS:
 		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim && *b == ')')
 			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
+		break;
+	case SMTPCODE__MARKER_SENT_EHLO:
+	case SMTPCODE__MARKER_SENT_HELO:
+		sent_stage(c, SMTPCODE_STAGE_EHLO, p);
+		break;
+	case SMTPCODE__MARKER_SENT_MAIL:
+		sent_stage(c, SMTPCODE_STAGE_MAIL, p);
+		break;
+	case SMTPCODE__MARKER_SENT_RCPT:
+		sent_stage(c, SMTPCODE_STAGE_RCPT, p);
+		break;
+	case SMTPCODE__MARKER_SENT_DATA:
+		/* Not the stage: a pipelining client sends MAIL, RCPT and DATA
+		 * at once and writes only DATA, so the refusal that follows may
+		 * be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"). */
+		c->sent_at = (const char *)p;
+		break;
+	case SMTPCODE__MARKER_SENT_DOT: /* the message's end: its reply is end of data's */
+		sent_stage(c, SMTPCODE_STAGE_END_OF_DATA, p);
+		break;
+	case SMTPCODE__MARKER_TALKING_TO:
+		if (!c->host.len && host_field(p, lim, &a, &b))
+			set_host(c, a, b);
 		break;
 	/* A delay notice in words: the message is still being retried. */
 	case SMTPCODE__MARKER_DELAYED:

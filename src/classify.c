@@ -668,7 +668,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	struct smtpcode__carrier car;
 	struct scan sc;
 	struct decision d;
-	const char *code_at;
+	const char *code_at, *reply_from;
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
@@ -691,13 +691,17 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	scan_init(&sc, buf, len, &car);
 	scan_input(&sc, buf, len);
 
-	/* 2. Where is the reply, and what does its carrier say? */
-	code_at = smtpcode__find_code(buf, len, car.reply_at ? car.reply_at : buf);
+	/* 2. Where is the reply, and what does its carrier say? (In a session
+	 * transcript, the reply to the last command sent.) */
+	reply_from = car.reply_at ? car.reply_at : car.sent_at ? car.sent_at : buf;
+	code_at = smtpcode__find_code(buf, len, reply_from);
+	if (!code_at && reply_from == car.sent_at)
+		code_at = smtpcode__find_code(buf, len, buf);
 	if (code_at)
 		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
 		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
 	else
-		enhanced_reply(car.reply_at ? car.reply_at : buf, buf + len, &out->reply);
+		enhanced_reply(reply_from, buf + len, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
 	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;

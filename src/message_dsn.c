@@ -166,13 +166,14 @@ group_end(struct smtpcode__msg *m)
 	}
 	group_address(m, &addr, &addr_len, &cut);
 	smtpcode_classify(m->group, m->group_len, m->stage, NULL, 0, &r);
-	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE) {
-		/* The fields name no cause: what the text says of the recipient may. */
+	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE || r.stage == SMTPCODE_STAGE_UNKNOWN) {
+		/* The fields name no cause, or no stage: what the text says of the
+		 * recipient may ("... (in reply to end of DATA command)"). */
 		n = m->group_len;
 		memcpy(m->scratch, m->group, n);
 		m->scratch[n++] = '\n';
 		k = smtpcode__msg_text_for(m, addr, addr_len, m->dsn_records == 0, m->scratch + n, sizeof m->scratch - n);
-		if (k) {
+		if (k && r.decided_by < SMTPCODE_SIGNAL_PHRASE) {
 			smtpcode_classify(m->scratch, n + k, m->stage, NULL, 0, &better);
 			if (better.decided_by > r.decided_by) {
 				r = better;
@@ -180,6 +181,11 @@ group_end(struct smtpcode__msg *m)
 				len = n + k;
 				flags |= SMTPCODE_RECIPIENT_FROM_TEXT;
 			}
+		}
+		if (k && r.stage == SMTPCODE_STAGE_UNKNOWN) {
+			smtpcode_classify(m->scratch + n, k, m->stage, NULL, 0, &better);
+			if (better.stage != SMTPCODE_STAGE_UNKNOWN)
+				smtpcode_classify(text, len, better.stage, NULL, 0, &r);
 		}
 	}
 	m->dsn_records++;

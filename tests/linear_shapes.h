@@ -46,6 +46,8 @@ static const struct linear_shape linear_shapes[] = {
 	{"`4F2A: to=<a@b>, status=bounced `: log fields", "", "4F2A: to=<a@b>, status=bounced "},
 	{"`1abcDE-000123-AB ** a@b `: Exim's log fields", "", "1abcDE-000123-AB ** a@b "},
 	{"`(#5.1.1) `: qmail's codes", "", "(#5.1.1) "},
+	{"`>>> RCPT To:<a@b> `: a session transcript's commands", "", ">>> RCPT To:<a@b> "},
+	{"`while talking to a`", "", "while talking to a"},
 	{"`пользователь `: a phrase's shape, checked", "",
 	 "\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c "},
 	{"`不存在 `: a CJK phrase's shape, checked", "", "\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8 "},

@@ -522,6 +522,45 @@ Test(carriers, qmail_and_dragonfly_name_the_stage)
 	}
 }
 
+/* Sendmail's session transcript: the reply after the last command sent,
+ * the host it was talking to; DATA is no stage (a pipelining client writes
+ * only DATA, and the refusal after it may be RCPT's). */
+Test(carriers, a_session_transcript_gives_the_last_reply)
+{
+	static const struct {
+		const char *input;
+		enum smtpcode_stage stage;
+		unsigned code;
+		const char *reason;
+	} cases[] = {
+		{"... while talking to mx.example.org.:\n>>> MAIL From:<s@example.net> SIZE=100\n<<< 250 2.1.0 ok\n"
+		 ">>> RCPT To:<a@example.org>\n<<< 550 5.1.1 <a@example.org>... User unknown\n",
+		 SMTPCODE_STAGE_RCPT, 550, "user-unknown"},
+		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 354 go ahead\n>>> .\n"
+		 "<<< 554 5.7.1 Message rejected as spam\n",
+		 SMTPCODE_STAGE_END_OF_DATA, 554, "spam"},
+		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 550 5.1.1 <a@example.org>... User unknown\n"
+		 "<<< 503 5.0.0 Need RCPT (recipient)\n",
+		 SMTPCODE_STAGE_UNKNOWN, 550, "user-unknown"},
+		{"... while talking to mx.example.org.:\n>>> EHLO mx.example.net\n<<< 554 5.7.1 You are not welcome\n",
+		 SMTPCODE_STAGE_EHLO, 554, NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r = classify(cases[i].input, 0);
+		cr_assert_eq(r.stage, cases[i].stage, "%s: stage %s", cases[i].input, smtpcode_stage_name(r.stage));
+		cr_assert_eq(r.reply.code, cases[i].code, "%s: code %u", cases[i].input, r.reply.code);
+		cr_assert(r.host.len == 14 && memcmp(r.host.ptr, "mx.example.org", 14) == 0, "%s: host '%.*s'",
+		          cases[i].input, (int)r.host.len, r.host.ptr);
+		if (cases[i].reason)
+			cr_assert_str_eq(smtpcode_reason_name(r.reason), cases[i].reason, "%s", cases[i].input);
+		if (cases[i].stage == SMTPCODE_STAGE_EHLO) /* a refusal at EHLO spares the recipient */
+			cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD, "%s", cases[i].input);
+		assert_spans_inside(&r, cases[i].input, strlen(cases[i].input));
+	}
+}
+
 Test(carriers, an_enhanced_code_alone_starts_a_reply)
 {
 	struct smtpcode_result r = classify("5.1.1 user unknown", 0);
