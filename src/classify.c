@@ -42,7 +42,9 @@ struct scan {
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
 	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
-	struct match_end reason_end, reply_reason_end, vendor_end;
+	/* Their spans, worked out when they are found: a line that far back
+	 * may have left the ring by the end. */
+	struct smtpcode_span reason_span, reply_reason_span, vendor_span;
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
 	const char *first_nl;          /* the input's first '\n', or lim */
@@ -227,19 +229,19 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		if (rank > sc->reason_rank) {
 			sc->reason = (int)r - 1;
 			sc->reason_rank = rank;
-			sc->reason_end = here;
+			sc->reason_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
 		}
 		/* Matches in the carrier's own words before the reply do not count. */
 		if (rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
 		    (const char *)end > sc->car->reply_at) {
 			sc->reply_reason = (int)r - 1;
 			sc->reply_reason_rank = rank;
-			sc->reply_reason_end = here;
+			sc->reply_reason_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
 		}
 	}
 	if (v && (sc->vendor < 0 || evidence(&smtpcode__patterns[v - 1]) > evidence(&smtpcode__patterns[sc->vendor]))) {
 		sc->vendor = (int)v - 1;
-		sc->vendor_end = here;
+		sc->vendor_span = match_span(sc, here, smtpcode__patterns[v - 1].len);
 	}
 }
 
@@ -735,17 +737,17 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		feed(&hs, (const unsigned char *)host, (const unsigned char *)host + host_len);
 		if (hs.vendor >= 0) {
 			out->vendor = (enum smtpcode_vendor)smtpcode__patterns[hs.vendor].vendor;
-			out->vendor_evidence = match_span(&hs, hs.vendor_end, smtpcode__patterns[hs.vendor].len);
+			out->vendor_evidence = hs.vendor_span;
 		}
 	}
 	if (!out->vendor && sc.vendor >= 0) {
 		out->vendor = (enum smtpcode_vendor)smtpcode__patterns[sc.vendor].vendor;
-		out->vendor_evidence = match_span(&sc, sc.vendor_end, smtpcode__patterns[sc.vendor].len);
+		out->vendor_evidence = sc.vendor_span;
 	}
 
 	if (car.reply_at) {
 		sc.reason = sc.reply_reason;
-		sc.reason_end = sc.reply_reason_end;
+		sc.reason_span = sc.reply_reason_span;
 	}
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that
@@ -764,7 +766,7 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
 		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
 		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
-		       p->reason, p->action, p->bounce, match_span(&sc, sc.reason_end, p->len));
+		       p->reason, p->action, p->bounce, sc.reason_span);
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;

@@ -743,6 +743,30 @@ Test(result, says_what_decided)
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_STAGE);
 }
 
+/* The text that decided is found however many lines follow it (a delivery
+ * history of twenty attempts), and so is the vendor's evidence. */
+Test(result, what_decided_is_shown_from_far_back)
+{
+	char text[4096];
+	size_t n = 0;
+	int i;
+	struct smtpcode_result r;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "Error: Connection timed out [TSS04]\n");
+	for (i = 0; i < 20; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "attempt %d at 10:%02d\n", i, i);
+	cr_assert_eq(smtpcode_classify(text, n, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_TOKEN);
+	cr_assert(r.matched.len == 7 && strncmp(r.matched.ptr, "[TSS04]", 7) == 0, "matched '%.*s'",
+	          (int)r.matched.len, r.matched.ptr);
+	cr_assert(r.vendor_evidence.len > 0);
+	memcpy(text + 30, "     ", 5); /* no token: the phrase decides */
+	cr_assert_eq(smtpcode_classify(text, n, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert(r.matched.len == 20 && strncmp(r.matched.ptr, "Connection timed out", 20) == 0, "matched '%.*s'",
+	          (int)r.matched.len, r.matched.ptr);
+}
+
 Test(result, whitespace_runs_and_case_do_not_matter)
 {
 	struct smtpcode_result a = classify("550-5.1.1 the user\r\n550 5.1.1 UNKNOWN in here", 0);
