@@ -26,6 +26,7 @@
 	X(ACTION_DELIVERED, "action: delivered")                                  \
 	X(ACTION_RELAYED, "action: relayed")                                      \
 	X(ACTION_EXPANDED, "action: expanded")                                    \
+	X(ACTION_EXPIRED, "action: expired")                                      \
 	X(SAID, " said:")                                                         \
 	X(REFUSED, " refused to talk to me:")                                     \
 	X(IN_REPLY_RCPT, "(in reply to rcpt to command)")                         \
@@ -90,6 +91,7 @@ struct smtpcode__carrier {
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */
 	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
+	int gave_up;                   /* the sending side gave up: SendGrid's "Action: expired" */
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
 	/* A log line's own fields: */

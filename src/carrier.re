@@ -411,6 +411,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_ACTION_DELAYED:
 		c->dsn_class = 4;
 		break;
+	case SMTPCODE__MARKER_ACTION_EXPIRED: /* not RFC 3464's, but a failure all the same */
+		c->dsn_class = 5;
+		c->gave_up = 1;
+		break;
 	case SMTPCODE__MARKER_ACTION_DELIVERED:
 	case SMTPCODE__MARKER_ACTION_RELAYED:
 	case SMTPCODE__MARKER_ACTION_EXPANDED:

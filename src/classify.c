@@ -26,6 +26,11 @@ enum { PATTERN_FINGERPRINT, PATTERN_GENERIC, PATTERN_PHRASE, PATTERN_TOKEN, PATT
  * found by walking back across them. */
 #define SEGMENT_RING 16
 
+/* data/phrases.toml: an expiry wording of this priority or more says the
+ * sending side gave up ("message expired"); below, that it still retries
+ * ("has been delayed"). */
+#define GAVE_UP_PRIORITY 75
+
 struct segment {
 	const unsigned char *start, *end;
 };
@@ -42,6 +47,7 @@ struct scan {
 	int reply_reason;              /* best reason pattern after the reply's start, or -1 */
 	int vendor;                    /* best vendor pattern, or -1 */
 	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
+	int gave_up;                   /* words that the sending side gave up, decisive or not */
 	/* Their spans, worked out when they are found: a line that far back
 	 * may have left the ring by the end. */
 	struct smtpcode_span reason_span, reply_reason_span, vendor_span;
@@ -226,6 +232,9 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {
 		uint32_t rank = rank_of(&smtpcode__patterns[r - 1]);
+		if (smtpcode__patterns[r - 1].reason == SMTPCODE_REASON_EXPIRED &&
+		    smtpcode__patterns[r - 1].priority >= GAVE_UP_PRIORITY)
+			sc->gave_up = 1;
 		if (rank > sc->reason_rank) {
 			sc->reason = (int)r - 1;
 			sc->reason_rank = rank;
@@ -512,6 +521,7 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->state = SMTPCODE__DFA_START;
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->reason_rank = sc->reply_reason_rank = 0;
+	sc->gave_up = 0;
 	sc->car = car;
 	sc->buf = buf;
 	sc->lim = buf + len;
@@ -815,6 +825,16 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (d.reason == SMTPCODE_REASON_USER_UNKNOWN && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
 	    (out->stage == SMTPCODE_STAGE_DATA || out->stage == SMTPCODE_STAGE_END_OF_DATA)) {
 		d.reason = SMTPCODE_REASON_RECIPIENT_FILTERED;
+		d.action = d.bounce = SMTPCODE__NO_ACTION;
+	}
+	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
+	 * with a transient status) and no server of the recipient's ever
+	 * answered (connections refused, timed out, unreachable): the message
+	 * expired. Where one answered, its words are the cause; while the
+	 * sending side still retries (a delay notice), the network is. */
+	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
+	    (sc.gave_up || car.gave_up || (car.dsn_class == 5 && cls == 4) || (enh->subject == 4 && enh->detail == 7))) {
+		d.reason = SMTPCODE_REASON_EXPIRED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
 	if (cls == 2 || cls == 3) {

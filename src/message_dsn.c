@@ -58,7 +58,7 @@ action_of(const char *s, size_t len)
 
 	while (n < len && s[n] != ' ' && s[n] != '\t' && s[n] != ';' && s[n] != '(')
 		n++;
-	if (smtpcode__msg_is(s, n, "failed"))
+	if (smtpcode__msg_is(s, n, "failed") || smtpcode__msg_is(s, n, "expired")) /* SendGrid's "expired" */
 		return SMTPCODE_DSN_FAILED;
 	if (smtpcode__msg_is(s, n, "delayed"))
 		return SMTPCODE_DSN_DELAYED;

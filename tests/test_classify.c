@@ -240,7 +240,23 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message "
 	                            "has been in the queue too long.",
 	                            0, "system-error", "soft", NULL});
-	/* Unless nothing was ever heard from the recipient's servers. */
+	/* Unless nothing was ever heard from the recipient's servers, and the
+	 * sending side gave up. */
+	check(&(struct expectation){"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection "
+	                            "timed out>",
+	                            0, "expired", NULL, NULL});
+	check(&(struct expectation){"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: smtp; connect to "
+	                            "mx.example.org[192.0.2.7]:25: Connection timed out",
+	                            0, "expired", NULL, NULL});
+	check(&(struct expectation){"Action: expired\nStatus:\nDiagnostic-Code: smtp; connection timed out", 0, "expired",
+	                            NULL, NULL});
+	check(&(struct expectation){"unable to connect to remote server [192.0.2.7:25]: Operation timed out I'm not going "
+	                            "to try again; this message has been in the queue too long.",
+	                            0, "expired", NULL, NULL});
+	/* While it still retries, the network is the reason. */
+	check(&(struct expectation){"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to "
+	                            "mx.example.org[192.0.2.7]:25: Connection timed out",
+	                            0, "network-error", "soft", NULL});
 	check(&(struct expectation){"The recipient server did not accept our requests to connect. [mx.example.org "
 	                            "192.0.2.7: timed out]",
 	                            0, "expired", NULL, NULL});
