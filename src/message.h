@@ -266,8 +266,10 @@ struct smtpcode__msg *smtpcode__msg_of(struct smtpcode_message *m);
 /* Is s[0..len) a recipient line: one that starts with an address, alone or
  * in one of the forms mail systems list failed recipients in ("<a@b>:",
  * "a@b (reason)", "Name <a@b>", "Name<mailto:a@b>", "a@b on <date>", "a@b...
- * User unknown")? Sets the address and where the text after it starts
- * (*rest, len when none). s starts at the line's first non-blank byte. */
+ * User unknown", or a reply that names it: "550 5.1.1 <a@b>: ...")? Sets
+ * the address and where the text after it starts (*rest, len when none; 0
+ * for a reply, whose code is text too). s starts at the line's first
+ * non-blank byte. */
 int smtpcode__msg_recipient_line(const char *s, size_t len, struct smtpcode__addr *a, size_t *rest);
 
 /* The next address in s[from..len): a@b with a domain that has a dot or is

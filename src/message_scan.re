@@ -74,11 +74,13 @@ int
 smtpcode__msg_recipient_line(const char *s_, size_t len, struct smtpcode__addr *a, size_t *rest)
 {
 	const unsigned char *s = (const unsigned char *)s_, *p = s, *lim = s + len, *m, *x, *y, *r;
+	int whole = 0; /* a reply that names the recipient ("550 5.1.1 <a@b>: ..."): all of it is its text */
 	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
 
 	/*!re2c
 	@x addr @y                                 { goto after; }
 	"<" @x addr @y ">"                         { goto after; }
+	[2-5] [0-9]{2} [ -] bl* ([245] "." [0-9]{1,3} "." [0-9]{1,3} bl*)? "<" @x addr @y ">" { whole = 1; goto after; }
 	[^<>@":\x00\r\n]{1,80} "<mailto:" @x addr @y ">" { goto after; }
 	(name | qname) bl* "<" @x addr @y ">"        { goto after; }
 	* { return 0; }
@@ -89,7 +91,7 @@ after:
 		return 0;
 	a->start = (size_t)(x - s);
 	a->end = (size_t)(y - s);
-	*rest = (size_t)(r - s);
+	*rest = whole ? 0 : (size_t)(r - s);
 	return 1;
 }
 

@@ -685,6 +685,17 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 			rc = rc2;
 		}
 	}
+	if (r.stage == SMTPCODE_STAGE_UNKNOWN && m->stage == SMTPCODE_STAGE_UNKNOWN && m->preamble_len &&
+	    text == m->scratch && n && m->strong_count == 1) {
+		/* The stage the preamble names ("mx.example.org did not like our
+		 * RCPT TO:"), where the only recipient's own lines name none. (With
+		 * more, a transcript before their lines may be another's.) */
+		char *pre = m->scratch + SMTPCODE__MSG_BLOCK_MAX;
+		p = gather(m, OWNER_PREAMBLE, pre, sizeof m->scratch - SMTPCODE__MSG_BLOCK_MAX, &text_cut);
+		smtpcode_classify(pre, p, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &better);
+		if (better.stage != SMTPCODE_STAGE_UNKNOWN)
+			rc = smtpcode_classify(m->scratch, n, better.stage, NULL, 0, &r);
+	}
 	if ((need_cause || !bounce_like(m)) &&
 	    (rc != 0 || r.reason == SMTPCODE_REASON_ACCEPTED || r.reason == SMTPCODE_REASON_UNKNOWN))
 		return;
