@@ -821,6 +821,7 @@ void
 smtpcode__msg_text_finish(struct smtpcode__msg *m)
 {
 	unsigned i, weak = 0;
+	int from_header;
 
 	if (m->held) {
 		m->held = 0;
@@ -828,28 +829,21 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 	}
 	if (m->text_cut)
 		m->problems |= SMTPCODE_MESSAGE_TEXT_DROPPED;
-	if (m->xfr_count && !m->xfr_cut && xfr_agrees(m)) {
-		/* X-Failed-Recipients says who failed: first those the text does
-		 * not name (with the whole report; they are named in the header,
-		 * above it), then those it names, with what it says of each, in
-		 * the order of the text. */
-		if (!m->xfr_handed_on)
-			xfr_only_records(m);
-		for (i = 0; i < m->rcpt_count; i++)
-			if (!m->rcpt[i].weak) {
-				const char *a = (const char *)m->store + m->rcpt[i].addr_at;
-				if (in_list(m->xfr, m->xfr_len, a, m->rcpt[i].addr_len))
-					rcpt_record(m, i);
-			}
-		return;
-	}
+	/* X-Failed-Recipients says who failed: first those the text does not
+	 * name (with the whole report; they are named in the header, above
+	 * it), then those it lists, with what it says of each, in the order of
+	 * the text (a header may name fewer than the text lists: qmail's
+	 * X-Bounced-Address names one). */
+	from_header = m->xfr_count && !m->xfr_cut && xfr_agrees(m);
+	if (from_header && !m->xfr_handed_on)
+		xfr_only_records(m);
 	for (i = 0; i < m->rcpt_count; i++) {
 		if (m->rcpt[i].weak)
 			weak |= 1u << m->rcpt[i].weak;
 		else
 			rcpt_record(m, i);
 	}
-	if (m->strong_count || m->text_flushed)
+	if (m->strong_count || m->text_flushed || from_header)
 		return; /* (records were handed on: what the text holds was said) */
 	if (weak) {
 		/* Named in passing, or the sender named as a recipient (rather). */
