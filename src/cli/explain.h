@@ -21,6 +21,12 @@ const char *explain_escape(char *buf, size_t size, struct smtpcode_span s, size_
  * (recipient, dsn_action, report, feedback_type; docs/json.md). */
 void recipient_json_members(struct json *j, const struct smtpcode_recipient *rcpt);
 
+/* Is a record of a bounce message classified? When something decided, or
+ * the report says what became of the recipient (failed, delayed, ...): a
+ * failure whose cause the report does not give is still one, of reason
+ * unknown. (The site's explainer, web/wasm/explain.c, says the same.) */
+int recipient_classified(const struct smtpcode_recipient *rcpt);
+
 /* explain on text[0..len), a message or an mbox (`kind`): one answer per
  * recipient, as text or (json) one JSON object. Returns the number of
  * records with something classified, or -1 when out of memory. */

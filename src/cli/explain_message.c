@@ -14,10 +14,12 @@ struct explainer {
 	long records;
 };
 
-static int
-classified(const struct smtpcode_result *r)
+int
+recipient_classified(const struct smtpcode_recipient *rcpt)
 {
-	return r->decided_by != SMTPCODE_SIGNAL_NONE || r->reply.enhanced.cls;
+	const struct smtpcode_result *r = &rcpt->result;
+
+	return r->decided_by != SMTPCODE_SIGNAL_NONE || r->reply.enhanced.cls || rcpt->action != SMTPCODE_DSN_NONE;
 }
 
 void
@@ -56,13 +58,13 @@ on_recipient(void *ctx, const struct smtpcode_recipient *rcpt)
 	char buf[1600];
 
 	e->records++;
-	e->classified += classified(r);
+	e->classified += recipient_classified(rcpt);
 	if (e->j) {
 		json_begin_object(e->j, NULL);
 		json_int(e->j, "line", (long)rcpt->line);
 		recipient_json_members(e->j, rcpt);
 		result_json_members(e->j, r);
-		json_bool(e->j, "classified", classified(r));
+		json_bool(e->j, "classified", recipient_classified(rcpt));
 		json_bool(e->j, "truncated", (rcpt->flags & SMTPCODE_RECIPIENT_CUT) != 0);
 		json_end_object(e->j);
 		return;

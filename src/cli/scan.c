@@ -232,7 +232,7 @@ on_recipient(void *ctx, const struct smtpcode_recipient *rcpt)
 	struct scan_state *c = ctx;
 	struct scan_msg msg;
 	const struct smtpcode_result *r = &rcpt->result;
-	int rc = r->decided_by == SMTPCODE_SIGNAL_NONE && !r->reply.enhanced.cls ? SMTPCODE_ENOREPLY : 0;
+	int rc = recipient_classified(rcpt) ? 0 : SMTPCODE_ENOREPLY;
 
 	msg.message = c->message;
 	msg.message_name = c->message_name;

@@ -181,8 +181,13 @@ on_recipient(void *ctx, const struct smtpcode_recipient *rcpt)
 		return;
 	}
 	f = records[record_count++];
-	/* As the CLI's "classified": something decided, or an enhanced code. */
-	fill(f, r, r->decided_by != SMTPCODE_SIGNAL_NONE || r->reply.enhanced.cls ? 0 : SMTPCODE_ENOREPLY, 1);
+	/* As the CLI's recipient_classified(): something decided, an enhanced
+	 * code, or what became of the recipient. */
+	fill(f, r,
+	     r->decided_by != SMTPCODE_SIGNAL_NONE || r->reply.enhanced.cls || rcpt->action != SMTPCODE_DSN_NONE
+	         ? 0
+	         : SMTPCODE_ENOREPLY,
+	     1);
 	f[F_MESSAGE] = message_count;
 	f[F_LINE] = (uint32_t)rcpt->line;
 	span(f, F_RECIPIENT, rcpt->address, 1);
