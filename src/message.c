@@ -1410,11 +1410,14 @@ smtpcode_mbox_from_line(const char *s, size_t len)
 	while (i < len && !is_blank((unsigned char)s[i]))
 		i++; /* the sender: one word */
 	/* The date: asctime's "Www Mmm dd hh:mm:ss yyyy", sometimes with a zone
-	 * after the time or the year. Wanted: a time and a year. */
+	 * after the time or the year. Wanted: a time and a year. (Some writers
+	 * drop a leading zero: "00:0:00".) */
 	for (; i < len; i++) {
-		if (i + 5 <= len && is_digit((unsigned char)s[i]) && is_digit((unsigned char)s[i + 1]) &&
-		    s[i + 2] == ':' && is_digit((unsigned char)s[i + 3]) && is_digit((unsigned char)s[i + 4]))
-			time = 1;
+		if (i + 3 <= len && is_digit((unsigned char)s[i]) && (i == 0 || !is_digit((unsigned char)s[i - 1]))) {
+			size_t h = i + 1 + (i + 1 < len && is_digit((unsigned char)s[i + 1]));
+			if (h + 1 < len && s[h] == ':' && is_digit((unsigned char)s[h + 1]))
+				time = 1;
+		}
 		if (i + 4 <= len && is_digit((unsigned char)s[i]) && is_digit((unsigned char)s[i + 1]) &&
 		    is_digit((unsigned char)s[i + 2]) && is_digit((unsigned char)s[i + 3]) &&
 		    (i == 0 || !is_digit((unsigned char)s[i - 1])) && (i + 4 == len || !is_digit((unsigned char)s[i + 4])) &&

@@ -207,9 +207,23 @@ in_list(const char *list, size_t list_len, const char *s, size_t len)
 	return 0;
 }
 
-/* An address that is not a failed recipient: the bounce's own recipient (the
- * sender of the original message) and the mail system's own addresses,
- * unless X-Failed-Recipients names it. */
+/* Does the local part end in `tail` ("-request")? */
+static int
+ends_in(const char *s, size_t local, const char *tail)
+{
+	size_t n = strlen(tail);
+
+	return local > n && smtpcode__msg_is(s + local - n, n, tail);
+}
+
+/* An address that is not a failed recipient, unless X-Failed-Recipients
+ * names it: EXCLUDED_OWN, the bounce's own recipient (the sender of the
+ * original message: a failed recipient only of a message sent to oneself);
+ * EXCLUDED_SYSTEM, the mail system's own addresses and a mailing list's
+ * command address ("list-request", fml's "list-ctl": a refusal tells the
+ * sender to write there). */
+enum { EXCLUDED_NOT, EXCLUDED_OWN, EXCLUDED_SYSTEM };
+
 static int
 excluded(const struct smtpcode__msg *m, const char *s, size_t len)
 {
@@ -217,9 +231,11 @@ excluded(const struct smtpcode__msg *m, const char *s, size_t len)
 	size_t local = at ? (size_t)(at - s) : len;
 
 	if (m->xfr_count && in_list(m->xfr, m->xfr_len, s, len))
-		return 0;
-	return (m->to_len && smtpcode__msg_same_address(m->to, m->to_len, s, len)) ||
-	       smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster");
+		return EXCLUDED_NOT;
+	if (smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster") ||
+	    ends_in(s, local, "-request") || ends_in(s, local, "-ctl"))
+		return EXCLUDED_SYSTEM;
+	return m->to_len && smtpcode__msg_same_address(m->to, m->to_len, s, len) ? EXCLUDED_OWN : EXCLUDED_NOT;
 }
 
 /* The store or the table is full and no delivery-status part will come to
@@ -383,7 +399,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	size_t at, label_end, rest = (size_t)-1;
 	unsigned marks, owner, i;
 	struct smtpcode__addr a = {0, 0};
-	int strong = 0, found;
+	int strong = 0, found, why = EXCLUDED_NOT;
 
 	while (len > 0 && (is_blank((unsigned char)s[len - 1]) || s[len - 1] == '\r'))
 		len--;
@@ -403,7 +419,8 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		at = indent(s, len);
 		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
 			a.start += at, a.end += at, rest += at;
-			strong = !excluded(m, s + a.start, a.end - a.start);
+			why = excluded(m, s + a.start, a.end - a.start);
+			strong = why == EXCLUDED_NOT;
 		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
 			/* "Could not be delivered to: <a@b>": the address right after the label. */
 			size_t p = label_end;
@@ -414,14 +431,15 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 				rest = a.end;
 				while (rest < len && (s[rest] == '>' || s[rest] == '"'))
 					rest++;
-				strong = !excluded(m, s + a.start, a.end - a.start);
+				why = excluded(m, s + a.start, a.end - a.start);
+				strong = why == EXCLUDED_NOT;
 			}
 		}
 		if (strong) {
 			open_block(m, s, len, a, rest, number);
 			return;
 		}
-		if (a.end > a.start && rest <= len) {
+		if (why == EXCLUDED_OWN) {
 			/* Listed as a recipient, but the bounce's own recipient: kept
 			 * apart, for a report that names no one else (a message sent
 			 * to oneself). */
@@ -857,16 +875,17 @@ smtpcode__msg_text_finish(struct smtpcode__msg *m)
 	if (!bounce_like(m))
 		return;
 	/* A bounce that names no recipient in its text: the returned message's
-	 * recipient, or none, when the text says why it failed. */
-	if (m->preamble_len) {
+	 * recipient, with what the text says (a reason unknown when it says
+	 * nothing more than that delivery failed); or, with none, no address,
+	 * when the text says why it failed. */
+	if (m->original_to_len) {
 		unsigned before = m->records;
-		if (m->original_to_len)
-			text_record(m, OWNER_PREAMBLE, m->original_to, m->original_to_len, 0, 1,
-			            SMTPCODE_RECIPIENT_FROM_ORIGINAL, 1);
-		else
-			text_record(m, OWNER_PREAMBLE, NULL, 0, 0, 1, 0, 1);
-		if (m->records != before && m->original_to_len)
+		text_record(m, OWNER_PREAMBLE, m->original_to, m->original_to_len, 0, 1, SMTPCODE_RECIPIENT_FROM_ORIGINAL,
+		            0);
+		if (m->records != before)
 			return;
+	} else if (m->preamble_len) {
+		text_record(m, OWNER_PREAMBLE, NULL, 0, 0, 1, 0, 1);
 	}
 	/* Unless its report was skipped (too deep) or never came (cut short). */
 	if (!(m->problems & (SMTPCODE_MESSAGE_TOO_DEEP | SMTPCODE_MESSAGE_TRUNCATED)))

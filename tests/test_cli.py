@@ -960,6 +960,18 @@ class Dsn(TempDir):
                 self.assertEqual([(r["recipient"], r["reason"], r["report"]) for r in recs],
                                  [("ann@example.com", "user-unknown", "dsn")])
 
+    def test_a_list_refusal_is_about_the_sender(self):
+        # A mailing list's manager refusing a non-member's post: about the list
+        # it names, not the command address it tells the sender to write to.
+        msg = (b"From: news-admin@lists.example.org\nTo: sam@example.net\n"
+               b"Subject: You sam@example.net are not a member (news ML)\n\n"
+               b"You are not a member of this mailing list <news@lists.example.org>.\n\n"
+               b"To learn how to join, send mail with the body\n\n\thelp\n\nto the address\n\n"
+               b"\tnews-ctl@lists.example.org\n")
+        recs, err = self.scan_json(self.write("refusal.eml", msg))
+        self.assertEqual([(r["recipient"], r["reason"], r["bounce"]) for r in recs],
+                         [("news@lists.example.org", "sender-rejected", "block")])
+
     def test_a_log_that_starts_with_from_is_a_log(self):
         # Issue 14, item 12: a log whose first line starts with "From " was taken
         # for an mbox: no record, exit 1.
@@ -973,6 +985,12 @@ class Dsn(TempDir):
         mbox = b"From MAILER-DAEMON Thu Mar 12 10:00:00 2026\n" + log.split(b"\n", 1)[1]
         status, _, _ = run("scan", self.write("real.mbox", mbox))
         self.assertEqual(status, 1, "a From line with a date starts an mbox; its message is no bounce")
+        # A From line whose time lost a leading zero ("00:0:00") starts one too.
+        bounce = (b"From MAILER-DAEMON Fri Jan 1 00:0:00 2026\nFrom: MAILER-DAEMON@example.org\n"
+                  b"Subject: failure notice\n\n<ed@example.com>:\n550 5.1.1 user unknown\n")
+        recs, _ = self.scan_json(self.write("odd.mbox", bounce))
+        self.assertEqual([(r["message"], r["recipient"], r["reason"]) for r in recs],
+                         [(1, "ed@example.com", "user-unknown")])
 
     def test_no_delivery_status_part(self):
         # Not a multipart/report, but a message all the same (it starts with a
