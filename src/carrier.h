@@ -19,6 +19,7 @@
  * (generator/gen_classifier.py) reads this list to compile the markers. */
 #define SMTPCODE__MARKERS(X)                                                      \
 	X(DIAGNOSTIC, "diagnostic-code:")                                         \
+	X(DIAGNOSTIC_UNIX, "diagnostic-code: x-unix;")                            \
 	X(STATUS, "status:")                                                      \
 	X(REMOTE_MTA, "remote-mta:")                                              \
 	X(ACTION_FAILED, "action: failed")                                        \
@@ -92,6 +93,7 @@ struct smtpcode__carrier {
 	const char *walked;            /* where the last walk back for a host started, or NULL */
 	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
 	int gave_up;                   /* the sending side gave up: SendGrid's "Action: expired" */
+	struct smtpcode_span program;  /* "X-Unix" of "Diagnostic-Code: X-Unix; 127": a local program's exit status */
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
 	/* A log line's own fields: */

@@ -394,6 +394,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		if ((q = after_type(p, lim)) != NULL)
 			set_reply(c, SMTPCODE_CARRIER_DSN, q);
 		break;
+	case SMTPCODE__MARKER_DIAGNOSTIC_UNIX: /* the type has no blanks: "X-Unix" ends before ';' */
+		c->program.ptr = (const char *)p - 7;
+		c->program.len = 6;
+		break;
 	case SMTPCODE__MARKER_STATUS:
 		if (!c->status.len && enhanced_field(p, lim, &a, &b))
 			set_status(c, SMTPCODE_CARRIER_DSN, a, b);

@@ -770,6 +770,13 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	memset(&d, 0, sizeof d);
 	d.reason = SMTPCODE_REASON_UNKNOWN;
 	d.action = d.bounce = SMTPCODE__NO_ACTION;
+	/* A DSN whose Diagnostic-Code is of type X-Unix gives the exit status of
+	 * the program the mail was handed to: that program failed. Why, only
+	 * its words say ("maildir over quota"); wording that names no cause
+	 * ("Permission denied") says less. */
+	if (car.program.len)
+		decide(&d, SMTPCODE_SIGNAL_GENERIC_PHRASE, SMTPCODE_REASON_MAILER_ERROR, SMTPCODE__NO_ACTION,
+		       SMTPCODE__NO_ACTION, car.program);
 	if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d,

@@ -31,10 +31,12 @@ lex_enhanced(const unsigned char *p, const unsigned char *lim, struct line_head 
 
 	h->enh_at = h->enh_end = NULL;
 	h->text = p;
+	/* Some mail systems put a '#' before it, as qmail does in "(#5.1.1)":
+	 * "550 #5.1.0 Address rejected". */
 	/*!re2c
-	@a enhanced @b sp+ { h->enh_at = a; h->enh_end = b; h->text = p; return; }
-	@a enhanced @b / eol { h->enh_at = a; h->enh_end = b; h->text = b; return; }
-	@a enhanced @b {
+	"#"? @a enhanced @b sp+ { h->enh_at = a; h->enh_end = b; h->text = p; return; }
+	"#"? @a enhanced @b / eol { h->enh_at = a; h->enh_end = b; h->text = b; return; }
+	"#"? @a enhanced @b {
 		if (p == lim) {
 			h->enh_at = a;
 			h->enh_end = b;

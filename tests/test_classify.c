@@ -577,6 +577,19 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 	}
 }
 
+/* "Diagnostic-Code: X-Unix; 127": the program the mail was piped to failed. */
+Test(carriers, a_local_programs_exit_status_is_a_mailer_error)
+{
+	struct smtpcode_result r =
+		classify("Action: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Unix; 127\nPermission denied", 0);
+
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailer-error");
+	cr_assert(r.matched.len == 6 && memcmp(r.matched.ptr, "X-Unix", 6) == 0);
+	/* The program's own words name the cause. */
+	r = classify("Action: failed\nStatus: 5.3.0\nDiagnostic-Code: X-Unix; 77\nmaildrop: maildir over quota.", 0);
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailbox-full");
+}
+
 Test(carriers, an_enhanced_code_alone_starts_a_reply)
 {
 	struct smtpcode_result r = classify("5.1.1 user unknown", 0);

@@ -178,6 +178,13 @@ Test(reply, enhanced_code_needs_its_boundary)
 	cr_assert_eq(r.enhanced.cls, 0, "a leading zero is not RFC 3463 syntax");
 	parse("550 5.1.1", &r);
 	cr_assert_eq(r.enhanced.detail, 1);
+	/* With a '#' before it, as some mail systems write it; the span is the code alone. */
+	parse("550 #5.1.0 Address rejected.", &r);
+	cr_assert_eq(r.enhanced.cls, 5);
+	cr_assert_eq(r.enhanced.subject, 1);
+	cr_assert(r.enhanced_span.len == 5 && memcmp(r.enhanced_span.ptr, "5.1.0", 5) == 0);
+	parse("550 ##5.1.0 x", &r);
+	cr_assert_eq(r.enhanced.cls, 0, "one '#' only");
 }
 
 Test(reply, never_reads_past_len)
