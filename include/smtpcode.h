@@ -385,7 +385,7 @@ enum smtpcode_stage {
 enum smtpcode_signal {
 	SMTPCODE_SIGNAL_NONE,             /* nothing decided: reason unknown */
 	SMTPCODE_SIGNAL_BASIC,            /* the basic code's default */
-	SMTPCODE_SIGNAL_GENERIC_ENHANCED, /* an enhanced code that names no cause (X.0.0, X.7.1, X.s.0) */
+	SMTPCODE_SIGNAL_GENERIC_ENHANCED, /* an enhanced code that names no cause (X.0.0, X.7.1, X.s.0 but X.6.0) */
 	SMTPCODE_SIGNAL_GENERIC_PHRASE,   /* wording that names a refusal, not its cause ("access denied") */
 	SMTPCODE_SIGNAL_STAGE,            /* the stage: a refusal at connect, EHLO or MAIL FROM */
 	SMTPCODE_SIGNAL_ENHANCED,         /* a specific enhanced code (X.1.1, X.2.2, X.7.26) */

@@ -667,10 +667,15 @@ specific_basic(unsigned code)
 	return code >= 200 && code < 600 && smtpcode__specific_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
 }
 
+/* An enhanced code that names no cause. X.6.0 does: the content, whatever
+ * else the words say ("550 5.6.0 <a@b>: Recipient address rejected: Media
+ * error"); the other X.s.0 codes come with any refusal (Outlook's "550 5.5.0
+ * Requested action not taken: mailbox unavailable"). */
 static int
 is_generic(const struct smtpcode_enhanced *e)
 {
-	return e->detail == 0 || e->reason == SMTPCODE_REASON_POLICY || e->reason == SMTPCODE_REASON_UNKNOWN;
+	return (e->detail == 0 && e->subject != 6) || e->reason == SMTPCODE_REASON_POLICY ||
+	       e->reason == SMTPCODE_REASON_UNKNOWN;
 }
 
 int

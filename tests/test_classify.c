@@ -287,6 +287,8 @@ Test(distinctions, more_mail_systems_wordings)
 		 "domain.", 0, "spam", "block", NULL},
 		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
 		 "soft", NULL},
+		/* X.6.0 names the content, whatever umbrella words come with it. */
+		{"550 5.6.0 <a@example.net>: Recipient address rejected: Media error", 0, "message-format", NULL, NULL},
 		/* 503's own words after the refusal that caused it say nothing more. */
 		{"550 Requested action not taken: mailbox unavailable 503 Bad sequence of commands", 0, "user-unknown",
 		 "hard", NULL},
