@@ -287,6 +287,11 @@ Test(distinctions, more_mail_systems_wordings)
 		 "domain.", 0, "spam", "block", NULL},
 		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
 		 "soft", NULL},
+		{"The mail server could not deliver mail to a@example.net. The account or domain may not exist, they may "
+		 "be blacklisted, or missing the proper dns entries.",
+		 0, "domain-not-found", "hard", NULL},
+		{"553 sorry, your envelope recipient is in my badrcptto list (#5.7.1)", 0, "recipient-filtered", "block",
+		 NULL},
 		/* X.6.0 names the content, whatever umbrella words come with it. */
 		{"550 5.6.0 <a@example.net>: Recipient address rejected: Media error", 0, "message-format", NULL, NULL},
 		/* 503's own words after the refusal that caused it say nothing more. */
