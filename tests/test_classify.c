@@ -272,6 +272,22 @@ Test(distinctions, expiry_and_delays)
 	                            0, "expired", "soft", "retry"});
 }
 
+/* Another reply of another class further down (Sendmail's per-host status
+ * after the recipient's own refusal) decides only where the first says
+ * nothing. */
+Test(distinctions, the_first_replys_words_before_another_replys)
+{
+	check(&(struct expectation){"550 <a@example.org>... User unknown\n421 example.org (smtp)... Deferred: Connection "
+	                            "timed out during user open with example.org",
+	                            0, "user-unknown", "hard", NULL});
+	check(&(struct expectation){"550 5.0.0 rejected\n421 example.org (smtp)... Deferred: Connection timed out", 0,
+	                            "network-error", NULL, NULL});
+	/* Lines of the same class compete as before. */
+	check(&(struct expectation){"550 5.0.0 <a@example.org>... User unknown\n554 5.7.1 blocked using "
+	                            "zen.spamhaus.org",
+	                            0, "ip-blocklisted", "block", NULL});
+}
+
 Test(distinctions, more_mail_systems_wordings)
 {
 	static const struct expectation cases[] = {
