@@ -170,10 +170,10 @@ utf8_sequence(const unsigned char *s, size_t left)
 	return 0;
 }
 
-/* Copies u[0..len) to p with U+FFFD for each byte outside valid UTF-8;
+/* Copies u[0..len) to p with `rep` for each byte outside valid UTF-8;
  * returns the end. */
 static char *
-copy_replacing(char *p, const unsigned char *u, size_t len)
+copy_replacing(char *p, const unsigned char *u, size_t len, const char *rep, size_t rep_len)
 {
 	size_t i, n;
 
@@ -183,8 +183,8 @@ copy_replacing(char *p, const unsigned char *u, size_t len)
 			memcpy(p, u + i, n);
 			p += n;
 		} else {
-			memcpy(p, "\xef\xbf\xbd", 3);
-			p += 3;
+			memcpy(p, rep, rep_len);
+			p += rep_len;
 		}
 	}
 	return p;
@@ -194,30 +194,36 @@ Datum
 pgsc_text(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n, out = 0;
+	int enc = GetDatabaseEncoding();
+	bool utf8 = enc == PG_UTF8 || enc == PG_SQL_ASCII;
+	/* U+FFFD, which an encoding other than UTF-8 may not have: there '?'. */
+	const char *rep = utf8 ? "\xef\xbf\xbd" : "?";
+	size_t rep_len = strlen(rep), i = 0, n, out = 0;
 	text *t;
 
 	/* Measure first: a long reply is copied once, into a text of its size. */
 	while (i < len) {
 		n = utf8_sequence(u + i, len - i);
-		out += n ? n : 3;
+		out += n ? n : rep_len;
 		i += n ? n : 1;
 	}
 	if (out > MaxAllocSize - VARHDRSZ - 1)
 		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 		                errmsg("smtpcode: a text of the result would be longer than PostgreSQL allows")));
-	if (GetDatabaseEncoding() != PG_UTF8 && GetDatabaseEncoding() != PG_SQL_ASCII) {
-		char *utf8 = palloc(out + 1), *conv;
-		*copy_replacing(utf8, u, len) = '\0';
-		conv = pg_any_to_server(utf8, (int)out, PG_UTF8);
-		return PointerGetDatum(cstring_to_text_with_len(conv, conv == utf8 ? (int)out : (int)strlen(conv)));
+	if (!utf8) {
+		/* Characters the database's encoding has no form for are an error
+		 * (SQLSTATE 22P05), as for any text converted to it. */
+		char *buf = palloc(out + 1), *conv;
+		*copy_replacing(buf, u, len, rep, rep_len) = '\0';
+		conv = pg_any_to_server(buf, (int)out, PG_UTF8);
+		return PointerGetDatum(cstring_to_text_with_len(conv, conv == buf ? (int)out : (int)strlen(conv)));
 	}
 	t = palloc(VARHDRSZ + out);
 	SET_VARSIZE(t, VARHDRSZ + out);
 	if (out == len) /* nothing to replace */
 		memcpy(VARDATA(t), s, len);
 	else
-		copy_replacing(VARDATA(t), u, len);
+		copy_replacing(VARDATA(t), u, len, rep, rep_len);
 	return PointerGetDatum(t);
 }
 

@@ -61,7 +61,8 @@ struct pgsc_cache *pgsc_cache_for_result(FunctionCallInfo fcinfo, const struct p
 Datum pgsc_label(const struct pgsc_cache *c, enum pgsc_enum kind, int value);
 
 /* A text Datum of s[0..len) in the database's encoding: bytes that are not
- * valid UTF-8, and NUL, become U+FFFD, one a byte, as in the CLI's JSON. */
+ * valid UTF-8, and NUL, become U+FFFD, one a byte, as in the CLI's JSON
+ * ('?' in a database whose encoding has no U+FFFD). */
 Datum pgsc_text(const char *s, size_t len);
 
 /* A text Datum of a span, or SQL NULL (*isnull) when it is empty. */

@@ -65,9 +65,9 @@ outcome(const struct pgsc_cache *c, const struct answer *a, Datum *v)
 }
 
 static void
-refuse(const struct answer *a, const char *hint)
+refuse(const struct answer *a, int sqlstate, const char *hint)
 {
-	ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("smtpcode: %s", a->message),
+	ereport(ERROR, (errcode(sqlstate), errmsg("smtpcode: %s", a->message),
 	                hint ? errhint("%s", hint) : 0));
 }
 
@@ -87,7 +87,7 @@ smtpcode_pg_basic(PG_FUNCTION_ARGS)
 	snprintf(query, sizeof query, "%d", PG_GETARG_INT32(0));
 	query_resolve(&a, query, strlen(query));
 	if (a.kind == QUERY_ERROR)
-		refuse(&a, "A basic reply code has three digits, the first 2, 3, 4 or 5.");
+		refuse(&a, ERRCODE_INVALID_PARAMETER_VALUE, "A basic reply code has three digits, the first 2, 3, 4 or 5.");
 	if (a.kind != QUERY_BASIC)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 		                errmsg("smtpcode: %s is not a three-digit reply code", query)));
@@ -146,7 +146,7 @@ smtpcode_pg_enhanced(PG_FUNCTION_ARGS)
 
 	query_resolve(&a, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	if (a.kind == QUERY_ERROR)
-		refuse(&a, "An enhanced status code is class.subject.detail, such as 5.1.1, X.1.1, 5.1.X or 5.X.X.");
+		refuse(&a, ERRCODE_INVALID_TEXT_REPRESENTATION, "An enhanced status code is class.subject.detail, such as 5.1.1, X.1.1, 5.1.X or 5.X.X.");
 	if (a.kind != QUERY_ENHANCED)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 		                errmsg("smtpcode: '%s' is a basic reply code, not an enhanced status code", a.code),
