@@ -73,6 +73,12 @@
 	X(SENT_RCPT, ">>> rcpt to:")                                              \
 	X(SENT_DATA, ">>> data")                                                  \
 	X(SENT_DOT, ">>> .")                                                      \
+	X(ARROW_EHLO, "--> ehlo ")                                                \
+	X(ARROW_HELO, "--> helo ")                                                \
+	X(ARROW_MAIL, "--> mail from:")                                           \
+	X(ARROW_RCPT, "--> rcpt to:")                                             \
+	X(ARROW_DATA, "--> data")                                                 \
+	X(ARROW_DOT, "--> .")                                                     \
 	X(TALKING_TO, "while talking to ")
 
 enum smtpcode__marker {

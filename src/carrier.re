@@ -528,23 +528,31 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim && *b == ')')
 			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
 		break;
+	/* Sendmail writes ">>> " before a command it sent and "<<< " before a
+	 * reply; MDaemon "--> " and "<-- ". */
 	case SMTPCODE__MARKER_SENT_EHLO:
 	case SMTPCODE__MARKER_SENT_HELO:
+	case SMTPCODE__MARKER_ARROW_EHLO:
+	case SMTPCODE__MARKER_ARROW_HELO:
 		sent_stage(c, SMTPCODE_STAGE_EHLO, p);
 		break;
 	case SMTPCODE__MARKER_SENT_MAIL:
+	case SMTPCODE__MARKER_ARROW_MAIL:
 		sent_stage(c, SMTPCODE_STAGE_MAIL, p);
 		break;
 	case SMTPCODE__MARKER_SENT_RCPT:
+	case SMTPCODE__MARKER_ARROW_RCPT:
 		sent_stage(c, SMTPCODE_STAGE_RCPT, p);
 		break;
 	case SMTPCODE__MARKER_SENT_DATA:
+	case SMTPCODE__MARKER_ARROW_DATA:
 		/* Not the stage: a pipelining client sends MAIL, RCPT and DATA
 		 * at once and writes only DATA, so the refusal that follows may
 		 * be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"). */
 		c->sent_at = (const char *)p;
 		break;
 	case SMTPCODE__MARKER_SENT_DOT: /* the message's end: its reply is end of data's */
+	case SMTPCODE__MARKER_ARROW_DOT:
 		sent_stage(c, SMTPCODE_STAGE_END_OF_DATA, p);
 		break;
 	case SMTPCODE__MARKER_TALKING_TO:

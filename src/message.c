@@ -117,16 +117,34 @@ record_init(struct smtpcode_recipient *r, enum smtpcode_report report, const cha
 	r->flags = flags;
 }
 
+/* How many successes of a transcript are passed over, at most: each try
+ * reads the rest of the text again. */
+#define SUCCESSES_PASSED 4
+
 void
 smtpcode__msg_emit(struct smtpcode__msg *m, enum smtpcode_report report, const char *addr, size_t addr_len, int cut,
                    enum smtpcode_dsn_action action, const char *text, size_t len, uint64_t line, unsigned flags,
                    const struct smtpcode_result *res)
 {
 	struct smtpcode_recipient r;
+	struct smtpcode_result next;
+	int tries;
 
 	record_init(&r, report, addr, addr_len, text, len, line, flags | (cut ? (unsigned)SMTPCODE_RECIPIENT_CUT : 0u));
 	r.action = action;
 	r.result = *res;
+	/* A failure (or a delay) whose first reply is a success: a transcript,
+	 * "250 2.1.0 Ok" to MAIL FROM before the refusal; the reply that counts
+	 * comes after it. */
+	for (tries = 0; tries < SUCCESSES_PASSED && (action == SMTPCODE_DSN_FAILED || action == SMTPCODE_DSN_DELAYED) &&
+	                r.result.reason == SMTPCODE_REASON_ACCEPTED && r.result.reply.raw.len;
+	     tries++) {
+		const char *after = r.result.reply.raw.ptr + r.result.reply.raw.len;
+		if (after < text || after >= text + len ||
+		    smtpcode_classify(after, (size_t)(text + len - after), m->stage, NULL, 0, &next) != 0)
+			break;
+		r.result = next;
+	}
 	hand_on(m, &r);
 }
 
