@@ -562,6 +562,66 @@ line_class(const unsigned char *p, const unsigned char *end)
 	return (unsigned)(*p - '0');
 }
 
+static int
+is_code_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') <= 9u;
+}
+
+/* The length of a reply line's prefix at p, as `first` states it: its code,
+ * '-' or ' ', and its enhanced code if `first` has one ("550-5.7.1 "). */
+static size_t
+same_prefix(const unsigned char *p, const unsigned char *end, const unsigned char *first, size_t first_len)
+{
+	if ((size_t)(end - p) <= first_len || memcmp(p, first, 3) != 0 || (p[3] != '-' && p[3] != ' '))
+		return 0;
+	if (first_len == 4)
+		return 4;
+	return memcmp(p + 4, first + 4, first_len - 4) == 0 && p[first_len] == ' ' ? first_len + 1 : 0;
+}
+
+/* A line that holds a whole multi-line reply, its lines joined with spaces
+ * (Postfix's "said: 550-5.7.1 Messages with multiple 550 5.7.1 addresses"):
+ * fed without the codes that started each of the reply's lines, as if they
+ * were lines. The first "NNN-" of the line says what such a code looks like;
+ * one with another code or enhanced code is text. */
+static void
+feed_joined(struct scan *sc, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *h = p, *first = NULL, *q;
+	size_t first_len = 0;
+
+	while ((h = (const unsigned char *)memchr(h, '-', (size_t)(end - h))) != NULL) {
+		if (h - p >= 3 && is_code_digit(h[-1]) && is_code_digit(h[-2]) && h[-3] >= '2' && h[-3] <= '5' &&
+		    (h - p == 3 || h[-4] == ' ')) {
+			first = h - 3;
+			break;
+		}
+		h++;
+	}
+	if (!first) {
+		feed(sc, p, end);
+		return;
+	}
+	first_len = 4;
+	{
+		struct smtpcode_enhanced_code enh;
+		int n = smtpcode_enhanced_parse((const char *)first + 4, (size_t)(end - first - 4), &enh);
+		if (n > 0 && first + 4 + n < end && first[4 + n] == ' ')
+			first_len += (size_t)n;
+	}
+	q = first + first_len;
+	while (q < end && (h = (const unsigned char *)memchr(q, first[0], (size_t)(end - q))) != NULL) {
+		size_t n = h > p && h[-1] == ' ' ? same_prefix(h, end, first, first_len) : 0;
+		if (n) {
+			feed(sc, p, h - 1);
+			p = h + n;
+		}
+		q = h + (n ? n : 1);
+	}
+	feed(sc, p, end);
+}
+
 /* The whole input in one pass, a line at a time. A line that continues a
  * multi-line reply ("550-5.1.1 ...") is fed without its codes, so a phrase
  * broken across the lines of the reply still matches. */
@@ -591,7 +651,7 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 			if (smtpcode_reply_next_text(&line, &pos, &text))
 				p = (const unsigned char *)text.ptr;
 		}
-		feed(sc, p, end);
+		feed_joined(sc, p, end);
 		if (!nl)
 			break;
 		p = nl + 1;

@@ -828,6 +828,26 @@ Test(result, whitespace_runs_and_case_do_not_matter)
 	cr_assert_eq(a.decided_by, SMTPCODE_SIGNAL_PHRASE);
 }
 
+Test(result, multi_line_reply_joined_into_one_line)
+{
+	/* Postfix joins the lines of a reply with spaces, each line's codes kept. */
+	static const char joined[] = "host mx.example.com[192.0.2.1] said: 550-5.1.1 the user 550 5.1.1 unknown in "
+	                             "here (in reply to RCPT TO command)";
+	static const char crowded[] = "550-5.1.1 a 550 5.1.1 550-5.1.1 550 5.1.1 user 550 5.1.1 unknown";
+	struct smtpcode_result r;
+
+	cr_assert_eq(smtpcode_classify(joined, sizeof joined - 1, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	assert_spans_inside(&r, joined, sizeof joined - 1);
+	cr_assert_eq(smtpcode_classify(crowded, sizeof crowded - 1, 0, NULL, 0, &r), 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	assert_spans_inside(&r, crowded, sizeof crowded - 1);
+	/* Another reply's codes are text: no phrase across them. */
+	r = classify("550-5.1.1 the user 451 4.3.0 unknown in here", 0);
+	cr_assert_neq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+}
+
 Test(hostile, empty_whitespace_and_bare_codes)
 {
 	struct smtpcode_result r;
