@@ -1,9 +1,10 @@
 // The glossary site end to end in headless Chromium (Debian's, driven by
 // playwright-core; nothing is downloaded), opened from file:// and from a
 // local web server: search 5.7.26 and follow the best result, open a vendor
-// page, paste a Gmail DMARC bounce into the explainer, search for questions,
-// classes and tokens, switch to the dark theme, and make sure a reply holding
-// <script> stays text. Screenshots go to SCREENSHOT_DIR. Prints TAP; skips when Chromium or
+// page, paste a Gmail DMARC bounce into the explainer, paste replies and log
+// lines into the search box and follow "Explain this" to the CLI's answer,
+// switch to the dark theme, and make sure a reply holding <script> stays
+// text. Screenshots go to SCREENSHOT_DIR. Prints TAP; skips when Chromium or
 // playwright-core is missing. pages.mjs checks every page's width and height.
 //
 // usage: node e2e.mjs SITE_DIR SCREENSHOT_DIR GEN_SITE DATADIR SMTPCODE
@@ -35,6 +36,10 @@ function sample(file, wanted, holding = '') {
 	throw new Error(`no sample in ${file} with ${JSON.stringify(wanted)}`);
 }
 
+// A sample as the reply line a server sends: "550 5.7.1 text".
+const replyOf = s => [s.code, s.enhanced, s.text].filter(Boolean).join(' ');
+// Line n (1 on) of a test fixture.
+const fixtureLine = (name, n) => fs.readFileSync(path.join(here, '..', 'data', name), 'utf8').split('\n')[n - 1];
 
 // A static web server for the site, on a free port of localhost.
 const TYPES = {'.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript'};
@@ -184,6 +189,49 @@ test('file: the keyboard reaches search results, and focus is visible', async ()
 	assert(await page.locator('#q').getAttribute('aria-activedescendant') === 'q-result-0', 'ArrowDown picks the first');
 	await page.keyboard.press('Enter');
 	await page.waitForURL(/reason\/auth-dmarc\.html$/, {timeout: 10000});
+	await page.context().close();
+});
+
+// What people paste into the search box: replies from the data, log lines and
+// a DSN field from the test fixtures.
+const PASTED = () => [
+	replyOf(sample('google-microsoft.toml', {vendor: 'outlookcom'}, '(S3150)')),
+	replyOf(sample('google-microsoft.toml', {vendor: 'gmail', reason: 'auth-dmarc', bounce: 'block'})),
+	replyOf(sample('mailbox-providers.toml', {vendor: 'yahoo'}, '[TSS04]')),
+	replyOf(sample('google-microsoft.toml', {vendor: 'microsoft365', enhanced: '5.7.606'})),
+	replyOf(sample('mailbox-providers.toml', {vendor: 'comcast'}, 'BL000010')),
+	replyOf(sample('mta-gateways.toml', {reason: 'greylisted'})),
+	fixtureLine('mail.log', 1),
+	fixtureLine('mail.log', 5),
+	fixtureLine('exim_mainlog', 2),
+	'Diagnostic-Code: smtp; 452 4.2.2 <bob@example.net>: Mailbox full',
+];
+// The explainer's answer (data-* of its section) against `smtpcode explain --json`.
+const ANSWER_FIELDS = ['code', 'enhanced', 'vendor', 'reason', 'action', 'bounce', 'verdict', 'decided_by'];
+
+test('file: 10 replies and log lines pasted into the search box go to the explainer, which answers as the CLI', async () => {
+	if (!hasWasm)
+		return 'SKIP the site was built without WebAssembly';
+	const page = await open(fileBase + 'code/550.html');
+	for (const text of PASTED()) {
+		await page.goto(fileBase + 'code/550.html');
+		await page.locator('#q').fill(text);
+		const offer = page.locator('#q-results li.explain-this');
+		await offer.waitFor({state: 'visible', timeout: 10000});
+		assert(await page.locator('#q-results li').first().getAttribute('class') === 'explain-this',
+			`"Explain this" is not the first result for ${text}`);
+		await page.locator('#q').press('Enter');
+		await page.waitForURL(/explain\.html\?q=/, {timeout: 10000});
+		assert(await page.locator('#explain-text').inputValue() === text, 'the explainer holds the pasted text');
+		const section = page.locator('#explain-out section.explain-answer');
+		await section.first().waitFor({timeout: 20000});
+		const got = await section.first().evaluate((e, fields) => Object.fromEntries(fields.map(f =>
+			[f, e.getAttribute('data-' + f.replace('_', '-'))])), ANSWER_FIELDS);
+		const cli = JSON.parse(execFileSync(smtpcode, ['explain', '--json', '--', text], {encoding: 'utf8'}));
+		const want = Object.fromEntries(ANSWER_FIELDS.map(f => [f, cli[f] === null ? null : String(cli[f])]));
+		assert(JSON.stringify(got) === JSON.stringify(want),
+			`for ${text}\n  page ${JSON.stringify(got)}\n  CLI  ${JSON.stringify(want)}`);
+	}
 	await page.context().close();
 });
 
