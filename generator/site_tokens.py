@@ -15,7 +15,9 @@ import re
 from site_html import Sections, bounce_badge, h, link, outcome, paragraph
 from site_replies import sample_item
 
+# The CLI folds ASCII letters only; str.lower() would fold others too.
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def ascii_lower(text):
@@ -36,7 +38,7 @@ class Token:
             at = ascii_lower(first["text"]).index(self.text)
             self.shown = first["text"][at:at + len(self.text)]
         else:
-            self.shown = self.text.translate(str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            self.shown = self.text.translate(ASCII_UPPER)
         reason = next(r for r in data.taxonomy["reason"] if r["name"] == phrase["reason"])
         self.own_meaning = bool(first and first.get("meaning"))
         self.meaning = first["meaning"] if self.own_meaning else reason["description"]

@@ -252,6 +252,26 @@ test('file: a question, a class and a token typed into the search box lead to th
 	await page.context().close();
 });
 
+test('file: search results fit a 360 px screen, in the list under the box and on the search page', async () => {
+	// "mailbox full" finds replies with STOREDRV.Deliver.Exception... tokens: 686 px wide before.
+	const viewport = {width: 360, height: 780};
+	const page = await open(fileBase + 'search.html?q=mailbox%20full', {viewport});
+	await page.locator('#search-list li').first().waitFor({timeout: 10000});
+	let [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+	assert(scroll <= inner, `the search page is ${scroll}px wide on a ${inner}px screen`);
+	await page.goto(fileBase + 'index.html');
+	await page.locator('#q').fill('mailbox full');
+	await page.locator('#q-results li').first().waitFor({timeout: 10000});
+	const list = await page.locator('#q-results').evaluate(e => {
+		const r = e.getBoundingClientRect();
+		return {right: r.right, scroll: e.scrollWidth, client: e.clientWidth};
+	});
+	assert(list.right <= viewport.width && list.scroll <= list.client,
+		`the list under the box: ${JSON.stringify(list)} on a ${viewport.width}px screen`);
+	await shot(page, 'file-phone-search');
+	await page.context().close();
+});
+
 test('file: a search result inside a collapsed group opens it', async () => {
 	const page = await open(fileBase + 'vendor/gmail.html#sample-1');
 	const reply = page.locator('#sample-1');
