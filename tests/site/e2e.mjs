@@ -3,9 +3,10 @@
 // local web server: search 5.7.26 and follow the best result, open a vendor
 // page, paste a Gmail DMARC bounce into the explainer, paste replies and log
 // lines into the search box and follow "Explain this" to the CLI's answer,
-// switch to the dark theme, and make sure a reply holding <script> stays
-// text. Screenshots go to SCREENSHOT_DIR. Prints TAP; skips when Chromium or
-// playwright-core is missing. pages.mjs checks every page's width and height.
+// check that the explainer's answer is in plain words, switch to the dark
+// theme, and make sure a reply holding <script> stays text. Screenshots go
+// to SCREENSHOT_DIR. Prints TAP; skips when Chromium or playwright-core is
+// missing. pages.mjs checks every page's width and height.
 //
 // usage: node e2e.mjs SITE_DIR SCREENSHOT_DIR GEN_SITE DATADIR SMTPCODE
 import {execFileSync} from 'node:child_process';
@@ -299,6 +300,57 @@ test('file: screenshots of the index, 550, the verification page and the explain
 		}
 		await page.context().close();
 	}
+});
+
+// The explainer's labels, and words of the library's that were on the page
+// before ("Flags unterminated", "Answer to: not known", "Decided by:
+// phrase") and must not come back outside the reply and the reason's name.
+const PLAIN_LABELS = new Set(['The server said', 'What it means', 'Bounce type', 'For an address check', 'Sent by',
+	'Why this answer', 'Found in', 'The log line says', 'Basic code', 'Enhanced code', 'Note']);
+const JARGON = /unterminated|not known|Answer to|Decided by|Flags|generic-|vendor-code|end-of-data|\brcpt\b|\bbare\b|decided_by|log_status/;
+
+test('file: the explainer speaks plainly: labels, the reply as a person reads it, no library names', async () => {
+	if (!hasWasm)
+		return 'SKIP the site was built without WebAssembly';
+	const lines = ['This mail has been blocked because the sender', 'is unauthenticated. Gmail requires all senders to',
+		'authenticate with either SPF or DKIM.'];
+	const cases = [
+		// [pasted, what "The server said" reads, a label it must have]
+		[lines.map((t, i) => `550${i < lines.length - 1 ? '-' : ' '}5.7.26 ${t}`).join('\r\n'), lines.join(' '), 'Enhanced code'],
+		['550-5.1.1 The email account that you tried to reach does not exist.',
+			'The email account that you tried to reach does not exist.', 'Note'],
+		[fixtureLine('mail.log', 1), null, 'The log line says'],
+		['hello there', null, 'Why this answer'],
+	];
+	const page = await open(fileBase + 'explain.html');
+	await page.locator('#explain-form[data-ready=true]').waitFor({timeout: 20000});
+	const options = await page.locator('#explain-stage option').allTextContents();
+	const badOption = options.find(o => JARGON.test(o) || /^[a-z-]+$/.test(o));
+	assert(!badOption, `the command select offers ${JSON.stringify(badOption)}`);
+	for (const [pasted, said, label] of cases) {
+		// Emptied first, so that the answer read is this text's and not the last one's.
+		const section = page.locator('#explain-out section.explain-answer');
+		await page.locator('#explain-text').fill('');
+		await section.first().waitFor({state: 'detached', timeout: 10000});
+		await page.locator('#explain-text').fill(pasted);
+		await section.first().waitFor({timeout: 10000});
+		const got = await section.first().evaluate(e => {
+			const plain = e.cloneNode(true);
+			plain.querySelectorAll('code, details.said-raw').forEach(c => c.remove());
+			const shown = e.querySelector('.said-text');
+			return {labels: [...e.querySelectorAll('dt')].map(d => d.textContent), text: plain.textContent,
+				said: shown ? shown.textContent : null, todo: !!e.querySelector('.explain-do')};
+		});
+		const odd = got.labels.filter(l => !PLAIN_LABELS.has(l));
+		assert(odd.length === 0, `for ${JSON.stringify(pasted)} the labels ${JSON.stringify(odd)} are not plain`);
+		assert(got.labels.includes(label), `for ${JSON.stringify(pasted)} no "${label}" among ${JSON.stringify(got.labels)}`);
+		assert(got.todo, `for ${JSON.stringify(pasted)} the answer does not say what to do`);
+		const jargon = got.text.match(JARGON);
+		assert(!jargon, `for ${JSON.stringify(pasted)} the answer says "${jargon && jargon[0]}": ${got.text}`);
+		if (said !== null)
+			assert(got.said === said, `for ${JSON.stringify(pasted)} the server said ${JSON.stringify(got.said)}`);
+	}
+	await page.context().close();
 });
 
 test('file: the dark theme overrides a light preference and is kept', async () => {
