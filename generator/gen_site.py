@@ -1,7 +1,7 @@
 """Writes the static glossary site from data/ and web/: one page per basic
-code, enhanced code, reason, action and vendor, an index, lists, a search
-page with its index, and the explainer with the library compiled to
-WebAssembly. Every page opens from file:// as well as from a web server;
+code, enhanced code, reason, action, vendor and vendor token, an index,
+lists, the verification page, a search page with its index, and the
+explainer with the library compiled to WebAssembly. Every page opens from file:// as well as from a web server;
 nothing is loaded from elsewhere. The output is the same, byte for byte,
 for the same inputs.
 
@@ -26,8 +26,11 @@ import subprocess
 import sys
 import tomllib
 
+import site_decides
 import site_pages
 import site_search
+import site_tokens
+import site_verify
 import smtpcode_data
 from site_html import Site, layout
 
@@ -100,6 +103,10 @@ def pages(site, have_wasm):
     yield "vendor/index.html", "vendor", lambda: site_pages.vendor_index(site), ()
     for v in data.vendors:
         yield site.vendor_path(v["id"]), "vendor", lambda v=v: site_pages.vendor_page(site, v), ()
+    yield "token/index.html", "vendor", lambda: site_tokens.token_index(site), ()
+    for t in site.tokens:
+        yield t.path, "vendor", lambda t=t: site_tokens.token_page(site, t), ()
+    yield site_verify.PAGE, "verify", lambda: site_verify.page(site, site.verification), ()
 
 
 def class_outcomes(smtpcode, data):
@@ -116,6 +123,21 @@ def class_outcomes(smtpcode, data):
     return {code: (a["reason"], a["action"], a["bounce"], a["verdict"]) for code, a in zip(codes, answers)}
 
 
+def scan(smtpcode, lines, stage=None):
+    """{line: (reason, action, bounce, verdict)}: the smtpcode program's
+    answer for each line of text, read as a reply or log line, asked in one
+    run of `smtpcode scan --all`."""
+    lines = list(dict.fromkeys(lines))
+    args = [smtpcode, "scan", "--format", "jsonl", "--all"] + (["--stage", stage] if stage else []) + ["-"]
+    r = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, check=False)
+    answers = [json.loads(line) for line in r.stdout.splitlines()]
+    if r.returncode not in (0, 1) or len(answers) != len(lines) or \
+            [a["line"] for a in answers] != list(range(1, len(lines) + 1)):
+        sys.exit(f"gen_site.py: {' '.join(args[1:])} answered {len(answers)} of {len(lines)} lines "
+                 f"(exit {r.returncode}): {r.stderr.strip()}")
+    return {line: (a["reason"], a["action"], a["bounce"], a["verdict"]) for line, a in zip(lines, answers)}
+
+
 def main():
     ap = argparse.ArgumentParser(description="Write the static glossary site.")
     ap.add_argument("datadir")
@@ -130,6 +152,13 @@ def main():
     data = smtpcode_data.load_or_exit(args.datadir)
     site = Site(data, args.version)
     site.class_outcomes = class_outcomes(args.smtpcode, data)
+    pairs = site_decides.combos(data)
+    site.combo_outcomes = scan(args.smtpcode, pairs)
+    site.rcpt_outcomes = scan(args.smtpcode, pairs, "rcpt")
+    site.tokens = site_tokens.tokens(data)
+    examples = scan(args.smtpcode, [t.example for t in site.tokens])
+    site.token_outcomes = {t.text: examples[t.example] for t in site.tokens}
+    site.verification = site_verify.load(args.datadir, data)
     with open(os.path.join(args.webdir, "page.html"), encoding="utf-8") as f:
         template = f.read()
 

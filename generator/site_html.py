@@ -35,8 +35,15 @@ class Site:
         self.vendors = {v["id"]: v for v in data.vendors}
         self.titles = {kind: {e["name"]: e["title"] for e in data.taxonomy[kind]}
                        for kind in ("reason", "action", "bounce", "verdict")}
+        self.verdicts = {e["name"]: e for e in data.taxonomy["verdict"]}
         self.root = ""
-        self.class_outcomes = {}  # "5.7.26" -> (reason, action, bounce, verdict), from the smtpcode program
+        # (reason, action, bounce, verdict) as the smtpcode program answers, set by gen_site.py:
+        self.class_outcomes = {}  # of an enhanced code in a class: "5.7.26"
+        self.combo_outcomes = {}  # of a basic code with an enhanced code: "550 5.7.1"
+        self.rcpt_outcomes = {}   # of "550" and "550 5.7.1" as the reply to RCPT TO
+        self.token_outcomes = {}  # of a vendor token's example reply, by the token's text
+        self.tokens = []          # site_tokens.Token, each with its page
+        self.verification = None  # data/verification.toml
 
     # Paths from the root; url() makes them relative to the current page.
     def url(self, path):
@@ -49,8 +56,10 @@ class Site:
         return f"enhanced/{row}.html"
 
     def name_path(self, kind, name):
-        if kind in ("bounce", "verdict"):
+        if kind == "bounce":
             return f"index.html#{kind}-{name}"
+        if kind == "verdict":
+            return f"verify.html#{kind}-{name}"
         return f"{kind}/{name}.html"
 
     def vendor_path(self, vid):
@@ -171,10 +180,54 @@ def bounce_badge(site, bounce):
     return link(site.url(site.name_path("bounce", bounce)), bounce, f"badge bounce-{bounce}")
 
 
-def outcome(site, reason, action, bounce, verdict, code=None):
+def bounce_label(bounce):
+    """The same label without the link, for a <summary>, which a link in it
+    would take a click away from."""
+    return f'<span class="badge bounce-{h(bounce)}">{h(bounce)}</span>'
+
+
+def details(summary, body, sid=None, count=None):
+    """A collapsed part: <details> with a summary of ready HTML and, as
+    data-count, the number of items it holds."""
+    i = f' id="{sid}"' if sid else ""
+    n = f' data-count="{count}"' if count is not None else ""
+    return (f'<details class="group"{i}{n}>\n<summary>{summary}</summary>\n<div class="group-body">\n{body}\n'
+            '</div>\n</details>')
+
+
+def toc(sections):
+    """"On this page": links to the sections of a long page, from
+    (id, title) pairs; "" for a page too short to need it."""
+    if len(sections) < 3:
+        return ""
+    items = "\n".join(f'<li><a href="#{sid}">{h(title)}</a></li>' for sid, title in sections)
+    return f'<nav class="toc" aria-label="On this page">\n<p>On this page</p>\n<ul>\n{items}\n</ul>\n</nav>'
+
+
+class Sections:
+    """The sections of a page, kept in order so that toc() can list them."""
+
+    def __init__(self):
+        self.parts, self.index = [], []
+
+    def add(self, title, body, sid):
+        if body:
+            self.index.append((sid, title))
+            self.parts.append(section(title, body, sid))
+        return self
+
+    def toc(self):
+        return toc(self.index)
+
+    def html(self):
+        return "\n".join(self.parts)
+
+
+def outcome(site, reason, action, bounce, verdict, code=None, kind="code"):
     """The four answers a bounce handler needs, as a <dl>; data-* carry the
-    names for tests that compare the page with the CLI."""
-    attrs = f' data-code="{h(code)}" data-reason="{h(reason)}" data-action="{h(action)}"' \
+    names for tests that compare the page with the CLI (data-KIND: the code
+    or token the answer is for)."""
+    attrs = f' data-{kind}="{h(code)}" data-reason="{h(reason)}" data-action="{h(action)}"' \
             f' data-bounce="{h(bounce)}" data-verdict="{h(verdict)}"' if code else ""
     rows = [
         ("Reason", site.name_link("reason", reason) + f' <span class="muted">{h(site.titles["reason"][reason])}</span>'),

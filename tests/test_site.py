@@ -1,10 +1,14 @@
-"""The glossary site (build/site): every code, reason, action and vendor in
-data/ has its page; every page is well-formed HTML with lang, one h1, unique
-ids, labelled controls and alt text; every internal link and anchor
+"""The glossary site (build/site): every code, reason, action, vendor and
+vendor token in data/ has its page, and the verification page is there;
+every page is well-formed HTML with lang, one h1, unique ids, labelled
+controls and alt text, and one answer; every internal link and anchor
 resolves and nothing is loaded from elsewhere; vendor text is escaped; each
-page's outcome is the CLI's; the palette passes WCAG AA; a second build is
-identical byte for byte. With node: the WebAssembly explainer answers as
-the CLI does for every vendor reply and more, and search ranks as it should.
+page's outcome is the CLI's, and so is what decides an overloaded code, a
+token's meaning and the verdict of every code the seed page lists; the
+collapsed groups hold what they count; the palette passes WCAG AA; a second
+build is identical byte for byte. With node: the WebAssembly explainer
+answers as the CLI does for every vendor reply and more, and search ranks
+as it should and offers the explainer for what people paste.
 
 usage: test_site.py SITE_DIR MANIFEST DATADIR WEBDIR SMTPCODE GEN_SITE [WASM]
 """
@@ -47,6 +51,13 @@ class Page(HTMLParser):
         self.labels, self.controls = set(), []
         self.inline_scripts = []
         self.outcomes, self.vendor_codes = [], []
+        self.answers = 0
+        self.verdict_codes = []    # <a data-code data-verdict> of the verification page
+        self.decides = []          # (data-bounce, [codes]) of a "what decides" box
+        self._decides = None
+        self._in_decides_code = False
+        self.groups = []           # [id, data-count, li.sample inside] of each collapsed group
+        self._open_groups = []
         self._script = None
         self.text = []
 
@@ -77,10 +88,27 @@ class Page(HTMLParser):
             self.controls.append((a.get("id"), "aria-label" in a, self.where()))
         if tag == "script" and "src" not in a:
             self._script = []
-        if tag == "dl" and "data-code" in a:
+        if tag == "dl" and ("data-code" in a or "data-token" in a):
             self.outcomes.append(a)
         if tag == "li" and "data-code" in a:
             self.vendor_codes.append(a)
+        if "data-answer" in a:
+            self.answers += 1
+        if tag == "a" and "data-verdict" in a and "data-code" in a:
+            self.verdict_codes.append(a)
+        if tag == "li" and "data-bounce" in a:
+            self._decides = (a["data-bounce"], [])
+            self.decides.append(self._decides)
+        if tag == "a" and self._decides is not None and "code" in (a.get("class") or "").split():
+            self._decides[1].append("")
+            self._in_decides_code = True
+        if tag == "details":
+            group = [a.get("id"), int(a["data-count"]) if "data-count" in a else None, 0]
+            self.groups.append(group)
+            self._open_groups.append(group)
+        if tag == "li" and a.get("class") == "sample":
+            for group in self._open_groups:
+                group[2] += 1
 
     def handle_startendtag(self, tag, attrs):
         if tag not in VOID:
@@ -97,6 +125,12 @@ class Page(HTMLParser):
             self.problems.append(f"{self.where()}: </{tag}> with nothing open")
             return
         open_tag, at = self.stack.pop()
+        if tag == "li":
+            self._decides = None
+        if tag == "a":
+            self._in_decides_code = False
+        if tag == "details" and self._open_groups:
+            self._open_groups.pop()
         if open_tag != tag:
             self.problems.append(f"{self.where()}: </{tag}> closes <{open_tag}> opened at {at}")
         if tag == "script" and self._script is not None:
@@ -104,6 +138,8 @@ class Page(HTMLParser):
             self._script = None
 
     def handle_data(self, data):
+        if self._in_decides_code:
+            self._decides[1][-1] += data
         if self._script is not None:
             self._script.append(data)
         else:
@@ -119,6 +155,8 @@ class Page(HTMLParser):
             self.problems.append(f"{self.h1} <h1> elements; a page has exactly one")
         if not self.lang:
             self.problems.append("<html> has no lang")
+        if self.answers != 1:
+            self.problems.append(f"{self.answers} elements with data-answer; a page has exactly one, its answer")
         for cid, aria, at in self.controls:
             if not aria and (cid is None or cid not in self.labels):
                 self.problems.append(f"{at}: a form control without a label")
@@ -154,15 +192,21 @@ class Coverage(unittest.TestCase):
         want += [f"enhanced/{e['code']}.html" for e in DATA.enhanced]
         want += [f"{kind}/{e['name']}.html" for kind in ("reason", "action") for e in DATA.taxonomy[kind]]
         want += [f"vendor/{v['id']}.html" for v in DATA.vendors]
-        want += ["index.html", "search.html", "explain.html"]
+        want += ["index.html", "search.html", "explain.html", "verify.html", "token/index.html"]
         missing = [p for p in want if p not in PAGES]
         self.assertEqual(missing, [])
 
+    def test_every_vendor_token_has_its_page(self):
+        tokens = [p for p in DATA.phrases if p["kind"] == "token"]
+        pages = [rel for rel in PAGES if rel.startswith("token/") and rel != "token/index.html"]
+        self.assertEqual(len(pages), len(tokens))
+        shown = {smtpcode_data.fold(o["data-token"]) for rel in pages for o in PAGES[rel].outcomes}
+        self.assertEqual(shown, {p["text"] for p in tokens})
+
     def test_every_bounce_verdict_and_vendor_code_has_its_anchor(self):
-        ids = set(PAGES["index.html"].ids)
-        for kind in ("bounce", "verdict"):
+        for kind, page in (("bounce", "index.html"), ("verdict", "verify.html")):
             for e in DATA.taxonomy[kind]:
-                self.assertIn(f"{kind}-{e['name']}", ids)
+                self.assertIn(f"{kind}-{e['name']}", PAGES[page].ids)
         for vc in DATA.vendor_codes:
             self.assertIn("code-" + vc["first"].replace(".", "-"), PAGES[f"vendor/{vc['vendor']}.html"].ids)
 
@@ -261,7 +305,7 @@ class Content(unittest.TestCase):
     def test_outcomes_are_the_clis(self):
         """Reason, action, bounce and verdict of every basic code and of
         every detail code in each of its classes, as `smtpcode --json`."""
-        shown = {o["data-code"]: o for p in PAGES.values() for o in p.outcomes}
+        shown = {o["data-code"]: o for p in PAGES.values() for o in p.outcomes if "data-code" in o}
         self.assertGreater(len(shown), len(DATA.basic) + len(DATA.enhanced))
         r = subprocess.run([SMTPCODE, "--json"] + sorted(shown), capture_output=True, text=True, timeout=60)
         self.assertEqual(r.stderr, "")
@@ -298,6 +342,82 @@ class Content(unittest.TestCase):
                                      [cli[k] for k in ("reason", "action", "bounce")])
         print(f"# {decided} of {len(DATA.vendor_codes)} vendor codes decided a reply on their own")
         self.assertGreater(decided, len(DATA.vendor_codes) // 2, "most vendor codes decide on their own")
+
+    def test_tokens_say_what_the_cli_says(self):
+        """A token's page: as `smtpcode --json TOKEN` shows it, its meaning and
+        outcome; for a token the CLI does not look up by itself (an IP
+        address, a two-letter one), the outcome of its example reply."""
+        looked_up = 0
+        for rel, p in PAGES.items():
+            for o in (o for o in p.outcomes if "data-token" in o):
+                token = o["data-token"]
+                with self.subTest(token=token):
+                    r = subprocess.run([SMTPCODE, "--json", "--", token], capture_output=True, text=True, timeout=30)
+                    answers = [json.loads(line) for line in r.stdout.splitlines()]
+                    mine = [a for a in answers if a.get("kind") == "token" and a["token"] == token]
+                    if not mine:
+                        continue
+                    looked_up += 1
+                    [cli] = mine
+                    self.assertEqual([o[f"data-{k}"] for k in ("reason", "action", "bounce", "verdict")],
+                                     [cli[k] for k in ("reason", "action", "bounce", "verdict")])
+                    self.assertIn(cli["meaning"], " ".join(" ".join(p.text).split()))
+                    if cli["example"]:
+                        self.assertIn(cli["example"].split(" ", 2)[-1], " ".join(" ".join(p.text).split()))
+        print(f"# {looked_up} tokens as the CLI looks them up")
+        self.assertGreater(looked_up, 80)
+
+    def test_the_verification_page_states_a_verdict_for_every_code_of_the_seed_page(self):
+        """The codes of the page smtpcode grew from (a reference on SMTP
+        replies for people who verify addresses), each with the verdict the
+        CLI gives it, on the verification page."""
+        seed = [220, 221, 235, 250, 251, 252, 334, 354, 421, 450, 451, 452, 455, 550, 551, 552, 553, 554]
+        shown = {}
+        for a in PAGES["verify.html"].verdict_codes:
+            shown.setdefault(int(a["data-code"]), set()).add(a["data-verdict"])
+        r = subprocess.run([SMTPCODE, "--json"] + [str(c) for c in seed], capture_output=True, text=True, timeout=30)
+        for code, line in zip(seed, r.stdout.splitlines()):
+            with self.subTest(code=code):
+                self.assertEqual(shown.get(code), {json.loads(line)["verdict"]})
+        self.assertEqual(set(shown), {e["code"] for e in DATA.basic}, "every basic code has its verdict there")
+        text = " ".join(" ".join(PAGES["verify.html"].text).split())
+        for words in ("EHLO", "MAIL", "RCPT", "QUIT", "DATA", "Catch-all", "greylist", "block"):
+            self.assertIn(words.lower(), text.lower())
+
+    def test_overloaded_codes_say_what_decides(self):
+        """550 says which enhanced codes make it hard and which a block; each
+        pair listed gets that bounce type from the CLI."""
+        pairs = []
+        for rel, p in PAGES.items():
+            if rel.startswith("code/") and p.decides:
+                code = rel[5:-5]
+                for bounce, codes in p.decides:
+                    pairs += [(f"{code} {c}", bounce) for c in codes]
+        self.assertIn("hard", {b for rel, p in PAGES.items() if rel == "code/550.html" for b, _ in p.decides})
+        self.assertIn("block", {b for rel, p in PAGES.items() if rel == "code/550.html" for b, _ in p.decides})
+        r = subprocess.run([SMTPCODE, "scan", "--format", "jsonl", "--all", "-"], capture_output=True, text=True,
+                           input="".join(f"{text}\n" for text, _ in pairs), timeout=60)
+        answers = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual(len(answers), len(pairs))
+        for (text, bounce), cli in zip(pairs, answers):
+            with self.subTest(reply=text):
+                self.assertEqual(cli["bounce"], bounce)
+
+    def test_collapsed_groups_hold_what_they_count(self):
+        """A group of vendor replies says in its summary how many it holds,
+        and holds them; every reply of a code is on its page."""
+        checked = 0
+        for rel, p in PAGES.items():
+            for gid, count, samples in p.groups:
+                if gid and (gid.startswith("replies-") or gid.startswith("reason-")):
+                    checked += 1
+                    with self.subTest(page=rel, group=gid):
+                        self.assertEqual(samples, count)
+        self.assertGreater(checked, 100)
+        for e in DATA.basic:
+            n = sum(1 for s in DATA.samples if s["code"] == e["code"])
+            page = open(os.path.join(SITE, f"code/{e['code']}.html"), encoding="utf-8").read()
+            self.assertEqual(page.count('<li class="sample"'), n, e["code"])
 
     def test_palette_passes_wcag_aa(self):
         with open(os.path.join(WEBDIR, "palette.toml"), "rb") as f:
@@ -417,10 +537,24 @@ class Node(unittest.TestCase):
             "x.1.1": "enhanced/X.1.1.html",
             "550": "code/550.html",
             "dmarc": "reason/auth-dmarc.html",
-            "TSS04": "vendor/yahoo.html",
+            "TSS04": "token/TSS04.html",
+            "[tss04]": "token/TSS04.html",
             "user unknown": "reason/user-unknown.html",
             "greylisted": "reason/greylisted.html",
             "5.7.606": "vendor/microsoft365.html#code-5-7-606",
+            # Classes and questions, not only codes and names.
+            "5xx": "code/index.html#class-5",
+            "4xx": "code/index.html#class-4",
+            "4.7.x": "enhanced/X.7.X.html#class-4",
+            "why did my mail bounce": "explain.html",
+            "bounce": "explain.html",
+            "blocked": "index.html#bounce-block",
+            "spam": "reason/spam.html",
+            "full": "enhanced/X.2.2.html",
+            "verify email address": "verify.html",
+            "catch-all": "verify.html",
+            # A pasted reply: its token's page first, then its codes'.
+            "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent (S3150).": "token/S3150.html",
         }
         results = node("search.mjs", list(expect))
         for (q, url), got in zip(expect.items(), results):
@@ -430,6 +564,27 @@ class Node(unittest.TestCase):
         mailbox_full = node("search.mjs", ["mailbox full"])[0]
         self.assertIn("reason/mailbox-full.html", [r[0] for r in mailbox_full[:2]])
         self.assertEqual(node("search.mjs", ["zzzz qqqq"]), [[]])
+
+    def test_what_people_paste_is_offered_to_the_explainer(self):
+        """A reply, a log line or a DSN field is for the explainer; a code,
+        words or a question are looked up."""
+        pasted = [
+            "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. (S3150)",
+            "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred",
+            "550-5.1.1 The email account that you tried to reach does not exist.",
+            "550 user unknown",
+            "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full",
+            "Status: 5.1.1",
+            EXTRA[1][0],
+            "2026-11-05 10:00:02 1rAbCd-000123-AB ** alice@example.com R=dnslookup T=remote_smtp H=mx.example.com "
+            "[192.0.2.50]: SMTP error from remote mail server after RCPT TO:<alice@example.com>: 550 5.1.1 unknown",
+            "host mx.example.com[192.0.2.1] said: 554 5.7.1 rejected (in reply to end of DATA command)",
+            "The message could not be delivered because the recipient mailbox 550 5.2.1 is disabled for now",
+        ]
+        looked_up = ["550", "5.7.26", "550 5.7.26", "5xx", "4.7.x", "mailbox full", "user unknown", "TSS04", "(S3150)",
+                     "why did my mail bounce", "dmarc", "blocked using", "x.1.1", ""]
+        answers = node("paste.mjs", pasted + looked_up)
+        self.assertEqual(answers, [True] * len(pasted) + [False] * len(looked_up))
 
     def test_long_queries_do_not_freeze_the_page(self):
         """A 10,000-word query took 6.7 s: the words searched are capped, so

@@ -56,6 +56,13 @@
 		document.head.appendChild(s);
 	}
 
+	/* "Explain this": the query as a result that opens the explainer with it. */
+	function explainResult(q) {
+		return {url: 'explain.html?q=' + encodeURIComponent(q), explain: true, entry: {
+			title: 'Explain this', kindName: 'Explainer',
+			text: 'A reply, a log line or a DSN field: the explainer reads it as the smtpcode command does.'}};
+	}
+
 	/* One result as a link: title, kind, and the start of its text. */
 	function resultLink(r, long) {
 		var a = document.createElement('a');
@@ -109,19 +116,29 @@
 		withIndex(function (d) {
 			if (q !== input.value)
 				return;
-			results = window.SmtpcodeSearch.rank(d, q, 8);
+			var pasted = window.SmtpcodeSearch.looksLikeReply(q);
+			results = window.SmtpcodeSearch.rank(d, q, pasted ? 7 : 8);
+			if (pasted)
+				results.unshift(explainResult(q));
 			list.textContent = '';
 			results.forEach(function (r, i) {
 				var li = document.createElement('li');
 				li.id = 'q-result-' + i;
 				li.setAttribute('role', 'option');
+				if (r.explain)
+					li.className = 'explain-this';
 				li.appendChild(resultLink(r, false));
 				list.appendChild(li);
 			});
 			if (!results.length && input.value.trim()) {
+				// Nothing matches: words of a reply, perhaps, which the explainer reads whole.
 				var none = document.createElement('li');
 				none.className = 'none';
-				none.textContent = 'Nothing found.';
+				none.appendChild(document.createTextNode('Nothing found. '));
+				var a = document.createElement('a');
+				a.href = rootPath + explainResult(q).url;
+				a.textContent = 'Explain it as a reply';
+				none.appendChild(a);
 				list.appendChild(none);
 			}
 			list.hidden = !input.value.trim();
@@ -158,5 +175,19 @@
 			close();
 	});
 
-	window.SmtpcodeSite = {withIndex: withIndex, resultLink: resultLink};
+	/* A link to something inside a collapsed group (a vendor reply that a
+	 * search result names, vendor/gmail.html#sample-12) opens the group. */
+	function openTarget() {
+		var id = decodeURIComponent(window.location.hash.slice(1)), t = id && document.getElementById(id), e;
+		if (!t)
+			return;
+		for (e = t; e; e = e.parentElement)
+			if (e.tagName === 'DETAILS')
+				e.open = true;
+		t.scrollIntoView();
+	}
+	window.addEventListener('hashchange', openTarget);
+	openTarget();
+
+	window.SmtpcodeSite = {withIndex: withIndex, resultLink: resultLink, explainResult: explainResult};
 })();

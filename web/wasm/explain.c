@@ -22,6 +22,7 @@
 #define RECORDS_MAX 64          /* records kept; explain_dropped() counts the others */
 #define MESSAGES_MAX 64         /* messages of an mbox whose problems are kept */
 #define ARENA_MAX (256u * 1024) /* a message's records' texts, copied out of the reader */
+#define SAID_MAX (64u * 1024)   /* a reply's text as a person reads it; longer is cut */
 
 enum field {
 	F_STATUS,       /* 0, or what smtpcode_classify() returned, as int32 */
@@ -55,6 +56,7 @@ static uint32_t record_count, message_count, dropped;
 static char arena[ARENA_MAX];
 static size_t arena_used;
 static struct smtpcode_message reader;
+static char said[SAID_MAX];
 
 EXPORT(explain_input) char *explain_input(void);
 EXPORT(explain_input_max) uint32_t explain_input_max(void);
@@ -68,6 +70,8 @@ EXPORT(explain_dropped) uint32_t explain_dropped(void);
 EXPORT(explain_basic_title) const char *explain_basic_title(uint32_t code);
 EXPORT(explain_enhanced_row) const char *explain_enhanced_row(uint32_t subject, uint32_t detail);
 EXPORT(explain_enhanced_title) const char *explain_enhanced_title(uint32_t subject, uint32_t detail);
+EXPORT(explain_said) uint32_t explain_said(const char *reply, uint32_t len);
+EXPORT(explain_said_text) const char *explain_said_text(void);
 
 char *
 explain_input(void)
@@ -278,4 +282,34 @@ explain_enhanced_title(uint32_t subject, uint32_t detail)
 	const struct smtpcode_enhanced *e = smtpcode_enhanced_detail(subject, detail);
 
 	return e ? smtpcode_text(e->title) : "";
+}
+
+/* What the server said, as a person reads it: the text of each line of the
+ * reply at reply[0..len) after its codes, the lines joined by a space, into
+ * explain_said_text(). Returns its length; 0 when the text is not a reply
+ * (the page then shows it as it is). */
+uint32_t
+explain_said(const char *reply, uint32_t len)
+{
+	struct smtpcode_reply r;
+	struct smtpcode_span line;
+	size_t pos = 0, n = 0;
+
+	if (smtpcode_parse_reply(reply, len, &r) <= 0)
+		return 0;
+	while (smtpcode_reply_next_text(&r, &pos, &line)) {
+		if (n && n < SAID_MAX && line.len)
+			said[n++] = ' ';
+		if (line.len > SAID_MAX - n)
+			line.len = SAID_MAX - n;
+		memcpy(said + n, line.ptr, line.len);
+		n += line.len;
+	}
+	return (uint32_t)n;
+}
+
+const char *
+explain_said_text(void)
+{
+	return said;
 }
