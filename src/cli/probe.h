@@ -60,8 +60,10 @@ struct probe_session {
  * (DNS, a connection that failed, a server that broke the protocol) put in
  * the standard codes (RFC 3463) and classified the same way. */
 struct probe_outcome {
-	char *text;      /* what was classified; NULL when nothing is known yet */
+	char *text;      /* the reply, or the prober's codes and words; NULL when nothing is known yet */
 	size_t len;
+	size_t classified; /* the bytes of text classified: all of a reply; of a finding only its
+	                      codes, so that the prober's own words cannot sway the library */
 	int from_server; /* 1: a server's reply; 0: the prober's own words */
 	const char *event; /* the prober's finding ("timeout", "nxdomain", ...), NULL for a reply */
 	enum smtpcode_stage stage;
@@ -123,9 +125,9 @@ const char *probe_address_check(const char *s, size_t len, size_t *at, int *utf8
 int probe_helo_valid(const char *s);
 
 /* probe_outcome.c */
-/* Classifies text[0..len) (copied) at stage into *o; from_server tells whose it is. */
+/* A server's reply text[0..len) (copied), classified at stage, into *o. */
 void probe_outcome_set(struct probe_outcome *o, const char *text, size_t len, enum smtpcode_stage stage,
-                       int from_server, const char *event, struct probe_session *session, const char *host);
+                       struct probe_session *session);
 /* The prober's own finding as a reply with its standard code: "421 4.4.2 " + the words. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 6, 7)))

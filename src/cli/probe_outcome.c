@@ -46,25 +46,36 @@ probe_outcome_free(struct probe_outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
-void
-probe_outcome_set(struct probe_outcome *o, const char *text, size_t len, enum smtpcode_stage stage, int from_server,
-                  const char *event, struct probe_session *session, const char *host)
+/* Copies text into *o and classifies its first `classified` bytes. */
+static void
+outcome(struct probe_outcome *o, const char *text, size_t len, size_t classified, enum smtpcode_stage stage,
+        const char *event, struct probe_session *session)
 {
+	const char *host = session ? session->host : NULL;
+
 	probe_outcome_free(o);
 	o->text = xrealloc(NULL, len + 1);
 	memcpy(o->text, text, len);
 	o->text[len] = '\0';
 	o->len = len;
-	o->from_server = from_server;
+	o->classified = classified;
+	o->from_server = event == NULL;
 	o->event = event;
 	o->stage = stage;
 	o->session = session;
 	/* The library decides: reason, bounce type and verdict, with the stage
 	 * known and the host that said it. Text with nothing to classify
 	 * leaves reason unknown, which is the answer then. */
-	if (smtpcode_classify(o->text, o->len, stage, host, host ? strlen(host) : 0, &o->result) < 0 &&
+	if (smtpcode_classify(o->text, classified, stage, host, host ? strlen(host) : 0, &o->result) < 0 &&
 	    o->result.reason == SMTPCODE_REASON_UNKNOWN)
 		o->result.verdict = SMTPCODE_VERDICT_UNKNOWN;
+}
+
+void
+probe_outcome_set(struct probe_outcome *o, const char *text, size_t len, enum smtpcode_stage stage,
+                  struct probe_session *session)
+{
+	outcome(o, text, len, len, stage, NULL, session);
 }
 
 void
@@ -78,9 +89,9 @@ probe_outcome_event(struct probe_outcome *o, enum smtpcode_stage stage, const ch
 	va_start(ap, fmt);
 	vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (session) /* the transcript says it in words; the codes are for the classifier */
+	if (session) /* the transcript says it in words */
 		probe_session_note(session, "%s", buf + n);
-	probe_outcome_set(o, buf, strlen(buf), stage, 0, event, session, session ? session->host : NULL);
+	outcome(o, buf, strlen(buf), strlen(codes), stage, event, session);
 }
 
 void
@@ -92,8 +103,7 @@ probe_outcome_copy(struct probe_outcome *to, const struct probe_outcome *from)
 		probe_outcome_free(to);
 		return;
 	}
-	probe_outcome_set(to, from->text, from->len, from->stage, from->from_server, from->event, from->session,
-	                  from->session ? from->session->host : NULL);
+	outcome(to, from->text, from->len, from->classified, from->stage, from->event, from->session);
 }
 
 void

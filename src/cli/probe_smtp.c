@@ -79,7 +79,7 @@ io_failure(struct dialogue *g, struct probe_outcome *o, enum smtpcode_stage stag
 static void
 server_says(struct dialogue *g, struct probe_outcome *o, enum smtpcode_stage stage)
 {
-	probe_outcome_set(o, g->reply, g->len, stage, 1, NULL, g->s, g->s->host);
+	probe_outcome_set(o, g->reply, g->len, stage, g->s);
 }
 
 /* QUIT, politely and briefly; its answer changes nothing. */
