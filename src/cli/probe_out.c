@@ -23,22 +23,14 @@ stage_words(enum smtpcode_stage s)
 	}
 }
 
-/* The words of the prober's own finding: its text less the codes put before it. */
+/* The words of the prober's own finding: its text after the codes. */
 static struct smtpcode_span
 finding_words(const struct probe_outcome *o)
 {
 	struct smtpcode_span s;
-	size_t i = 0, fields = 0;
 
-	while (i < o->len && fields < 2) { /* "421 4.4.2 words" */
-		while (i < o->len && o->text[i] != ' ')
-			i++;
-		while (i < o->len && o->text[i] == ' ')
-			i++;
-		fields++;
-	}
-	s.ptr = o->text + i;
-	s.len = o->len - i;
+	s.ptr = o->text + o->classified + 1;
+	s.len = o->len - o->classified - 1;
 	return s;
 }
 
@@ -101,25 +93,28 @@ probe_print_text(FILE *out, const struct style *st, const struct probe_options *
 {
 	const struct probe_domain *d = a->domain;
 	const struct probe_session *s = answering(a);
-	char buf[1200], why[800];
+	char buf[1200], why[800], shown[1100];
 	size_t i;
 
-	fputs(render_sgr(st, "\033[1m"), out);
-	safe_write(out, a->input, strlen(a->input));
-	fprintf(out, "%s: %s%s%s", render_sgr(st, "\033[0m"),
+	/* ADDRESS: VERDICT (reason: the reply at STAGE), the parenthesis wrapped */
+	safe_copy(shown, sizeof shown, a->input, strlen(a->input));
+	fprintf(out, "%s%s%s: %s%s%s", render_sgr(st, "\033[1m"), shown, render_sgr(st, "\033[0m"),
 	        render_bounce_sgr(st, a->answer.text ? a->answer.result.bounce : SMTPCODE_BOUNCE_UNKNOWN),
 	        smtpcode_verdict_name(a->verdict), render_sgr(st, "\033[0m"));
 	if (a->answer.text) {
 		describe(why, sizeof why, &a->answer);
-		fprintf(out, " (");
-		safe_write(out, why, strlen(why));
-		if (a->verdict == SMTPCODE_VERDICT_RISKY && d && d->catch_all == 1)
-			fprintf(out, "; the domain accepts any address, so this proves nothing");
+		char grey[80] = "";
 		if (a->greylisted.text)
-			fprintf(out, "; greylisted first, asked again after %g s", a->waited);
-		fputs(")", out);
+			snprintf(grey, sizeof grey, "; greylisted first, asked again after %g s", a->waited);
+		snprintf(buf, sizeof buf, "(%s%s%s)", why,
+		         a->verdict == SMTPCODE_VERDICT_RISKY && d && d->catch_all == 1
+		                 ? "; the domain accepts any address, so this proves nothing"
+		                 : "",
+		         grey);
+		render_wrap(out, st, buf, (int)(strlen(shown) + strlen(smtpcode_verdict_name(a->verdict)) + 2), 4);
+	} else {
+		putc('\n', out);
 	}
-	putc('\n', out);
 
 	/* what the verdicts people ask about mean; the two clear ones need no words */
 	if (a->answer.from_server && a->verdict != SMTPCODE_VERDICT_DELIVERABLE &&
@@ -127,7 +122,7 @@ probe_print_text(FILE *out, const struct style *st, const struct probe_options *
 		render_field(out, st, "Verdict", smtpcode_verdict_description(a->verdict));
 	if (a->answer.text && !a->answer.from_server) {
 		snprintf(buf, sizeof buf, "the prober (%s), not a server; classified as %.*s, its standard codes",
-		         a->answer.event, (int)(a->answer.len - finding_words(&a->answer).len - 1), a->answer.text);
+		         a->answer.event, (int)a->answer.classified, a->answer.text);
 		render_field(out, st, "Found by", buf);
 	}
 	if (a->greylisted.text) {
