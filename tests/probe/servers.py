@@ -30,6 +30,7 @@ MX_NO_TLS = "127.0.0.26"    # Postfix offering no STARTTLS
 MX_DOWN = "127.0.0.30"      # nothing listens: connection refused
 MX_SILENT = "127.0.0.40"    # accepts, never says a word
 MX_FLOOD = "127.0.0.41"     # accepts, sends 1 MB with no line end
+MX_HOSTILE = "127.0.0.42"   # answers with control bytes and terminal escapes in its replies
 POSTFIX_ADDRESSES = [MX_MAIN, MX_GREYLIST, MX_BLOCKLIST, MX_BUSY, MX_TLS_ONLY, MX_NO_TLS]
 POSTGREY = ("127.0.0.1", 10023)
 GREYLIST_DELAY = 2  # postgrey --delay, seconds
@@ -41,7 +42,7 @@ MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bo
 
 # Domains with one MX host each: domain -> the host's address.
 ONE_MX = {"exists": MX_MAIN, "catchall": MX_MAIN, "greylist": MX_GREYLIST, "blocked": MX_BLOCKLIST,
-          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD}
+          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD, "hostile": MX_HOSTILE}
 
 ZONE = "".join(f"{d}.test. MX 10 mx.{d}.test.\nmx.{d}.test. A {a}\n" for d, a in ONE_MX.items()) + f"""
 backup.test. MX 10 mx1.backup.test.
@@ -134,6 +135,39 @@ class FloodServer(SilentServer):
             pass
 
 
+class HostileServer(SilentServer):
+    """A server whose replies hold what must never reach a terminal raw: an
+    escape sequence, a window title, a bell, a NUL, a lone CR."""
+
+    REPLIES = {
+        b"EHLO": b"250-hostile.test\x1b[2J\r\n250 8BITMIME\r\n",
+        b"MAIL": b"250 2.1.0 ok\r\n",
+        b"RCPT": b"550-5.1.1 \x1b]0;pwned\x07the mailbox\r\n550 5.1.1 is gone\x00 for\rgood\r\n",
+        b"QUIT": b"221 2.0.0 bye\r\n",
+    }
+
+    def serve(self, conn):
+        threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
+
+    def talk(self, conn):
+        conn.settimeout(10)
+        try:
+            conn.sendall(b"220-hostile.test \x1b[31mred\r\n220 ready\r\n")
+            data = b""
+            while True:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n" in data:
+                    line, data = data.split(b"\r\n", 1)
+                    conn.sendall(self.REPLIES.get(line[:4].upper(), b"250 2.0.0 ok\r\n"))
+                    if line[:4].upper() == b"QUIT":
+                        return
+        except OSError:
+            pass
+
+
 class Servers:
     def __init__(self, postfix_log_name="maillog"):
         self.dir = "/run/smtpcode-probe-test"
@@ -205,6 +239,7 @@ class Servers:
         write(f"{cfg}/aliases", "@catchall.test alice@exists.test\n")
         # What a quota policy service answers for a full mailbox.
         write(f"{cfg}/recipient_access", "full@exists.test 452 4.2.2 Mailbox full\n")
+        write(f"{cfg}/sender_access", "rejected@smtpcode.test REJECT Access denied\n")
         write(f"{cfg}/busy", "0.0.0.0/0 421 4.7.0 mx.busy.test is too busy, try again later\n")
         domains = sorted({m.split("@")[1] for m in MAILBOXES})
         write(f"{cfg}/main.cf", f"""compatibility_level = 3.6
@@ -236,6 +271,7 @@ virtual_alias_maps = texthash:{cfg}/aliases
 virtual_transport = discard:
 smtpd_relay_restrictions = reject_unauth_destination
 smtpd_recipient_restrictions = reject_unlisted_recipient, check_recipient_access texthash:{cfg}/recipient_access
+smtpd_sender_restrictions = check_sender_access texthash:{cfg}/sender_access
 """)
         smtpd = "inet  n  -  n  -  -  smtpd"
         write(f"{cfg}/master.cf", f"""{MX_MAIN}:smtp {smtpd}
@@ -250,6 +286,7 @@ smtpd_recipient_restrictions = reject_unlisted_recipient, check_recipient_access
   -o smtpd_tls_security_level=encrypt
 {MX_NO_TLS}:smtp {smtpd}
   -o smtpd_tls_security_level=none
+  -o smtputf8_enable=no
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -278,7 +315,7 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 
     def start(self):
         self.namespace()
-        self.fakes = [SilentServer(MX_SILENT), FloodServer(MX_FLOOD)]
+        self.fakes = [SilentServer(MX_SILENT), FloodServer(MX_FLOOD), HostileServer(MX_HOSTILE)]
         waits = [self.start_unbound(), self.start_postgrey(), self.start_postfix()]
         for i, (check, log) in enumerate(waits):
             wait_until(["unbound", "postgrey", "postfix"][i], check, 30, log)

@@ -42,7 +42,7 @@ SERVERS = None
 def probe(*args, common=True, stdin=None):
     """Runs smtpcode probe; returns (exit status, stdout, stderr, seconds)."""
     argv = [SMTPCODE, "probe", *(COMMON if common else []), *args]
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100")
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="80")
     start = time.monotonic()
     r = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=BOUND, input=stdin)
     return r.returncode, r.stdout, r.stderr, time.monotonic() - start
@@ -195,12 +195,52 @@ class Scenario(unittest.TestCase):
     def test_address_literal(self):
         self.expect("alice@[127.0.0.21]", "undeliverable", "user-unknown", 1)
 
+    def test_sender_refused(self):
+        """Postfix refuses the sender (at RCPT TO, smtpd_delay_reject): the prober is refused, not the address."""
+        a = self.expect("alice@exists.test", "blocked", "policy", 6, "--from", "rejected@smtpcode.test")
+        self.assertIn("Sender address rejected", a["answer"]["text"])
+
+    def test_non_ascii_address(self):
+        a = self.expect("jos\u00e9@exists.test", "undeliverable", "user-unknown", 1)
+        sent = [t["text"] for t in a["sessions"][0]["transcript"] if t["dir"] == "sent"]
+        self.assertIn("MAIL FROM:<verify@smtpcode.test> SMTPUTF8", sent)
+        a = self.expect("jos\u00e9@notls.test", "blocked", "message-format", 6, source="prober")
+        self.assertEqual(a["answer"]["event"], "no-smtputf8")
+
+    def test_no_catch_all_test(self):
+        a = self.expect("alice@exists.test", "deliverable", "accepted", 0, "--no-catch-all")
+        self.assertIsNone(a["catch_all"])
+        sent = [t["text"] for t in a["sessions"][0]["transcript"] if t["dir"] == "sent"]
+        self.assertEqual(len([x for x in sent if x.startswith("RCPT")]), 1)
+
+    def test_hostile_replies(self):
+        """Control bytes in replies: escaped in text, valid JSON, and the reply still classified."""
+        status, out, err, secs = probe("--verbose", "alice@hostile.test")
+        self.assertTrue(out.startswith("alice@hostile.test: undeliverable (user-unknown: 550"), out)
+        for raw in ("\x1b", "\x07", "\x00", "\r"):
+            self.assertNotIn(raw, out)
+        self.assertIn("\\x1b]0;pwned\\x07", out)
+        a = self.expect("alice@hostile.test", "undeliverable", "user-unknown", 1)
+        self.assertIn("\x1b]0;pwned\x07", a["answer"]["text"])
+
     def test_bad_syntax(self):
-        status, objects, err = probe_json("no-at-sign", "a..b@exists.test", "alice@exists.test.")
-        self.assertEqual([o["verdict"] for o in objects], ["undeliverable"] * 3)
-        self.assertEqual([o["answer"]["event"] for o in objects], ["bad-syntax"] * 3)
-        self.assertIn("no @", objects[0]["answer"]["text"])
+        bad = {"no-at-sign": "no @", "a..b@exists.test": "two dots", "alice@exists.test.": "ends with a dot",
+               "a b@exists.test": "needs quoting", "alice@-exists.test": "starts with a hyphen",
+               "x" * 65 + "@exists.test": "longer than 64", "alice@ex_ists.test": "other than a letter",
+               "alice@[300.1.1.1]": "not an IPv4 address", "@exists.test": "nothing before",
+               "alice@exämple.test": "ASCII form", "\"unclosed@exists.test": "closing quote",
+               "alice@": "nothing after"}
+        status, objects, err = probe_json(*bad)
+        self.assertEqual([o["verdict"] for o in objects], ["undeliverable"] * len(bad))
+        for o, (address, words) in zip(objects, bad.items()):
+            self.assertEqual(o["answer"]["event"], "bad-syntax")
+            self.assertIn(words, o["answer"]["text"], address)
+            self.assertEqual(o["sessions"], [])
         self.assertEqual(status, 1)
+        # quoted local parts and address literals are addresses
+        status, objects, err = probe_json('"john doe"@nosuch.test', "alice@[IPv6:::1]", "--connect-timeout", "1")
+        self.assertEqual(objects[0]["answer"]["event"], "nxdomain")
+        self.assertNotEqual(objects[1]["answer"]["event"], "bad-syntax")
 
 
 class Sessions(unittest.TestCase):
