@@ -12,7 +12,7 @@ FIELDS = {
     "description": ({"text", "man", "heading", "column", "items"}, set()),
     "command": ({"name", "args", "help", "man"}, {"name", "help"}),
     "option": ({"flags", "arg", "joined", "help", "man"}, {"flags", "help"}),
-    "example": ({"command", "help", "man", "output", "status", "in_help"}, {"command", "man"}),
+    "example": ({"command", "help", "man", "output", "recorded", "status", "in_help"}, {"command", "man"}),
     "exit": ({"status", "help", "man"}, {"status", "help", "man"}),
     "environment": ({"name", "man"}, {"name", "man"}),
 }

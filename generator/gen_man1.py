@@ -1,7 +1,9 @@
 """Writes smtpcode.1, the manual page of the command, in mdoc(7), from the
 same description of the command line that --help comes from. The examples
 marked `output = true` are run with the smtpcode just built, from the source
-directory, and their real output goes into the page.
+directory, and their real output goes into the page; those with `recorded =
+"docs/FILE"` show a run recorded there ("$ command", then its output) because
+it needs servers (smtpcode probe, whose test runs it again and compares).
 
 usage: gen_man1.py COMMANDS_TOML DATADIR SMTPCODE SOURCE_ROOT > smtpcode.1
 """
@@ -53,6 +55,14 @@ def run_example(example, smtpcode, source_root):
         sys.exit(f"gen_man1.py: '{example['command']}' exited {r.returncode}, not {want}: "
                  f"{r.stderr.decode(errors='replace')}")
     return (r.stdout + r.stderr).decode("utf-8")
+
+
+def recorded_output(example, source_root):
+    with open(os.path.join(source_root, example["recorded"]), encoding="utf-8") as f:
+        command, _, output = f.read().partition("\n")
+    if command != "$ " + example["command"]:
+        sys.exit(f"gen_man1.py: {example['recorded']} records '{command}', not '$ {example['command']}'")
+    return output
 
 
 def main():
@@ -119,9 +129,10 @@ def main():
     out.append(".Sh EXAMPLES")
     for i, e in enumerate(spec.examples):
         out += ([".Pp"] if i else []) + mdoc.paragraph(e["man"])
-        if e.get("output"):
+        if e.get("output") or e.get("recorded"):
+            shown = recorded_output(e, source_root) if e.get("recorded") else run_example(e, smtpcode, source_root)
             out += [".Bd -literal -offset indent"] + mdoc.literal("$ " + e["command"])
-            out += mdoc.literal(run_example(e, smtpcode, source_root)) + [".Ed"]
+            out += mdoc.literal(shown) + [".Ed"]
         else:
             out += [".Bd -literal -offset indent"] + mdoc.literal("$ " + e["command"]) + [".Ed"]
 
