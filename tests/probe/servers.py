@@ -182,10 +182,14 @@ class Servers:
             run(["ip", "addr", "add", a + "/32", "dev", "lo"])
         os.makedirs(self.dir, exist_ok=True)
         run(["mount", "-t", "tmpfs", "-o", "mode=0755,size=64m", "tmpfs", self.dir])
-        # Postfix's own DNS lookups (the block list) go to the test's server.
+        # Postfix's own DNS lookups (the block list) go to the test's server:
+        # through a resolv.conf of the namespace's own, or, on a machine with
+        # none, through the C library's default, 127.0.0.1, where unbound
+        # listens too.
         resolv = os.path.join(self.dir, "resolv.conf")
         write(resolv, f"nameserver {DNS}\noptions timeout:1 attempts:1\n")
-        run(["mount", "--bind", resolv, "/etc/resolv.conf"])
+        if os.path.exists("/etc/resolv.conf"):
+            run(["mount", "--bind", resolv, "/etc/resolv.conf"])
         run(["hostname", HOSTNAME])
 
     # -- unbound -------------------------------------------------------------
@@ -198,6 +202,7 @@ class Servers:
         write(os.path.join(d, "unbound.conf"), f"""server:
     interface: {DNS}@53
     interface: {DNS}@{DNS_ALT_PORT}
+    interface: 127.0.0.1@53
     do-ip6: no
     username: ""
     chroot: ""

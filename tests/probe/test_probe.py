@@ -382,6 +382,8 @@ def inside():
 def outside():
     """Checks what the servers need, then runs this file again in namespaces of its own."""
     required = os.environ.get("SMTPCODE_PROBE_TESTS") == "required"
+    # the servers and ip(8) live in sbin, which a user's PATH may lack
+    os.environ["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"
     missing = [t for t in ("unshare", "ip", "postfix", "postgrey", "unbound", "openssl") if not shutil.which(t)]
     if os.geteuid() != 0:
         missing.append("root (for the namespaces)")
