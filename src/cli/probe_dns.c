@@ -196,6 +196,21 @@ on_answer(void *arg, int status, int timeouts, unsigned char *buf, int len)
 	}
 }
 
+/* ares_getsock()'s bits: socket i readable, and writable 16 bits up. Done
+ * in unsigned arithmetic: c-ares's own macros shift 1 into an int's sign bit
+ * for the last socket. */
+static int
+sock_readable(int bits, int i)
+{
+	return ((unsigned)bits >> i) & 1u;
+}
+
+static int
+sock_writable(int bits, int i)
+{
+	return ((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+}
+
 /* Runs one query to its end: c-ares's sockets polled until it calls back. */
 static void
 query(struct probe_dns *dns, const char *name, int type, struct answer *a)
@@ -211,11 +226,10 @@ query(struct probe_dns *dns, const char *name, int type, struct answer *a)
 		int bits = ares_getsock(dns->channel, socks, ARES_GETSOCK_MAXNUM), n = 0, i, ms, r;
 
 		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+			if (!sock_readable(bits, i) && !sock_writable(bits, i))
 				continue;
 			pfd[n].fd = socks[i];
-			pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-			                        (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+			pfd[n].events = (short)((sock_readable(bits, i) ? POLLIN : 0) | (sock_writable(bits, i) ? POLLOUT : 0));
 			pfd[n].revents = 0;
 			n++;
 		}
