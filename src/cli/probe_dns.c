@@ -16,6 +16,7 @@
 #include <sys/random.h>
 
 #include "probe.h"
+#include "safe_text.h"
 
 struct probe_dns {
 	ares_channel channel;
@@ -450,7 +451,7 @@ probe_dns_route(struct probe_dns *dns, struct probe_domain *d)
 	struct answer a;
 	struct ares_mx_reply *list = NULL, *r;
 	struct mx mx[64];
-	size_t n = 0, i, null_mx = 0;
+	size_t n = 0, i, null_mx = 0, unusable = 0;
 	int status, temp = 0, nx = 0;
 
 	d->nhosts = 0;
@@ -483,6 +484,15 @@ probe_dns_route(struct probe_dns *dns, struct probe_domain *d)
 			null_mx++;
 			continue;
 		}
+		if (!probe_helo_valid(r->host) || r->host[0] == '[') {
+			/* what a DNS server says is shown and connected to only when
+			 * it is a host name: no control bytes reach a terminal */
+			char shown[300];
+			safe_copy(shown, sizeof shown, r->host, strlen(r->host));
+			note(d, "%s MX %u %s: not a host name, not used", d->name, r->priority, shown);
+			unusable++;
+			continue;
+		}
 		mx[n].host = r->host;
 		mx[n].preference = r->priority;
 		if (getrandom(&mx[n].tie, sizeof mx[n].tie, 0) != (ssize_t)sizeof mx[n].tie)
@@ -493,6 +503,12 @@ probe_dns_route(struct probe_dns *dns, struct probe_domain *d)
 		/* RFC 7505: the domain says it takes no mail */
 		answer_all(d, "null-mx", "556 5.1.10",
 		           "%s publishes a null MX (RFC 7505): the domain accepts no mail", d->name);
+		ares_free_data(list);
+		return -1;
+	}
+	if (n == 0 && unusable) {
+		answer_all(d, "no-mx-address", "550 5.4.4", "no MX host of %s has a usable name (%zu tried)", d->name,
+		           unusable);
 		ares_free_data(list);
 		return -1;
 	}

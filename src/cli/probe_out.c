@@ -165,6 +165,13 @@ probe_print_text(FILE *out, const struct style *st, const struct probe_options *
 			snprintf(buf, sizeof buf, "none%s", opt->tls == PROBE_TLS_NEVER ? " (--tls=never)" : "");
 		render_field(out, st, "TLS", buf);
 	}
+	if (!a->answer.from_server && a->nsessions) { /* where the prober looked */
+		size_t used = 0;
+		for (i = 0; i < a->nsessions && used + 300 < sizeof buf; i++)
+			used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s [%s]:%u", i ? ", " : "",
+			                         a->sessions[i]->host, a->sessions[i]->addr, a->sessions[i]->port);
+		render_field(out, st, "Tried", buf);
+	}
 	if (!opt->verbose)
 		return;
 	if (d && d->dns_notes) {

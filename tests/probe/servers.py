@@ -53,6 +53,7 @@ nullmx.test. MX 0 .
 nomail.test. TXT "this domain has no mail host"
 implicit.test. A {MX_MAIN}
 lame.test. MX 10 nowhere.lame.test.
+badmx.test. MX 10 bad\\027[31mname.badmx.test.
 {'.'.join(reversed(MX_BLOCKLIST.split('.')))}.rbl.test. A 127.0.0.2
 """
 

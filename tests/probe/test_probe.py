@@ -156,6 +156,15 @@ class Scenario(unittest.TestCase):
     def test_mx_without_address(self):
         self.expect("alice@lame.test", "undeliverable", "domain-not-found", 1, source="prober")
 
+    def test_mx_target_not_a_host_name(self):
+        """An MX target with an escape byte: not connected to, not shown raw."""
+        a = self.expect("alice@badmx.test", "undeliverable", "domain-not-found", 1, source="prober")
+        self.assertEqual(a["answer"]["event"], "no-mx-address")
+        self.assertEqual(a["sessions"], [])
+        status, out, err, secs = probe("--verbose", "alice@badmx.test")
+        self.assertNotIn("\x1b", out)
+        self.assertIn("not a host name", out)
+
     def test_tls_required_by_server(self):
         a = self.expect("alice@tls.test", "deliverable", "accepted", 0)
         self.assertTrue(a["mx"]["tls"])
