@@ -38,7 +38,7 @@ HOSTNAME = "prober.smtpcode.test"
 
 MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bob@greylist.test",
              "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
-             "alice@implicit.test"]
+             "alice@implicit.test", "alice@v6.test"]
 
 # Domains with one MX host each: domain -> the host's address.
 ONE_MX = {"exists": MX_MAIN, "catchall": MX_MAIN, "greylist": MX_GREYLIST, "blocked": MX_BLOCKLIST,
@@ -53,6 +53,8 @@ nullmx.test. MX 0 .
 nomail.test. TXT "this domain has no mail host"
 implicit.test. A {MX_MAIN}
 lame.test. MX 10 nowhere.lame.test.
+v6.test. MX 10 mx.v6.test.
+mx.v6.test. AAAA ::1
 badmx.test. MX 10 bad\\027[31mname.badmx.test.
 {'.'.join(reversed(MX_BLOCKLIST.split('.')))}.rbl.test. A 127.0.0.2
 """
@@ -257,8 +259,8 @@ myhostname = mx.exists.test
 mydomain = exists.test
 mydestination =
 myorigin = $myhostname
-inet_interfaces = {', '.join(POSTFIX_ADDRESSES)}
-inet_protocols = ipv4
+inet_interfaces = {', '.join(POSTFIX_ADDRESSES)}, [::1]
+inet_protocols = all
 mynetworks = 127.0.0.99/32
 maillog_file_prefixes = {d}
 maillog_file = {self.maillog}
@@ -281,6 +283,7 @@ smtpd_sender_restrictions = check_sender_access texthash:{cfg}/sender_access
 """)
         smtpd = "inet  n  -  n  -  -  smtpd"
         write(f"{cfg}/master.cf", f"""{MX_MAIN}:smtp {smtpd}
+[::1]:smtp {smtpd}
 {MX_GREYLIST}:smtp {smtpd}
   -o {{ smtpd_recipient_restrictions = reject_unlisted_recipient, check_policy_service inet:{POSTGREY[0]}:{POSTGREY[1]} }}
 {MX_BLOCKLIST}:smtp {smtpd}
@@ -313,7 +316,7 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
         log = os.path.join(d, "postfix-start.log")
         with open(log, "w") as out:
             subprocess.run(["postfix", "-c", cfg, "start"], stdout=out, stderr=out, timeout=60, check=False)
-        return lambda: all(listening(a, 25) for a in POSTFIX_ADDRESSES), self.maillog
+        return lambda: all(listening(a, 25) for a in POSTFIX_ADDRESSES + ["::1"]), self.maillog
 
     def spawn(self, argv, log):
         out = open(log, "w")
