@@ -187,6 +187,8 @@ struct probe_batch {
 	size_t n;
 	int catch_all_wanted; /* send the catch-all RCPT when an address is accepted */
 	int use_tls;          /* 0 after a failed handshake under --tls=try */
+	size_t rest;          /* after the session: addresses from here on were not asked (too many
+	                         recipients for the server), b->n when all were */
 	struct probe_outcome failure; /* why the session did not answer (PROBE_SESSION_NEXT) */
 };
 

@@ -218,14 +218,16 @@ deliver_all(const struct probe_options *opt, struct probe_hosts *hosts, struct p
 {
 	size_t start;
 
-	for (start = 0; start < n; start += opt->per_session) {
+	for (start = 0; start < n;) {
 		struct probe_batch b;
 		memset(&b, 0, sizeof b);
 		b.addresses = list + start;
 		b.n = n - start < opt->per_session ? n - start : opt->per_session;
+		b.rest = b.n;
 		/* once the domain's answer is known, later sessions need not ask again */
-		b.catch_all_wanted = opt->catch_all && d->catch_all == -1;
+		b.catch_all_wanted = opt->catch_all && d->catch_all == -1 && !d->catch_all_answer.text;
 		deliver(opt, hosts, tls, d, &b, first);
+		start += b.rest; /* a server that took fewer recipients gets the rest next */
 	}
 }
 

@@ -271,6 +271,15 @@ converse(struct dialogue *g, struct probe_tls *tls, struct probe_domain *d, cons
 			return PROBE_SESSION_ANSWERED;
 		}
 		server_says(g, &a->answer, SMTPCODE_STAGE_RCPT);
+		if (i > 0 && g->code == 452 && a->answer.result.reason == SMTPCODE_REASON_RATE_LIMITED) {
+			/* "too many recipients" (RFC 5321 4.5.3.1.10): the rest go in
+			 * a session of their own, and so does the catch-all test */
+			probe_session_note(s, "the server takes no more recipients in this session; the rest follow in "
+			                      "another");
+			probe_outcome_free(&a->answer);
+			b->rest = i;
+			break;
+		}
 		any_accepted |= accepted(&a->answer);
 		if (g->code == 421) { /* closing: the rest get the same */
 			for (i++; i < b->n; i++)
@@ -281,7 +290,7 @@ converse(struct dialogue *g, struct probe_tls *tls, struct probe_domain *d, cons
 
 	/* The catch-all test: a local part nobody has. A server that accepts it
 	 * accepts anything, and its 250 for the others proves nothing. */
-	if (b->catch_all_wanted && any_accepted) {
+	if (b->catch_all_wanted && any_accepted && b->rest == b->n) {
 		snprintf(line, sizeof line, "RCPT TO:<%s@%s>", d->catch_all_local,
 		         b->addresses[0]->address + b->addresses[0]->at + 1);
 		probe_session_note(s, "catch-all test: an address that should not exist");

@@ -27,22 +27,23 @@ MX_BLOCKLIST = "127.0.0.23" # Postfix refusing clients listed in rbl.test
 MX_BUSY = "127.0.0.24"      # Postfix answering 421 at connect
 MX_TLS_ONLY = "127.0.0.25"  # Postfix requiring STARTTLS
 MX_NO_TLS = "127.0.0.26"    # Postfix offering no STARTTLS
+MX_LIMIT = "127.0.0.27"     # Postfix taking 2 recipients a transaction
 MX_DOWN = "127.0.0.30"      # nothing listens: connection refused
 MX_SILENT = "127.0.0.40"    # accepts, never says a word
 MX_FLOOD = "127.0.0.41"     # accepts, sends 1 MB with no line end
 MX_HOSTILE = "127.0.0.42"   # answers with control bytes and terminal escapes in its replies
-POSTFIX_ADDRESSES = [MX_MAIN, MX_GREYLIST, MX_BLOCKLIST, MX_BUSY, MX_TLS_ONLY, MX_NO_TLS]
+POSTFIX_ADDRESSES = [MX_MAIN, MX_GREYLIST, MX_BLOCKLIST, MX_BUSY, MX_TLS_ONLY, MX_NO_TLS, MX_LIMIT]
 POSTGREY = ("127.0.0.1", 10023)
 GREYLIST_DELAY = 2  # postgrey --delay, seconds
 HOSTNAME = "prober.smtpcode.test"
 
 MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bob@greylist.test",
              "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
-             "alice@implicit.test", "alice@v6.test"]
+             "alice@implicit.test", "alice@v6.test", "alice@limit.test", "bob@limit.test", "carol@limit.test"]
 
 # Domains with one MX host each: domain -> the host's address.
 ONE_MX = {"exists": MX_MAIN, "catchall": MX_MAIN, "greylist": MX_GREYLIST, "blocked": MX_BLOCKLIST,
-          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD, "hostile": MX_HOSTILE}
+          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD, "hostile": MX_HOSTILE, "limit": MX_LIMIT}
 
 ZONE = "".join(f"{d}.test. MX 10 mx.{d}.test.\nmx.{d}.test. A {a}\n" for d, a in ONE_MX.items()) + f"""
 backup.test. MX 10 mx1.backup.test.
@@ -296,6 +297,8 @@ smtpd_sender_restrictions = check_sender_access texthash:{cfg}/sender_access
 {MX_NO_TLS}:smtp {smtpd}
   -o smtpd_tls_security_level=none
   -o smtputf8_enable=no
+{MX_LIMIT}:smtp {smtpd}
+  -o smtpd_recipient_limit=2
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

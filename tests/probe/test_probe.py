@@ -275,6 +275,15 @@ class Sessions(unittest.TestCase):
         self.assertEqual(len(objects[2]["sessions"]), 1)
         self.assertEqual(len({o["sessions"][0]["started"] for o in objects}), 2, "two sessions for three addresses")
 
+    def test_too_many_recipients(self):
+        """A server that takes 2 recipients a transaction (452 4.5.3): the rest in another session."""
+        status, objects, err = probe_json("alice@limit.test", "bob@limit.test", "carol@limit.test", "dave@limit.test")
+        self.assertEqual([o["verdict"] for o in objects], ["deliverable"] * 3 + ["undeliverable"], err)
+        self.assertEqual(len(objects[3]["sessions"]), 2)
+        first = [t["text"] for t in objects[0]["sessions"][0]["transcript"]]
+        self.assertTrue([t for t in first if t.startswith("452 4.5.3")], first)
+        self.assertEqual(status, 1)
+
     def test_order_and_parallel_domains(self):
         """Answers come in input order, whatever finishes first."""
         addresses = ["alice@silent.test", "alice@exists.test", "alice@nullmx.test", "anyone@catchall.test"]
