@@ -205,9 +205,9 @@ converse(struct dialogue *g, struct probe_tls *tls, struct probe_domain *d, cons
 				                    "the TLS handshake with %s failed: %s", s->host, g->conn.why);
 				return PROBE_SESSION_NEXT;
 			}
-			probe_session_note(s, "TLS established: %s %s, certificate %s%s%s", s->tls_version, s->tls_cipher,
+			probe_session_note(s, "TLS established: %s %s, certificate %s%s", s->tls_version, s->tls_cipher,
 			                   s->tls_verified ? "verified" : "not verified: ",
-			                   s->tls_verified ? "" : s->tls_verify_error, "");
+			                   s->tls_verified ? "" : s->tls_verify_error);
 			/* RFC 3207 4.2: what was learnt before TLS is forgotten */
 			if ((cls = hello(g, helo, &extended)) == 0) {
 				io_failure(g, &b->failure, SMTPCODE_STAGE_EHLO, "the reply to EHLO after STARTTLS");
