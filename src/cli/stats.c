@@ -4,6 +4,7 @@
 
 #include "json.h"
 #include "safe_text.h"
+#include "scan.h"
 #include "stats.h"
 #include "table.h"
 
@@ -28,9 +29,20 @@ struct enhanced_entry {
 	long count;
 };
 
+/* What became of the mail, as the record says: a bounce message's DSN action
+ * (failed, delayed, ...) or its kind (feedback, auto-reply), a log line's
+ * status (sent, deferred, bounced, expired). Names from static sets. */
+#define OUTCOME_SLOTS 16
+
+struct outcome {
+	const char *name; /* NULL: a free slot */
+	long count;
+};
+
 struct stats {
 	unsigned top;
 	long records;
+	struct outcome outcome[OUTCOME_SLOTS];
 	long bounce[SMTPCODE_BOUNCE_COUNT];
 	long reason[SMTPCODE_REASON_COUNT];
 	long vendor[SMTPCODE_VENDOR_COUNT];
@@ -175,6 +187,22 @@ count_enhanced(struct stats *s, const struct smtpcode_enhanced_code *c)
 	s->enhanced_used++;
 }
 
+static void
+count_outcome(struct stats *s, const char *name)
+{
+	size_t i;
+
+	if (!name)
+		name = "none";
+	for (i = 0; i < OUTCOME_SLOTS && s->outcome[i].name; i++)
+		if (strcmp(s->outcome[i].name, name) == 0)
+			break;
+	if (i == OUTCOME_SLOTS)
+		i = OUTCOME_SLOTS - 1; /* cannot happen: the names are fewer */
+	s->outcome[i].name = name;
+	s->outcome[i].count++;
+}
+
 void
 stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
           const struct smtpcode_result *r, int rc, int truncated)
@@ -183,8 +211,9 @@ stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg
 	char text[STATS_TEXT_BYTES];
 	size_t len;
 
-	(void)name, (void)line, (void)msg, (void)rc, (void)truncated;
+	(void)name, (void)line, (void)rc, (void)truncated;
 	s->records++;
+	count_outcome(s, msg ? (msg->action ? msg->action : msg->report) : smtpcode_log_status_name(r->log_status));
 	s->bounce[r->bounce < SMTPCODE_BOUNCE_COUNT ? r->bounce : SMTPCODE_BOUNCE_UNKNOWN]++;
 	s->reason[r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN]++;
 	s->vendor[r->vendor < SMTPCODE_VENDOR_COUNT ? r->vendor : SMTPCODE_VENDOR_UNKNOWN]++;
@@ -215,10 +244,10 @@ by_count(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-enum table_id { T_BOUNCE, T_REASON, T_VENDOR, T_STAGE, T_CODE, T_ENHANCED, T_TABLES };
+enum table_id { T_OUTCOME, T_BOUNCE, T_REASON, T_VENDOR, T_STAGE, T_CODE, T_ENHANCED, T_TABLES };
 
-static const char *const table_keys[] = {"bounce", "reason", "vendor", "stage", "code", "enhanced"};
-static const char *const table_titles[] = {"Bounce type", "Reason", "Vendor", "Stage", "Basic code",
+static const char *const table_keys[] = {"outcome", "bounce", "reason", "vendor", "stage", "code", "enhanced"};
+static const char *const table_titles[] = {"Outcome", "Bounce type", "Reason", "Vendor", "Stage", "Basic code",
                                            "Enhanced code"};
 
 /* Fills t with the non-zero counts of a table, sorted; returns how many. */
@@ -238,6 +267,10 @@ collect(const struct stats *s, enum table_id id, struct tally *t)
 		}                                                                            \
 	} while (0)
 	switch (id) {
+	case T_OUTCOME:
+		for (i = 0; i < OUTCOME_SLOTS && s->outcome[i].name; i++)
+			ADD("%s", s->outcome[i].name, s->outcome[i].count);
+		break;
 	case T_BOUNCE:
 		for (i = 0; i < SMTPCODE_BOUNCE_COUNT; i++)
 			ADD("%s", smtpcode_bounce_name((enum smtpcode_bounce)i), s->bounce[i]);
