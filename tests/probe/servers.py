@@ -2,8 +2,9 @@
 network, mount, PID and UTS namespaces (test_probe.py enters them): unbound
 serving a zone of .test domains, one Postfix instance from a private
 configuration directory with a listener per behaviour, postgrey for
-greylisting, and two small misbehaving servers that Postfix cannot play (one
-that never answers, one that sends 1 MB without a line end).
+greylisting, and small servers that Postfix cannot play (one that never answers, one
+that sends 1 MB without a line end, one with hostile replies, one that knows
+no EHLO, one whose connection queue is full).
 
 Nothing here can reach another machine: the namespace has only its own
 loopback interface. Everything lives on a tmpfs mounted in the namespace, and
@@ -32,6 +33,8 @@ MX_DOWN = "127.0.0.30"      # nothing listens: connection refused
 MX_SILENT = "127.0.0.40"    # accepts, never says a word
 MX_FLOOD = "127.0.0.41"     # accepts, sends 1 MB with no line end
 MX_HOSTILE = "127.0.0.42"   # answers with control bytes and terminal escapes in its replies
+MX_OLD = "127.0.0.43"       # does not understand EHLO, only HELO
+MX_BACKLOG = "127.0.0.44"   # listens but never accepts: its queue is full, a connection is never made
 POSTFIX_ADDRESSES = [MX_MAIN, MX_GREYLIST, MX_BLOCKLIST, MX_BUSY, MX_TLS_ONLY, MX_NO_TLS, MX_LIMIT]
 POSTGREY = ("127.0.0.1", 10023)
 GREYLIST_DELAY = 2  # postgrey --delay, seconds
@@ -43,7 +46,8 @@ MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bo
 
 # Domains with one MX host each: domain -> the host's address.
 ONE_MX = {"exists": MX_MAIN, "catchall": MX_MAIN, "greylist": MX_GREYLIST, "blocked": MX_BLOCKLIST,
-          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD, "hostile": MX_HOSTILE, "limit": MX_LIMIT}
+          "busy": MX_BUSY, "tls": MX_TLS_ONLY, "notls": MX_NO_TLS, "silent": MX_SILENT, "flood": MX_FLOOD, "hostile": MX_HOSTILE, "limit": MX_LIMIT,
+          "old": MX_OLD, "backlog": MX_BACKLOG}
 
 ZONE = "".join(f"{d}.test. MX 10 mx.{d}.test.\nmx.{d}.test. A {a}\n" for d, a in ONE_MX.items()) + f"""
 backup.test. MX 10 mx1.backup.test.
@@ -139,24 +143,21 @@ class FloodServer(SilentServer):
             pass
 
 
-class HostileServer(SilentServer):
-    """A server whose replies hold what must never reach a terminal raw: an
-    escape sequence, a window title, a bell, a NUL, a lone CR."""
+class ScriptedServer(SilentServer):
+    """Answers each command line with reply(line), after GREETING."""
 
-    REPLIES = {
-        b"EHLO": b"250-hostile.test\x1b[2J\r\n250 8BITMIME\r\n",
-        b"MAIL": b"250 2.1.0 ok\r\n",
-        b"RCPT": b"550-5.1.1 \x1b]0;pwned\x07the mailbox\r\n550 5.1.1 is gone\x00 for\rgood\r\n",
-        b"QUIT": b"221 2.0.0 bye\r\n",
-    }
+    GREETING = b"220 ready\r\n"
 
     def serve(self, conn):
         threading.Thread(target=self.talk, args=(conn,), daemon=True).start()
 
+    def reply(self, line):
+        return b"250 2.0.0 ok\r\n"
+
     def talk(self, conn):
         conn.settimeout(10)
         try:
-            conn.sendall(b"220-hostile.test \x1b[31mred\r\n220 ready\r\n")
+            conn.sendall(self.GREETING)
             data = b""
             while True:
                 chunk = conn.recv(4096)
@@ -165,11 +166,56 @@ class HostileServer(SilentServer):
                 data += chunk
                 while b"\r\n" in data:
                     line, data = data.split(b"\r\n", 1)
-                    conn.sendall(self.REPLIES.get(line[:4].upper(), b"250 2.0.0 ok\r\n"))
+                    conn.sendall(self.reply(line))
                     if line[:4].upper() == b"QUIT":
                         return
         except OSError:
             pass
+
+
+class HostileServer(ScriptedServer):
+    """A server whose replies hold what must never reach a terminal raw: an
+    escape sequence, a window title, a bell, a NUL, a lone CR."""
+
+    GREETING = b"220-hostile.test \x1b[31mred\r\n220 ready\r\n"
+    REPLIES = {
+        b"EHLO": b"250-hostile.test\x1b[2J\r\n250 8BITMIME\r\n",
+        b"MAIL": b"250 2.1.0 ok\r\n",
+        b"RCPT": b"550-5.1.1 \x1b]0;pwned\x07the mailbox\r\n550 5.1.1 is gone\x00 for\rgood\r\n",
+        b"QUIT": b"221 2.0.0 bye\r\n",
+    }
+
+    def reply(self, line):
+        return self.REPLIES.get(line[:4].upper(), b"250 2.0.0 ok\r\n")
+
+
+class OldServer(ScriptedServer):
+    """An RFC 821 server: EHLO is a command it does not know; alice@ is its
+    only mailbox."""
+
+    GREETING = b"220 mx.old.test SMTP\r\n"
+
+    def reply(self, line):
+        verb = line[:4].upper()
+        if verb == b"EHLO":
+            return b"500 Command unrecognized\r\n"
+        if verb == b"RCPT":
+            return b"250 Recipient ok\r\n" if b"<alice@" in line else b"550 No such user here\r\n"
+        if verb == b"QUIT":
+            return b"221 Closing\r\n"
+        return b"250 Ok\r\n"
+
+
+class BacklogServer:
+    """Listens with a queue of one and never accepts; the test fills the
+    queue, so the kernel drops every further connection attempt unanswered,
+    as a filtered port does."""
+
+    def __init__(self, host, port=25):
+        self.sock = socket.socket()
+        self.sock.bind((host, port))
+        self.sock.listen(0)
+        self.held = [socket.create_connection((host, port), timeout=5)]
 
 
 class Servers:
@@ -327,7 +373,8 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 
     def start(self):
         self.namespace()
-        self.fakes = [SilentServer(MX_SILENT), FloodServer(MX_FLOOD), HostileServer(MX_HOSTILE)]
+        self.fakes = [SilentServer(MX_SILENT), FloodServer(MX_FLOOD), HostileServer(MX_HOSTILE), OldServer(MX_OLD),
+                      BacklogServer(MX_BACKLOG)]
         waits = [self.start_unbound(), self.start_postgrey(), self.start_postfix()]
         for i, (check, log) in enumerate(waits):
             wait_until(["unbound", "postgrey", "postfix"][i], check, 30, log)

@@ -183,6 +183,24 @@ class Scenario(unittest.TestCase):
         self.assertEqual(status, 5)
         self.assertLess(secs, 15, "bounded by --timeout 1")
 
+    def test_helo_when_ehlo_unknown(self):
+        """A server that answers EHLO with 500: HELO, and no extension (STARTTLS) is tried."""
+        a = self.expect("alice@old.test", "deliverable", "accepted", 0, stage="rcpt")
+        self.assertIs(a["catch_all"], False)
+        self.assertFalse(a["mx"]["tls"])
+        sent = [t["text"] for t in a["sessions"][0]["transcript"] if t["dir"] == "sent"]
+        self.assertEqual(sent[:3], ["EHLO probe.smtpcode.test", "HELO probe.smtpcode.test",
+                                    "MAIL FROM:<verify@smtpcode.test>"])
+
+    def test_connection_never_made(self):
+        """A port that drops connection attempts: --connect-timeout bounds the wait."""
+        status, out, err, secs = probe("--json", "--connect-timeout", "1", "alice@backlog.test")
+        a = json.loads(out)
+        self.assertEqual((a["verdict"], a["reason"], a["answer"]["event"], a["answer"]["stage"]),
+                         ("retry", "network-error", "connect-timeout", "connect"), out)
+        self.assertEqual(status, 5)
+        self.assertLess(secs, 15, "bounded by --connect-timeout 1")
+
     def test_server_floods(self):
         status, out, err, secs = probe("--json", "alice@flood.test")
         a = json.loads(out)
