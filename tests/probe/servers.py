@@ -41,7 +41,7 @@ GREYLIST_DELAY = 2  # postgrey --delay, seconds
 HOSTNAME = "prober.smtpcode.test"
 
 MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bob@greylist.test",
-             "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
+             "carol@greylist.test", "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
              "alice@implicit.test", "alice@v6.test", "alice@limit.test", "bob@limit.test", "carol@limit.test"]
 
 # Domains with one MX host each: domain -> the host's address.

@@ -113,6 +113,14 @@ class Scenario(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - start, 3)
         self.assertNotEqual(*gap)
 
+    def test_greylisting_wait_too_short(self):
+        """Asked again before postgrey's delay is over: still greylisted, and the answer says it waited."""
+        a = self.expect("carol@greylist.test", "retry", "greylisted", 5, "--greylist-wait", "1", stage="rcpt")
+        self.assertEqual(a["greylisted"]["classification"]["reason"], "greylisted")
+        self.assertEqual(len(a["sessions"]), 2)
+        status, out, err, secs = probe("--greylist-wait", "1", "carol@greylist.test")
+        self.assertIn("asked again after 1 s", out)
+
     def test_greylisting_not_waited(self):
         a = self.expect("bob@greylist.test", "retry", "greylisted", 5, stage="rcpt")
         self.assertIsNone(a["greylisted"])
