@@ -387,6 +387,14 @@ class Transcript(unittest.TestCase):
                 self.assertEqual(recorded_command, command)
                 self.assertEqual(normal(out), normal(recorded))
 
+    def test_help_shows_a_recorded_answer(self):
+        """probe --help shows the first answer of docs/probe-example.txt, the real run of smtpcode(1)."""
+        r = subprocess.run([SMTPCODE, "probe", "--help"], capture_output=True, text=True, timeout=BOUND)
+        with open(os.path.join(ROOT, "docs", "probe-example.txt")) as f:
+            first = f.read().partition("\n")[2].split("\n\n")[0]
+        self.assertIn("\n".join("      " + line for line in first.split("\n")), r.stdout)
+        self.assertIn("deliverable (accepted: 250 2.1.5 Ok at RCPT TO)", r.stdout)
+
     def test_usage_errors(self):
         for args, words in [(["--tls=maybe", "a@b.test"], "--tls takes try, require or never"),
                             (["--resolver", "dns.example", "a@b.test"], "not an IP address"),
