@@ -66,11 +66,7 @@ def help_blocks(spec):
 
 def recorded_answer(example, source_root):
     """The first answer (up to the first blank line) of the run recorded for example."""
-    with open(os.path.join(source_root, example["recorded"]), encoding="utf-8") as f:
-        command, _, output = f.read().partition("\n")
-    if command != "$ " + example["command"]:
-        sys.exit(f"gen_cli_help.py: {example['recorded']} records '{command}', not '$ {example['command']}'")
-    first = output.split("\n\n")[0].rstrip("\n").split("\n")
+    first = cli_spec.recorded_output(example, source_root).split("\n\n")[0].rstrip("\n").split("\n")
     heading = f"the first answer of this run against the test servers ({example['recorded']}):"
     return "    " + heading + "\n" + "".join("      " + line + "\n" for line in first)
 

@@ -57,14 +57,6 @@ def run_example(example, smtpcode, source_root):
     return (r.stdout + r.stderr).decode("utf-8")
 
 
-def recorded_output(example, source_root):
-    with open(os.path.join(source_root, example["recorded"]), encoding="utf-8") as f:
-        command, _, output = f.read().partition("\n")
-    if command != "$ " + example["command"]:
-        sys.exit(f"gen_man1.py: {example['recorded']} records '{command}', not '$ {example['command']}'")
-    return output
-
-
 def main():
     spec_path, datadir, smtpcode, source_root = sys.argv[1:5]
     spec = cli_spec.load(spec_path)
@@ -130,7 +122,7 @@ def main():
     for i, e in enumerate(spec.examples):
         out += ([".Pp"] if i else []) + mdoc.paragraph(e["man"])
         if e.get("output") or e.get("recorded"):
-            shown = recorded_output(e, source_root) if e.get("recorded") else run_example(e, smtpcode, source_root)
+            shown = cli_spec.recorded_output(e, source_root) if e.get("recorded") else run_example(e, smtpcode, source_root)
             out += [".Bd -literal -offset indent"] + mdoc.literal("$ " + e["command"])
             out += mdoc.literal(shown) + [".Ed"]
         else:
