@@ -37,11 +37,11 @@ MX_OLD = "127.0.0.43"       # does not understand EHLO, only HELO
 MX_BACKLOG = "127.0.0.44"   # listens but never accepts: its queue is full, a connection is never made
 POSTFIX_ADDRESSES = [MX_MAIN, MX_GREYLIST, MX_BLOCKLIST, MX_BUSY, MX_TLS_ONLY, MX_NO_TLS, MX_LIMIT]
 POSTGREY = ("127.0.0.1", 10023)
-GREYLIST_DELAY = 2  # postgrey --delay, seconds
+GREYLIST_DELAY = 3  # postgrey --delay, seconds
 HOSTNAME = "prober.smtpcode.test"
 
 MAILBOXES = ["alice@exists.test", "full@exists.test", "alice@greylist.test", "bob@greylist.test",
-             "carol@greylist.test", "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
+             "carol@greylist.test", "dave@greylist.test", "alice@blocked.test", "alice@busy.test", "alice@backup.test", "alice@tls.test", "alice@notls.test",
              "alice@implicit.test", "alice@v6.test", "alice@limit.test", "bob@limit.test", "carol@limit.test"]
 
 # Domains with one MX host each: domain -> the host's address.
