@@ -3,6 +3,7 @@ command line that gen_cli_help.py (--help) and gen_man1.py (smtpcode(1)) read.
 A problem stops the build with `src/cli/commands.toml: ENTRY: problem`.
 """
 
+import os
 import sys
 import tomllib
 
@@ -12,7 +13,7 @@ FIELDS = {
     "description": ({"text", "man", "heading", "column", "items"}, set()),
     "command": ({"name", "args", "help", "man"}, {"name", "help"}),
     "option": ({"flags", "arg", "joined", "help", "man"}, {"flags", "help"}),
-    "example": ({"command", "help", "man", "output", "status", "in_help"}, {"command", "man"}),
+    "example": ({"command", "help", "man", "output", "recorded", "status", "in_help"}, {"command", "man"}),
     "exit": ({"status", "help", "man"}, {"status", "help", "man"}),
     "environment": ({"name", "man"}, {"name", "man"}),
 }
@@ -76,3 +77,13 @@ def load(path):
             print(f"error: {SHOWN}: {p}", file=sys.stderr)
         sys.exit(1)
     return Spec(doc)
+
+
+def recorded_output(example, source_root):
+    """What the run recorded for an example (`recorded = "docs/FILE"`: "$ command", then its
+    output) printed; the file must record the example's own command."""
+    with open(os.path.join(source_root, example["recorded"]), encoding="utf-8") as f:
+        command, _, output = f.read().partition("\n")
+    if command != "$ " + example["command"]:
+        sys.exit(f"{example['recorded']} records '{command}', not '$ {example['command']}'")
+    return output

@@ -1,10 +1,13 @@
 """Writes cli_help.h: the usage and --help text of the smtpcode command, as the
 C string usage_text and the blocks of help_text that src/cli/main.c prints, and the help
-of each command (smtpcode scan --help) in command_help[].
+of each command (smtpcode scan --help) in command_help[]. An example with
+`recorded = "docs/FILE"` (a run that needs servers) shows the first answer of
+that recorded run under it in the command's help.
 
-usage: gen_cli_help.py COMMANDS_TOML > cli_help.h
+usage: gen_cli_help.py COMMANDS_TOML [SOURCE_ROOT] > cli_help.h
 """
 
+import os
 import sys
 import textwrap
 
@@ -61,7 +64,14 @@ def help_blocks(spec):
     return [b + "\n" for b in blocks[:-1]] + blocks[-1:]
 
 
-def command_text(spec, c):
+def recorded_answer(example, source_root):
+    """The first answer (up to the first blank line) of the run recorded for example."""
+    first = cli_spec.recorded_output(example, source_root).split("\n\n")[0].rstrip("\n").split("\n")
+    heading = f"the first answer of this run against the test servers ({example['recorded']}):"
+    return "    " + heading + "\n" + "".join("      " + line + "\n" for line in first)
+
+
+def command_text(spec, c, source_root):
     """`smtpcode CMD --help`: its usage lines, what it does, its examples."""
     name = c["name"]
     usage = [u for u in spec.usage if u.split()[0] == name]
@@ -69,7 +79,8 @@ def command_text(spec, c):
     blocks = [lines, paragraph(c.get("man", c["help"]))]
     examples = [e for e in spec.examples if len(e["command"].split()) > 1 and e["command"].split()[1] == name]
     if examples:
-        blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN)
+        blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN) +
+                                              (recorded_answer(e, source_root) if e.get("recorded") else "")
                                               for e in examples))
     blocks.append(paragraph(f"Options, exit status and the other commands: {spec.name} --help; "
                             f"everything in full: man {spec.name}."))
@@ -102,6 +113,7 @@ def c_blocks(name, blocks):
 
 def main():
     spec = cli_spec.load(sys.argv[1])
+    source_root = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..")
     out = [cgen.banner(__file__, ["src/cli/commands.toml"]),
            "#ifndef SMTPCODE_CLI_HELP_H", "#define SMTPCODE_CLI_HELP_H", ""]
     out += c_lines("usage_text", usage_text(spec)) + [""]
@@ -109,7 +121,7 @@ def main():
     table = []
     for c in spec.commands:
         ident = "help_" + c["name"].replace("-", "_")
-        out += c_lines(ident, command_text(spec, c)) + [""]
+        out += c_lines(ident, command_text(spec, c, source_root)) + [""]
         table.append(f"\t{{{cgen.c_string(c['name'])}, {ident}}},")
     out += ["static const struct {", "\tconst char *name, *text;", "} command_help[] = {", *table,
             "\t{NULL, NULL},", "};", ""]

@@ -1,7 +1,9 @@
 """Writes smtpcode.1, the manual page of the command, in mdoc(7), from the
 same description of the command line that --help comes from. The examples
 marked `output = true` are run with the smtpcode just built, from the source
-directory, and their real output goes into the page.
+directory, and their real output goes into the page; those with `recorded =
+"docs/FILE"` show a run recorded there ("$ command", then its output) because
+it needs servers (smtpcode probe, whose test runs it again and compares).
 
 usage: gen_man1.py COMMANDS_TOML DATADIR SMTPCODE SOURCE_ROOT > smtpcode.1
 """
@@ -119,9 +121,10 @@ def main():
     out.append(".Sh EXAMPLES")
     for i, e in enumerate(spec.examples):
         out += ([".Pp"] if i else []) + mdoc.paragraph(e["man"])
-        if e.get("output"):
+        if e.get("output") or e.get("recorded"):
+            shown = cli_spec.recorded_output(e, source_root) if e.get("recorded") else run_example(e, smtpcode, source_root)
             out += [".Bd -literal -offset indent"] + mdoc.literal("$ " + e["command"])
-            out += mdoc.literal(run_example(e, smtpcode, source_root)) + [".Ed"]
+            out += mdoc.literal(shown) + [".Ed"]
         else:
             out += [".Bd -literal -offset indent"] + mdoc.literal("$ " + e["command"]) + [".Ed"]
 

@@ -13,6 +13,7 @@
 #include "explain.h"
 #include "names.h"
 #include "list.h"
+#include "probe_cmd.h"
 #include "render.h"
 #include "safe_text.h"
 #include "scan.h"
@@ -391,8 +392,8 @@ run_search(const struct options *opt, const struct style *st, char **args, int n
 	               : EXIT_UNKNOWN;
 }
 
-/* A whole decimal number in [min, max], or -1. */
-static long
+/* A whole decimal number in [min, max], or -1 (probe_main.c's too). */
+long
 number_arg(const char *s, long min, long max)
 {
 	char *end;
@@ -558,6 +559,17 @@ main(int argc, char **argv)
 	struct style st;
 	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
+	if (probe_requested(argc, argv)) { /* probe reads its own options */
+#ifdef SMTPCODE_HAVE_PROBE
+		st.width = terminal_width();
+		st.columns = terminal_columns();
+		return output_written(probe_main(argc, argv, help_probe, &st));
+#else
+		fprintf(stderr, "smtpcode: probe was left out of this build: it needs c-ares and OpenSSL (on Debian "
+		        "libc-ares-dev and libssl-dev); install them, then meson setup --reconfigure\n");
+		return EXIT_USAGE;
+#endif
+	}
 	n = parse_options(argc, argv, &opt, &exit_now);
 	if (n < 0) /* --help and --version wrote to standard output too */
 		return exit_now == EXIT_KNOWN ? output_written(exit_now) : exit_now;

@@ -17,6 +17,10 @@ const char *render_sgr(const struct style *st, const char *code);
 /* The colour of a bounce type: hard red, block magenta, soft yellow, none green. */
 const char *render_bounce_sgr(const struct style *st, enum smtpcode_bounce b);
 
+/* Writes text from column `column` on, wrapped at st->width, the lines after
+ * the first indented by `indent`; ends the line. */
+void render_wrap(FILE *out, const struct style *st, const char *text, int column, int indent);
+
 /* One labelled field, wrapped to st->width; nothing when text is empty. */
 void render_field(FILE *out, const struct style *st, const char *label, const char *text);
 

@@ -11,6 +11,7 @@ render_sgr(const struct style *st, const char *code)
 }
 
 #define sgr render_sgr
+#define wrap render_wrap
 
 #define BOLD(st) sgr(st, "\033[1m")
 #define DIM(st) sgr(st, "\033[2m")
@@ -30,8 +31,8 @@ render_bounce_sgr(const struct style *st, enum smtpcode_bounce b)
 
 /* Writes text word by word, wrapped at st->width, continuation lines
  * indented; a line break in the text starts a new (indented) line. */
-static void
-wrap(FILE *out, const struct style *st, const char *text, int column, int indent)
+void
+render_wrap(FILE *out, const struct style *st, const char *text, int column, int indent)
 {
 	const char *p = text;
 
