@@ -48,6 +48,15 @@ struct scan {
 	int vendor;                    /* best vendor pattern, or -1 */
 	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
 	int gave_up;                   /* words that the sending side gave up, decisive or not */
+	/* Lines that start another reply, of another class than the first
+	 * ("550 ... User unknown" then "421 ... Connection timed out" for
+	 * another host): their words decide only where the others say nothing. */
+	unsigned first_class;          /* of the first line that starts with a reply code, or 0 */
+	int aside;                     /* the line being fed is such a line, or follows one */
+	int other_reason;              /* best reason pattern in those lines, or -1 */
+	uint32_t other_rank;
+	struct smtpcode_span other_span;
+	const unsigned char *other_end;
 	/* Their spans, worked out when they are found: a line that far back
 	 * may have left the ring by the end. */
 	struct smtpcode_span reason_span, reply_reason_span, vendor_span;
@@ -235,13 +244,20 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		if (smtpcode__patterns[r - 1].reason == SMTPCODE_REASON_EXPIRED &&
 		    smtpcode__patterns[r - 1].priority >= GAVE_UP_PRIORITY)
 			sc->gave_up = 1;
-		if (rank > sc->reason_rank) {
+		if (sc->aside) {
+			if (rank > sc->other_rank) {
+				sc->other_reason = (int)r - 1;
+				sc->other_rank = rank;
+				sc->other_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
+				sc->other_end = end;
+			}
+		} else if (rank > sc->reason_rank) {
 			sc->reason = (int)r - 1;
 			sc->reason_rank = rank;
 			sc->reason_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
 		}
 		/* Matches in the carrier's own words before the reply do not count. */
-		if (rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
+		if (!sc->aside && rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
 		    (const char *)end > sc->car->reply_at) {
 			sc->reply_reason = (int)r - 1;
 			sc->reply_reason_rank = rank;
@@ -522,11 +538,28 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->reason_rank = sc->reply_reason_rank = 0;
 	sc->gave_up = 0;
+	sc->first_class = 0;
+	sc->aside = 0;
+	sc->other_reason = -1;
+	sc->other_rank = 0;
 	sc->car = car;
 	sc->buf = buf;
 	sc->lim = buf + len;
 	sc->first_nl = sc->lim;
 	sc->segments = 0;
+}
+
+/* The class of the reply code a line starts with (after blanks), or 0. */
+static unsigned
+line_class(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 3 || *p < '2' || *p > '5' || (unsigned)(p[1] - '0') > 9u || (unsigned)(p[2] - '0') > 9u)
+		return 0;
+	if (end - p > 3 && p[3] != ' ' && p[3] != '-' && p[3] != '\r')
+		return 0;
+	return (unsigned)(*p - '0');
 }
 
 /* The whole input in one pass, a line at a time. A line that continues a
@@ -540,6 +573,12 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	for (;;) {
 		const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 		const unsigned char *end = nl ? nl : lim;
+		unsigned c = line_class(p, end);
+		if (c) {
+			if (!sc->first_class)
+				sc->first_class = c;
+			sc->aside = c != sc->first_class;
+		}
 		if (p == (const unsigned char *)buf) {
 			sc->first_nl = (const char *)end;
 		} else {
@@ -763,6 +802,10 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	if (car.reply_at) {
 		sc.reason = sc.reply_reason;
 		sc.reason_span = sc.reply_reason_span;
+	}
+	if (sc.reason < 0 && sc.other_reason >= 0 && (!car.reply_at || (const char *)sc.other_end > car.reply_at)) {
+		sc.reason = sc.other_reason;
+		sc.reason_span = sc.other_span;
 	}
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that

@@ -51,8 +51,10 @@ after_address(const unsigned char *p, const unsigned char *lim, const unsigned c
 	}
 	if (*p == '(') {
 		/* A comment: "(expanded from <alias>):" in Postfix, whose text may
-		 * go on over the next line. */
-		const unsigned char *close = (const unsigned char *)memchr(p, ')', (size_t)(lim - p));
+		 * go on over the next line, and the text after its colon is the
+		 * recipient's; or the reason itself, "(user not found)" in GroupWise. */
+		const unsigned char *open = p, *close = (const unsigned char *)memchr(p, ')', (size_t)(lim - p));
+		*rest = open;
 		if (!close)
 			return 1;
 		p = blanks(close + 1, lim);

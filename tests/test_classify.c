@@ -272,6 +272,22 @@ Test(distinctions, expiry_and_delays)
 	                            0, "expired", "soft", "retry"});
 }
 
+/* Another reply of another class further down (Sendmail's per-host status
+ * after the recipient's own refusal) decides only where the first says
+ * nothing. */
+Test(distinctions, the_first_replys_words_before_another_replys)
+{
+	check(&(struct expectation){"550 <a@example.org>... User unknown\n421 example.org (smtp)... Deferred: Connection "
+	                            "timed out during user open with example.org",
+	                            0, "user-unknown", "hard", NULL});
+	check(&(struct expectation){"550 5.0.0 rejected\n421 example.org (smtp)... Deferred: Connection timed out", 0,
+	                            "network-error", NULL, NULL});
+	/* Lines of the same class compete as before. */
+	check(&(struct expectation){"550 5.0.0 <a@example.org>... User unknown\n554 5.7.1 blocked using "
+	                            "zen.spamhaus.org",
+	                            0, "ip-blocklisted", "block", NULL});
+}
+
 Test(distinctions, more_mail_systems_wordings)
 {
 	static const struct expectation cases[] = {
@@ -287,6 +303,11 @@ Test(distinctions, more_mail_systems_wordings)
 		 "domain.", 0, "spam", "block", NULL},
 		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
 		 "soft", NULL},
+		{"The mail server could not deliver mail to a@example.net. The account or domain may not exist, they may "
+		 "be blacklisted, or missing the proper dns entries.",
+		 0, "domain-not-found", "hard", NULL},
+		{"553 sorry, your envelope recipient is in my badrcptto list (#5.7.1)", 0, "recipient-filtered", "block",
+		 NULL},
 		/* X.6.0 names the content, whatever umbrella words come with it. */
 		{"550 5.6.0 <a@example.net>: Recipient address rejected: Media error", 0, "message-format", NULL, NULL},
 		/* 503's own words after the refusal that caused it say nothing more. */

@@ -754,7 +754,8 @@ class Stats(TempDir):
         self.assertEqual(counts("enhanced")["4.2.2"], 2)
         self.assertEqual(counts("stage"), {"rcpt": 5, "mail": 2, "end-of-data": 1})
         self.assertEqual(counts("vendor")["none"], 3)
-        for key in ("bounce", "reason", "vendor", "stage", "code", "enhanced"):
+        self.assertEqual(counts("outcome"), {"bounced": 5, "deferred": 3})
+        for key in ("outcome", "bounce", "reason", "vendor", "stage", "code", "enhanced"):
             self.assertEqual(sum(x["count"] for x in s[key]), 8, key)
             self.assertAlmostEqual(sum(x["share"] for x in s[key]), 1.0, places=3)
             self.assertEqual([x["count"] for x in s[key]], sorted((x["count"] for x in s[key]), reverse=True))
@@ -792,7 +793,7 @@ class Stats(TempDir):
     def test_text_table(self):
         status, out, _ = run("stats", MAIL_LOG)
         self.assertEqual(status, 0)
-        self.assertTrue(out.startswith("4 records: 4 bounces (the shares below are of these)\n"), out)
+        self.assertTrue(out.startswith("4 records: 4 bounces (the shares of the tables after Outcome are of these)\n"), out)
         for heading in ("Bounce type", "Reason", "Vendor", "Stage", "Basic code", "Enhanced code",
                         "Top 5 replies by reason"):
             self.assertIn("\n" + heading, out)
@@ -894,6 +895,15 @@ class Dsn(TempDir):
         s = json.loads(out)
         self.assertEqual(s["records"], 5)
         self.assertEqual({b["name"]: b["count"] for b in s["bounce"]}, {"hard": 4, "soft": 1})
+
+    def test_stats_tell_delays_and_complaints_from_failures(self):
+        paths = [os.path.join(HERE, "data", "messages", name)
+                 for name in ("delay_dsn.eml", "qmail.eml", "arf.eml", "autoreply.eml")]
+        status, out, err = run("stats", "--json", *paths)
+        self.assertEqual(status, 0, err)
+        s = json.loads(out)
+        self.assertEqual({o["name"]: o["count"] for o in s["outcome"]},
+                         {"failed": 2, "delayed": 1, "feedback": 2, "auto-reply": 1})
 
     def test_maildir_sorted_and_unreadable_entry(self):
         md = os.path.join(self.tmp, "Maildir")

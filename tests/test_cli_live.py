@@ -596,8 +596,12 @@ class Totals(PostmasterLog):
         for key in ("bounce", "reason", "vendor", "stage", "code", "enhanced"):
             self.assertEqual(sum(x["count"] for x in s[key]), 10, key)
         self.assertNotIn("accepted", {x["name"] for x in s["reason"]})
+        # The outcome table is the one over every record: it tells the bounces from the rest.
+        self.assertEqual(sum(x["count"] for x in s["outcome"]), 11)
+        self.assertAlmostEqual(sum(x["share"] for x in s["outcome"]), 1.0, places=3)
         status, out, _ = run("stats", self.log)
-        self.assertTrue(out.startswith("11 records: 10 bounces (the shares below are of these), 1 accepted\n"), out)
+        self.assertTrue(out.startswith("11 records: 10 bounces (the shares of the tables after Outcome are of these), "
+                                       "1 accepted\n"), out)
         self.assertRegex(out, r"\n  hard +5 +50\.0%\n")
 
     def test_the_mta_s_own_words_are_its_replies(self):

@@ -374,10 +374,12 @@ CLI_FIELDS = ("code", "enhanced", "stage", "host", "vendor", "reason", "action",
               "decided_by", "matched", "carrier", "reply", "flags", "classified", "recipient", "queue_id", "timestamp",
               "log_status")
 RECIPIENT_FIELDS = ("recipient", "dsn_action", "report", "feedback_type", "line", "truncated")
-# Whole messages pasted in: the test fixtures, each a bounce as mail systems write them.
+# Whole messages pasted in: the test fixtures (tests/data and tests/data/messages), each a
+# bounce as mail systems write them.
 MESSAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-MESSAGES = [open(os.path.join(MESSAGE_DIR, name), encoding="utf-8", errors="replace").read()
-            for name in sorted(os.listdir(MESSAGE_DIR)) if name.endswith((".eml", ".mbox"))]
+MESSAGES = [open(os.path.join(d, name), encoding="utf-8", errors="replace").read()
+            for d in (MESSAGE_DIR, os.path.join(MESSAGE_DIR, "messages"))
+            for name in sorted(os.listdir(d)) if name.endswith((".eml", ".mbox"))]
 
 
 @unittest.skipUnless(NODE, "node is not installed")

@@ -5,8 +5,8 @@
 #include "byte_table.h"
 #include "fields.h"
 #include "json.h"
-#include "scan.h"
 #include "safe_text.h"
+#include "scan.h"
 #include "stats.h"
 #include "table.h"
 
@@ -31,10 +31,21 @@ struct enhanced_entry {
 	long count;
 };
 
+/* What became of the mail, as the record says: a bounce message's DSN action
+ * (failed, delayed, ...) or its kind (feedback, auto-reply), a log line's
+ * status (sent, deferred, bounced, expired). Names from static sets. */
+#define OUTCOME_SLOTS 16
+
+struct outcome {
+	const char *name; /* NULL: a free slot */
+	long count;
+};
+
 struct stats {
 	unsigned top;
 	long records;
-	long bounces;     /* records whose bounce type is not none: the tables count these */
+	struct outcome outcome[OUTCOME_SLOTS]; /* of every record */
+	long bounces;     /* records whose bounce type is not none: the other tables count these */
 	long not_bounce[SMTPCODE_REASON_COUNT]; /* the others, by reason (accepted, auto-reply, ...) */
 	long bounce[SMTPCODE_BOUNCE_COUNT];
 	long reason[SMTPCODE_REASON_COUNT];
@@ -232,6 +243,22 @@ example_text(const struct scan_record *rec)
 	return w.len ? w : rec->r->matched;
 }
 
+static void
+count_outcome(struct stats *s, const char *name)
+{
+	size_t i;
+
+	if (!name)
+		name = "none";
+	for (i = 0; i < OUTCOME_SLOTS && s->outcome[i].name; i++)
+		if (strcmp(s->outcome[i].name, name) == 0)
+			break;
+	if (i == OUTCOME_SLOTS)
+		i = OUTCOME_SLOTS - 1; /* cannot happen: the names are fewer */
+	s->outcome[i].name = name;
+	s->outcome[i].count++;
+}
+
 void
 stats_add(void *ctx, const struct scan_record *rec)
 {
@@ -242,6 +269,8 @@ stats_add(void *ctx, const struct scan_record *rec)
 	size_t len;
 
 	s->records++;
+	count_outcome(s, rec->msg ? (rec->msg->action ? rec->msg->action : rec->msg->report)
+	                          : smtpcode_log_status_name(r->log_status));
 	if (r->bounce == SMTPCODE_BOUNCE_NONE) {
 		/* accepted, an automatic reply, a complaint: counted apart, so
 		 * that the shares are of the bounces */
@@ -279,10 +308,10 @@ by_count(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-enum table_id { T_BOUNCE, T_REASON, T_VENDOR, T_STAGE, T_CODE, T_ENHANCED, T_TABLES };
+enum table_id { T_OUTCOME, T_BOUNCE, T_REASON, T_VENDOR, T_STAGE, T_CODE, T_ENHANCED, T_TABLES };
 
-static const char *const table_keys[] = {"bounce", "reason", "vendor", "stage", "code", "enhanced"};
-static const char *const table_titles[] = {"Bounce type", "Reason", "Vendor", "Stage", "Basic code",
+static const char *const table_keys[] = {"outcome", "bounce", "reason", "vendor", "stage", "code", "enhanced"};
+static const char *const table_titles[] = {"Outcome", "Bounce type", "Reason", "Vendor", "Stage", "Basic code",
                                            "Enhanced code"};
 
 /* Fills t with the non-zero counts of a table, sorted; returns how many. */
@@ -302,6 +331,10 @@ collect(const struct stats *s, enum table_id id, struct tally *t)
 		}                                                                            \
 	} while (0)
 	switch (id) {
+	case T_OUTCOME:
+		for (i = 0; i < OUTCOME_SLOTS && s->outcome[i].name; i++)
+			ADD("%s", s->outcome[i].name, s->outcome[i].count);
+		break;
 	case T_BOUNCE:
 		for (i = 0; i < SMTPCODE_BOUNCE_COUNT; i++)
 			ADD("%s", smtpcode_bounce_name((enum smtpcode_bounce)i), s->bounce[i]);
@@ -375,6 +408,14 @@ share(long count, long total)
 	return total > 0 ? (double)count / (double)total : 0.0;
 }
 
+/* What a table's shares are of: the outcome table counts every record (it
+ * is what tells bounces from the rest), the others the bounces. */
+static long
+table_total(const struct stats *s, int id)
+{
+	return id == T_OUTCOME ? s->records : s->bounces;
+}
+
 #define TALLY_MAX (ENHANCED_SLOTS + 8)
 
 /* The records that are no bounces, by reason, as "1 accepted, 2 auto-reply". */
@@ -403,17 +444,17 @@ stats_text(const struct stats *s, const struct style *st, FILE *out)
 	}
 	fprintf(out, "%s%ld records%s", bold, s->records, reset);
 	if (s->records > 0) {
-		fprintf(out, ": %ld bounces%s", s->bounces, s->bounces ? " (the shares below are of these)" : "");
+		fprintf(out, ": %ld bounces%s", s->bounces, s->bounces ? " (the shares of the tables after Outcome are of these)" : "");
 		not_bounces_text(s, out);
 	}
 	putc('\n', out);
-	for (id = 0; id < T_TABLES && s->bounces > 0; id++) {
+	for (id = 0; id < T_TABLES && table_total(s, id) > 0; id++) {
 		n = collect(s, (enum table_id)id, t);
 		fprintf(out, "\n%s%-24s %9s %7s%s\n", bold, table_titles[id], "count", "share", reset);
 		for (i = 0; i < n; i++) {
 			fputs("  ", out);
 			table_cell(out, t[i].name, 22, 1);
-			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, s->bounces));
+			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, table_total(s, id)));
 		}
 	}
 	if (s->bounces > 0 && s->top > 0)
@@ -463,7 +504,7 @@ stats_json(const struct stats *s, FILE *out)
 			json_begin_object(&j, NULL);
 			json_string(&j, "name", t[i].name);
 			json_int(&j, "count", t[i].count);
-			json_double(&j, "share", share(t[i].count, s->bounces));
+			json_double(&j, "share", share(t[i].count, table_total(s, id)));
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -545,7 +586,7 @@ stats_fields(const struct stats *s, FILE *out, int csv)
 	for (id = 0; id < T_TABLES; id++) {
 		n = collect(s, (enum table_id)id, t);
 		for (i = 0; i < n; i++)
-			fields_row(out, csv, table_keys[id], t[i].name, t[i].count, share(t[i].count, s->bounces), "", 0);
+			fields_row(out, csv, table_keys[id], t[i].name, t[i].count, share(t[i].count, table_total(s, id)), "", 0);
 	}
 	for (r = 0; r < SMTPCODE_REASON_COUNT; r++)
 		if (s->not_bounce[r])

@@ -133,6 +133,19 @@ def scan(build, smtpcode, path):
     return float(seconds), int(kib)
 
 
+def update_doc(text, start, end):
+    """Writes text into docs/performance.md between the markers start and end."""
+    doc = os.path.join(ROOT, "docs", "performance.md")
+    with open(doc, encoding="utf-8") as f:
+        body = f.read()
+    if start not in body or end not in body:
+        sys.exit(f"{doc}: markers {start} and {end} not found")
+    body = body[:body.index(start) + len(start)] + "\n" + text + "\n" + body[body.index(end):]
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write(body)
+    print(f"updated {doc}", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -179,17 +192,7 @@ def main():
     print(text)
 
     if args.update_docs:
-        doc = os.path.join(ROOT, "docs", "performance.md")
-        with open(doc, encoding="utf-8") as f:
-            body = f.read()
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-        if start not in body or end not in body:
-            sys.exit(f"{doc}: markers {start} and {end} not found")
-        body = body[:body.index(start) + len(start)] + "\n" + text + "\n" + body[body.index(end):]
-        with open(doc, "w", encoding="utf-8") as f:
-            f.write(body)
-        print(f"updated {doc}", file=sys.stderr)
-
+        update_doc(text, "<!-- bench:start -->", "<!-- bench:end -->")
 
 if __name__ == "__main__":
     main()
