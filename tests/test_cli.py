@@ -10,6 +10,7 @@ import subprocess
 import sys
 import unittest
 
+import json_schema_check
 import smtpcode_data
 import tap
 
@@ -20,6 +21,7 @@ ENV = dict(os.environ, NO_COLOR="", COLUMNS="80")
 
 def run(*args, stdin=None, env=ENV):
     r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=30)
+    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
 

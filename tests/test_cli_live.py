@@ -24,6 +24,7 @@ import tempfile
 import time
 import unittest
 
+import json_schema_check
 import tap
 
 SMTPCODE, TESTDATA = sys.argv[1], sys.argv[2]
@@ -42,6 +43,7 @@ LINE = ("Nov  5 10:00:0{n} mx postfix/smtp[2101]: 4F2A{n}: to=<user{n}@example.c
 
 def run(*args, stdin=None, env=ENV):
     r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=60)
+    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
 
@@ -190,6 +192,7 @@ class Streaming(TempDir):
             p.stdin.flush()
             line = out.line()
             self.assertIsNotNone(line, f"no record for line {n} while the input stays open")
+            json_schema_check.check_output(["scan", "--json"], line)
             self.assertEqual((json.loads(line)["line"], json.loads(line)["recipient"]), (n, f"user{n}@example.com"))
         p.stdin.close()
         self.assertEqual(out.rest(), "")
@@ -230,6 +233,7 @@ class Streaming(TempDir):
         if not (may_finish and status == 0):  # a fast machine may read it all before the signal
             self.assertEqual(status, -sig, self.stderr_of(p))
         self.assertTrue(rest == "" or rest.endswith("\n"), "a record cut in half")
+        json_schema_check.check_output(["scan", "--json"], first + "\n" + rest)
         lines = [json.loads(first)["line"]] + [r["line"] for r in json_lines(rest)]
         # Every record up to the last one written: none lost on the way.
         self.assertEqual(lines, list(range(lines[0], lines[0] + len(lines))))
@@ -272,6 +276,7 @@ class Follow(TempDir):
     def record(self, out, since=None):
         line = out.line()
         self.assertIsNotNone(line, "no record came")
+        json_schema_check.check_output(["scan", "--json"], line)
         if since is not None:
             self.latencies.append(time.monotonic() - since)
         return json.loads(line)
@@ -413,6 +418,7 @@ class Parallel(TempDir):
             r = subprocess.run([SMTPCODE, "scan", "-j", jobs, *args], input=stdin, capture_output=True, env=ENV,
                                timeout=120)
             results[jobs] = (r.returncode, r.stdout, r.stderr)
+        json_schema_check.check_output(["scan", *args], results["1"][1])
         for jobs in ("2", "3"):
             self.assertEqual(results[jobs][0], results["1"][0])
             self.assertTrue(results[jobs][1] == results["1"][1], f"-j {jobs} wrote other records than -j 1")

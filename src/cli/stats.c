@@ -540,6 +540,7 @@ stats_json(const struct stats *s, FILE *out)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every reply text is out */
 	json_end_object(&j);
 	if (s->out_of_memory)
 		fprintf(stderr, "smtpcode: out of memory: some reply texts were counted as other\n");
