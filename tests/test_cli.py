@@ -484,7 +484,7 @@ class ScanFormats(TempDir):
     def test_bad_format_is_usage(self):
         status, _, err = run("scan", "--format", "xml", MAIL_LOG)
         self.assertEqual(status, 2)
-        self.assertIn("text, jsonl, tsv, csv or addresses", err)
+        self.assertIn("text, jsonl, tsv, csv, addresses or clickhouse", err)
 
     def test_header_even_when_nothing_found(self):
         status, out, _ = run("scan", "--format", "tsv", stdin=b"nothing here\n")

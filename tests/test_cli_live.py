@@ -711,5 +711,36 @@ class Addresses(PostmasterLog):
         self.assertEqual(out, "a\\x1b]2;x\\x07b@example.com\n")
 
 
+class ClickHouse(unittest.TestCase):
+    """--format clickhouse beyond tests/test_clickhouse.py's contract: the
+    escapes of TabSeparated undone on the way in, the tuple's quoting on the
+    way out, and what cannot go with it."""
+
+    def test_escapes_in_and_out(self):
+        line = LINE.format(n=1).replace("user1@", "o'b\\x41\\\\\\x07@")
+        rows = line.encode() + b"\n\\N\n"
+        status, out, err = run("scan", "--format", "clickhouse", "-", stdin=rows)
+        self.assertEqual(status, 0, err)
+        first, null = out.split("\n")[:2]
+        # \x41 is A, \\ a backslash, \x07 a control byte written back as \x07; ' and \ escaped
+        self.assertTrue(first.endswith(",'o\\'bA\\\\\\x07@example.com')"), first)
+        self.assertTrue(first.startswith("(550,'5.1.1','rcpt',"), first)
+        self.assertEqual(null, "(" + ",".join(["NULL"] * 12) + ")")
+        self.assertEqual(out.count("\n"), 2)
+
+    def test_every_row_answered_none_dropped(self):
+        rows = b"\x1f\x8b not gzip\nFrom MAILER-DAEMON Thu Mar 12 10:00:00 2026\n\n" + b"x" * 70000 + b"\nlast"
+        status, out, _ = run("scan", "--format", "clickhouse", stdin=rows)
+        self.assertEqual(len(out.splitlines()), 5)
+        self.assertTrue(all(r.startswith("(NULL,NULL,NULL,NULL,NULL,'unknown',") for r in out.splitlines()), out)
+
+    def test_what_cannot_go_with_it(self):
+        for extra in (["--bounce", "hard"], ["--all"], ["--dsn"], ["--json"]):
+            with self.subTest(extra=extra):
+                status, _, err = run("scan", "--format", "clickhouse", *extra, "-", stdin=b"550 x\n")
+                self.assertEqual(status, 2, err)
+                self.assertIn("--format clickhouse answers every row", err)
+
+
 if __name__ == "__main__":
     tap.main()

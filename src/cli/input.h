@@ -29,6 +29,10 @@ void input_close(struct input *in);
  * each record is out as soon as its line is read. NULL: none. */
 void input_set_idle(struct input *in, void (*idle)(void *), void *ctx);
 
+/* Reads the input as it is, never as gzip: for rows that may start with
+ * any bytes (scan --format clickhouse). Before the first input_read(). */
+void input_no_gzip(struct input *in);
+
 /* Reads up to `size` bytes of (decompressed) data. Returns the number read,
  * 0 at the end of the input (or once a signal came, interrupt.h), -1 after an
  * error (see input_error), or INPUT_RESTART. */

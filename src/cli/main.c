@@ -24,6 +24,7 @@
 #include "scan.h"
 #include "scan_print.h"
 #include "addresses.h"
+#include "clickhouse.h"
 #include "search.h"
 #include "smtpcode.h"
 #include "stats.h"
@@ -403,10 +404,28 @@ scan_status(int failed, long found)
 	return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 
+/* scan --format clickhouse: every row answered, so nothing that drops or
+ * adds records, and no messages. */
+static int
+run_clickhouse(const struct options *opt, const struct scan_options *so, char **args, int n)
+{
+	long rows = 0;
+	int i, failed;
+
+	for (i = 0; i < opt->n_given; i++)
+		if (filter_option(opt->given[i]))
+			return usage_error("--format clickhouse answers every row: %s cannot go with it", opt->given[i]);
+	if (opt->all || opt->dsn || opt->follow || opt->json)
+		return usage_error("--format clickhouse answers every row of lines: --all, --dsn, --follow and --json "
+		                   "cannot go with it");
+	failed = scan_clickhouse(args, n, so, &rows);
+	return scan_status(failed, rows);
+}
+
 static int
 run_scan(const struct options *opt, const struct style *st, char **args, int n)
 {
-	static const char *const formats[] = {"text", "jsonl", "tsv", "csv", "addresses"};
+	static const char *const formats[] = {"text", "jsonl", "tsv", "csv", "addresses", "clickhouse"};
 	struct scan_options so;
 	struct scan_printer printer;
 	struct filter f;
@@ -422,7 +441,9 @@ run_scan(const struct options *opt, const struct style *st, char **args, int n)
 			break;
 	so.format = opt->format ? (enum scan_format)i : SCAN_TEXT;
 	if (opt->format && i == sizeof formats / sizeof formats[0])
-		return usage_error("--format takes text, jsonl, tsv, csv or addresses, not '%s'", opt->format);
+		return usage_error("--format takes text, jsonl, tsv, csv, addresses or clickhouse, not '%s'", opt->format);
+	if (so.format == SCAN_CLICKHOUSE)
+		return run_clickhouse(opt, &so, args, n);
 	if (opt->json)
 		so.format = SCAN_JSONL;
 	so.streaming = 1;

@@ -5,7 +5,7 @@
 #include "render.h"
 #include "timestamp.h"
 
-enum scan_format { SCAN_TEXT, SCAN_JSONL, SCAN_TSV, SCAN_CSV, SCAN_ADDRESSES };
+enum scan_format { SCAN_TEXT, SCAN_JSONL, SCAN_TSV, SCAN_CSV, SCAN_ADDRESSES, SCAN_CLICKHOUSE };
 
 struct filter;
 
