@@ -5,6 +5,9 @@
 
 #include <pthread.h>
 #include <sched.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -428,6 +431,14 @@ scan_parallel(char **paths, int n, const struct scan_options *opt, struct scan_p
 	long mine = 0;
 	int failed;
 
+#if defined(__GLIBC__)
+	/* Each task's lines (~300 KiB) and records (~1 MiB) are allocated and
+	 * freed in turn; above glibc's mmap threshold each one was a fresh
+	 * mapping, its pages faulted in again: 100000 page faults and a third
+	 * more CPU on 100 MB. Kept on the heap, the same memory is used again. */
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
 	memset(&p, 0, sizeof p);
 	p.opt = opt;
 	p.printer = printer;
