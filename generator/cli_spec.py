@@ -12,7 +12,7 @@ TOP = {"name", "purpose", "usage", "description", "command", "option", "example"
 FIELDS = {
     "description": ({"text", "man", "heading", "column", "items"}, set()),
     "command": ({"name", "args", "help", "man"}, {"name", "help"}),
-    "option": ({"flags", "arg", "joined", "help", "man"}, {"flags", "help"}),
+    "option": ({"flags", "arg", "joined", "help", "man", "commands", "values"}, {"flags", "help"}),
     "example": ({"command", "help", "man", "output", "recorded", "status", "in_help"}, {"command", "man"}),
     "exit": ({"status", "help", "man"}, {"status", "help", "man"}),
     "environment": ({"name", "man"}, {"name", "man"}),
@@ -30,6 +30,29 @@ class Spec:
         self.examples = doc["example"]
         self.exits = doc["exit"]
         self.environment = doc["environment"]
+
+    QUERY = "query"  # a code or reply given alone, with no command word
+    DATA_LISTS = ("data:reason", "data:bounce", "data:verdict", "data:vendor")
+
+    def command_names(self):
+        return [c["name"] for c in self.commands]
+
+    def option_commands(self, o):
+        """The commands that take option o ("query" among them)."""
+        return o.get("commands", [self.QUERY] + self.command_names())
+
+    def option_values(self, o, command):
+        """What option o takes with command: a list, a "data:..." name, or None."""
+        v = o.get("values")
+        if isinstance(v, dict):
+            return v.get(command)
+        return v
+
+    @staticmethod
+    def example_words(e):
+        """The words of an example's smtpcode command (after a pipe into it)."""
+        words = e["command"].split()
+        return words[words.index("smtpcode"):] if "smtpcode" in words else words
 
     @staticmethod
     def option_term(o):
@@ -69,9 +92,28 @@ def load(path):
     for i, o in enumerate(doc.get("option", [])):
         if not all(isinstance(f, str) and f.startswith("-") for f in o.get("flags", [])):
             problems.append(f"[[option]] #{i + 1}: 'flags' must be a list of options")
+    commands = {c.get("name") for c in doc.get("command", [])} | {Spec.QUERY}
+    for i, o in enumerate(doc.get("option", [])):
+        entry = f"[[option]] #{i + 1}"
+        for c in o.get("commands", []):
+            if c not in commands:
+                problems.append(f"{entry}: 'commands' names '{c}', which is no command")
+        v = o.get("values")
+        lists = v.values() if isinstance(v, dict) else [v] if v is not None else []
+        if isinstance(v, dict) and not set(v) <= set(o.get("commands", commands)):
+            problems.append(f"{entry}: 'values' is by command, for commands that take the option")
+        for x in lists:
+            if not (x in Spec.DATA_LISTS or (isinstance(x, list) and all(isinstance(y, str) for y in x))):
+                problems.append(f"{entry}: 'values' must be a list of words or one of {', '.join(Spec.DATA_LISTS)}")
+        if v is not None and "arg" not in o:
+            problems.append(f"{entry}: 'values' for an option that takes no value")
     for i, e in enumerate(doc.get("example", [])):
-        if not str(e.get("command", "")).startswith(doc.get("name", "?") + " "):
-            problems.append(f"[[example]] #{i + 1}: 'command' must start with the program's name")
+        command = str(e.get("command", ""))
+        name = doc.get("name", "?")
+        if not command.startswith(name + " ") and f"| {name} " not in command:
+            problems.append(f"[[example]] #{i + 1}: 'command' must start with the program's name, or pipe into it")
+        if e.get("output") and not command.startswith(name + " "):
+            problems.append(f"[[example]] #{i + 1}: only a command that starts with the program's name is run")
     if problems:
         for p in problems:
             print(f"error: {SHOWN}: {p}", file=sys.stderr)

@@ -71,20 +71,52 @@ def recorded_answer(example, source_root):
     return "    " + heading + "\n" + "".join("      " + line + "\n" for line in first)
 
 
+def options_block(spec, command):
+    """The options a command takes, for its own --help."""
+    rows = [item(spec.option_term(o), o["help"], OPTION_COLUMN) for o in spec.options
+            if command in spec.option_commands(o)]
+    return "Options:\n" + "".join(rows) if rows else ""
+
+
 def command_text(spec, c, source_root):
-    """`smtpcode CMD --help`: its usage lines, what it does, its examples."""
+    """`smtpcode CMD --help` in blocks: its usage lines, what it does, its
+    options and examples."""
     name = c["name"]
     usage = [u for u in spec.usage if u.split()[0] == name]
     lines = "".join(("usage: " if i == 0 else "       ") + f"{spec.name} {u}\n" for i, u in enumerate(usage))
     blocks = [lines, paragraph(c.get("man", c["help"]))]
-    examples = [e for e in spec.examples if len(e["command"].split()) > 1 and e["command"].split()[1] == name]
+    options = options_block(spec, name)
+    if options:
+        blocks.append(options)
+    examples = [e for e in spec.examples if len(spec.example_words(e)) > 1 and spec.example_words(e)[1] == name]
     if examples:
         blocks.append("Examples:\n" + "".join(item(e["command"], e.get("help", ""), EXAMPLE_COLUMN) +
                                               (recorded_answer(e, source_root) if e.get("recorded") else "")
                                               for e in examples))
-    blocks.append(paragraph(f"Options, exit status and the other commands: {spec.name} --help; "
+    blocks.append(paragraph(f"Exit status and the other commands: {spec.name} --help; "
                             f"everything in full: man {spec.name}."))
-    return "\n".join(blocks)
+    return [b + "\n" for b in blocks[:-1]] + blocks[-1:]
+
+
+def option_table(spec):
+    """Which commands take each option: main.c refuses the others."""
+    names = spec.command_names()
+    if len(names) > 31:
+        sys.exit("gen_cli_help.py: more than 31 commands do not fit the bits of an unsigned")
+    out = ["/* The command words, bit i of cli_option_commands[].commands each; CLI_QUERY",
+           " * is a code or reply given alone. */",
+           "static const char *const cli_commands[] = {"]
+    out += [f"\t{cgen.c_string(n)}," for n in names] + ["\tNULL,", "};", "#define CLI_QUERY (1u << 31)", "",
+                                                        "static const struct {", "\tconst char *flag;",
+                                                        "\tunsigned commands;", "} cli_option_commands[] = {"]
+    for o in spec.options:
+        bits = 0
+        for c in spec.option_commands(o):
+            bits |= (1 << 31) if c == spec.QUERY else 1 << names.index(c)
+        for f in o["flags"]:
+            out.append(f"\t{{{cgen.c_string(f)}, 0x{bits:08x}u}},")
+    out += ["\t{NULL, 0},", "};", ""]
+    return out
 
 
 def c_lines(name, text):
@@ -100,10 +132,25 @@ def c_lines(name, text):
     return out
 
 
+def within_limit(blocks):
+    """The blocks, a block longer than a C string literal may be cut at line
+    ends into several: printed one after another they are the same text."""
+    out = []
+    for block in blocks:
+        piece = ""
+        for line in block.splitlines(keepends=True):
+            if piece and len((piece + line).encode("utf-8")) >= C_STRING_LIMIT:
+                out.append(piece)
+                piece = ""
+            piece += line
+        out.append(piece)
+    return out
+
+
 def c_blocks(name, blocks):
     """A NULL-terminated array of C strings, one a block."""
     out = [f"static const char *const {name}[] = {{"]
-    for i, block in enumerate(blocks):
+    for i, block in enumerate(within_limit(blocks)):
         lines = c_lines(f"{name}[{i}]", block)[1:]
         lines[-1] = lines[-1][:-1] + ","
         out += lines
@@ -121,10 +168,11 @@ def main():
     table = []
     for c in spec.commands:
         ident = "help_" + c["name"].replace("-", "_")
-        out += c_lines(ident, command_text(spec, c, source_root)) + [""]
+        out += c_blocks(ident, command_text(spec, c, source_root)) + [""]
         table.append(f"\t{{{cgen.c_string(c['name'])}, {ident}}},")
-    out += ["static const struct {", "\tconst char *name, *text;", "} command_help[] = {", *table,
-            "\t{NULL, NULL},", "};", ""]
+    out += ["static const struct {", "\tconst char *name;", "\tconst char *const *text;", "} command_help[] = {",
+            *table, "\t{NULL, NULL},", "};", ""]
+    out += option_table(spec)
     out += ["#endif", ""]
     sys.stdout.write("\n".join(out))
 

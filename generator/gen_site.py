@@ -128,7 +128,7 @@ def scan(smtpcode, lines, stage=None):
     answer for each line of text, read as a reply or log line, asked in one
     run of `smtpcode scan --all`."""
     lines = list(dict.fromkeys(lines))
-    args = [smtpcode, "scan", "--format", "jsonl", "--all"] + (["--stage", stage] if stage else []) + ["-"]
+    args = [smtpcode, "scan", "--format", "jsonl", "--all"] + (["--assume-stage", stage] if stage else []) + ["-"]
     r = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, check=False)
     answers = [json.loads(line) for line in r.stdout.splitlines()]
     if r.returncode not in (0, 1) or len(answers) != len(lines) or \

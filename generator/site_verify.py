@@ -5,7 +5,7 @@ blocks), and the codes whose verdict the enhanced code changes.
 
 The steps and limits are data/verification.toml, validated here; the
 verdict of every code and code pair is the smtpcode program's answer with
---stage rcpt (gen_site.py asks it), the verdicts' meanings taxonomy.toml's.
+--assume-stage rcpt (gen_site.py asks it), the verdicts' meanings taxonomy.toml's.
 """
 
 import re

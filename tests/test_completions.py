@@ -1,10 +1,12 @@
-"""The shell completions generated from src/cli/commands.toml: each names
-every command and option, bash -n (and zsh -n, fish -n where those shells
-are installed) accepts it, the bash one completes commands, options, option
-values and list kinds when run, and meson install puts each where its shell
-looks.
+"""The shell completions generated from src/cli/commands.toml and data/: each
+names every command and option, bash -n (and zsh -n, fish -n where those
+shells are installed) accepts it, the bash one completes commands, the
+options each command takes and no other, option values (names from the data,
+after the last comma of a list) and list kinds when run, smtpcode refuses
+every option a command's completion leaves out, and meson install puts each
+where its shell looks.
 
-usage: test_completions.py BASH ZSH FISH COMMANDS_TOML BUILD_ROOT
+usage: test_completions.py BASH ZSH FISH COMMANDS_TOML BUILD_ROOT DATADIR SMTPCODE
 """
 
 import json
@@ -15,11 +17,18 @@ import sys
 import tomllib
 import unittest
 
+import smtpcode_data
 import tap
 
-BASH, ZSH, FISH, COMMANDS, BUILD_ROOT = sys.argv[1:6]
+BASH, ZSH, FISH, COMMANDS, BUILD_ROOT, DATADIR, SMTPCODE = sys.argv[1:8]
 with open(COMMANDS, "rb") as f:
     SPEC = tomllib.load(f)
+DATA = smtpcode_data.load(DATADIR)
+COMMAND_NAMES = [c["name"] for c in SPEC["command"]]
+
+
+def takes(option, command):
+    return command in option.get("commands", ["query"] + COMMAND_NAMES)
 
 
 def read(path):
@@ -78,14 +87,57 @@ class BashCompletes(unittest.TestCase):
         self.assertEqual(complete("st"), ["stats"])
 
     def test_options(self):
-        self.assertEqual(complete("--fo"), ["--format"])
+        self.assertEqual(complete("scan", "--fo"), ["--format", "--follow"])
+        self.assertEqual(complete("--fo"), [], "a code alone takes no --format")
         self.assertIn("--color=", complete("--co"))
+
+    def test_each_command_gets_its_own_options(self):
+        for command in ["query"] + COMMAND_NAMES:
+            words = () if command == "query" else (command,)
+            offered = set(complete(*words, "-"))
+            for o in SPEC["option"]:
+                for flag in o["flags"]:
+                    shown = flag + "=" if o.get("joined") and flag.startswith("--") else flag
+                    with self.subTest(command=command, flag=flag):
+                        self.assertEqual(shown in offered, takes(o, command))
+        self.assertNotIn("--class", complete("scan", "--"))
+        self.assertIn("--by", complete("stats", "--b"))
+        self.assertNotIn("--by", complete("scan", "--b"))
+
+    def test_refused_where_not_offered(self):
+        """What the completion leaves out, smtpcode refuses: one table says both."""
+        for command in COMMAND_NAMES:
+            for o in SPEC["option"]:
+                if takes(o, command) or o["flags"][-1] in ("--help", "--version"):
+                    continue
+                args = [command, o["flags"][-1]] + (["2"] if "arg" in o else [])
+                with self.subTest(command=command, flag=o["flags"][-1]):
+                    r = subprocess.run([SMTPCODE, *args], capture_output=True, text=True, timeout=30)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertIn(o["flags"][-1] + " applies to ", r.stderr)
 
     def test_values(self):
         self.assertEqual(complete("scan", "--format", "t"), ["text", "tsv"])
+        self.assertEqual(complete("scan", "--format", "a"), ["addresses"])
+        self.assertEqual(complete("stats", "--format", ""), ["text", "tsv", "csv"])
         self.assertEqual(complete("--stage", "e"), ["ehlo", "end-of-data"])
         self.assertEqual(complete("--color", "=", "a"), ["auto", "always"])
         self.assertEqual(complete("list", "--class", ""), ["2", "3", "4", "5"])
+        self.assertEqual(complete("stats", "--by", "d"), ["domain", "day"])
+
+    def test_names_from_the_data(self):
+        reasons = [e["name"] for e in DATA.taxonomy["reason"]]
+        self.assertEqual(complete("scan", "--reason", ""), reasons)
+        self.assertEqual(complete("scan", "--reason", "auth-"), [r for r in reasons if r.startswith("auth-")])
+        self.assertEqual(complete("stats", "--bounce", ""), [e["name"] for e in DATA.taxonomy["bounce"]])
+        self.assertEqual(complete("scan", "--verdict", "un"),
+                         [e["name"] for e in DATA.taxonomy["verdict"] if e["name"].startswith("un")])
+        self.assertEqual(complete("scan", "--vendor", ""), [v["id"] for v in DATA.vendors])
+        self.assertEqual(complete("list", "--vendor", "gm"), ["gmail", "gmx"])
+
+    def test_after_a_comma(self):
+        self.assertEqual(complete("scan", "--reason", "user-unknown,mailbox-f"), ["user-unknown,mailbox-full"])
+        self.assertEqual(complete("scan", "--bounce=hard,bl"), ["--bounce=hard,block"])
 
     def test_list_kinds_and_files(self):
         self.assertEqual(complete("list", "v"), ["verdicts", "vendors", "vendor-codes"])

@@ -66,6 +66,8 @@ class Installed(unittest.TestCase):
         self.installed("share", "smtpcode", "smtpcode.h")
         for page in ("man1/smtpcode.1", "man3/smtpcode.3", "man7/smtp-codes.7"):
             self.installed("share", "man", *page.split("/"))
+        for output in ("query", "explain", "scan", "stats", "stats-by", "list", "search"):
+            self.installed("share", "smtpcode", "schema", f"smtpcode-{output}.schema.json")
         libdir = PREFIX["libdir"]
         for name in ("libsmtpcode.so", "libsmtpcode.so.0", "libsmtpcode.a"):
             self.assertTrue(os.path.exists(os.path.join(libdir, name)), f"{name} not in {libdir}")

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import unittest
 
+import json_schema_check
 import tap
 
 SMTPCODE, RECORDS, RECORDS_SINGLE, DIR = sys.argv[1:5]
@@ -32,6 +33,7 @@ def expected():
 
 def run(*args, stdin=None):
     r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, timeout=60)
+    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output (docs/json.toml)
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
 

@@ -10,6 +10,8 @@ lines_init(struct line_reader *r, struct input *in)
 	r->eof = 0;
 	r->error = 0;
 	r->skipping = 0;
+	r->restart = 0;
+	r->restarts = 0;
 	r->number = 0;
 }
 
@@ -34,6 +36,8 @@ fill(struct line_reader *r)
 	n = input_read(r->in, r->buf + r->end, sizeof r->buf - r->end);
 	if (n > 0) {
 		r->end += (size_t)n;
+	} else if (n == INPUT_RESTART) {
+		r->restart = 1;
 	} else {
 		if (n < 0)
 			r->error = 1;
@@ -52,7 +56,7 @@ skip_rest(struct line_reader *r)
 			r->skipping = 0;
 		} else {
 			r->start = r->end;
-			if (r->eof) {
+			if (r->eof || r->restart) {
 				r->skipping = 0;
 				break;
 			}
@@ -68,13 +72,21 @@ lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated
 	size_t n;
 
 	*truncated = 0;
-	skip_rest(r);
 	for (;;) {
-		n = r->end - r->start;
-		nl = memchr(r->buf + r->start, '\n', n < LINE_MAX_BYTES + 1 ? n : LINE_MAX_BYTES + 1);
-		if (nl || n > LINE_MAX_BYTES || r->eof)
+		skip_rest(r);
+		for (;;) {
+			n = r->end - r->start;
+			nl = memchr(r->buf + r->start, '\n', n < LINE_MAX_BYTES + 1 ? n : LINE_MAX_BYTES + 1);
+			if (nl || n > LINE_MAX_BYTES || r->eof || r->restart)
+				break;
+			fill(r);
+		}
+		if (n > 0 || !r->restart)
 			break;
-		fill(r);
+		/* Every line of the old file is out: the new one's from 1. */
+		r->restart = 0;
+		r->number = 0;
+		r->restarts++;
 	}
 	if (n == 0 && r->eof)
 		return 0;

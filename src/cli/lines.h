@@ -16,6 +16,8 @@ struct line_reader {
 	int eof;
 	int error;          /* a read error happened: input_error(in) says what */
 	int skipping;       /* the rest of a line that was too long is still to be dropped */
+	int restart;        /* the input starts anew (INPUT_RESTART) after the bytes held */
+	unsigned long restarts; /* how many times it did: the lines are numbered from 1 again */
 	unsigned long number; /* 1-based number of the line returned last */
 	char buf[2 * LINE_MAX_BYTES];
 };
@@ -24,7 +26,10 @@ void lines_init(struct line_reader *r, struct input *in);
 /* The same, for an input whose first len (<= LINE_MAX_BYTES) bytes have been
  * read already, into data. */
 void lines_init_buffered(struct line_reader *r, struct input *in, const char *data, size_t len);
-/* Returns 1 and the next line (without its line break), 0 at the end of input. */
+/* Returns 1 and the next line (without its line break), 0 at the end of
+ * input. When the input starts anew (a followed file rotated), what was
+ * left of its last line is a line of its own, and the lines after it are
+ * numbered from 1 again, with `restarts` one more. */
 int lines_next(struct line_reader *r, const char **line, size_t *len, int *truncated);
 
 #endif

@@ -3,20 +3,29 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "aggregate.h"
 #include "exit_status.h"
 #include "explain.h"
+#include "filter.h"
+#include "interrupt.h"
 #include "names.h"
 #include "list.h"
+#include "parallel.h"
 #include "probe_cmd.h"
 #include "render.h"
 #include "safe_text.h"
 #include "scan.h"
+#include "scan_print.h"
+#include "addresses.h"
+#include "clickhouse.h"
 #include "search.h"
 #include "smtpcode.h"
 #include "stats.h"
@@ -24,18 +33,27 @@
 /* usage_text and the blocks of help_text, generated from src/cli/commands.toml. */
 #include "cli_help.h"
 
+#define MAX_GIVEN 128
+
 struct options {
 	int json;
 	int color; /* -1 auto, 0 never, 1 always */
 	int all;
-	enum scan_format format;
+	const char *format; /* --format, or NULL */
 	enum smtpcode_stage stage;
 	const char *host;
 	long top;        /* --top N, or -1 when not given */
 	int cls;         /* --class N, or -1 */
-	int vendor;      /* --vendor V, or -1 */
-	int format_given;
 	int dsn;         /* --dsn */
+	int follow, from_start, line_buffered;
+	long jobs;       /* -j N, or 0: the cores there are */
+	const char *by;  /* stats --by K[,K] */
+	const char *assume_stage;
+	/* The options given, as named in commands.toml, with their values (or
+	 * NULL): checked against the command once it is known, and the
+	 * filters' and --stage's values read then. */
+	const char *given[MAX_GIVEN], *value[MAX_GIVEN];
+	int n_given;
 };
 
 /* The terminal's width (stdout's, else COLUMNS, else 80), at least 40. */
@@ -310,76 +328,241 @@ run_explain(const struct options *opt, const struct style *st, char **args, int 
 	return status;
 }
 
-static int
-run_scan(const struct options *opt, const struct style *st, char **args, int n)
+/* The values given to an option, in order: for a filter and --stage. */
+static const char *
+last_value(const struct options *opt, const char *flag)
 {
-	struct scan_options so;
-	long found = 0;
-	int failed;
+	const char *v = NULL;
+	int i;
 
-	so.format = opt->json ? SCAN_JSONL : opt->format;
-	so.all = opt->all;
-	so.stage = opt->stage;
-	so.style = st;
-	so.streaming = 1;
-	so.dsn = opt->dsn;
-	scan_header(&so);
-	failed = scan_inputs(args, n, &so, scan_print, &so, &found);
+	for (i = 0; i < opt->n_given; i++)
+		if (strcmp(opt->given[i], flag) == 0)
+			v = opt->value[i];
+	return v;
+}
+
+/* The filters of scan and stats (--stage among them). */
+static int
+make_filter(const struct options *opt, struct filter *f)
+{
+	char err[2048];
+	long long now = (long long)time(NULL);
+	int i;
+
+	filter_init(f);
+	for (i = 0; i < opt->n_given; i++) {
+		if (!filter_option(opt->given[i]))
+			continue;
+		if (filter_add(f, opt->given[i], opt->value[i], now, err, sizeof err) != 0)
+			return usage_error("%s", err);
+	}
+	return 0;
+}
+
+/* What scan and stats share: the filter, the stage every reply answered,
+ * following, the signals that end the reading. */
+static int
+scan_setup(const struct options *opt, const struct style *st, struct filter *f, struct scan_options *so, int n)
+{
+	int rc;
+
+	memset(so, 0, sizeof *so);
+	if ((rc = make_filter(opt, f)) != 0)
+		return rc;
+	so->filter = f;
+	so->need_time = filter_needs_time(f);
+	so->stage = SMTPCODE_STAGE_UNKNOWN;
+	if (opt->assume_stage) {
+		int s = smtpcode_stage_from_name(opt->assume_stage, strlen(opt->assume_stage));
+		if (s < 0)
+			return usage_error("unknown stage '%s' for --assume-stage: use connect, ehlo, mail, rcpt, data or "
+			                   "end-of-data", opt->assume_stage);
+		so->stage = (enum smtpcode_stage)s;
+	}
+	so->style = st;
+	so->dsn = opt->dsn;
+	so->all = opt->all;
+	so->follow = opt->follow;
+	so->from_start = opt->from_start;
+	so->line_buffered = opt->line_buffered;
+	if (opt->from_start && !opt->follow)
+		return usage_error("--from-start goes with --follow");
+	if (opt->follow && n != 1)
+		return usage_error("--follow takes one file, not %d", n);
+	if (opt->follow && opt->dsn)
+		return usage_error("--follow reads a log; --dsn is for files of bounce messages");
+	interrupt_install();
+	return 0;
+}
+
+static int
+scan_status(int failed, long found)
+{
+	fflush(stdout);
+	interrupt_finish(); /* after a signal: ends the program as the signal does */
 	if (failed)
 		return EXIT_IO;
 	return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+}
+
+/* scan --format clickhouse: every row answered, so nothing that drops or
+ * adds records, and no messages. */
+static int
+run_clickhouse(const struct options *opt, const struct scan_options *so, char **args, int n)
+{
+	long rows = 0;
+	int i, failed;
+
+	for (i = 0; i < opt->n_given; i++)
+		if (filter_option(opt->given[i]))
+			return usage_error("--format clickhouse answers every row: %s cannot go with it", opt->given[i]);
+	if (opt->all || opt->dsn || opt->follow || opt->json)
+		return usage_error("--format clickhouse answers every row of lines: --all, --dsn, --follow and --json "
+		                   "cannot go with it");
+	failed = scan_clickhouse(args, n, so, &rows);
+	return scan_status(failed, rows);
+}
+
+static int
+run_scan(const struct options *opt, const struct style *st, char **args, int n)
+{
+	static const char *const formats[] = {"text", "jsonl", "tsv", "csv", "addresses", "clickhouse"};
+	struct scan_options so;
+	struct scan_printer printer;
+	struct filter f;
+	long found = 0;
+	int failed, rc;
+	size_t i;
+
+	if ((rc = scan_setup(opt, st, &f, &so, n)) != 0)
+		return rc;
+	so.format = SCAN_TEXT;
+	for (i = 0; opt->format && i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(opt->format, formats[i]) == 0)
+			break;
+	so.format = opt->format ? (enum scan_format)i : SCAN_TEXT;
+	if (opt->format && i == sizeof formats / sizeof formats[0])
+		return usage_error("--format takes text, jsonl, tsv, csv, addresses or clickhouse, not '%s'", opt->format);
+	if (so.format == SCAN_CLICKHOUSE)
+		return run_clickhouse(opt, &so, args, n);
+	if (opt->json)
+		so.format = SCAN_JSONL;
+	so.streaming = 1;
+	so.jobs = opt->follow ? 1 : opt->jobs > 0 ? (int)opt->jobs : parallel_cores();
+	printer.opt = &so;
+	printer.out = stdout;
+	printer.seen = NULL;
+	if (so.format == SCAN_ADDRESSES && !(printer.seen = address_set_new())) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return EXIT_IO;
+	}
+	scan_header(&so, stdout);
+	if (so.jobs > 1)
+		failed = scan_parallel(args, n, &so, &printer, &found);
+	else
+		failed = scan_inputs(args, n, &so, scan_print, &printer, &found);
+	address_set_free(printer.seen);
+	return scan_status(failed, found);
+}
+
+/* stats --by: one or two keys, comma-separated. */
+static int
+by_keys(const char *by, enum aggregate_key *keys, int *n)
+{
+	const char *p = by;
+
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int k = aggregate_key_from_name(p, len);
+		if (k < 0 || *n == 2)
+			return usage_error("--by takes one or two of %s, separated by a comma (--by domain,reason), not '%s'",
+			                   aggregate_key_names, by);
+		keys[(*n)++] = (enum aggregate_key)k;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
 }
 
 static int
 run_stats(const struct options *opt, const struct style *st, char **args, int n)
 {
 	struct scan_options so;
-	struct stats *stats;
+	struct filter f;
+	struct stats *stats = NULL;
+	struct aggregate *agg = NULL;
+	enum aggregate_key keys[2];
 	long found = 0;
-	int failed;
+	int failed, rc, k, nkeys = 0, fields = 0;
 
-	if (opt->format_given || opt->all)
-		return usage_error("stats takes --json and --top, not --format or --all");
-	stats = stats_new(opt->top >= 0 ? (unsigned)opt->top : STATS_DEFAULT_TOP);
-	if (!stats) {
+	if (opt->format && strcmp(opt->format, "text") != 0 && strcmp(opt->format, "tsv") != 0 &&
+	    strcmp(opt->format, "csv") != 0)
+		return usage_error("stats --format takes text, tsv or csv (--json for JSON), not '%s'", opt->format);
+	if (opt->format && strcmp(opt->format, "text") != 0)
+		fields = strcmp(opt->format, "csv") == 0 ? 2 : 1;
+	if (opt->by && (rc = by_keys(opt->by, keys, &nkeys)) != 0)
+		return rc;
+	if ((rc = scan_setup(opt, st, &f, &so, n)) != 0)
+		return rc;
+	for (k = 0; k < nkeys; k++)
+		so.need_time |= aggregate_key_needs_time(keys[k]);
+	if (nkeys)
+		agg = aggregate_new(keys, nkeys, opt->top >= 0 ? (unsigned long)opt->top : 0);
+	else
+		stats = stats_new(opt->top >= 0 ? (unsigned)opt->top : STATS_DEFAULT_TOP);
+	if (!stats && !agg) {
 		fprintf(stderr, "smtpcode: out of memory\n");
 		return EXIT_IO;
 	}
 	so.format = SCAN_TEXT;
-	so.all = 0;
-	so.stage = opt->stage;
-	so.style = st;
-	so.streaming = 0;
-	so.dsn = opt->dsn;
-	failed = scan_inputs(args, n, &so, stats_add, stats, &found);
-	if (opt->json)
+	so.jobs = 1;
+	if (agg)
+		failed = scan_inputs(args, n, &so, aggregate_add, agg, &found);
+	else
+		failed = scan_inputs(args, n, &so, stats_add, stats, &found);
+	if (agg && opt->json)
+		aggregate_json(agg, stdout);
+	else if (agg && fields)
+		aggregate_fields(agg, stdout, fields == 2);
+	else if (agg)
+		aggregate_text(agg, st, stdout);
+	else if (opt->json)
 		stats_json(stats, stdout);
+	else if (fields)
+		stats_fields(stats, stdout, fields == 2);
 	else
 		stats_text(stats, st, stdout);
 	stats_free(stats);
-	if (failed)
-		return EXIT_IO;
-	return found > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+	aggregate_free(agg);
+	return scan_status(failed, found);
 }
 
 static int
 run_list(const struct options *opt, const struct style *st, char **args, int n)
 {
 	enum list_kind kind = LIST_CODES;
+	const char *vendor_name = last_value(opt, "--vendor");
+	int vendor = -1;
 
 	if (n > 1)
 		return usage_error("list takes one kind: basic, enhanced, reasons, actions, bounces, verdicts, vendors or vendor-codes");
 	if (n == 1 && list_kind_from_name(args[0], &kind) != 0)
 		return usage_error("unknown list '%s': use basic, enhanced, reasons, actions, bounces, verdicts, vendors or vendor-codes",
 		                   args[0]);
+	if (vendor_name) {
+		vendor = smtpcode_vendor_from_name(vendor_name, strlen(vendor_name));
+		if (vendor <= 0)
+			return usage_error("unknown vendor '%s': 'smtpcode list vendors' names them", vendor_name);
+	}
 	if (opt->cls >= 0 && kind != LIST_CODES && kind != LIST_BASIC && kind != LIST_ENHANCED)
 		return usage_error("--class applies to list basic and list enhanced");
 	/* The registry's codes belong to no vendor: --vendor lists the vendor's own. */
-	if (opt->vendor >= 0 && (kind == LIST_ENHANCED || kind == LIST_CODES))
+	if (vendor >= 0 && (kind == LIST_ENHANCED || kind == LIST_CODES))
 		kind = LIST_VENDOR_CODES;
-	if (opt->vendor >= 0 && kind != LIST_VENDORS && kind != LIST_VENDOR_CODES)
+	if (vendor >= 0 && kind != LIST_VENDORS && kind != LIST_VENDOR_CODES)
 		return usage_error("--vendor applies to list enhanced, vendor-codes and vendors");
-	return list_print(kind, opt->cls, opt->vendor, opt->json, st, stdout) > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
+	return list_print(kind, opt->cls, vendor, opt->json, st, stdout) > 0 ? EXIT_KNOWN : EXIT_UNKNOWN;
 }
 
 static int
@@ -408,6 +591,46 @@ number_arg(const char *s, long min, long max)
 	return v;
 }
 
+/* Remembers an option given, for the check against the command. */
+static int
+given(struct options *opt, const char *flag, const char *value, int *exit_now)
+{
+	if (opt->n_given == MAX_GIVEN) {
+		*exit_now = usage_error("more than %d options", MAX_GIVEN);
+		return -1;
+	}
+	opt->given[opt->n_given] = flag;
+	opt->value[opt->n_given++] = value;
+	return 0;
+}
+
+/* An option that only switches something on: sets it and returns its name
+ * (the long one), or NULL when arg is none of them. */
+static const char *
+on_off(struct options *opt, const char *arg)
+{
+	static const struct {
+		const char *name, *short_name;
+		size_t field; /* an int of struct options */
+	} switches[] = {
+		{"--json", NULL, offsetof(struct options, json)},
+		{"--all", NULL, offsetof(struct options, all)},
+		{"--dsn", NULL, offsetof(struct options, dsn)},
+		{"--follow", "-F", offsetof(struct options, follow)},
+		{"--from-start", NULL, offsetof(struct options, from_start)},
+		{"--line-buffered", NULL, offsetof(struct options, line_buffered)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof switches / sizeof switches[0]; i++) {
+		if (strcmp(arg, switches[i].name) == 0 || (switches[i].short_name && strcmp(arg, switches[i].short_name) == 0)) {
+			*(int *)(void *)((char *)opt + switches[i].field) = 1;
+			return switches[i].name;
+		}
+	}
+	return NULL;
+}
+
 /* Parses options anywhere on the line; the other arguments are moved to the
  * front of argv. Returns the number of them, or -1 after a usage error. */
 static int
@@ -416,7 +639,7 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 	int i, n = 0, done = 0;
 
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *value = NULL;
+		const char *arg = argv[i], *value = NULL, *flag = NULL;
 		if (done || arg[0] != '-' || arg[1] == '\0') {
 			argv[n++] = argv[i];
 			continue;
@@ -428,6 +651,9 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 		if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=')) {
 			value = strchr(arg, '=') + 1;
 		}
+		/* -j4 and -j 4 alike */
+		if (strncmp(arg, "-j", 2) == 0 && arg[2])
+			value = arg + 2;
 #define IS(name) (strncmp(arg, name, strlen(name)) == 0 && (arg[strlen(name)] == '\0' || arg[strlen(name)] == '='))
 #define VALUE()                                                                         \
 	do {                                                                            \
@@ -439,18 +665,16 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 			value = argv[++i];                                              \
 		}                                                                       \
 	} while (0)
-		if (strcmp(arg, "--json") == 0) {
-			opt->json = 1;
-		} else if (strcmp(arg, "--all") == 0) {
-			opt->all = 1;
-		} else if (strcmp(arg, "--dsn") == 0) {
-			opt->dsn = 1;
+		if ((flag = on_off(opt, arg)) != NULL) {
+			/* set */
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			/* After a command word, that command's help; else the whole. */
 			size_t k;
 			for (k = 0; n > 0 && command_help[k].name; k++) {
 				if (strcmp(argv[0], command_help[k].name) == 0) {
-					fputs(command_help[k].text, stdout);
+					const char *const *block;
+					for (block = command_help[k].text; *block; block++)
+						fputs(*block, stdout);
 					*exit_now = EXIT_KNOWN;
 					return -1;
 				}
@@ -467,6 +691,7 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 			*exit_now = EXIT_KNOWN;
 			return -1;
 		} else if (IS("--color") || IS("--colour")) {
+			flag = "--color";
 			VALUE();
 			if (strcmp(value, "auto") == 0)
 				opt->color = -1;
@@ -479,34 +704,34 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 				return -1;
 			}
 		} else if (IS("--stage")) {
-			int s;
+			flag = "--stage"; /* a filter of scan and stats; else the stage the reply answered */
 			VALUE();
-			s = smtpcode_stage_from_name(value, strlen(value));
-			if (s < 0) {
-				*exit_now = usage_error("unknown stage '%s': use connect, ehlo, mail, rcpt, data or end-of-data",
-				                        value);
-				return -1;
-			}
-			opt->stage = (enum smtpcode_stage)s;
+		} else if (IS("--assume-stage")) {
+			flag = "--assume-stage";
+			VALUE();
+			opt->assume_stage = value;
 		} else if (IS("--host")) {
+			flag = "--host";
 			VALUE();
 			opt->host = value;
 		} else if (IS("--format")) {
+			flag = "--format";
 			VALUE();
-			opt->format_given = 1;
-			if (strcmp(value, "text") == 0)
-				opt->format = SCAN_TEXT;
-			else if (strcmp(value, "jsonl") == 0)
-				opt->format = SCAN_JSONL;
-			else if (strcmp(value, "tsv") == 0)
-				opt->format = SCAN_TSV;
-			else if (strcmp(value, "csv") == 0)
-				opt->format = SCAN_CSV;
-			else {
-				*exit_now = usage_error("--format takes text, jsonl, tsv or csv, not '%s'", value);
+			opt->format = value;
+		} else if (IS("--by")) {
+			flag = "--by";
+			VALUE();
+			opt->by = value;
+		} else if (IS("--jobs") || strncmp(arg, "-j", 2) == 0) {
+			flag = "--jobs";
+			VALUE();
+			opt->jobs = number_arg(value, 1, 256);
+			if (opt->jobs < 0) {
+				*exit_now = usage_error("-j takes a number of threads from 1 to 256, not '%s'", value);
 				return -1;
 			}
 		} else if (IS("--top")) {
+			flag = "--top";
 			VALUE();
 			opt->top = number_arg(value, 1, 1000000);
 			if (opt->top < 0) {
@@ -514,30 +739,103 @@ parse_options(int argc, char **argv, struct options *opt, int *exit_now)
 				return -1;
 			}
 		} else if (IS("--class")) {
+			flag = "--class";
 			VALUE();
 			opt->cls = (int)number_arg(value, 2, 5);
 			if (opt->cls < 0) {
 				*exit_now = usage_error("--class takes 2, 3, 4 or 5, not '%s'", value);
 				return -1;
 			}
-		} else if (IS("--vendor")) {
+		} else if (IS("--vendor") || IS("--reason") || IS("--bounce") || IS("--verdict") || IS("--code") ||
+		           IS("--recipient-domain") || IS("--since") || IS("--until")) {
+			/* Filters: read once the command is known. */
+			static const char *const filters[] = {"--vendor", "--reason", "--bounce", "--verdict", "--code",
+			                                      "--recipient-domain", "--since", "--until"};
+			size_t k;
+			for (k = 0; !IS(filters[k]); k++)
+				;
+			flag = filters[k];
 			VALUE();
-			opt->vendor = smtpcode_vendor_from_name(value, strlen(value));
-			if (opt->vendor <= 0) {
-				*exit_now = usage_error("unknown vendor '%s': 'smtpcode list vendors' names them", value);
-				return -1;
-			}
 		} else if (arg[1] >= '0' && arg[1] <= '9') {
 			*exit_now = usage_error("'%s' looks like a negative number; reply codes have no sign", arg);
 			return -1;
 		} else {
-			*exit_now = usage_error("unknown option '%s'", arg);
+			/* An option of a command that reads its own (probe). */
+			char names[256];
+			size_t name_len = strcspn(arg, "=");
+			if (option_commands_text(arg, name_len, names, sizeof names) != ~0u)
+				*exit_now = usage_error("%.*s applies to %s", (int)name_len, arg, names);
+			else
+				*exit_now = usage_error("unknown option '%s'", arg);
 			return -1;
 		}
 #undef IS
 #undef VALUE
+		if (flag && given(opt, flag, value, exit_now) != 0)
+			return -1;
 	}
 	return n;
+}
+
+/* The command word's bit in cli_option_commands (cli_help.h), or CLI_QUERY. */
+static unsigned
+command_bit(const char *word)
+{
+	unsigned i;
+
+	for (i = 0; cli_commands[i]; i++)
+		if (strcmp(word, cli_commands[i]) == 0)
+			return 1u << i;
+	return CLI_QUERY;
+}
+
+/* The commands the option `flag` applies to, in words ("scan and stats"),
+ * written to names; which is everyone's, ~0u, when commands.toml names no
+ * commands for it or it is no option of smtpcode's. */
+unsigned
+option_commands_text(const char *flag, size_t flag_len, char *names, size_t cap)
+{
+	size_t k;
+	unsigned takes = ~0u;
+	int count = 0;
+
+	names[0] = '\0';
+	for (k = 0; cli_option_commands[k].flag; k++)
+		if (strlen(cli_option_commands[k].flag) == flag_len &&
+		    strncmp(cli_option_commands[k].flag, flag, flag_len) == 0)
+			takes = cli_option_commands[k].commands;
+	for (k = 0; cli_commands[k]; k++) {
+		if (!(takes & (1u << k)))
+			continue;
+		snprintf(names + strlen(names), cap - strlen(names), "%s%s", count ? ", " : "", cli_commands[k]);
+		count++;
+	}
+	if (takes & CLI_QUERY)
+		snprintf(names + strlen(names), cap - strlen(names), "%sa code or reply given alone", count ? " and " : "");
+	/* "scan, stats" -> "scan and stats" */
+	if (!(takes & CLI_QUERY) && count > 1) {
+		char *last = strrchr(names, ',');
+		char tail[256];
+		snprintf(tail, sizeof tail, " and%s", last + 1);
+		snprintf(last, cap - (size_t)(last - names), "%s", tail);
+	}
+	return takes;
+}
+
+/* Every option given applies to the command run (commands.toml says which
+ * each takes, as the completions offer them). */
+static int
+check_applies(const struct options *opt, unsigned command)
+{
+	int i;
+
+	for (i = 0; i < opt->n_given; i++) {
+		char names[256];
+		if (option_commands_text(opt->given[i], strlen(opt->given[i]), names, sizeof names) & command)
+			continue;
+		return usage_error("%s applies to %s", opt->given[i], names);
+	}
+	return 0;
 }
 
 /* status, or EXIT_IO when standard output could not be written: output to
@@ -555,9 +853,10 @@ output_written(int status)
 int
 main(int argc, char **argv)
 {
-	struct options opt = {0, -1, 0, SCAN_TEXT, SMTPCODE_STAGE_UNKNOWN, NULL, -1, -1, -1, 0, 0};
+	static struct options opt; /* zero, then the defaults below */
 	struct style st;
-	int n, i, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
+	const char *stage;
+	int n, i, rc, status = EXIT_KNOWN, count = 0, all_codes = 1, exit_now = EXIT_USAGE;
 
 	if (probe_requested(argc, argv)) { /* probe reads its own options */
 #ifdef SMTPCODE_HAVE_PROBE
@@ -570,11 +869,24 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 #endif
 	}
+	opt.color = -1;
+	opt.stage = SMTPCODE_STAGE_UNKNOWN;
+	opt.top = -1;
+	opt.cls = -1;
 	n = parse_options(argc, argv, &opt, &exit_now);
 	if (n < 0) /* --help and --version wrote to standard output too */
 		return exit_now == EXIT_KNOWN ? output_written(exit_now) : exit_now;
-	if (opt.dsn && !(n >= 1 && (strcmp(argv[0], "scan") == 0 || strcmp(argv[0], "stats") == 0)))
-		return usage_error("--dsn applies to scan and stats");
+	if ((rc = check_applies(&opt, n >= 1 ? command_bit(argv[0]) : CLI_QUERY)) != 0)
+		return rc;
+	/* --stage: for explain and a reply alone, the stage it answered; for
+	 * scan and stats a filter (make_filter()). */
+	stage = last_value(&opt, "--stage");
+	if (stage && !(n >= 1 && (strcmp(argv[0], "scan") == 0 || strcmp(argv[0], "stats") == 0))) {
+		int s = smtpcode_stage_from_name(stage, strlen(stage));
+		if (s < 0)
+			return usage_error("unknown stage '%s': use connect, ehlo, mail, rcpt, data or end-of-data", stage);
+		opt.stage = (enum smtpcode_stage)s;
+	}
 	st.color = opt.json ? 0 : use_color(opt.color);
 	st.width = terminal_width();
 	st.columns = terminal_columns();

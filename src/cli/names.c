@@ -94,6 +94,7 @@ answer_name(FILE *out, const struct style *st, int json, const char *q)
 			json_string(&j, "action", smtpcode_action_name(smtpcode_reason_action((enum smtpcode_reason)v)));
 			json_string(&j, "bounce", smtpcode_bounce_name(smtpcode_reason_bounce((enum smtpcode_reason)v)));
 		}
+		json_bool(&j, "invalid_utf8", j.replaced); /* last, as in every answer */
 		json_end_object(&j);
 		return 0;
 	}

@@ -49,11 +49,19 @@ struct run {
 	int status;
 };
 
+/* The help text comes in blocks (C strings have a length limit). */
+static void
+put_help(FILE *f, const char *const *help)
+{
+	for (; *help; help++)
+		fputs(*help, f);
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static int
-usage(const char *help, const char *fmt, ...)
+usage(const char *const *help, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,7 +69,8 @@ usage(const char *help, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", help);
+	fputc('\n', stderr);
+	put_help(stderr, help);
 	return EXIT_USAGE;
 }
 
@@ -176,7 +185,7 @@ defaults_from_host(struct probe_options *opt, char *host, size_t size, char *fro
 /* Parses the options; addresses (and lists) are collected in r. Returns -1
  * to go on, or the exit status. */
 static int
-parse(int argc, char **argv, struct run *r, const char *help, int *color)
+parse(int argc, char **argv, struct run *r, const char *const *help, int *color)
 {
 	struct probe_options *opt = &r->opt;
 	int i, done = 0, seen_command = 0, status;
@@ -219,7 +228,7 @@ parse(int argc, char **argv, struct run *r, const char *help, int *color)
 			return usage(help, "%.*s takes no value", (int)name_len, arg);     \
 	} while (0)
 		if (IS("-h") || IS("--help")) {
-			fputs(help, stdout);
+			put_help(stdout, help);
 			return EXIT_KNOWN;
 		} else if (IS("--json")) {
 			NO_VALUE();
@@ -310,6 +319,9 @@ parse(int argc, char **argv, struct run *r, const char *help, int *color)
 			else
 				return usage(help, "--color takes auto, always or never, not '%s'", value);
 		} else {
+			char names[256];
+			if (option_commands_text(arg, name_len, names, sizeof names) != ~0u)
+				return usage(help, "%.*s applies to %s", (int)name_len, arg, names);
 			return usage(help, "unknown option '%s' (smtpcode probe --help lists them)", arg);
 		}
 #undef IS
@@ -479,7 +491,7 @@ free_run(struct run *r)
 }
 
 int
-probe_main(int argc, char **argv, const char *help, struct style *st)
+probe_main(int argc, char **argv, const char *const *help, struct style *st)
 {
 	struct run r;
 	pthread_t threads[64];

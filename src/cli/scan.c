@@ -1,215 +1,42 @@
+/* Reading the inputs of scan and stats: files, standard input, maildirs and
+ * a followed log, each as lines or as bounce messages (scan.h). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "exit_status.h"
 #include "explain.h"
+#include "filter.h"
 #include "input.h"
 #include "lines.h"
 #include "progress.h"
 #include "safe_text.h"
-#include "scan.h"
-
-static void
-record_jsonl(const char *name, unsigned long number, const struct scan_msg *msg, const struct smtpcode_result *r,
-             int rc, int truncated)
-{
-	struct json j;
-
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
-	json_string(&j, "file", name);
-	json_int(&j, "line", (long)number);
-	if (msg) {
-		if (msg->message_name)
-			json_string(&j, "message", msg->message_name);
-		else
-			json_int(&j, "message", (long)msg->message);
-		if (msg->recipient)
-			json_string_n(&j, "recipient", msg->recipient, msg->recipient_len);
-		else
-			json_null(&j, "recipient");
-		if (msg->action)
-			json_string(&j, "dsn_action", msg->action);
-		else
-			json_null(&j, "dsn_action");
-		json_name(&j, "report", msg->report);
-		if (msg->feedback_type.len)
-			json_string_n(&j, "feedback_type", msg->feedback_type.ptr, msg->feedback_type.len);
-		else
-			json_null(&j, "feedback_type");
-	} else if (r->recipient.len) { /* a log line's to=<...>, Exim's ** a@example.com */
-		json_string_n(&j, "recipient", r->recipient.ptr, r->recipient.len);
-	} else {
-		json_null(&j, "recipient");
-	}
-	result_json_members(&j, r);
-	json_bool(&j, "classified", rc == 0);
-	json_bool(&j, "truncated", truncated);
-	json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
-	json_end_object(&j);
-}
-
-/* The recipient of a record: a bounce message's (none when its report
- * names none), else the log line's. */
-static struct smtpcode_span
-recipient_of(const struct scan_msg *msg, const struct smtpcode_result *r)
-{
-	struct smtpcode_span s;
-
-	if (msg) {
-		s.ptr = msg->recipient;
-		s.len = msg->recipient ? msg->recipient_len : 0;
-		return s;
-	}
-	return r->recipient;
-}
-
-static void
-record_text(const char *name, unsigned long number, const struct scan_msg *msg, const struct smtpcode_result *r)
-{
-	char codes[40] = "-";
-	struct smtpcode_span recipient = recipient_of(msg, r);
-
-	if (r->reply.code && r->reply.enhanced.cls)
-		snprintf(codes, sizeof codes, "%u %u.%u.%u", r->reply.code, r->reply.enhanced.cls,
-		         r->reply.enhanced.subject, r->reply.enhanced.detail);
-	else if (r->reply.code)
-		snprintf(codes, sizeof codes, "%u", r->reply.code);
-	else if (r->reply.enhanced.cls)
-		snprintf(codes, sizeof codes, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
-		         r->reply.enhanced.detail);
-	/* The name and the recipient escaped (safe_text.h): a tab or a line
-	 * break in them must not forge a field or a record, nor ESC reach a
-	 * terminal. */
-	safe_write(stdout, name, strlen(name));
-	printf(":%lu\t%s\t%s\t%s\t%s\t%s\t%s", number, codes, smtpcode_reason_name(r->reason),
-	       smtpcode_bounce_name(r->bounce), smtpcode_verdict_name(r->verdict), smtpcode_action_name(r->action),
-	       r->vendor ? smtpcode_vendor_name(r->vendor) : "-");
-	if (recipient.len) { /* of a bounce message or a log line */
-		putchar('\t');
-		safe_write(stdout, recipient.ptr, recipient.len);
-	}
-	putchar('\n');
-}
-
-/* One field of a tsv or csv record. Control characters are escaped
- * (safe_text.h), so a record is always one line of the same number of
- * fields; a field that a spreadsheet would take for a formula ("=", "+",
- * "-", "@", a tab or a CR first) gets a single quote before it. csv (RFC
- * 4180): a field holding a comma or a quote is quoted, its quotes doubled. */
-static void
-field(const char *s, size_t len, enum scan_format format, int first)
-{
-	const char *end = s + len, *q;
-
-	if (!first)
-		putchar(format == SCAN_CSV ? ',' : '\t');
-	if (format == SCAN_CSV && (memchr(s, ',', len) || memchr(s, '"', len))) {
-		putchar('"');
-		if (safe_formula_start(s, len))
-			putchar('\'');
-		for (; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
-			safe_write(stdout, s, (size_t)(q + 1 - s));
-			putchar('"');
-		}
-		safe_write(stdout, s, (size_t)(end - s));
-		putchar('"');
-		return;
-	}
-	if (safe_formula_start(s, len))
-		putchar('\'');
-	safe_write(stdout, s, len);
-}
-
-static void
-field_str(const char *s, enum scan_format format)
-{
-	field(s ? s : "", s ? strlen(s) : 0, format, 0);
-}
-
-static const char *const columns[] = {"file", "line", "code", "enhanced", "stage", "host", "vendor",
-                                      "reason", "action", "bounce", "verdict", "recipient"};
-
-void
-scan_header(const struct scan_options *opt)
-{
-	size_t i;
-
-	if (opt->format != SCAN_TSV && opt->format != SCAN_CSV)
-		return;
-	for (i = 0; i < sizeof columns / sizeof columns[0]; i++)
-		field(columns[i], strlen(columns[i]), opt->format, i == 0);
-	fputs(opt->format == SCAN_CSV ? "\r\n" : "\n", stdout);
-}
-
-static void
-record_fields(const char *name, unsigned long number, const struct scan_msg *msg, const struct smtpcode_result *r,
-              enum scan_format format)
-{
-	char buf[32];
-
-	field(name, strlen(name), format, 1);
-	snprintf(buf, sizeof buf, "%lu", number);
-	field_str(buf, format);
-	if (r->reply.code)
-		snprintf(buf, sizeof buf, "%u", r->reply.code);
-	else
-		buf[0] = '\0';
-	field_str(buf, format);
-	if (r->reply.enhanced.cls)
-		snprintf(buf, sizeof buf, "%u.%u.%u", r->reply.enhanced.cls, r->reply.enhanced.subject,
-		         r->reply.enhanced.detail);
-	else
-		buf[0] = '\0';
-	field_str(buf, format);
-	field_str(r->stage ? smtpcode_stage_name(r->stage) : "", format);
-	field(r->host.len ? r->host.ptr : "", r->host.len, format, 0);
-	field_str(r->vendor ? smtpcode_vendor_name(r->vendor) : "", format);
-	field_str(smtpcode_reason_name(r->reason), format);
-	field_str(smtpcode_action_name(r->action), format);
-	field_str(smtpcode_bounce_name(r->bounce), format);
-	field_str(smtpcode_verdict_name(r->verdict), format);
-	field(recipient_of(msg, r).len ? recipient_of(msg, r).ptr : "", recipient_of(msg, r).len, format, 0);
-	fputs(format == SCAN_CSV ? "\r\n" : "\n", stdout);
-}
-
-void
-scan_print(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
-           const struct smtpcode_result *r, int rc, int truncated)
-{
-	const struct scan_options *opt = ctx;
-
-	switch (opt->format) {
-	case SCAN_JSONL: record_jsonl(name, line, msg, r, rc, truncated); break;
-	case SCAN_TSV:
-	case SCAN_CSV: record_fields(name, line, msg, r, opt->format); break;
-	default: record_text(name, line, msg, r); break;
-	}
-	exit_if_unwritable();
-}
-
-
-/* ---- reading an input ---- */
-
-enum mode { MODE_UNDECIDED, MODE_LINES, MODE_MESSAGE, MODE_MBOX };
+#include "scan_internal.h"
 
 #define HEAD_MAX (64 * 1024) /* read before an input's kind is told; also the chunk of a message */
+#define NOTE_MAX (4 * 4096 + 512)
 
 struct scan_state {
 	const struct scan_options *opt;
 	scan_fn *fn;
 	void *ctx;
-	struct progress *progress;
+	void (*note)(void *, const char *); /* where warnings go; NULL: standard error */
+	void *note_ctx;
+	struct pool *pool;         /* the threads that classify, or NULL */
+	struct progress *progress; /* NULL in a pool's thread */
 	struct line_reader *reader;
 	struct smtpcode_message *msg; /* the library's reader of bounce messages */
 	char *head;                /* HEAD_MAX bytes */
 	const char *name;          /* the file of the records */
 	const char *message_name;  /* a maildir entry's name, or NULL */
+	long long reference;       /* dates the lines without a year (input_reference_time()) */
+	struct local_cache times;
 	unsigned long message;     /* index of the message being read */
 	unsigned long long message_line; /* the file's line where the message starts */
 	int message_open;
@@ -217,11 +44,76 @@ struct scan_state {
 	long message_records;      /* of the message being read */
 };
 
+/* "smtpcode: BEFORE'PATH'AFTER" (the path escaped: a maildir's file names
+ * are anyone's; quoted when quote is set), to where warnings go. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void
+say(struct scan_state *c, const char *before, const char *path, int quote, const char *fmt, ...)
+{
+	char text[NOTE_MAX];
+	size_t n;
+	va_list ap;
+
+	n = (size_t)snprintf(text, sizeof text, "smtpcode: %s%s", before, quote ? "'" : "");
+	if (path) {
+		safe_copy(text + n, sizeof text - n - 200, path, strlen(path));
+		n += strlen(text + n);
+	}
+	if (quote)
+		text[n++] = '\'';
+	va_start(ap, fmt);
+	vsnprintf(text + n, sizeof text - n - 1, fmt, ap);
+	va_end(ap);
+	n += strlen(text + n);
+	text[n++] = '\n';
+	text[n] = '\0';
+	if (c->pool)
+		pool_note(c->pool, text);
+	else if (c->note)
+		c->note(c->note_ctx, text);
+	else {
+		fflush(stdout);
+		fputs(text, stderr);
+	}
+}
+
+/* The time of a log line: the span the library found, else the header of
+ * an RFC 5424 line. */
+static const struct log_time *
+line_time(struct scan_state *c, const struct smtpcode_result *r, const char *line, size_t len, struct log_time *t)
+{
+	if (r->timestamp.len)
+		return log_time_parse(r->timestamp.ptr, r->timestamp.len, c->reference, &c->times, t) == 0 ? t : NULL;
+	return log_time_rfc5424(line, len, &c->times, t) == 0 ? t : NULL;
+}
+
 static void
 emit(struct scan_state *c, unsigned long line, const struct scan_msg *msg, const struct smtpcode_result *r, int rc,
-     int truncated)
+     int truncated, const char *text, size_t text_len)
 {
-	c->fn(c->ctx, c->name, line, msg, r, rc, truncated);
+	struct scan_record rec;
+	struct log_time t;
+
+	rec.name = c->name;
+	rec.line = line;
+	rec.msg = msg;
+	rec.r = r;
+	rec.rc = rc;
+	rec.truncated = truncated;
+	if (msg) {
+		rec.recipient.ptr = msg->recipient;
+		rec.recipient.len = msg->recipient ? msg->recipient_len : 0;
+	} else {
+		rec.recipient = r->recipient;
+	}
+	rec.text.ptr = text;
+	rec.text.len = text_len;
+	rec.time = c->opt->need_time && !msg ? line_time(c, r, text, text_len, &t) : NULL;
+	if (!filter_keeps(c->opt->filter, &rec))
+		return;
+	c->fn(c->ctx, &rec);
 	c->records++;
 }
 
@@ -241,7 +133,8 @@ on_recipient(void *ctx, const struct smtpcode_recipient *rcpt)
 	msg.action = rcpt->action != SMTPCODE_DSN_NONE ? smtpcode_dsn_action_name(rcpt->action) : NULL;
 	msg.report = smtpcode_report_name(rcpt->report);
 	msg.feedback_type = rcpt->feedback_type;
-	emit(c, (unsigned long)(c->message_line + rcpt->line - 1), &msg, r, rc, (rcpt->flags & SMTPCODE_RECIPIENT_CUT) != 0);
+	emit(c, (unsigned long)(c->message_line + rcpt->line - 1), &msg, r, rc,
+	     (rcpt->flags & SMTPCODE_RECIPIENT_CUT) != 0, rcpt->text.ptr, rcpt->text.len);
 	c->message_records++;
 }
 
@@ -269,13 +162,10 @@ message_end(struct scan_state *c)
 		if (!(problems & bit))
 			continue;
 		problems &= ~bit;
-		fflush(stdout);
-		fputs("smtpcode: ", stderr);
-		safe_write(stderr, c->name, strlen(c->name));
 		if (c->message_name)
-			fprintf(stderr, ": %s\n", smtpcode_message_problem_text(bit));
+			say(c, "", c->name, 0, ": %s", smtpcode_message_problem_text(bit));
 		else
-			fprintf(stderr, ": message %lu: %s\n", c->message, smtpcode_message_problem_text(bit));
+			say(c, "", c->name, 0, ": message %lu: %s", c->message, smtpcode_message_problem_text(bit));
 	}
 	if (c->message_records == 0 && c->opt->all) {
 		/* --all: the message is reported, with nothing classified */
@@ -286,7 +176,7 @@ message_end(struct scan_state *c)
 		rc = smtpcode_classify("", 0, c->opt->stage, NULL, 0, &r);
 		msg.message = c->message;
 		msg.message_name = c->message_name;
-		emit(c, (unsigned long)c->message_line, &msg, &r, rc, 0);
+		emit(c, (unsigned long)c->message_line, &msg, &r, rc, 0, "", 0);
 	}
 }
 
@@ -375,99 +265,282 @@ line_record(struct scan_state *c, const char *line, size_t len, unsigned long nu
 	int rc = smtpcode_classify(line, len, c->opt->stage, NULL, 0, &r);
 
 	if (rc == 0 || c->opt->all)
-		emit(c, number, NULL, &r, rc, truncated);
+		emit(c, number, NULL, &r, rc, truncated, line, len);
 }
 
-/* Reads one input as lines, a message or an mbox; `mode` MODE_UNDECIDED:
- * told from its first bytes (smtpcode_input_kind()). *error is set after a
- * read error. */
-static void
-scan_one(struct scan_state *c, struct input *in, enum mode mode, int *error)
+/* Messages: a whole one (MODE_MESSAGE) or an mbox, from the bytes given
+ * and then, when in is not NULL, the rest of it. Returns the lines read of
+ * an mbox (for a read error's message), and *read_error. */
+static unsigned long long
+run_messages(struct scan_state *c, enum scan_mode mode, const char *data, size_t len, struct input *in,
+             int *read_error)
 {
-	size_t head_len = 0;
-	long got = 0;
-	int read_error = 0;
-	unsigned long long lines_seen = 0;
+	struct mbox box;
 
-	c->name = input_name(in);
+	memset(&box, 0, sizeof box);
+	box.line = 1;
+	box.at_start = 1;
 	c->message = 0;
 	c->message_open = 0;
-	progress_begin(c->progress, in);
-	/* The first bytes: up to the second line (past blank lines first), or
-	 * HEAD_MAX. */
+	if (mode == MODE_MESSAGE)
+		message_begin(c, 1);
+	for (;;) {
+		if (mode == MODE_MBOX)
+			mbox_bytes(c, &box, data, len, 0);
+		else
+			message_bytes(c, data, len);
+		if (!in)
+			break;
+		{
+			long got = input_read(in, c->head, HEAD_MAX);
+			if (got <= 0) {
+				*read_error = got < 0;
+				break;
+			}
+			if (c->progress)
+				progress_line(c->progress);
+			data = c->head;
+			len = (size_t)got;
+		}
+	}
+	if (mode == MODE_MBOX)
+		mbox_bytes(c, &box, data, 0, 1);
+	message_end(c);
+	return mode == MODE_MBOX ? box.line : 0;
+}
+
+long
+scan_task_lines(struct scan_state *c, scan_fn *fn, void *ctx, const char *name, long long reference,
+                unsigned long first_line, const char *packed, size_t len)
+{
+	const char *p = packed, *end = packed + len;
+	unsigned long number = first_line;
+	long before = c->records;
+
+	c->fn = fn;
+	c->ctx = ctx;
+	c->name = name;
+	c->message_name = NULL;
+	c->reference = reference;
+	while (p + 4 <= end) {
+		uint32_t head;
+		size_t n;
+		memcpy(&head, p, sizeof head);
+		n = head & ~PACKED_TRUNCATED;
+		p += sizeof head;
+		line_record(c, p, n, number++, (head & PACKED_TRUNCATED) != 0);
+		p += n;
+	}
+	return c->records - before;
+}
+
+long
+scan_task_messages(struct scan_state *c, scan_fn *fn, void *ctx, const char *name, const char *message_name,
+                   enum scan_mode mode, const char *data, size_t len)
+{
+	long before = c->records;
+	int read_error = 0;
+
+	c->fn = fn;
+	c->ctx = ctx;
+	c->name = name;
+	c->message_name = message_name;
+	run_messages(c, mode, data, len, NULL, &read_error);
+	c->message_name = NULL;
+	return c->records - before;
+}
+
+/* After what the reader holds is out: the records, then the warning. */
+static void
+flush_idle(void *ctx)
+{
+	(void)ctx;
+	fflush(stdout);
+}
+
+/* Lines, classified here. */
+static void
+run_lines(struct scan_state *c, struct input *in, const char *head, size_t head_len, int *read_error)
+{
+	struct line_reader *r = c->reader;
+	unsigned long restarts = 0;
+	const char *line;
+	size_t len;
+	int truncated;
+
+	lines_init_buffered(r, in, head, head_len);
+	r->number = input_lines_before(in);
+	while (lines_next(r, &line, &len, &truncated)) {
+		if (r->restarts != restarts) {
+			restarts = r->restarts;
+			say(c, "", c->name, 0, " %s", input_restart_reason(in));
+		}
+		if (c->progress)
+			progress_line(c->progress);
+		line_record(c, line, len, r->number, truncated);
+	}
+	*read_error |= r->error;
+}
+
+/* Lines, handed to the pool to classify. */
+static int
+pool_lines(struct scan_state *c, struct input *in, const char *head, size_t head_len, int *read_error)
+{
+	struct line_reader *r = c->reader;
+	const char *line;
+	size_t len;
+	int truncated, rc;
+
+	lines_init_buffered(r, in, head, head_len);
+	rc = pool_input(c->pool, c->name, c->reference);
+	while (rc == 0 && lines_next(r, &line, &len, &truncated)) {
+		if (c->progress)
+			progress_line(c->progress);
+		rc = pool_line(c->pool, line, len, r->number, truncated);
+	}
+	if (rc == 0)
+		rc = pool_input_end(c->pool);
+	*read_error |= r->error;
+	return rc;
+}
+
+/* A whole input of messages, read into memory for the pool, up to
+ * POOL_MESSAGES_MAX. Returns 1 when the pool took it, -1 when out of
+ * memory; else 0, and the bytes read so far in *data (malloc'd; NULL when
+ * none could be kept but the head), for the caller to go on from. */
+static int
+pool_whole(struct scan_state *c, struct input *in, enum scan_mode mode, const char *head, size_t head_len, char **data,
+           size_t *len, int *read_error)
+{
+	size_t cap = head_len > 65536 ? head_len : 65536;
+	char *buf = malloc(cap);
+
+	*data = NULL;
+	*len = 0;
+	if (!buf)
+		return 0;
+	memcpy(buf, head, head_len);
+	*len = head_len;
+	for (;;) {
+		long got;
+		if (*len == cap) {
+			char *bigger;
+			if (cap >= POOL_MESSAGES_MAX)
+				break;
+			bigger = realloc(buf, cap * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			cap *= 2;
+		}
+		got = input_read(in, buf + *len, cap - *len);
+		if (got < 0) {
+			*read_error = 1;
+			break; /* the error is said after the records: read here */
+		}
+		if (got == 0)
+			return pool_messages(c->pool, c->name, c->message_name, mode, buf, *len) == 0 ? 1 : -1;
+		if (c->progress)
+			progress_line(c->progress);
+		*len += (size_t)got;
+	}
+	*data = buf;
+	return 0;
+}
+
+/* The first bytes: up to the second line (past blank lines first), or
+ * HEAD_MAX; no more than what is there when the input would wait for more,
+ * so that a log fed line by line is classified as it comes. */
+static size_t
+read_head(struct scan_state *c, struct input *in, int *read_error)
+{
+	size_t head_len = 0;
+
 	while (head_len < HEAD_MAX) {
 		const char *p = c->head, *lim = c->head + head_len;
 		int lines = 0;
+		long got;
 		while (p < lim && (p = memchr(p, '\n', (size_t)(lim - p))) != NULL) {
 			p++;
 			lines++;
 		}
 		if (lines >= 2 && smtpcode_input_kind(c->head, head_len) != SMTPCODE_INPUT_LINES)
 			break;
-		if (lines >= 8)
+		if (lines >= 8 || (lines >= 1 && !input_ready(in)))
 			break;
 		got = input_read(in, c->head + head_len, HEAD_MAX - head_len);
 		if (got <= 0) {
-			read_error = got < 0;
+			*read_error = got < 0;
 			break;
 		}
 		head_len += (size_t)got;
 	}
-	if (mode == MODE_UNDECIDED || mode == MODE_MESSAGE) {
+	return head_len;
+}
+
+/* Reads one input as lines, a message or an mbox; `mode` MODE_UNDECIDED:
+ * told from its first bytes (smtpcode_input_kind()). *error is set after a
+ * read error. */
+static void
+scan_one(struct scan_state *c, struct input *in, enum scan_mode mode, int *error)
+{
+	size_t head_len = 0;
+	int read_error = 0;
+	unsigned long long lines_seen = 0;
+	int pooled = c->pool && input_is_regular(in);
+
+	c->name = input_name(in);
+	c->reference = input_reference_time(in);
+	c->message = 0;
+	c->message_open = 0;
+	if (c->progress)
+		progress_begin(c->progress, in);
+	if (!c->opt->follow)
+		head_len = read_head(c, in, &read_error);
+	if (mode == MODE_UNDECIDED && c->opt->follow) {
+		mode = MODE_LINES; /* a followed log: its kind is not waited for */
+	} else if (mode == MODE_UNDECIDED || mode == MODE_MESSAGE) {
 		enum smtpcode_input kind = smtpcode_input_kind(c->head, head_len);
 		if (kind == SMTPCODE_INPUT_MBOX)
 			mode = MODE_MBOX;
 		else if (mode == MODE_UNDECIDED)
 			mode = kind == SMTPCODE_INPUT_MESSAGE || c->opt->dsn ? MODE_MESSAGE : MODE_LINES;
 	}
-	if (mode == MODE_LINES) {
-		const char *line;
-		size_t len;
-		int truncated;
-		lines_init_buffered(c->reader, in, c->head, head_len);
-		while (lines_next(c->reader, &line, &len, &truncated)) {
-			progress_line(c->progress);
-			line_record(c, line, len, c->reader->number, truncated);
-		}
-		read_error |= c->reader->error;
+	if (c->pool && !pooled && pool_drain(c->pool) != 0)
+		pooled = -1;
+	if (pooled < 0) {
+		say(c, "out of memory", NULL, 0, "%s", "");
+		*error = 1;
+	} else if (mode == MODE_LINES) {
+		if (!pooled)
+			run_lines(c, in, c->head, head_len, &read_error);
+		else if (pool_lines(c, in, c->head, head_len, &read_error) != 0)
+			say(c, "out of memory", NULL, 0, "%s", ""), *error = 1;
 		lines_seen = c->reader->number;
 	} else {
-		struct mbox box;
-		memset(&box, 0, sizeof box);
-		box.line = 1;
-		box.at_start = 1;
-		if (mode == MODE_MESSAGE)
-			message_begin(c, 1);
-		while (head_len > 0 || !read_error) {
-			if (head_len == 0) {
-				got = input_read(in, c->head, HEAD_MAX);
-				if (got <= 0) {
-					read_error = got < 0;
-					break;
-				}
-				head_len = (size_t)got;
-			}
-			progress_line(c->progress);
-			if (mode == MODE_MBOX)
-				mbox_bytes(c, &box, c->head, head_len, 0);
-			else
-				message_bytes(c, c->head, head_len);
-			head_len = 0;
+		char *data = NULL;
+		size_t len = 0;
+		int whole = pooled ? pool_whole(c, in, mode, c->head, head_len, &data, &len, &read_error) : 0;
+		if (whole == 0 && pooled && pool_drain(c->pool) != 0)
+			whole = -1;
+		if (whole < 0) {
+			say(c, "out of memory", NULL, 0, "%s", "");
+			*error = 1;
+		} else if (whole == 0) {
+			/* Too long to hand on whole, or a read error: read here, on
+			 * from what was read. */
+			lines_seen = run_messages(c, mode, data ? data : c->head, data ? len : head_len,
+			                          read_error ? NULL : in, &read_error);
 		}
-		if (mode == MODE_MBOX)
-			mbox_bytes(c, &box, c->head, 0, 1);
-		lines_seen = mode == MODE_MBOX ? box.line : 0;
-		message_end(c);
+		free(data);
 	}
-	progress_end(c->progress);
+	if (c->progress)
+		progress_end(c->progress);
 	if (read_error) {
-		fflush(stdout);
-		fputs("smtpcode: ", stderr);
-		safe_write(stderr, input_name(in), strlen(input_name(in)));
 		if (lines_seen)
-			fprintf(stderr, ": %s (after line %llu)\n", input_error(in), lines_seen);
+			say(c, "", input_name(in), 0, ": %s (after line %llu)", input_error(in), lines_seen);
 		else
-			fprintf(stderr, ": %s\n", input_error(in));
+			say(c, "", input_name(in), 0, ": %s", input_error(in));
 		*error = 1;
 	}
 }
@@ -496,23 +569,11 @@ is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* "smtpcode: BEFORE'PATH'MIDDLE DETAIL AFTER" (no spaces added) on standard
- * error, after the records so far, the path escaped: a maildir's file
- * names are anyone's. */
-static void
-warn_path(const char *before, const char *path, const char *middle, const char *detail, const char *after)
-{
-	fflush(stdout);
-	fprintf(stderr, "smtpcode: %s'", before);
-	safe_write(stderr, path, strlen(path));
-	fprintf(stderr, "'%s%s%s\n", middle, detail, after);
-}
-
 /* Adds the entries of dir/sub to *names as "sub/name". Returns 0; 1 when
  * dir/sub is there but cannot be read (said on standard error: its
  * messages are not read); -1 when out of memory. */
 static int
-list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t *cap)
+list_entries(struct scan_state *c, const char *dir, const char *sub, char ***names, size_t *n, size_t *cap)
 {
 	size_t dlen = strlen(dir);
 	char *path = malloc(dlen + 6);
@@ -527,7 +588,7 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 	if (!d) {
 		int err = errno;
 		if (err != ENOENT) /* a maildir may lack one of the two */
-			warn_path("cannot read ", path, ": ", strerror(err), "; its messages are skipped");
+			say(c, "cannot read ", path, 1, ": %s; its messages are skipped", strerror(err));
 		free(path);
 		return err != ENOENT;
 	}
@@ -537,7 +598,7 @@ list_entries(const char *dir, const char *sub, char ***names, size_t *n, size_t 
 		errno = 0;
 		if ((e = readdir(d)) == NULL) {
 			if (errno) {
-				warn_path("cannot read ", path, ": ", strerror(errno), "; the rest of its messages are skipped");
+				say(c, "cannot read ", path, 1, ": %s; the rest of its messages are skipped", strerror(errno));
 				rc = 1;
 			}
 			break;
@@ -606,7 +667,7 @@ scan_directory(struct scan_state *c, const char *dir)
 	if (!cur || !new) {
 		free(cur);
 		free(new);
-		fprintf(stderr, "smtpcode: out of memory\n");
+		say(c, "out of memory", NULL, 0, "%s", "");
 		return 1;
 	}
 	snprintf(cur, dlen + 5, "%s/cur", dir);
@@ -615,16 +676,16 @@ scan_directory(struct scan_state *c, const char *dir)
 	free(cur);
 	free(new);
 	if (maildir) {
-		listed = list_entries(dir, "cur", &names, &n, &cap);
+		listed = list_entries(c, dir, "cur", &names, &n, &cap);
 		if (listed >= 0) {
-			int more = list_entries(dir, "new", &names, &n, &cap);
+			int more = list_entries(c, dir, "new", &names, &n, &cap);
 			listed = more < 0 ? more : listed | more;
 		}
 	} else {
-		listed = list_entries(dir, ".", &names, &n, &cap);
+		listed = list_entries(c, dir, ".", &names, &n, &cap);
 	}
 	if (listed < 0) {
-		fprintf(stderr, "smtpcode: out of memory\n");
+		say(c, "out of memory", NULL, 0, "%s", "");
 		failed = 1;
 	} else {
 		failed = listed;
@@ -637,14 +698,14 @@ scan_directory(struct scan_state *c, const char *dir)
 			struct input *in;
 			int quiet;
 			if (!path) {
-				fprintf(stderr, "smtpcode: out of memory\n");
+				say(c, "out of memory", NULL, 0, "%s", "");
 				failed = 1;
 				break;
 			}
 			snprintf(path, plen, "%s/%s", dir, maildir ? names[i] : entry_name(names[i]));
 			if ((why = not_a_message(path, &quiet)) != NULL) {
 				if (!quiet) {
-					warn_path("", path, " is ", why, ", not a message; skipping it");
+					say(c, "", path, 1, " is %s, not a message; skipping it", why);
 					failed = 1;
 				}
 				free(path);
@@ -652,7 +713,7 @@ scan_directory(struct scan_state *c, const char *dir)
 			}
 			in = input_open(path);
 			if (!in) {
-				warn_path("cannot open ", path, ": ", strerror(errno), "; skipping it");
+				say(c, "cannot open ", path, 1, ": %s; skipping it", strerror(errno));
 				failed = 1;
 			} else {
 				c->message_name = entry_name(names[i]);
@@ -669,33 +730,56 @@ scan_directory(struct scan_state *c, const char *dir)
 	return failed;
 }
 
+struct scan_state *
+scan_state_new(const struct scan_options *opt, void (*note)(void *, const char *), void *note_ctx)
+{
+	struct scan_state *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->opt = opt;
+	c->note = note;
+	c->note_ctx = note_ctx;
+	c->reader = malloc(sizeof *c->reader);
+	c->head = malloc(HEAD_MAX);
+	c->msg = malloc(sizeof *c->msg);
+	if (!c->reader || !c->head || !c->msg) {
+		scan_state_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+scan_state_free(struct scan_state *c)
+{
+	if (!c)
+		return;
+	free(c->reader);
+	free(c->head);
+	free(c->msg);
+	free(c);
+}
+
 int
-scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, void *ctx, long *records)
+scan_run(char **paths, int n, const struct scan_options *opt, scan_fn *fn, void *ctx, struct pool *pool,
+         long *records)
 {
 	static char dash0[] = "-";
 	static char *dash[] = {dash0};
-	struct line_reader *reader = malloc(sizeof *reader);
-	char *head = malloc(HEAD_MAX);
+	struct scan_state *c = scan_state_new(opt, NULL, NULL);
 	struct progress p;
-	struct scan_state c;
 	int i, failed = 0;
 
 	*records = 0;
-	memset(&c, 0, sizeof c);
-	c.msg = malloc(sizeof *c.msg);
-	if (!reader || !head || !c.msg) {
+	if (!c) {
 		fprintf(stderr, "smtpcode: out of memory\n");
-		free(reader);
-		free(head);
-		free(c.msg);
 		return 1;
 	}
-	c.opt = opt;
-	c.fn = fn;
-	c.ctx = ctx;
-	c.progress = &p;
-	c.reader = reader;
-	c.head = head;
+	c->fn = fn;
+	c->ctx = ctx;
+	c->pool = pool;
+	c->progress = &p;
 	if (n == 0) {
 		paths = dash;
 		n = 1;
@@ -703,27 +787,33 @@ scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, vo
 	progress_init(&p, opt->streaming);
 	for (i = 0; i < n; i++) {
 		struct input *in;
-		if (strcmp(paths[i], "-") != 0 && is_dir(paths[i])) {
-			c.message = 0;
-			failed |= scan_directory(&c, paths[i]);
+		if (!opt->follow && strcmp(paths[i], "-") != 0 && is_dir(paths[i])) {
+			c->message = 0;
+			failed |= scan_directory(c, paths[i]);
 			continue;
 		}
-		in = input_open(paths[i]);
+		in = opt->follow ? input_open_follow(paths[i], opt->from_start) : input_open(paths[i]);
 		if (!in) {
-			fflush(stdout);
 			if (strcmp(paths[i], "-") == 0)
-				fprintf(stderr, "smtpcode: cannot read standard input: %s\n", strerror(errno));
+				say(c, "cannot read standard input: ", NULL, 0, "%s", strerror(errno));
 			else
-				warn_path("cannot open ", paths[i], ": ", strerror(errno), "; skipping it");
+				say(c, "cannot open ", paths[i], 1, ": %s; skipping it", strerror(errno));
 			failed = 1;
 			continue;
 		}
-		scan_one(&c, in, MODE_UNDECIDED, &failed);
+		/* A record is out as soon as its line is read: before a wait. */
+		if (opt->streaming)
+			input_set_idle(in, flush_idle, NULL);
+		scan_one(c, in, MODE_UNDECIDED, &failed);
 		input_close(in);
 	}
-	*records = c.records;
-	free(reader);
-	free(head);
-	free(c.msg);
+	*records = c->records;
+	scan_state_free(c);
 	return failed;
+}
+
+int
+scan_inputs(char **paths, int n, const struct scan_options *opt, scan_fn *fn, void *ctx, long *records)
+{
+	return scan_run(paths, n, opt, fn, ctx, NULL, records);
 }

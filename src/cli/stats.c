@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byte_table.h"
+#include "fields.h"
 #include "json.h"
 #include "safe_text.h"
 #include "scan.h"
@@ -42,7 +44,9 @@ struct outcome {
 struct stats {
 	unsigned top;
 	long records;
-	struct outcome outcome[OUTCOME_SLOTS];
+	struct outcome outcome[OUTCOME_SLOTS]; /* of every record */
+	long bounces;     /* records whose bounce type is not none: the other tables count these */
+	long not_bounce[SMTPCODE_REASON_COUNT]; /* the others, by reason (accepted, auto-reply, ...) */
 	long bounce[SMTPCODE_BOUNCE_COUNT];
 	long reason[SMTPCODE_REASON_COUNT];
 	long vendor[SMTPCODE_VENDOR_COUNT];
@@ -82,19 +86,6 @@ stats_free(struct stats *s)
 	free(s);
 }
 
-static uint32_t
-fnv1a(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* The reply as one line: line breaks and runs of blanks as one space, cut at
  * STATS_TEXT_BYTES. */
 static size_t
@@ -121,7 +112,7 @@ static void
 count_text(struct stats *s, enum smtpcode_reason reason, const char *text, size_t len)
 {
 	struct text_table *t = &s->texts[reason];
-	uint32_t h = fnv1a(text, len);
+	uint32_t h = (uint32_t)byte_hash(text, len);
 	size_t i;
 
 	if (!t->slot) {
@@ -187,6 +178,71 @@ count_enhanced(struct stats *s, const struct smtpcode_enhanced_code *c)
 	s->enhanced_used++;
 }
 
+/* What a log line with no SMTP reply says, when the MTA's own error is
+ * the reason (Postfix's "(connect to ...: Connection timed out)", Sendmail's
+ * "stat=Deferred: Connection refused", Exim's "** a@b: Unrouteable
+ * address"): the words after the status, else empty. */
+static struct smtpcode_span
+own_words(struct smtpcode_span line)
+{
+	static const char *const marks[] = {"status=", "stat=", " ** ", " == "};
+	struct smtpcode_span w = {NULL, 0};
+	const char *p = line.ptr, *end = line.ptr + line.len, *q;
+	size_t i;
+
+	for (i = 0; i < sizeof marks / sizeof marks[0] && !w.ptr; i++) {
+		size_t m = strlen(marks[i]);
+		for (q = p; q + m <= end; q++) {
+			if (memcmp(q, marks[i], m) != 0)
+				continue;
+			q += m;
+			if (i == 0) { /* status=deferred (...) */
+				while (q < end && *q != ' ' && *q != '(')
+					q++;
+				while (q < end && *q == ' ')
+					q++;
+				if (q < end && *q == '(') {
+					const char *close = end;
+					while (close > q && close[-1] != ')')
+						close--;
+					if (close > q + 1) {
+						w.ptr = q + 1;
+						w.len = (size_t)(close - 1 - w.ptr);
+					}
+				}
+			} else if (i == 1) { /* stat=... to the end */
+				w.ptr = q;
+				w.len = (size_t)(end - q);
+			} else { /* Exim: after the address and its routing, "...: text" */
+				const char *colon = q;
+				while (colon + 1 < end && !(colon[0] == ':' && colon[1] == ' '))
+					colon++;
+				if (colon + 1 < end) {
+					w.ptr = colon + 2;
+					w.len = (size_t)(end - w.ptr);
+				}
+			}
+			break;
+		}
+	}
+	return w;
+}
+
+/* The text a record is shown by among its reason's top replies: the reply,
+ * else what the message or the log line said, else the words that decided. */
+static struct smtpcode_span
+example_text(const struct scan_record *rec)
+{
+	struct smtpcode_span w;
+
+	if (rec->r->reply.raw.len)
+		return rec->r->reply.raw;
+	if (rec->msg)
+		return rec->text;
+	w = own_words(rec->text);
+	return w.len ? w : rec->r->matched;
+}
+
 static void
 count_outcome(struct stats *s, const char *name)
 {
@@ -204,25 +260,33 @@ count_outcome(struct stats *s, const char *name)
 }
 
 void
-stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
-          const struct smtpcode_result *r, int rc, int truncated)
+stats_add(void *ctx, const struct scan_record *rec)
 {
 	struct stats *s = ctx;
+	const struct smtpcode_result *r = rec->r;
+	enum smtpcode_reason reason = r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN;
 	char text[STATS_TEXT_BYTES];
 	size_t len;
 
-	(void)name, (void)line, (void)rc, (void)truncated;
 	s->records++;
-	count_outcome(s, msg ? (msg->action ? msg->action : msg->report) : smtpcode_log_status_name(r->log_status));
+	count_outcome(s, rec->msg ? (rec->msg->action ? rec->msg->action : rec->msg->report)
+	                          : smtpcode_log_status_name(r->log_status));
+	if (r->bounce == SMTPCODE_BOUNCE_NONE) {
+		/* accepted, an automatic reply, a complaint: counted apart, so
+		 * that the shares are of the bounces */
+		s->not_bounce[reason]++;
+		return;
+	}
+	s->bounces++;
 	s->bounce[r->bounce < SMTPCODE_BOUNCE_COUNT ? r->bounce : SMTPCODE_BOUNCE_UNKNOWN]++;
-	s->reason[r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN]++;
+	s->reason[reason]++;
 	s->vendor[r->vendor < SMTPCODE_VENDOR_COUNT ? r->vendor : SMTPCODE_VENDOR_UNKNOWN]++;
 	s->stage[r->stage < SMTPCODE_STAGE_COUNT ? r->stage : SMTPCODE_STAGE_UNKNOWN]++;
 	s->basic[r->reply.code < 1000 ? r->reply.code : 0]++;
 	count_enhanced(s, &r->reply.enhanced);
-	len = normalise(text, r->reply.raw);
+	len = normalise(text, example_text(rec));
 	if (len > 0)
-		count_text(s, r->reason < SMTPCODE_REASON_COUNT ? r->reason : SMTPCODE_REASON_UNKNOWN, text, len);
+		count_text(s, reason, text, len);
 }
 
 /* One counted value of a table, for sorting and printing. */
@@ -344,7 +408,26 @@ share(long count, long total)
 	return total > 0 ? (double)count / (double)total : 0.0;
 }
 
+/* What a table's shares are of: the outcome table counts every record (it
+ * is what tells bounces from the rest), the others the bounces. */
+static long
+table_total(const struct stats *s, int id)
+{
+	return id == T_OUTCOME ? s->records : s->bounces;
+}
+
 #define TALLY_MAX (ENHANCED_SLOTS + 8)
+
+/* The records that are no bounces, by reason, as "1 accepted, 2 auto-reply". */
+static void
+not_bounces_text(const struct stats *s, FILE *out)
+{
+	size_t r;
+
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++)
+		if (s->not_bounce[r])
+			fprintf(out, ", %ld %s", s->not_bounce[r], smtpcode_reason_name((enum smtpcode_reason)r));
+}
 
 void
 stats_text(const struct stats *s, const struct style *st, FILE *out)
@@ -359,19 +442,24 @@ stats_text(const struct stats *s, const struct style *st, FILE *out)
 		fprintf(stderr, "smtpcode: out of memory\n");
 		return;
 	}
-	fprintf(out, "%s%ld records%s\n", bold, s->records, reset);
-	for (id = 0; id < T_TABLES && s->records > 0; id++) {
+	fprintf(out, "%s%ld records%s", bold, s->records, reset);
+	if (s->records > 0) {
+		fprintf(out, ": %ld bounces%s", s->bounces, s->bounces ? " (the shares of the tables after Outcome are of these)" : "");
+		not_bounces_text(s, out);
+	}
+	putc('\n', out);
+	for (id = 0; id < T_TABLES && table_total(s, id) > 0; id++) {
 		n = collect(s, (enum table_id)id, t);
 		fprintf(out, "\n%s%-24s %9s %7s%s\n", bold, table_titles[id], "count", "share", reset);
 		for (i = 0; i < n; i++) {
 			fputs("  ", out);
 			table_cell(out, t[i].name, 22, 1);
-			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, s->records));
+			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, table_total(s, id)));
 		}
 	}
-	if (s->records > 0 && s->top > 0)
+	if (s->bounces > 0 && s->top > 0)
 		fprintf(out, "\n%sTop %u replies by reason%s\n", bold, s->top, reset);
-	for (r = 0; s->records > 0 && s->top > 0 && r < SMTPCODE_REASON_COUNT; r++) {
+	for (r = 0; s->bounces > 0 && s->top > 0 && r < SMTPCODE_REASON_COUNT; r++) {
 		if (!s->reason[r])
 			continue;
 		n = collect_texts(&s->texts[r], t);
@@ -408,6 +496,7 @@ stats_json(const struct stats *s, FILE *out)
 	json_init(&j, out);
 	json_begin_object(&j, NULL);
 	json_int(&j, "records", s->records);
+	json_int(&j, "bounces", s->bounces);
 	for (id = 0; id < T_TABLES; id++) {
 		n = collect(s, (enum table_id)id, t);
 		json_begin_array(&j, table_keys[id]);
@@ -415,11 +504,21 @@ stats_json(const struct stats *s, FILE *out)
 			json_begin_object(&j, NULL);
 			json_string(&j, "name", t[i].name);
 			json_int(&j, "count", t[i].count);
-			json_double(&j, "share", share(t[i].count, s->records));
+			json_double(&j, "share", share(t[i].count, table_total(s, id)));
 			json_end_object(&j);
 		}
 		json_end_array(&j);
 	}
+	json_begin_array(&j, "not_bounces");
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++) {
+		if (!s->not_bounce[r])
+			continue;
+		json_begin_object(&j, NULL);
+		json_name(&j, "name", smtpcode_reason_name((enum smtpcode_reason)r));
+		json_int(&j, "count", s->not_bounce[r]);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
 	json_begin_array(&j, "top_replies");
 	for (r = 0; r < SMTPCODE_REASON_COUNT; r++) {
 		if (!s->reason[r])
@@ -441,8 +540,66 @@ stats_json(const struct stats *s, FILE *out)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every reply text is out */
 	json_end_object(&j);
 	if (s->out_of_memory)
 		fprintf(stderr, "smtpcode: out of memory: some reply texts were counted as other\n");
+	free(t);
+}
+
+/* One row of stats --format tsv|csv: table, name, count, share (when
+ * share >= 0) and text. */
+static void
+fields_row(FILE *out, int csv, const char *table, const char *name, long count, double share, const char *text,
+           size_t text_len)
+{
+	char buf[32];
+
+	fields_cell(out, table, strlen(table), csv, 1);
+	fields_cell(out, name, strlen(name), csv, 0);
+	snprintf(buf, sizeof buf, "%ld", count);
+	fields_cell(out, buf, strlen(buf), csv, 0);
+	if (share >= 0)
+		snprintf(buf, sizeof buf, "%.4f", share);
+	else
+		buf[0] = '\0';
+	fields_cell(out, buf, strlen(buf), csv, 0);
+	fields_cell(out, text, text_len, csv, 0);
+	fields_end(out, csv);
+}
+
+void
+stats_fields(const struct stats *s, FILE *out, int csv)
+{
+	static const char *const head[] = {"table", "name", "count", "share", "text"};
+	struct tally *t = malloc(TALLY_MAX * sizeof *t);
+	size_t n, i, r;
+	int id;
+
+	if (!t) {
+		fprintf(stderr, "smtpcode: out of memory\n");
+		return;
+	}
+
+	for (i = 0; i < 5; i++)
+		fields_cell(out, head[i], strlen(head[i]), csv, i == 0);
+	fields_end(out, csv);
+	for (id = 0; id < T_TABLES; id++) {
+		n = collect(s, (enum table_id)id, t);
+		for (i = 0; i < n; i++)
+			fields_row(out, csv, table_keys[id], t[i].name, t[i].count, share(t[i].count, table_total(s, id)), "", 0);
+	}
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++)
+		if (s->not_bounce[r])
+			fields_row(out, csv, "not-bounce", smtpcode_reason_name((enum smtpcode_reason)r), s->not_bounce[r], -1,
+			           "", 0);
+	for (r = 0; r < SMTPCODE_REASON_COUNT; r++) {
+		if (!s->reason[r])
+			continue;
+		n = collect_texts(&s->texts[r], t);
+		for (i = 0; i < n && i < s->top; i++)
+			fields_row(out, csv, "reply", smtpcode_reason_name((enum smtpcode_reason)r), t[i].count, -1, t[i].text,
+			           t[i].text_len);
+	}
 	free(t);
 }

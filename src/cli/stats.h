@@ -3,7 +3,8 @@
  * Memory is bounded whatever the input: at most STATS_MAX_TEXTS distinct
  * reply texts (each cut at STATS_TEXT_BYTES) are counted per reason and at
  * most STATS_MAX_ENHANCED distinct enhanced codes; later new ones are counted
- * as "other". */
+ * as "other". The reply text of a record with no SMTP reply (the MTA's own
+ * error) is what its log line or message says instead. */
 #ifndef SMTPCODE_CLI_STATS_H
 #define SMTPCODE_CLI_STATS_H
 
@@ -20,11 +21,16 @@ struct stats;
 
 struct stats *stats_new(unsigned top);
 void stats_free(struct stats *s);
-/* A scan_fn (scan.h): counts one record; ctx is the stats. */
-struct scan_msg;
-void stats_add(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
-               const struct smtpcode_result *r, int rc, int truncated);
+/* A scan_fn (scan.h): counts one record; ctx is the stats. A record whose
+ * bounce type is none (accepted, an automatic reply, a complaint) is
+ * counted by its reason apart from the tables, whose shares are of the
+ * bounces. */
+struct scan_record;
+void stats_add(void *ctx, const struct scan_record *rec);
 void stats_text(const struct stats *s, const struct style *st, FILE *out);
 void stats_json(const struct stats *s, FILE *out);
+/* One row a counted value: table, name, count, share and (for the top
+ * replies) text, as tsv or csv (fields.h). */
+void stats_fields(const struct stats *s, FILE *out, int csv);
 
 #endif

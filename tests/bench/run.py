@@ -1,10 +1,13 @@
 """The benchmark suite, one run, one report: classification against memchr
-and PCRE2 on the same corpus, lookups, `smtpcode scan` end to end, the peak
-memory of scan on 10 MB and 1 GB of input, and reading whole bounce messages
-(against Sisimai, when its Perl module is installed).
+and PCRE2 on the same corpus, lookups, `smtpcode scan` end to end, `scan -j N`
+beside `-j 1`, the peak memory of scan on 10 MB and 1 GB of input, and reading
+whole bounce messages (against Sisimai, when its Perl module is installed).
 
-usage: run.py BUILDDIR [--size MB] [--no-1gb] [--mbox FILE] [--update-docs]
+usage: run.py BUILDDIR [--size MB] [--no-1gb] [--mbox FILE] [--jobs-only] [--update-docs]
        (meson test -C BUILDDIR --benchmark --verbose runs it with the defaults)
+
+--jobs-only measures `scan -j N` alone (its section of docs/performance.md,
+written with --update-docs, is apart from the rest of the report).
 
 --mbox FILE reads the messages of FILE instead of the test fixtures
 (tests/data/messages/ and tests/data/*.eml) repeated to --size MB.
@@ -12,6 +15,8 @@ usage: run.py BUILDDIR [--size MB] [--no-1gb] [--mbox FILE] [--update-docs]
 
 import argparse
 import glob
+import gzip
+import hashlib
 import os
 import platform
 import re
@@ -123,10 +128,10 @@ def messages(build, tests, smtpcode, mbox):
     return out + [""]
 
 
-def scan(build, smtpcode, path):
-    """Wall time and peak RSS (KiB) of one `smtpcode scan --format jsonl`."""
-    r = subprocess.run([os.path.join(build, "tests", "bench", "peak_rss"), smtpcode, "scan", "--format", "jsonl",
-                        path], capture_output=True, text=True)
+def scan(build, smtpcode, path, jobs=1):
+    """Wall time and peak RSS (KiB) of one `smtpcode scan -j JOBS --format jsonl`."""
+    r = subprocess.run([os.path.join(build, "tests", "bench", "peak_rss"), smtpcode, "scan", "-j", str(jobs),
+                        "--format", "jsonl", path], capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"smtpcode scan {path} failed ({r.returncode}): {r.stderr}")
     seconds, kib = r.stdout.split()
@@ -146,18 +151,70 @@ def update_doc(text, start, end):
     print(f"updated {doc}", file=sys.stderr)
 
 
+def jobs(build, smtpcode, path, gz_path):
+    """`scan -j N` beside `-j 1`: MB/s (best of 3, rounds in turns), CPU time
+    and peak RSS, on the corpus and on it gzip-compressed; the outputs are
+    compared byte for byte."""
+    cores = os.cpu_count() or 1
+    counts = sorted({1, 2, cores})
+    size = os.path.getsize(path)
+    out = [f"`smtpcode scan -j N --format jsonl` on the {size / 1e6:.0f} MB corpus to /dev/null, best of 3 rounds "
+           f"taken in turns ({cores} cores):", "",
+           "| input | -j | MB/s | vs -j 1 | CPU s | peak RSS |", "|---|---|---|---|---|---|"]
+    for name, p in (("plain", path), ("gzip", gz_path)):
+        best, cpu, rss = {}, {}, {}
+        for _ in range(3):
+            for j in counts:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t, kib = scan(build, smtpcode, p, j)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                if t < best.get(j, float("inf")):
+                    best[j], cpu[j], rss[j] = t, used, kib
+        for j in counts:
+            out.append(f"| {name} | {j} | {size / best[j] / 1e6:.0f} | {best[1] / best[j]:.2f}x | {cpu[j]:.2f} | "
+                       f"{rss[j] / 1024:.1f} MiB |")
+    same = True
+    for p in (path, gz_path):
+        digests = set()
+        for j in counts:
+            r = subprocess.run([smtpcode, "scan", "-j", str(j), "--format", "jsonl", p], capture_output=True)
+            digests.add(hashlib.sha256(r.stdout).hexdigest())
+        same = same and len(digests) == 1
+    out += ["", "The output of every -j is the same, byte for byte, plain and gzip." if same else
+            "THE OUTPUTS DIFFER between -j values.", ""]
+    return out
+
+
+def gzipped(build, path):
+    gz = path + ".gz"
+    if not os.path.exists(gz):
+        with open(path, "rb") as f, gzip.open(gz + ".tmp", "wb", compresslevel=6) as g:
+            shutil.copyfileobj(f, g)
+        os.replace(gz + ".tmp", gz)
+    return gz
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("--size", type=int, default=100, help="corpus size in MB (default 100)")
     ap.add_argument("--no-1gb", action="store_true", help="skip the 1 GB memory check")
     ap.add_argument("--mbox", help="bounce messages to read (default: the test fixtures, repeated to --size MB)")
+    ap.add_argument("--jobs-only", action="store_true", help="measure scan -j N beside -j 1, nothing else")
     ap.add_argument("--update-docs", action="store_true", help="write the report into docs/performance.md")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     tests = os.path.join(build, "tests", "bench")
     smtpcode = os.path.join(build, "src", "cli", "smtpcode")
     big = corpus(build, args.size)
+
+    jobs_report = [f"Machine: {machine()}.", ""] + jobs(build, smtpcode, big, gzipped(build, big))
+    if args.jobs_only:
+        print("\n".join(jobs_report))
+        if args.update_docs:
+            update_doc("\n".join(jobs_report), "<!-- bench-jobs:start -->", "<!-- bench-jobs:end -->")
+        return
 
     report = [f"Machine: {machine()}.", ""]
     out = subprocess.run([os.path.join(tests, "bench_classify"), big], capture_output=True, text=True, check=True).stdout
@@ -190,9 +247,11 @@ def main():
     report += messages(build, tests, smtpcode, os.path.abspath(args.mbox) if args.mbox else fixture_mbox(build, args.size))
     text = "\n".join(report)
     print(text)
+    print("\n".join(jobs_report))
 
     if args.update_docs:
         update_doc(text, "<!-- bench:start -->", "<!-- bench:end -->")
+        update_doc("\n".join(jobs_report), "<!-- bench-jobs:start -->", "<!-- bench-jobs:end -->")
 
 if __name__ == "__main__":
     main()

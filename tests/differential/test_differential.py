@@ -18,6 +18,7 @@ import subprocess
 import sys
 import unittest
 
+import json_schema_check
 import smtpcode_data
 from mutate import base_lines, joined_lines, mutated_lines
 
@@ -64,6 +65,7 @@ class Differential(unittest.TestCase):
         self.assertEqual(len(rows), len(lines), "differential: one answer a line")
         cli = subprocess.run(WRAPPER + [SMTPCODE, "scan", "--all", "--format", "jsonl", path], capture_output=True)
         self.assertIn(cli.returncode, (0, 1), cli.stderr.decode("utf-8", "replace"))
+        json_schema_check.check_output(["scan", "--all", "--format", "jsonl"], cli.stdout)
         records = [json.loads(r) for r in cli.stdout.splitlines()]
         self.assertEqual(len(records), len(lines), "scan --all: one record a line")
         differences = []

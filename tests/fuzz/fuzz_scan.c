@@ -29,13 +29,14 @@ struct seen {
 };
 
 static void
-on_record(void *ctx, const char *name, unsigned long line, const struct scan_msg *msg,
-          const struct smtpcode_result *r, int rc, int truncated)
+on_record(void *ctx, const struct scan_record *rec)
 {
 	struct seen *s = ctx;
-	unsigned long message = msg ? msg->message : 0;
+	const struct scan_msg *msg = rec->msg;
+	const struct smtpcode_result *r = rec->r;
+	unsigned long line = rec->line, message = msg ? msg->message : 0;
+	int rc = rec->rc, truncated = rec->truncated;
 
-	(void)name;
 	if (line < 1 || line > s->max_line)
 		abort();
 	/* In order: by message, then by line within it (a message's records follow its lines). */
@@ -97,6 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	memset(&opt, 0, sizeof opt);
 	opt.format = SCAN_JSONL;
+	opt.jobs = 1;
 	opt.dsn = control & 1;
 	opt.all = (control >> 1) & 1;
 	opt.stage = (enum smtpcode_stage)((control >> 2) % SMTPCODE_STAGE_COUNT);
