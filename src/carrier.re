@@ -523,9 +523,12 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_LIKE_DATA:
 		set_stage(c, SMTPCODE_STAGE_DATA);
 		break;
-	/* qmail ends a line with the enhanced code it means: "(#5.1.1)". */
+	/* qmail ends a line with the enhanced code it means: "(#5.1.1)"; Yahoo!
+	 * Japan's in brackets: "[#4.1.9]". */
 	case SMTPCODE__MARKER_QMAIL_STATUS:
-		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim && *b == ')')
+	case SMTPCODE__MARKER_BRACKET_STATUS:
+		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim &&
+		    *b == (mk == SMTPCODE__MARKER_QMAIL_STATUS ? ')' : ']'))
 			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
 		break;
 	/* Sendmail writes ">>> " before a command it sent and "<<< " before a

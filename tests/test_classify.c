@@ -240,6 +240,10 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message "
 	                            "has been in the queue too long.",
 	                            0, "system-error", "soft", NULL});
+	/* Yahoo! Japan puts its code in brackets: a 4.x.x is soft, whatever the words. */
+	check(&(struct expectation){"Resources temporarily unavailable, please try again later [#4.1.9]. /I'm not going "
+	                            "to try again; this message has been in the queue too long.",
+	                            0, "service-unavailable", "soft", NULL});
 	/* Unless nothing was ever heard from the recipient's servers, and the
 	 * sending side gave up. */
 	check(&(struct expectation){"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection "
