@@ -385,6 +385,16 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	const unsigned char *buf = (const unsigned char *)buf_, *p = (const unsigned char *)end_;
 	const unsigned char *lim = (const unsigned char *)lim_, *a, *b, *q;
 
+	/* A marker that ends in a blank (" ** ") matches again at every byte of
+	 * a run of blanks after it: the first match takes the whole run, the
+	 * others are passed over (doing the work for each byte would cost the
+	 * run's length squared). */
+	if (p - buf >= 1 && (p[-1] == ' ' || p[-1] == '\t')) {
+		if (p - buf >= 2 && (p[-2] == ' ' || p[-2] == '\t'))
+			return;
+		while (p < lim && (*p == ' ' || *p == '\t'))
+			p++;
+	}
 	/* Postfix's "(in reply to RCPT TO command)" is the carrier's, not the reply's. */
 	if (mk >= SMTPCODE__MARKER_IN_REPLY_RCPT && mk <= SMTPCODE__MARKER_IN_REPLY_AUTH && !c->trailer_at)
 		c->trailer_at = (const char *)marker_start(buf, p, marker_length[mk]);
