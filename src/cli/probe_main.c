@@ -69,8 +69,13 @@ usage(const char *const *help, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	put_help(stderr, help);
+	/* The usage lines (the help's first block), as the other commands do. */
+	{
+		size_t n = strlen(help[0]);
+		if (n >= 2 && help[0][n - 1] == '\n' && help[0][n - 2] == '\n')
+			n--; /* the blank line that ends a block */
+		fprintf(stderr, "\n%.*sTry 'smtpcode probe --help' for more.\n", (int)n, help[0]);
+	}
 	return EXIT_USAGE;
 }
 
