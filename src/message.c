@@ -143,6 +143,8 @@ smtpcode__msg_emit(struct smtpcode__msg *m, enum smtpcode_report report, const c
 		if (after < text || after >= text + len ||
 		    smtpcode_classify(after, (size_t)(text + len - after), m->stage, NULL, 0, &next) != 0)
 			break;
+		if (!next.host.len) /* "while talking to HOST" came before */
+			next.host = r.result.host;
 		r.result = next;
 	}
 	hand_on(m, &r);

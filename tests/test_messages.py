@@ -61,6 +61,11 @@ class Fixtures(unittest.TestCase):
                 else:
                     self.assertIn("no bounce, complaint or automatic reply found", err)
 
+    def test_a_transcript_answers_with_the_refusal_after_its_successes(self):
+        """The 250 to MAIL FROM is passed over; the host named before it stays."""
+        recs, err = scan(os.path.join(DIR, "transcript_success_first.eml"))
+        self.assertEqual([(r["code"], r["enhanced"], r["host"]) for r in recs], [(550, "5.1.1", "mx.example.org")])
+
     def test_no_record_from_a_header_field(self):
         # The fixtures' headers and returned messages are full of words that name
         # causes (Received-SPF: fail, X-Virus-Scanned, a Diagnostic-Code line in a
