@@ -5,7 +5,8 @@ A problem stops the build with `src/cli/commands.toml: ENTRY: problem`.
 
 import os
 import sys
-import tomllib
+
+import spec_toml
 
 SHOWN = "src/cli/commands.toml"
 TOP = {"name", "purpose", "usage", "description", "command", "option", "example", "exit", "environment"}
@@ -65,11 +66,7 @@ class Spec:
 
 def load(path):
     problems = []
-    try:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        sys.exit(f"{SHOWN}: {e}")
+    doc = spec_toml.read(path, SHOWN)
     for key in sorted(set(doc) - TOP):
         problems.append(f"{key}: unknown top-level key")
     for key in sorted(TOP - set(doc)):
@@ -114,10 +111,7 @@ def load(path):
             problems.append(f"[[example]] #{i + 1}: 'command' must start with the program's name, or pipe into it")
         if e.get("output") and not command.startswith(name + " "):
             problems.append(f"[[example]] #{i + 1}: only a command that starts with the program's name is run")
-    if problems:
-        for p in problems:
-            print(f"error: {SHOWN}: {p}", file=sys.stderr)
-        sys.exit(1)
+    spec_toml.exit_on(problems, SHOWN)
     return Spec(doc)
 
 

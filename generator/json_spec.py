@@ -4,8 +4,8 @@ read. A problem stops the build with `docs/json.toml: ENTRY: problem`.
 """
 
 import re
-import sys
-import tomllib
+
+import spec_toml
 
 SHOWN = "docs/json.toml"
 BASE_TYPES = {"string", "integer", "number", "boolean", "null", "object"}
@@ -46,11 +46,7 @@ def alternatives(type_text):
 
 def load(path):
     problems = []
-    try:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        sys.exit(f"{SHOWN}: {e}")
+    doc = spec_toml.read(path, SHOWN)
     for key in ("schema_version", "output", "object"):
         if key not in doc:
             problems.append(f"{key}: missing")
@@ -99,8 +95,5 @@ def load(path):
         for x in o.get("one_of", []):
             if x not in ids:
                 problems.append(f"output '{o.get('id')}': '{x}' is no object")
-    if problems:
-        for p in problems:
-            print(f"error: {SHOWN}: {p}", file=sys.stderr)
-        sys.exit(1)
+    spec_toml.exit_on(problems, SHOWN)
     return Spec(doc)
