@@ -234,15 +234,17 @@ by_count(const void *x, const void *y)
 	return bytes_cmp(a->key + a->split, a->len - a->split, b->key + b->split, b->len - b->split);
 }
 
-/* The groups in the order shown; NULL when out of memory. */
+/* The groups in the order shown; NULL, having said so, when out of memory. */
 static struct group **
 sorted(const struct aggregate *a, size_t *n)
 {
 	struct group **g = malloc((a->groups.used ? a->groups.used : 1) * sizeof *g);
 	size_t i, k = 0, run;
 
-	if (!g)
+	if (!g) {
+		fprintf(stderr, "smtpcode: out of memory\n");
 		return NULL;
+	}
 	for (i = 0; i < a->groups.cap; i++)
 		if (a->groups.slot[i].key)
 			g[k++] = a->groups.slot[i].value;
@@ -369,10 +371,8 @@ aggregate_text(const struct aggregate *a, const struct style *st, FILE *out)
 	struct group **g = sorted(a, &n);
 	int w[2] = {0, 0}, j, room;
 
-	if (!g) {
-		fprintf(stderr, "smtpcode: out of memory\n");
+	if (!g)
 		return;
-	}
 	tc.accepted = a->all.accepted > 0;
 	tc.auto_reply = a->all.auto_reply > 0;
 	tc.complaint = a->all.complaint > 0;
@@ -464,10 +464,8 @@ aggregate_json(const struct aggregate *a, FILE *out)
 	struct group **g = sorted(a, &n);
 	int k;
 
-	if (!g) {
-		fprintf(stderr, "smtpcode: out of memory\n");
+	if (!g)
 		return;
-	}
 	json_init(&j, out);
 	json_begin_object(&j, NULL);
 	json_int(&j, "records", a->all.records);
@@ -532,10 +530,8 @@ aggregate_fields(const struct aggregate *a, FILE *out, int csv)
 	struct group **g = sorted(a, &n);
 	int k;
 
-	if (!g) {
-		fprintf(stderr, "smtpcode: out of memory\n");
+	if (!g)
 		return;
-	}
 	for (k = 0; k < a->keys; k++)
 		fields_cell(out, key_names[a->key[k]], strlen(key_names[a->key[k]]), csv, k == 0);
 	for (i = 0; i < sizeof head / sizeof head[0]; i++)
