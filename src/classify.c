@@ -562,12 +562,6 @@ line_class(const unsigned char *p, const unsigned char *end)
 	return (unsigned)(*p - '0');
 }
 
-static int
-is_code_digit(unsigned char c)
-{
-	return (unsigned)(c - '0') <= 9u;
-}
-
 /* The length of a reply line's prefix at p, as `first` states it: its code,
  * '-' or ' ', and its enhanced code if `first` has one ("550-5.7.1 "). */
 static size_t
@@ -592,8 +586,7 @@ feed_joined(struct scan *sc, const unsigned char *p, const unsigned char *end)
 	size_t first_len = 0;
 
 	while ((h = (const unsigned char *)memchr(h, '-', (size_t)(end - h))) != NULL) {
-		if (h - p >= 3 && is_code_digit(h[-1]) && is_code_digit(h[-2]) && h[-3] >= '2' && h[-3] <= '5' &&
-		    (h - p == 3 || h[-4] == ' ')) {
+		if (h - p >= 3 && (h - p == 3 || h[-4] == ' ') && line_class(h - 3, end)) {
 			first = h - 3;
 			break;
 		}
