@@ -80,6 +80,9 @@
 	X(ARROW_RCPT, "--> rcpt to:")                                             \
 	X(ARROW_DATA, "--> data")                                                 \
 	X(ARROW_DOT, "--> .")                                                     \
+	X(GOT_REPLY, "<<< ")                                                      \
+	X(ARROW_GOT, "<-- ")                                                      \
+	X(COMMAND_FIELD, "-------smtp command")                                   \
 	X(TALKING_TO, "while talking to ")
 
 enum smtpcode__marker {
@@ -103,6 +106,8 @@ struct smtpcode__carrier {
 	struct smtpcode_span program;  /* "X-Unix" of "Diagnostic-Code: X-Unix; 127": a local program's exit status */
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
+	int data_sent;                 /* a transcript's last command sent was DATA ... */
+	unsigned replies_after_data;   /* ... and this many whole replies followed it (at most 2) */
 	/* A log line's own fields: */
 	struct smtpcode_span recipient; /* to=<...>, or the address of an Exim ** or == line */
 	struct smtpcode_span queue_id;  /* the ID before ": to=" or ": from=", or before Exim's ** or == */

@@ -41,6 +41,7 @@ static void
 sent_stage(struct smtpcode__carrier *c, enum smtpcode_stage s, const unsigned char *p)
 {
 	c->sent_at = (const char *)p;
+	c->data_sent = 0;
 	if (c->stage == SMTPCODE_STAGE_UNKNOWN || c->stage_sent) {
 		c->stage = s;
 		c->stage_sent = 1;
@@ -133,6 +134,40 @@ skip_ws(const unsigned char *p, const unsigned char *lim)
 	while (p < lim && (*p == ' ' || *p == '\t'))
 		p++;
 	return p;
+}
+
+/* After "<<< ": is this a reply's last line ("550 ...", not "550-...")? */
+static int
+last_reply_line(const unsigned char *p, const unsigned char *lim)
+{
+	if (lim - p < 3 || p[0] < '2' || p[0] > '5' || (unsigned)(p[1] - '0') > 9u || (unsigned)(p[2] - '0') > 9u)
+		return 0;
+	return lim - p == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r' || p[3] == '\n';
+}
+
+static int
+word_end(const unsigned char *p, const unsigned char *lim)
+{
+	return p == lim || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == ':';
+}
+
+/* The command on the line after mFILTER's "-------SMTP command". */
+static void
+command_named(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *m;
+
+	p = skip_ws(p, lim);
+	while (p < lim && (*p == '\r' || *p == '\n' || *p == ' ' || *p == '\t'))
+		p++;
+	/*!re2c
+	'data' { if (word_end(p, lim)) set_stage(c, SMTPCODE_STAGE_DATA); return; }
+	'rcpt' { if (word_end(p, lim)) set_stage(c, SMTPCODE_STAGE_RCPT); return; }
+	'mail' { if (word_end(p, lim)) set_stage(c, SMTPCODE_STAGE_MAIL); return; }
+	'ehlo' | 'helo' | 'lhlo' { if (word_end(p, lim)) set_stage(c, SMTPCODE_STAGE_EHLO); return; }
+	* { return; }
+	$ { return; }
+	*/
 }
 
 /* Sendmail: "stat=Deferred: 451 ..." */
@@ -559,10 +594,24 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_SENT_DATA:
 	case SMTPCODE__MARKER_ARROW_DATA:
-		/* Not the stage: a pipelining client sends MAIL, RCPT and DATA
-		 * at once and writes only DATA, so the refusal that follows may
-		 * be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"). */
+		/* Not yet the stage: a pipelining client sends MAIL, RCPT and
+		 * DATA at once and writes only DATA, so the refusal that follows
+		 * may be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"),
+		 * then comes DATA's own ("<<< 503 5.5.1 No recipients"). Only
+		 * a reply alone after DATA answers it; the classifier counts. */
 		c->sent_at = (const char *)p;
+		c->data_sent = 1;
+		c->replies_after_data = 0;
+		break;
+	case SMTPCODE__MARKER_GOT_REPLY:
+	case SMTPCODE__MARKER_ARROW_GOT:
+		if (c->data_sent && c->replies_after_data < 2 && last_reply_line(p, lim))
+			c->replies_after_data++;
+		break;
+	/* mFILTER names the command refused on the line after its own
+	 * "-------SMTP command". */
+	case SMTPCODE__MARKER_COMMAND_FIELD:
+		command_named(c, p, lim);
 		break;
 	case SMTPCODE__MARKER_SENT_DOT: /* the message's end: its reply is end of data's */
 	case SMTPCODE__MARKER_ARROW_DOT:

@@ -800,6 +800,9 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 	scan_init(&sc, buf, len, &car);
 	scan_input(&sc, buf, len);
 
+	if (car.stage == SMTPCODE_STAGE_UNKNOWN && car.data_sent && car.replies_after_data == 1)
+		car.stage = SMTPCODE_STAGE_DATA; /* the only reply after DATA answers it */
+
 	/* 2. Where is the reply, and what does its carrier say? (In a session
 	 * transcript, the reply to the last command sent.) */
 	reply_from = car.reply_at ? car.reply_at : car.sent_at ? car.sent_at : buf;

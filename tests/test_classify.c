@@ -566,8 +566,9 @@ Test(carriers, qmail_and_dragonfly_name_the_stage)
 }
 
 /* Sendmail's session transcript: the reply after the last command sent,
- * the host it was talking to; DATA is no stage (a pipelining client writes
- * only DATA, and the refusal after it may be RCPT's). */
+ * the host it was talking to. After DATA, a reply alone answers DATA; two
+ * or more mean a pipelining client wrote only DATA and the first answered
+ * an earlier command (RCPT's refusal, then DATA's "503 Need RCPT"). */
 Test(carriers, a_session_transcript_gives_the_last_reply)
 {
 	static const struct {
@@ -585,6 +586,13 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 550 5.1.1 <a@example.org>... User unknown\n"
 		 "<<< 503 5.0.0 Need RCPT (recipient)\n",
 		 SMTPCODE_STAGE_UNKNOWN, 550, "user-unknown"},
+		/* A carrier that takes every RCPT TO and refuses after DATA with
+		 * "unknown user" hides its recipient's own block list. */
+		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 550 Unknown user a@example.org\n"
+		 "554 5.0.0 Service unavailable\n",
+		 SMTPCODE_STAGE_DATA, 550, "recipient-filtered"},
+		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 550-5.7.1 Rejected\n<<< 550 5.7.1 for policy reasons\n",
+		 SMTPCODE_STAGE_DATA, 550, NULL},
 		{"... while talking to mx.example.org.:\n>>> EHLO mx.example.net\n<<< 554 5.7.1 You are not welcome\n",
 		 SMTPCODE_STAGE_EHLO, 554, NULL},
 	};
@@ -602,6 +610,24 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 			cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD, "%s", cases[i].input);
 		assert_spans_inside(&r, cases[i].input, strlen(cases[i].input));
 	}
+}
+
+/* mFILTER names the refused command on the line after "-------SMTP command". */
+Test(carriers, a_command_field_names_the_stage)
+{
+	struct smtpcode_result r =
+		classify("-------server message\n550 unknown user <a@example.org>\n\n-------SMTP command\nDATA\n", 0);
+
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_DATA, "stage %s", smtpcode_stage_name(r.stage));
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "recipient-filtered");
+	r = classify("-------server message\n550 unknown user <a@example.org>\n\n-------SMTP command\nRCPT TO:<a@example.org>\n", 0);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_RCPT, "stage %s", smtpcode_stage_name(r.stage));
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "user-unknown");
+	/* Yahoo's own words: the account does not exist, whatever the stage. */
+	r = classify("... while talking to mx.example.org.:\n>>> DATA\n<<< 554 delivery error: dd This user doesn't have a "
+	             "example.org account (a@example.org) [0] - mta1.example.org\n554 5.0.0 Service unavailable\n", 0);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_DATA, "stage %s", smtpcode_stage_name(r.stage));
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "user-unknown");
 }
 
 /* "Diagnostic-Code: X-Unix; 127": the program the mail was piped to failed. */
