@@ -528,7 +528,7 @@ def _load_phrases(c, names, vendor_ids, vendors):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
         c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority",
-                                        "generic", "temporary"))
+                                        "generic", "temporary", "unanswered"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -568,7 +568,13 @@ def _load_phrases(c, names, vendor_ids, vendors):
         temporary = e.get("temporary", False)
         if not isinstance(temporary, bool):
             c.problem(path, entry, "'temporary' must be true or false")
-        out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True))
+        unanswered = e.get("unanswered", False)
+        if not isinstance(unanswered, bool):
+            c.problem(path, entry, "'unanswered' must be true or false")
+        elif unanswered and reason != "network-error":
+            c.problem(path, entry, "only a network-error wording can say that no server answered")
+        out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True,
+                        unanswered=unanswered is True))
     _check_containment(c, path, out)
     for v in vendors:
         for fp in v.get("fingerprints", []):

@@ -12,6 +12,7 @@
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce, cls;
+	uint8_t unanswered; /* network-error wording that says no server answered */
 };
 
 #include "smtpcode_classifier.h"
@@ -770,9 +771,25 @@ is_generic(const struct smtpcode_enhanced *e)
 	       e->reason == SMTPCODE_REASON_UNKNOWN;
 }
 
+static int classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
+                    int given_up, struct smtpcode_result *out);
+
 int
 smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
                   struct smtpcode_result *out)
+{
+	return classify(buf, len, stage, host, host_len, 0, out);
+}
+
+int
+smtpcode__classify_given_up(const char *buf, size_t len, enum smtpcode_stage stage, struct smtpcode_result *out)
+{
+	return classify(buf, len, stage, NULL, 0, 1, out);
+}
+
+static int
+classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len, int given_up,
+         struct smtpcode_result *out)
 {
 	struct smtpcode__carrier car;
 	struct scan sc;
@@ -939,12 +956,16 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
-	 * with a transient status) and no server of the recipient's ever
-	 * answered (connections refused, timed out, unreachable): the message
-	 * expired. Where one answered, its words are the cause; while the
+	 * with a transient status, a failure report around a transient reply:
+	 * `given_up`) and no server of the recipient's ever answered
+	 * (connections refused, timed out, unreachable; X.4.1): the message
+	 * expired. Where one answered ("lost connection"), its words are the
+	 * cause, as is a DNS failure (the domain's own fault); while the
 	 * sending side still retries (a delay notice), the network is. */
 	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
-	    (sc.gave_up || car.gave_up || (car.dsn_class == 5 && cls == 4) || (enh->subject == 4 && enh->detail == 7))) {
+	    (sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr ? smtpcode__patterns[sc.reason].unanswered
+	                                                             : enh->subject == 4 && enh->detail == 1) &&
+	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) || (enh->subject == 4 && enh->detail == 7))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}

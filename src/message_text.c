@@ -10,6 +10,7 @@
  * or at two lines in a row that are header fields of a message. */
 #include <string.h>
 
+#include "carrier.h"
 #include "message.h"
 #include "smtpcode_message_markers.h"
 
@@ -716,6 +717,10 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 		if (better.stage != SMTPCODE_STAGE_UNKNOWN)
 			rc = smtpcode_classify(m->scratch, n, better.stage, NULL, 0, &r);
 	}
+	if (rc == 0 && r.reason == SMTPCODE_REASON_NETWORK_ERROR &&
+	    (r.reply.code / 100 == 4 || (!r.reply.code && r.reply.enhanced.cls != 5)) &&
+	    text_action(m) == SMTPCODE_DSN_FAILED && bounce_like(m))
+		rc = smtpcode__classify_given_up(text, n, r.stage, &r);
 	if ((need_cause || !bounce_like(m)) &&
 	    (rc != 0 || r.reason == SMTPCODE_REASON_ACCEPTED || r.reason == SMTPCODE_REASON_UNKNOWN))
 		return;

@@ -257,6 +257,14 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"unable to connect to remote server [192.0.2.7:25]: Operation timed out I'm not going "
 	                            "to try again; this message has been in the queue too long.",
 	                            0, "expired", NULL, NULL});
+	/* A server that answered and dropped the connection, or a DNS failure,
+	 * is the cause even when the sending side gave up. */
+	check(&(struct expectation){"Action: failed\nStatus: 4.4.2\nDiagnostic-Code: X-Postfix; lost connection with "
+	                            "mx.example.org[192.0.2.7] while performing the HELO handshake",
+	                            0, "network-error", NULL, NULL});
+	check(&(struct expectation){"Deferred: Name server: example.org.: host name lookup failure Message could not be "
+	                            "delivered for 5 days Message will be deleted from queue",
+	                            0, "network-error", NULL, NULL});
 	/* While it still retries, the network is the reason. */
 	check(&(struct expectation){"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to "
 	                            "mx.example.org[192.0.2.7]:25: Connection timed out",
