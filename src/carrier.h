@@ -106,8 +106,11 @@ struct smtpcode__carrier {
 	struct smtpcode_span program;  /* "X-Unix" of "Diagnostic-Code: X-Unix; 127": a local program's exit status */
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
+	int greeting;                  /* a transcript's session has started, no command sent yet */
 	int data_sent;                 /* a transcript's last command sent was DATA ... */
-	unsigned replies_after_data;   /* ... and this many whole replies followed it (at most 2) */
+	unsigned replies_after_data;   /* ... and this many whole replies followed it (at most 2), */
+	int data_complaint;            /* ... one of them a protocol complaint ("503 Need RCPT") */
+	const char *before_data;       /* sent_at before DATA: the reply that counts after a complaint */
 	/* A log line's own fields: */
 	struct smtpcode_span recipient; /* to=<...>, or the address of an Exim ** or == line */
 	struct smtpcode_span queue_id;  /* the ID before ": to=" or ": from=", or before Exim's ** or == */

@@ -42,6 +42,7 @@ sent_stage(struct smtpcode__carrier *c, enum smtpcode_stage s, const unsigned ch
 {
 	c->sent_at = (const char *)p;
 	c->data_sent = 0;
+	c->greeting = 0;
 	if (c->stage == SMTPCODE_STAGE_UNKNOWN || c->stage_sent) {
 		c->stage = s;
 		c->stage_sent = 1;
@@ -143,6 +144,17 @@ last_reply_line(const unsigned char *p, const unsigned char *lim)
 	if (lim - p < 3 || p[0] < '2' || p[0] > '5' || (unsigned)(p[1] - '0') > 9u || (unsigned)(p[2] - '0') > 9u)
 		return 0;
 	return lim - p == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r' || p[3] == '\n';
+}
+
+/* A reply that says the commands came out of order ("503 Need RCPT",
+ * "554 5.5.1 No valid recipients"): after DATA, that no recipient was
+ * taken, so the refusal that counts came before. */
+static int
+protocol_complaint(const unsigned char *p, const unsigned char *lim)
+{
+	if (p[0] == '5' && p[1] == '0' && p[2] == '3')
+		return 1;
+	return lim - p >= 8 && p[3] == ' ' && (p[4] == '4' || p[4] == '5') && p[5] == '.' && p[6] == '5' && p[7] == '.';
 }
 
 static int
@@ -599,14 +611,24 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		 * may be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"),
 		 * then comes DATA's own ("<<< 503 5.5.1 No recipients"). Only
 		 * a reply alone after DATA answers it; the classifier counts. */
+		c->before_data = c->sent_at;
 		c->sent_at = (const char *)p;
+		c->greeting = 0;
 		c->data_sent = 1;
+		c->data_complaint = 0;
 		c->replies_after_data = 0;
 		break;
 	case SMTPCODE__MARKER_GOT_REPLY:
 	case SMTPCODE__MARKER_ARROW_GOT:
-		if (c->data_sent && c->replies_after_data < 2 && last_reply_line(p, lim))
+		/* A reply before any command of the session is the greeting. */
+		if (c->greeting) {
+			sent_stage(c, SMTPCODE_STAGE_CONNECT, p);
+			c->greeting = 0;
+		}
+		if (c->data_sent && c->replies_after_data < 2 && last_reply_line(p, lim)) {
 			c->replies_after_data++;
+			c->data_complaint |= protocol_complaint(p, lim);
+		}
 		break;
 	/* mFILTER names the command refused on the line after its own
 	 * "-------SMTP command". */
@@ -620,6 +642,9 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_TALKING_TO:
 		if (!c->host.len && host_field(p, lim, &a, &b))
 			set_host(c, a, b);
+		c->greeting = 1;
+		if (c->stage_sent) /* another session: what the last one said is over */
+			c->stage = SMTPCODE_STAGE_UNKNOWN;
 		break;
 	/* A delay notice in words: the message is still being retried. */
 	case SMTPCODE__MARKER_DELAYED:

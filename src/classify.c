@@ -550,12 +550,16 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->segments = 0;
 }
 
-/* The class of the reply code a line starts with (after blanks), or 0. */
+/* The class of the reply code a line starts with (after blanks, and a
+ * transcript's "<<< " or "<-- "), or 0. */
 static unsigned
 line_class(const unsigned char *p, const unsigned char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
+	if (end - p > 4 && p[3] == ' ' && ((p[0] == '<' && p[1] == '<' && p[2] == '<') ||
+	                                   (p[0] == '<' && p[1] == '-' && p[2] == '-')))
+		p += 4;
 	if (end - p < 3 || *p < '2' || *p > '5' || (unsigned)(p[1] - '0') > 9u || (unsigned)(p[2] - '0') > 9u)
 		return 0;
 	if (end - p > 3 && p[3] != ' ' && p[3] != '-' && p[3] != '\r')
@@ -817,8 +821,13 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	scan_init(&sc, buf, len, &car);
 	scan_input(&sc, buf, len);
 
-	if (car.stage == SMTPCODE_STAGE_UNKNOWN && car.data_sent && car.replies_after_data == 1)
-		car.stage = SMTPCODE_STAGE_DATA; /* the only reply after DATA answers it */
+	/* The only reply after a transcript's DATA answers it, unless it says
+	 * DATA came with no recipient taken. */
+	if ((car.stage == SMTPCODE_STAGE_UNKNOWN || car.stage_sent) && car.data_sent && car.replies_after_data == 1 &&
+	    !car.data_complaint)
+		car.stage = SMTPCODE_STAGE_DATA;
+	if (car.data_sent && car.data_complaint && car.before_data)
+		car.sent_at = car.before_data;
 
 	/* 2. Where is the reply, and what does its carrier say? (In a session
 	 * transcript, the reply to the last command sent.) */

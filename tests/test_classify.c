@@ -601,6 +601,16 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 		 SMTPCODE_STAGE_DATA, 550, "recipient-filtered"},
 		{"... while talking to mx.example.org.:\n>>> DATA\n<<< 550-5.7.1 Rejected\n<<< 550 5.7.1 for policy reasons\n",
 		 SMTPCODE_STAGE_DATA, 550, NULL},
+		/* Refused at RCPT TO, then DATA's complaint that no recipient
+		 * was taken: the refusal that counts came before DATA. */
+		{"... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n<<< 550 5.1.1 Mailbox unavailable\n"
+		 "550 5.1.1 <a@example.org>... User unknown\n>>> DATA\n<<< 503 5.5.1 Need RCPT (recipient)\n",
+		 SMTPCODE_STAGE_RCPT, 550, "user-unknown"},
+		/* A reply before any command is the greeting; a later complaint
+		 * ("too many errors" to QUIT) is not the cause. */
+		{"... while talking to mx.example.org.:\n<<< 554 mx.example.org ESMTP not accepting connections\n>>> QUIT\n"
+		 "<<< 421 4.7.0 mx.example.org Error: too many errors\n554 5.0.0 Service unavailable\n",
+		 SMTPCODE_STAGE_CONNECT, 554, "ip-blocklisted"},
 		{"... while talking to mx.example.org.:\n>>> EHLO mx.example.net\n<<< 554 5.7.1 You are not welcome\n",
 		 SMTPCODE_STAGE_EHLO, 554, NULL},
 	};
