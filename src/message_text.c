@@ -425,12 +425,12 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
 			/* "Could not be delivered to: <a@b>": the address right after the label. */
 			size_t p = label_end;
-			while (p < len && (is_blank((unsigned char)s[p]) || s[p] == '<' || s[p] == '"'))
+			while (p < len && (is_blank((unsigned char)s[p]) || s[p] == '<' || s[p] == '"' || s[p] == '\''))
 				p++;
 			if (smtpcode__msg_field_address(s + p, len - p, &a) && a.start <= 8) {
 				a.start += p, a.end += p;
 				rest = a.end;
-				while (rest < len && (s[rest] == '>' || s[rest] == '"'))
+				while (rest < len && (s[rest] == '>' || s[rest] == '"' || s[rest] == '\''))
 					rest++;
 				why = excluded(m, s + a.start, a.end - a.start);
 				strong = why == EXCLUDED_NOT;
