@@ -82,6 +82,8 @@
 	X(ARROW_DOT, "--> .")                                                     \
 	X(GOT_REPLY, "<<< ")                                                      \
 	X(ARROW_GOT, "<-- ")                                                      \
+	X(SENT_OTHER, ">>> ")                                                     \
+	X(ARROW_OTHER, "--> ")                                                    \
 	X(COMMAND_FIELD, "-------smtp command")                                   \
 	X(TALKING_TO, "while talking to ")
 
@@ -107,6 +109,7 @@ struct smtpcode__carrier {
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
 	int greeting;                  /* a transcript's session has started, no command sent yet */
+	int late_session;              /* a session began after a reply line: another recipient's */
 	int data_sent;                 /* a transcript's last command sent was DATA ... */
 	unsigned replies_after_data;   /* ... and this many whole replies followed it (at most 2), */
 	int data_complaint;            /* ... one of them a protocol complaint ("503 Need RCPT") */

@@ -36,10 +36,14 @@ set_stage(struct smtpcode__carrier *c, enum smtpcode_stage s)
 /* A session transcript (Sendmail's "... while talking to mx.example.com.:",
  * then ">>> RCPT To:<a@example.com>" and "<<< 550 ..."): the reply is the
  * one after the last command sent, and answers it, unless other words
- * named the stage. */
+ * named the stage. A session that begins after a line that starts with a
+ * reply (Sendmail v5's "554 <a@example.com>... 550 Host unknown", then the
+ * next recipient's session) is not this reply's. */
 static void
 sent_stage(struct smtpcode__carrier *c, enum smtpcode_stage s, const unsigned char *p)
 {
+	if (c->late_session)
+		return;
 	c->sent_at = (const char *)p;
 	c->data_sent = 0;
 	c->greeting = 0;
@@ -604,8 +608,14 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_ARROW_RCPT:
 		sent_stage(c, SMTPCODE_STAGE_RCPT, p);
 		break;
+	case SMTPCODE__MARKER_SENT_OTHER: /* QUIT, RSET, ...: the greeting is behind */
+	case SMTPCODE__MARKER_ARROW_OTHER:
+		c->greeting = 0;
+		break;
 	case SMTPCODE__MARKER_SENT_DATA:
 	case SMTPCODE__MARKER_ARROW_DATA:
+		if (c->late_session)
+			break;
 		/* Not yet the stage: a pipelining client sends MAIL, RCPT and
 		 * DATA at once and writes only DATA, so the refusal that follows
 		 * may be RCPT's ("<<< 550 5.1.1 <a@example.com>... User unknown"),
@@ -620,6 +630,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_GOT_REPLY:
 	case SMTPCODE__MARKER_ARROW_GOT:
+		if (c->late_session)
+			break;
 		/* A reply before any command of the session is the greeting. */
 		if (c->greeting) {
 			sent_stage(c, SMTPCODE_STAGE_CONNECT, p);
@@ -640,6 +652,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		sent_stage(c, SMTPCODE_STAGE_END_OF_DATA, p);
 		break;
 	case SMTPCODE__MARKER_TALKING_TO:
+		if (c->late_session)
+			break;
 		if (!c->host.len && host_field(p, lim, &a, &b))
 			set_host(c, a, b);
 		c->greeting = 1;

@@ -53,6 +53,7 @@ struct scan {
 	 * ("550 ... User unknown" then "421 ... Connection timed out" for
 	 * another host): their words decide only where the others say nothing. */
 	unsigned first_class;          /* of the first line that starts with a reply code, or 0 */
+	int bare_reply;                /* a line has started with a reply code itself (no "<<< ") */
 	int aside;                     /* the line being fed is such a line, or follows one */
 	int other_reason;              /* best reason pattern in those lines, or -1 */
 	uint32_t other_rank;
@@ -238,6 +239,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	here.segment = sc->segments - 1;
 	if (r & SMTPCODE__CANDIDATES)
 		r = checked(sc, r & ~(uint32_t)SMTPCODE__CANDIDATES, here);
+	if (m == SMTPCODE__MARKER_TALKING_TO && sc->car && sc->bare_reply)
+		sc->car->late_session = 1;
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {
@@ -540,6 +543,7 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->reason_rank = sc->reply_reason_rank = 0;
 	sc->gave_up = 0;
 	sc->first_class = 0;
+	sc->bare_reply = 0;
 	sc->aside = 0;
 	sc->other_reason = -1;
 	sc->other_rank = 0;
@@ -636,6 +640,11 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 			if (!sc->first_class)
 				sc->first_class = c;
 			sc->aside = c != sc->first_class;
+			const unsigned char *q = p;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (*q != '<')
+				sc->bare_reply = 1;
 		}
 		if (p == (const unsigned char *)buf) {
 			sc->first_nl = (const char *)end;

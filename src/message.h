@@ -40,7 +40,8 @@ enum {
 	SMTPCODE__MSG_AUTO_REPLY_SUBJECT = 1 << 6,
 	SMTPCODE__MSG_COMPLAINT = 1 << 7,
 	SMTPCODE__MSG_NO_RECIPIENT = 1 << 8,
-	SMTPCODE__MSG_DAEMON = 1 << 9
+	SMTPCODE__MSG_DAEMON = 1 << 9,
+	SMTPCODE__MSG_SESSION = 1 << 10
 };
 
 /* What the body of the entity being read is to the reader. */
@@ -251,6 +252,8 @@ struct smtpcode__msg {
 	int xfr_handed_on;                 /* and with them those only X-Failed-Recipients names */
 	size_t preamble_len;
 	size_t store_len;
+	size_t session_at;                 /* where the store stood at a transcript session's start, */
+	int session_open;                  /* ... while no recipient's line has come since */
 	struct smtpcode__rcpt rcpt[SMTPCODE__MSG_RCPT_MAX];
 	unsigned char store[SMTPCODE__MSG_STORE_MAX];
 

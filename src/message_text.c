@@ -45,6 +45,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->xfr_handed_on = 0;
 	m->preamble_len = 0;
 	m->store_len = 0;
+	m->session_open = 0;
 }
 
 /* ---- markers ---- */
@@ -363,6 +364,30 @@ in_passing(const char *s, size_t len, struct smtpcode__addr a)
 	       (i == 2 || (unsigned)(((unsigned char)s[i - 3] | 0x20) - 'a') >= 26u) && i < a.start;
 }
 
+/* A transcript session ("While talking to mx.example.org:") that comes just
+ * before a recipient's own line is about that recipient (Sendmail v5 writes
+ * the session, then "554 <a@example.org>... Remote protocol error"): its
+ * lines, stored for the block that was open, go to the recipient now named. */
+static void
+session_to(struct smtpcode__msg *m, unsigned k)
+{
+	unsigned from = m->current >= 0 ? (unsigned)m->current : OWNER_PREAMBLE;
+	size_t at = m->session_at;
+
+	m->session_open = 0;
+	if (from == k)
+		return;
+	while (at < m->store_len) {
+		size_t len = get16(m->store + at + 2);
+		if (get16(m->store + at) == from) {
+			put16(m->store + at, k);
+			if (from == OWNER_PREAMBLE)
+				m->preamble_len -= len;
+		}
+		at += ENTRY_HEAD + len;
+	}
+}
+
 /* A recipient named at the start of a line (or after a label): the lines
  * that follow are its text. */
 static void
@@ -380,6 +405,8 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 		k = rcpt_add(m, addr, addr_len, 0, number);
 	if (k < 0)
 		return;
+	if (m->session_open)
+		session_to(m, (unsigned)k);
 	if (k == m->current) {
 		/* Named again in its own text ("after RCPT TO:\n<a@b>:"): a line of it. */
 		keep_line(m, (unsigned)k, s, len);
@@ -412,6 +439,11 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
 		report_end(m);
 		return;
+	}
+	if (marks & SMTPCODE__MSG_SESSION) {
+		/* Of sessions in a row, the last is the next recipient's. */
+		m->session_open = 1;
+		m->session_at = m->store_len;
 	}
 	owner = m->current >= 0                    ? (unsigned)m->current
 	        : m->current == CURRENT_HANDED_ON ? OWNER_HANDED_ON
@@ -811,6 +843,7 @@ flush(struct smtpcode__msg *m, unsigned keep)
 		at += ENTRY_HEAD + len;
 	}
 	m->store_len = out;
+	m->session_open = 0;
 	memmove(m->rcpt, m->rcpt + first, (m->rcpt_count - first) * sizeof m->rcpt[0]);
 	m->rcpt_count -= first;
 	m->strong_count = 0;

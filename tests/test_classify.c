@@ -630,6 +630,20 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 	}
 }
 
+/* Sendmail v5 writes a recipient's line, then the next recipient's session:
+ * that session is not this reply's. */
+Test(carriers, a_session_after_the_reply_is_anothers)
+{
+	struct smtpcode_result r = classify("554 <a@example.org>... 550 Host unknown (Authoritative answer from name server)\n"
+	                                    "While talking to smtp.example.com:\n>>> QUIT\n"
+	                                    "<<< 421 smtp.example.com closing connection\n", 0);
+
+	cr_assert_eq(r.reply.code, 554);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_UNKNOWN, "stage %s", smtpcode_stage_name(r.stage));
+	cr_assert_eq(r.host.len, 0, "host '%.*s'", (int)r.host.len, r.host.ptr);
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "domain-not-found");
+}
+
 /* mFILTER names the refused command on the line after "-------SMTP command". */
 Test(carriers, a_command_field_names_the_stage)
 {
