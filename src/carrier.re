@@ -173,7 +173,6 @@ command_named(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 {
 	const unsigned char *m;
 
-	p = skip_ws(p, lim);
 	while (p < lim && (*p == '\r' || *p == '\n' || *p == ' ' || *p == '\t'))
 		p++;
 	/*!re2c

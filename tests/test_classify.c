@@ -326,6 +326,14 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 Requested action not taken: mailbox unavailable 503 Bad sequence of commands", 0, "user-unknown",
 		 "hard", NULL},
 		{"503 5.5.1 Bad sequence of commands", 0, "syntax-error", NULL, NULL},
+		/* Postfix local(8): the mailbox file reached mailbox_size_limit. */
+		{"Nov  5 10:00:00 mx postfix/local[1]: A1: to=<a@example.net>, relay=local, delay=1, dsn=5.2.2, "
+		 "status=bounced (cannot update mailbox /var/mail/a for user a. error writing message: File too large)",
+		 0, "mailbox-full", NULL, NULL},
+		{"Nov  5 10:00:00 mx postfix/smtp[1]: A1: to=<a@example.net>, relay=mx.example.net[192.0.2.1]:25, "
+		 "delay=300, dsn=4.4.2, status=deferred (conversation with mx.example.net[192.0.2.1] timed out while "
+		 "sending RCPT TO)",
+		 0, "network-error", "soft", NULL},
 	};
 	size_t i;
 
