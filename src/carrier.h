@@ -85,7 +85,8 @@
 	X(SENT_OTHER, ">>> ")                                                     \
 	X(ARROW_OTHER, "--> ")                                                    \
 	X(COMMAND_FIELD, "-------smtp command")                                   \
-	X(TALKING_TO, "while talking to ")
+	X(TALKING_TO, "while talking to ")                                        \
+	X(HOST_WORD, "host ")
 
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,
@@ -100,6 +101,7 @@ struct smtpcode__carrier {
 	enum smtpcode_stage stage;
 	const char *reply_at;          /* where the carrier says the reply starts, or NULL */
 	struct smtpcode_span host;     /* the remote host it names */
+	struct smtpcode_span named_host; /* "host mx.example.com [192.0.2.1]": the host where none else is */
 	struct smtpcode_span status;   /* a DSN "Status:" or a "dsn=" enhanced code */
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */

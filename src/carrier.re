@@ -428,6 +428,21 @@ smtpcode__timestamp(const char *buf, const char *lim_)
 	*/
 }
 
+/* Exim's and CommuniGate's "host mx.example.com [192.0.2.1]" (a name with
+ * a dot, a blank, an address literal): the remote host, where the carrier
+ * names none in its own way. */
+static void
+named_host(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *a, *b;
+
+	if (c->named_host.len || !host_field(p, lim, &a, &b) || !memchr(a, '.', (size_t)(b - a)))
+		return;
+	if (lim - b < 4 || b[0] != ' ' || b[1] != '[' || !(is_hostchar(b[2]) || b[2] == ':'))
+		return;
+	set_span(&c->named_host, a, b);
+}
+
 void
 smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, const char *buf_, const char *end_,
                          const char *lim_)
@@ -649,6 +664,9 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_SENT_DOT: /* the message's end: its reply is end of data's */
 	case SMTPCODE__MARKER_ARROW_DOT:
 		sent_stage(c, SMTPCODE_STAGE_END_OF_DATA, p);
+		break;
+	case SMTPCODE__MARKER_HOST_WORD:
+		named_host(c, p, lim);
 		break;
 	case SMTPCODE__MARKER_TALKING_TO:
 		if (c->late_session)

@@ -873,7 +873,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->host.ptr = host;
 		out->host.len = host_len;
 	} else {
-		out->host = car.host;
+		out->host = car.host.len ? car.host : car.named_host;
 	}
 
 	if (host) {

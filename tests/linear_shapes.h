@@ -48,6 +48,7 @@ static const struct linear_shape linear_shapes[] = {
 	{"`(#5.1.1) `: qmail's codes", "", "(#5.1.1) "},
 	{"`>>> RCPT To:<a@b> `: a session transcript's commands", "", ">>> RCPT To:<a@b> "},
 	{"`while talking to a`", "", "while talking to a"},
+	{"`host a.b [`: host names with an address literal", "", "host a.b ["},
 	{"`>>> DATA`, then `<<< 550 x`: replies after DATA counted", ">>> DATA\n", "<<< 550 x\n"},
 	{"`<<< 554 a`, `>>> QUIT`: greetings and other commands", "", "<<< 554 a\n>>> QUIT\n"},
 	{"`-------SMTP command`, then LF: a command field", "", "-------SMTP command\n"},

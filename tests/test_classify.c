@@ -652,6 +652,21 @@ Test(carriers, a_session_after_the_reply_is_anothers)
 	cr_assert_str_eq(smtpcode_reason_name(r.reason), "domain-not-found");
 }
 
+/* Exim names the host on a line of its own: "host mx.example.org [192.0.2.1]". */
+Test(carriers, a_host_named_with_its_address_literal)
+{
+	struct smtpcode_result r = classify("SMTP error from remote mail server after MAIL FROM:<s@example.net> SIZE=1543:\n"
+	                                    "    host mx.example.org [192.0.2.20]: 550 5.7.0 Please use your ISP's relay.\n", 0);
+
+	cr_assert(r.host.len == 14 && memcmp(r.host.ptr, "mx.example.org", 14) == 0, "host '%.*s'", (int)r.host.len,
+	          r.host.ptr);
+	/* A word that is no host name, or no address literal after it: no host. */
+	r = classify("554 5.7.1 Service unavailable; Client host [192.0.2.40] blocked using zen.spamhaus.org", 0);
+	cr_assert_eq(r.host.len, 0, "host '%.*s'", (int)r.host.len, r.host.ptr);
+	r = classify("550 Host unknown (Authoritative answer from name server)", 0);
+	cr_assert_eq(r.host.len, 0, "host '%.*s'", (int)r.host.len, r.host.ptr);
+}
+
 /* mFILTER names the refused command on the line after "-------SMTP command". */
 Test(carriers, a_command_field_names_the_stage)
 {
