@@ -326,6 +326,7 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 Requested action not taken: mailbox unavailable 503 Bad sequence of commands", 0, "user-unknown",
 		 "hard", NULL},
 		{"503 5.5.1 Bad sequence of commands", 0, "syntax-error", NULL, NULL},
+		{"550 <a@example.net>... User not exist", 0, "user-unknown", "hard", NULL},
 		/* Postfix local(8): the mailbox file reached mailbox_size_limit. */
 		{"Nov  5 10:00:00 mx postfix/local[1]: A1: to=<a@example.net>, relay=local, delay=1, dsn=5.2.2, "
 		 "status=bounced (cannot update mailbox /var/mail/a for user a. error writing message: File too large)",
