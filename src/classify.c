@@ -635,15 +635,15 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	for (;;) {
 		const unsigned char *nl = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
 		const unsigned char *end = nl ? nl : lim;
+		const unsigned char *q = p;
 		unsigned c = line_class(p, end);
 		if (c) {
 			if (!sc->first_class)
 				sc->first_class = c;
 			sc->aside = c != sc->first_class;
-			const unsigned char *q = p;
 			while (q < end && (*q == ' ' || *q == '\t'))
 				q++;
-			if (*q != '<')
+			if (q < end && *q != '<') /* not a transcript's "<<< 550" */
 				sc->bare_reply = 1;
 		}
 		if (p == (const unsigned char *)buf) {
@@ -983,7 +983,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
 	    (sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr ? smtpcode__patterns[sc.reason].unanswered
 	                                                             : enh->subject == 4 && enh->detail == 1) &&
-	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) || (enh->subject == 4 && enh->detail == 7))) {
+	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) ||
+	     (enh->subject == 4 && enh->detail == 7))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
