@@ -940,7 +940,15 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			decide(&d, SMTPCODE_SIGNAL_VENDOR_CODE, vc->reason, vc->action, vc->bounce,
 			       out->reply.enhanced_span);
 		}
-		if (e)
+		/* Wording that names a refusal of the address but not its cause
+		 * ("Recipient address rejected: ...", an access map's own text)
+		 * does not make a security or policy status (X.7.x) a bad
+		 * address: the code says which kind of refusal it was. */
+		if (e && is_generic(e) && enh->subject == 7 && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE &&
+		    smtpcode_reason_bounce(d.reason) == SMTPCODE_BOUNCE_HARD)
+			decide_as(&d, SMTPCODE_SIGNAL_STAGE, SMTPCODE_SIGNAL_GENERIC_ENHANCED, e->reason, e->action, e->bounce,
+			          out->reply.enhanced_span);
+		else if (e)
 			decide(&d,
 			       is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED
 			                     : under_class(SMTPCODE_SIGNAL_ENHANCED, e->reason, cls),

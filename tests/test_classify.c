@@ -327,6 +327,12 @@ Test(distinctions, more_mail_systems_wordings)
 		 "hard", NULL},
 		{"503 5.5.1 Bad sequence of commands", 0, "syntax-error", NULL, NULL},
 		{"550 <a@example.net>... User not exist", 0, "user-unknown", "hard", NULL},
+		/* An access map's own text after "Recipient address rejected:"
+		 * under X.7.1 is a policy refusal, not a bad address. */
+		{"554 5.7.1 <a@example.net>: Recipient address rejected: Please see http://www.example.net/why.html", 0,
+		 "policy", "block", NULL},
+		/* Postfix's postscreen refuses a client that spoke before its turn. */
+		{"521 5.7.0 Error: I can break rules, too. Goodbye.", 0, "syntax-error", NULL, NULL},
 		/* Postfix local(8): the mailbox file reached mailbox_size_limit. */
 		{"Nov  5 10:00:00 mx postfix/local[1]: A1: to=<a@example.net>, relay=local, delay=1, dsn=5.2.2, "
 		 "status=bounced (cannot update mailbox /var/mail/a for user a. error writing message: File too large)",
