@@ -12,7 +12,7 @@ gen_site.py, so the page says what `smtpcode TSS04` says.
 
 import re
 
-from site_html import Sections, bounce_badge, h, link, outcome, paragraph
+from site_html import Sections, bounce_badge, details, h, link, outcome, paragraph
 from site_replies import sample_item
 
 # The CLI folds ASCII letters only; str.lower() would fold others too.
@@ -99,11 +99,21 @@ def by_reason(site, tokens):
     return '<ul class="token-lines">\n' + "\n".join(items) + "\n</ul>" if items else ""
 
 
+# A vendor with more tokens than this is folded on the index: the page stays
+# a few screens long however many tokens the data gains.
+FOLD_OVER = 8
+
+
 def token_index(site):
     groups = []
     for v in site.data.vendors:
         mine = [t for t in site.tokens if t.vendor == v["id"]]
-        if mine:
+        if len(mine) > FOLD_OVER:
+            groups.append(details(f'<span class="vendor-name">{h(v["name"])}</span> ({len(mine)} tokens)',
+                                  f'<p>{site.vendor_link(v["id"])}: its page, with every reply and token.</p>\n'
+                                  + by_reason(site, mine),
+                                  sid=f'vendor-{v["id"]}'))
+        elif mine:
             groups.append(f'<h2 class="vendor-name" id="vendor-{v["id"]}">{site.vendor_link(v["id"])}</h2>\n'
                           + by_reason(site, mine))
     body = "\n".join([
