@@ -348,6 +348,25 @@ Test(distinctions, more_mail_systems_wordings)
 		check(&cases[i]);
 }
 
+/* A refused SMTP login is fixed in the client's settings, not in SPF or
+ * DKIM (the codes' own action was "fix-authentication"). */
+Test(distinctions, a_refused_login_is_the_clients_to_fix)
+{
+	static const char *const replies[] = {
+		"535 5.7.8 Authentication credentials invalid",
+		"530 5.7.0 Authentication required",
+		"534 5.7.9 Authentication mechanism is too weak",
+		"535 Incorrect authentication data",
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(replies); i++) {
+		struct smtpcode_result r = classify(replies[i], 0);
+		cr_assert_str_eq(smtpcode_reason_name(r.reason), "smtp-auth", "%s", replies[i]);
+		cr_assert_str_eq(smtpcode_action_name(r.action), "fix-client-config", "%s", replies[i]);
+	}
+}
+
 Test(languages, common_bounce_wordings_in_utf8)
 {
 	static const struct expectation cases[] = {
