@@ -136,9 +136,11 @@ size_t smtpcode__timestamp(const char *buf, const char *lim);
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
 
-/* smtpcode_classify() for the text of a failure report (not a delay
- * notice): a transient reply in it is one the sending side gave up on. */
-int smtpcode__classify_given_up(const char *buf, size_t len, enum smtpcode_stage stage, struct smtpcode_result *out);
+/* smtpcode_classify() for the text of a report; `given_up`: it is a failure
+ * report (not a delay notice), so a transient reply in it is one the sending
+ * side gave up on. */
+int smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int given_up,
+                              struct smtpcode_result *out);
 
 /* smtpcode_parse_reply(), told where the first line ends: `nl` is the first
  * '\n' at or after buf, or buf + len when there is none; NULL: not known. */

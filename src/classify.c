@@ -795,9 +795,10 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 }
 
 int
-smtpcode__classify_given_up(const char *buf, size_t len, enum smtpcode_stage stage, struct smtpcode_result *out)
+smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int given_up,
+                          struct smtpcode_result *out)
 {
-	return classify(buf, len, stage, NULL, 0, 1, out);
+	return classify(buf, len, stage, NULL, 0, given_up, out);
 }
 
 static int

@@ -715,10 +715,13 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	const char *text = m->scratch;
 	size_t n = 0, p;
 	int rc, rc2, text_cut = 0;
+	/* A failure report (not a delay notice) around a transient reply: the
+	 * sending side gave up on it. */
+	int gave_up = text_action(m) == SMTPCODE_DSN_FAILED && bounce_like(m);
 
 	if (owner != OWNER_PREAMBLE)
 		n = gather(m, owner, m->scratch, SMTPCODE__MSG_BLOCK_MAX, &text_cut);
-	rc = smtpcode_classify(m->scratch, n, m->stage, NULL, 0, &r);
+	rc = smtpcode__classify_report(m->scratch, n, m->stage, gave_up, &r);
 	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE && m->preamble_len) {
 		/* The preamble first, then the recipient's lines, where the record
 		 * says more with it. (The record's spans point into the text it
@@ -730,7 +733,7 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 			memcpy(both + p, m->scratch, n);
 			p += n;
 		}
-		rc2 = smtpcode_classify(both, p, m->stage, NULL, 0, &better);
+		rc2 = smtpcode__classify_report(both, p, m->stage, gave_up, &better);
 		if (better.decided_by > r.decided_by || n == 0) {
 			text = both;
 			n = p;
@@ -747,12 +750,8 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 		p = gather(m, OWNER_PREAMBLE, pre, sizeof m->scratch - SMTPCODE__MSG_BLOCK_MAX, &text_cut);
 		smtpcode_classify(pre, p, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &better);
 		if (better.stage != SMTPCODE_STAGE_UNKNOWN)
-			rc = smtpcode_classify(m->scratch, n, better.stage, NULL, 0, &r);
+			rc = smtpcode__classify_report(m->scratch, n, better.stage, gave_up, &r);
 	}
-	if (rc == 0 && r.reason == SMTPCODE_REASON_NETWORK_ERROR &&
-	    (r.reply.code / 100 == 4 || (!r.reply.code && r.reply.enhanced.cls != 5)) &&
-	    text_action(m) == SMTPCODE_DSN_FAILED && bounce_like(m))
-		rc = smtpcode__classify_given_up(text, n, r.stage, &r);
 	if ((need_cause || !bounce_like(m)) &&
 	    (rc != 0 || r.reason == SMTPCODE_REASON_ACCEPTED || r.reason == SMTPCODE_REASON_UNKNOWN))
 		return;
