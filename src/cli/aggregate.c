@@ -11,6 +11,7 @@
 #include "json.h"
 #include "safe_text.h"
 #include "scan.h"
+#include "stats.h"
 #include "table.h"
 
 static const char *const key_names[BY_KEYS] = {"domain", "relay", "vendor", "reason", "recipient", "hour", "day"};
@@ -272,12 +273,6 @@ sorted(const struct aggregate *a, size_t *n)
 	return g;
 }
 
-static double
-share(long part, long whole)
-{
-	return whole > 0 ? (double)part / (double)whole : 0.0;
-}
-
 /* Why some records are counted as the rest, on standard error. */
 static void
 rest_warning(const struct aggregate *a)
@@ -348,7 +343,7 @@ text_row(FILE *out, const struct text_columns *tc, const char *k1, int w1, const
 	fprintf(out, " %7ld %7ld", c->records, c->bounces);
 	for (i = 0; i < 3; i++) {
 		if (c->bounces)
-			fprintf(out, " %5.1f%%", 100.0 * share(part[i], c->bounces));
+			fprintf(out, " %5.1f%%", 100.0 * stats_share(part[i], c->bounces));
 		else
 			fprintf(out, " %6s", "-");
 	}
@@ -439,9 +434,9 @@ json_counts(struct json *j, const struct counts *c)
 	json_int(j, "hard", c->hard);
 	json_int(j, "soft", c->soft);
 	json_int(j, "block", c->block);
-	json_double(j, "hard_share", share(c->hard, c->bounces));
-	json_double(j, "soft_share", share(c->soft, c->bounces));
-	json_double(j, "block_share", share(c->block, c->bounces));
+	json_double(j, "hard_share", stats_share(c->hard, c->bounces));
+	json_double(j, "soft_share", stats_share(c->soft, c->bounces));
+	json_double(j, "block_share", stats_share(c->block, c->bounces));
 	json_int(j, "accepted", c->accepted);
 	json_int(j, "auto_reply", c->auto_reply);
 	json_int(j, "complaint", c->complaint);
@@ -511,7 +506,7 @@ fields_counts(FILE *out, const struct counts *c, int csv)
 		fields_cell(out, buf, strlen(buf), csv, 0);
 	}
 	for (i = 2; i < 5; i++) {
-		snprintf(buf, sizeof buf, "%.4f", share(v[i], c->bounces));
+		snprintf(buf, sizeof buf, "%.4f", stats_share(v[i], c->bounces));
 		fields_cell(out, buf, strlen(buf), csv, 0);
 	}
 	for (i = 0; i < 3; i++) {

@@ -402,12 +402,6 @@ collect_texts(const struct text_table *tt, struct tally *t)
 	return n;
 }
 
-static double
-share(long count, long total)
-{
-	return total > 0 ? (double)count / (double)total : 0.0;
-}
-
 /* What a table's shares are of: the outcome table counts every record (it
  * is what tells bounces from the rest), the others the bounces. */
 static long
@@ -454,7 +448,7 @@ stats_text(const struct stats *s, const struct style *st, FILE *out)
 		for (i = 0; i < n; i++) {
 			fputs("  ", out);
 			table_cell(out, t[i].name, 22, 1);
-			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * share(t[i].count, table_total(s, id)));
+			fprintf(out, " %9ld %6.1f%%\n", t[i].count, 100.0 * stats_share(t[i].count, table_total(s, id)));
 		}
 	}
 	if (s->bounces > 0 && s->top > 0)
@@ -504,7 +498,7 @@ stats_json(const struct stats *s, FILE *out)
 			json_begin_object(&j, NULL);
 			json_string(&j, "name", t[i].name);
 			json_int(&j, "count", t[i].count);
-			json_double(&j, "share", share(t[i].count, table_total(s, id)));
+			json_double(&j, "share", stats_share(t[i].count, table_total(s, id)));
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -587,7 +581,8 @@ stats_fields(const struct stats *s, FILE *out, int csv)
 	for (id = 0; id < T_TABLES; id++) {
 		n = collect(s, (enum table_id)id, t);
 		for (i = 0; i < n; i++)
-			fields_row(out, csv, table_keys[id], t[i].name, t[i].count, share(t[i].count, table_total(s, id)), "", 0);
+			fields_row(out, csv, table_keys[id], t[i].name, t[i].count,
+			           stats_share(t[i].count, table_total(s, id)), "", 0);
 	}
 	for (r = 0; r < SMTPCODE_REASON_COUNT; r++)
 		if (s->not_bounce[r])

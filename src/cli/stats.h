@@ -33,4 +33,12 @@ void stats_json(const struct stats *s, FILE *out);
  * replies) text, as tsv or csv (fields.h). */
 void stats_fields(const struct stats *s, FILE *out, int csv);
 
+/* part of whole, 0 when there is no whole: a share as stats and stats --by
+ * (aggregate.h) give it. */
+static inline double
+stats_share(long part, long whole)
+{
+	return whole > 0 ? (double)part / (double)whole : 0.0;
+}
+
 #endif
