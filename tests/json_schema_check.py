@@ -13,6 +13,7 @@ records of a big log then take a second, not minutes.
 
 import json
 import os
+import subprocess
 
 SCHEMA_DIR = os.environ.get("SMTPCODE_SCHEMA_DIR")
 COMMANDS = ("explain", "scan", "stats", "list", "search")
@@ -77,6 +78,15 @@ def shape(output, obj):
             x = "\0" + type(x).__name__
         out[k] = x
     return json.dumps(out)
+
+
+def run(smtpcode, args, stdin=None, env=None, timeout=30, cwd=None):
+    """Runs smtpcode with args, as a test's run() does, and checks the JSON it
+    wrote (check_output); returns the subprocess.CompletedProcess, output as
+    bytes."""
+    r = subprocess.run([smtpcode, *args], input=stdin, capture_output=True, env=env, timeout=timeout, cwd=cwd)
+    check_output(args, r.stdout)
+    return r
 
 
 def check_output(args, stdout):

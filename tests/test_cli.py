@@ -20,8 +20,7 @@ ENV = dict(os.environ, NO_COLOR="", COLUMNS="80")
 
 
 def run(*args, stdin=None, env=ENV):
-    r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=30)
-    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output
+    r = json_schema_check.run(SMTPCODE, args, stdin=stdin, env=env)  # JSON fits the schema of its output
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
 

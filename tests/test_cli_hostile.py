@@ -30,8 +30,7 @@ REORDER = re.compile("[\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def run(*args, stdin=None, env=ENV, timeout=30, cwd=None):
-    r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=timeout, cwd=cwd)
-    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output
+    r = json_schema_check.run(SMTPCODE, args, stdin=stdin, env=env, timeout=timeout, cwd=cwd)  # JSON fits its schema
     return r.returncode, r.stdout, r.stderr
 
 

@@ -42,8 +42,7 @@ LINE = ("Nov  5 10:00:0{n} mx postfix/smtp[2101]: 4F2A{n}: to=<user{n}@example.c
 
 
 def run(*args, stdin=None, env=ENV):
-    r = subprocess.run([SMTPCODE, *args], input=stdin, capture_output=True, env=env, timeout=60)
-    json_schema_check.check_output(args, r.stdout)  # JSON fits the schema of its output
+    r = json_schema_check.run(SMTPCODE, args, stdin=stdin, env=env, timeout=60)  # JSON fits its schema
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
 
