@@ -112,6 +112,7 @@ struct smtpcode__carrier {
 	const char *sent_at;           /* just past that command: its reply follows ("<<< 550 ...") */
 	int greeting;                  /* a transcript's session has started, no command sent yet */
 	int late_session;              /* a session began after a reply line: another recipient's */
+	int session_host;              /* the host is a session's ("... while talking to mx:") */
 	int data_sent;                 /* a transcript's last command sent was DATA ... */
 	unsigned replies_after_data;   /* ... and this many whole replies followed it (at most 2), */
 	int data_complaint;            /* ... one of them a protocol complaint ("503 Need RCPT") */

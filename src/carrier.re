@@ -671,11 +671,19 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_TALKING_TO:
 		if (c->late_session)
 			break;
-		if (!c->host.len && host_field(p, lim, &a, &b))
+		/* The last session's host is the one that answered. */
+		if ((!c->host.len || c->session_host) && host_field(p, lim, &a, &b)) {
+			c->host.len = 0;
 			set_host(c, a, b);
+			c->session_host = 1;
+		}
 		c->greeting = 1;
-		if (c->stage_sent) /* another session: what the last one said is over */
+		/* Another session: what the last one said and sent is over. */
+		if (c->stage_sent)
 			c->stage = SMTPCODE_STAGE_UNKNOWN;
+		c->sent_at = NULL;
+		c->data_sent = 0;
+		c->before_data = NULL;
 		break;
 	/* A delay notice in words: the message is still being retried. */
 	case SMTPCODE__MARKER_DELAYED:

@@ -665,6 +665,37 @@ scan_input(struct scan *sc, const char *buf, size_t len)
 	}
 }
 
+/* Does the reply code at `code` follow a transcript's "<<< " or "<-- "? */
+static int
+transcript_reply(const char *buf, const char *code)
+{
+	return code - buf >= 4 && code[-1] == ' ' &&
+	       ((code[-4] == '<' && code[-3] == '<' && code[-2] == '<') ||
+	        (code[-4] == '<' && code[-3] == '-' && code[-2] == '-'));
+}
+
+/* The end of the transcript's reply that starts at `code`: its lines go on
+ * while each says another follows ("<<< 550-5.7.1 ...", then "<<< 550 ..."). */
+static const char *
+transcript_reply_end(const char *code, const char *lim)
+{
+	const char *p = code;
+
+	for (;;) {
+		const char *nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+		if (!nl)
+			return lim;
+		if (lim - p < 4 || p[3] != '-')
+			return nl;
+		p = nl + 1;
+		while (p < lim && (*p == ' ' || *p == '\t'))
+			p++;
+		if (lim - p < 7 || !transcript_reply(p, p + 4) || memcmp(p + 4, code, 3) != 0)
+			return nl;
+		p += 4;
+	}
+}
+
 /* A reply that has an enhanced code and no basic code ("5.1.1 user
  * unknown", as people type it or some systems write it): the code starts
  * the text (after blanks), and the reply is its line. */
@@ -894,6 +925,24 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (car.reply_at) {
 		sc.reason = sc.reply_reason;
 		sc.reason_span = sc.reply_reason_span;
+	} else if (code_at && transcript_reply(buf, code_at)) {
+		/* In a session transcript, the server's reply to the last command
+		 * is its word on the recipient. The client's restatement after it
+		 * (Sendmail's "550 5.1.1 <a@example.com>... User unknown" under
+		 * "<<< 550 5.2.1 ... is disabled"), other sessions' replies and
+		 * the summary above do not decide: its lines are read again alone.
+		 * Where they name no cause, the client's word that it gave up
+		 * ("could not be delivered for 5 days") still does. */
+		const char *end = transcript_reply_end(code_at, buf + len);
+		struct scan rs;
+		scan_init(&rs, code_at, (size_t)(end - code_at), NULL);
+		scan_input(&rs, code_at, (size_t)(end - code_at));
+		if (rs.reason >= 0 || sc.reason < 0 || !sc.gave_up ||
+		    smtpcode__patterns[sc.reason].reason != SMTPCODE_REASON_EXPIRED) {
+			sc.reason = rs.reason;
+			sc.reason_span = rs.reason_span;
+		}
+		sc.other_reason = -1;
 	}
 	if (sc.reason < 0 && sc.other_reason >= 0 && (!car.reply_at || (const char *)sc.other_end > car.reply_at)) {
 		sc.reason = sc.other_reason;

@@ -647,6 +647,21 @@ Test(carriers, a_session_transcript_gives_the_last_reply)
 		 SMTPCODE_STAGE_CONNECT, 554, "ip-blocklisted"},
 		{"... while talking to mx.example.org.:\n>>> EHLO mx.example.net\n<<< 554 5.7.1 You are not welcome\n",
 		 SMTPCODE_STAGE_EHLO, 554, NULL},
+		/* The server's words, not the client's restatement under them. */
+		{"... while talking to mx.example.org.:\n>>> RCPT To:<a@example.org>\n"
+		 "<<< 550 5.2.1 The email account that you tried to reach is disabled.\n"
+		 "550 5.1.1 <a@example.org>... User unknown\n>>> DATA\n<<< 503 5.5.1 RCPT first.\n",
+		 SMTPCODE_STAGE_RCPT, 550, "mailbox-disabled"},
+		/* The last session counts: an earlier host's greeting ("450 busy")
+		 * is over, and so is what was sent to it. */
+		{"... while talking to mx2.example.net.:\n>>> RCPT To:<a@example.org>\n<<< 450 busy - please try later\n"
+		 "... while talking to mx.example.org.:\n>>> DATA\n<<< 551 not our user\n"
+		 "550 5.1.1 <a@example.org>... User unknown\n<<< 503 need RCPT command [data]\n",
+		 SMTPCODE_STAGE_UNKNOWN, 551, "mailbox-moved"},
+		/* A reply that names no cause, and the client gave up on it. */
+		{"... while talking to mx.example.org.:\n<<< 421\n<a@example.org>... Deferred: 421\n"
+		 "Message could not be delivered for 5 days\nMessage will be deleted from queue\n",
+		 SMTPCODE_STAGE_CONNECT, 421, "expired"},
 	};
 	size_t i;
 
