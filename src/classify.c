@@ -133,7 +133,7 @@ walk_back(const struct scan *sc, struct match_end m, unsigned n, const unsigned 
 	while (n > 0) {
 		unsigned char want = pat ? pat[n - 1] : ' ';
 		if (p == seg_start) {
-			/* The virtual space between segments, and the whitespace before it. */
+			/* The virtual space between segments, and the whitespace around it. */
 			if (k == oldest || want != ' ')
 				return pat ? NULL : p;
 			k--;
@@ -150,6 +150,15 @@ walk_back(const struct scan *sc, struct match_end m, unsigned n, const unsigned 
 				return NULL;
 			while (p > seg_start && is_space(p[-1]))
 				p--;
+			/* A run that starts its segment (an indented line) goes on
+			 * with the virtual space and the whitespace before that. */
+			while (p == seg_start && k > oldest) {
+				k--;
+				seg_start = sc->ring[k % SEGMENT_RING].start;
+				p = sc->ring[k % SEGMENT_RING].end;
+				while (p > seg_start && is_space(p[-1]))
+					p--;
+			}
 		} else if (pat && (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p) != want) {
 			return NULL;
 		}

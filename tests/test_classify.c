@@ -416,6 +416,13 @@ Test(languages, common_bounce_wordings_in_utf8)
 	r = classify("550-5.1.1 Пользователь\r\n550 5.1.1 не найден", 0);
 	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	/* Across a wrapped paragraph's line break and indent: one whitespace
+	 * run, as the automaton reads it. */
+	r = classify("550 5.1.1 Пользователь\n    не найден", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+	cr_assert(r.matched.len == strlen("Пользователь\n    не найден") &&
+	          memcmp(r.matched.ptr, "Пользователь\n    не найден", r.matched.len) == 0);
 }
 
 Test(distinctions, rcpt_verdicts)
