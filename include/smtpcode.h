@@ -605,7 +605,8 @@ enum smtpcode_input {
  * line of an mbox (a sender, a date with a time and a year) starts an mbox;
  * a header field that messages have (From, Received, Subject, X-..., ...) or
  * a delivery-status field starts a message, and so does any other field
- * followed by a field, a folded line or the header's end; anything else is
+ * followed (after its folded lines) by a field or the header's end; a field
+ * and its folded lines alone are a wrapped reply to classify; anything else is
  * lines. A few kilobytes are enough. A field alone on the only line is a
  * line to classify, unless that line is 4 KiB or more (a header's). Returns
  * the kind. */

@@ -1483,16 +1483,23 @@ smtpcode_input_kind(const char *buf, size_t len)
 		return nl || n >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	if (!nl)
 		return SMTPCODE_INPUT_LINES; /* one line: a field to classify */
-	/* Another name: the next line says, another field, a folded line or the
-	 * header's end. */
-	p = nl + 1;
-	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
-	n = nl ? (size_t)(nl - p) : (size_t)(lim - p);
-	if (n > 0 && p[n - 1] == '\r')
-		n--;
-	if (p == lim)
-		return SMTPCODE_INPUT_LINES;
-	if (n == 0 || is_blank((unsigned char)p[0]) || smtpcode__msg_field_name(p, n, &v))
-		return SMTPCODE_INPUT_MESSAGE;
-	return SMTPCODE_INPUT_LINES;
+	/* Another name: the line after it and its folded lines says: another
+	 * field or the header's end. A wrapped reply pasted alone ("Deferred:
+	 * Connection refused by mx.example.com.", then an indented line) has
+	 * neither. */
+	for (;;) {
+		p = nl + 1;
+		if (p >= lim)
+			return lim - buf >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
+		nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(lim - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 0 || smtpcode__msg_field_name(p, n, &v))
+			return SMTPCODE_INPUT_MESSAGE;
+		if (!is_blank((unsigned char)p[0]))
+			return SMTPCODE_INPUT_LINES;
+		if (!nl) /* the start given ends in a folded line: a header's, if that long */
+			return lim - buf >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
+	}
 }

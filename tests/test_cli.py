@@ -324,6 +324,19 @@ class Explain(unittest.TestCase):
         self.assertEqual((a["recipient"], a["dsn_action"], a["report"]), ("user@example.com", "failed", "dsn"))
         self.assertEqual((a["carrier"], a["host"], a["reason"], a["bounce"]), ("dsn", "mx.example.com", "mailbox-full", "soft"))
 
+    def test_explain_stdin_wrapped_reply(self):
+        # A "Word:" line and its indented continuation, pasted alone, is a
+        # wrapped reply, not a message's header: it is classified.
+        text = b"Deferred: Connection refused by mx.example.com.\n    Message could not be delivered for 5 days\n"
+        status, out, _ = run("explain", "--json", "-", stdin=text)
+        self.assertEqual(status, 0)
+        [a] = json_lines(out)
+        self.assertNotIn("messages", a)
+        self.assertEqual((a["reason"], a["classified"]), ("expired", True))
+        # With another field after it, or the header's end, it is a message.
+        status, out, _ = run("explain", "--json", "-", stdin=text + b"X-Other: 1\n\nbody\n")
+        self.assertEqual(json_lines(out)[0]["input"], "message")
+
     def test_stage_block_at_mail_from(self):
         status, out, _ = run("explain", "--json", "--stage", "mail", "550 5.1.1 User unknown")
         a = json_lines(out)[0]
