@@ -65,6 +65,9 @@ struct scan {
 	struct smtpcode__carrier *car; /* markers found go here; NULL: none wanted */
 	const char *buf, *lim;
 	const char *first_nl;          /* the input's first '\n', or lim */
+	/* The last word looked at for an '@' (in_address), and whether it had one. */
+	const unsigned char *word_start, *word_end;
+	int word_at;
 	unsigned segments;             /* segments fed so far */
 	struct segment ring[SEGMENT_RING];
 };
@@ -233,6 +236,48 @@ checked(const struct scan *sc, uint32_t at, struct match_end m)
 	return 0;
 }
 
+/* How far either side of a match the word it lies in is looked at: an
+ * address's local part is at most 64 bytes, its domain 255. */
+#define WORD_REACH 256
+
+static int
+word_delimiter(unsigned char c)
+{
+	return c <= ' ' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' ||
+	       c == '\'' || c == ',' || c == ';' || c == ':' || c == '=';
+}
+
+/* Does the match [a, b) lie in an address ("<spam@example.com>",
+ * "eve@spamtrap.example.com")? Then it names a mailbox, not a cause: its
+ * first and last words, out to their delimiters, hold an '@'. A match of
+ * one word keeps its word, so a run of matches in a long one walks it once. */
+static int
+in_address(struct scan *sc, const unsigned char *a, const unsigned char *b)
+{
+	const unsigned char *buf = (const unsigned char *)sc->buf, *lim = (const unsigned char *)sc->lim;
+	const unsigned char *p, *q, *floor, *ceil;
+	int at = 0, one_word = 1;
+
+	if (a >= sc->word_start && b <= sc->word_end)
+		return sc->word_at;
+	floor = a - buf > WORD_REACH ? a - WORD_REACH : buf;
+	ceil = lim - b > WORD_REACH ? b + WORD_REACH : lim;
+	/* A match that starts or ends with a delimiter ("]: Recipient address
+	 * rejected") has no word of its own on that side. */
+	for (p = a; p > floor && !word_delimiter(*a) && !word_delimiter(p[-1]); p--)
+		at |= p[-1] == '@';
+	for (q = b; q < ceil && !word_delimiter(b[-1]) && !word_delimiter(*q); q++)
+		at |= *q == '@';
+	for (; a < b && one_word; a++)
+		one_word = !word_delimiter(*a);
+	if (one_word) {
+		sc->word_start = p;
+		sc->word_end = q;
+		sc->word_at = at;
+	}
+	return at;
+}
+
 /* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
  * token, vendor evidence, a carrier marker. Rare next to plain bytes. Of two
  * reason patterns, a token beats a phrase, then priority, then length (the
@@ -243,6 +288,7 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	uint32_t r = smtpcode__dfa_reason[e - SMTPCODE__DFA_OUTPUT];
 	uint32_t vm = smtpcode__dfa_vendor[e - SMTPCODE__DFA_OUTPUT], v = vm & 0xffffu, m = vm >> 16;
 	struct match_end here;
+	struct smtpcode_span span = {NULL, 0};
 
 	here.end = end;
 	here.segment = sc->segments - 1;
@@ -253,28 +299,34 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
 	if (r) {
-		uint32_t rank = rank_of(&smtpcode__patterns[r - 1]);
-		if (smtpcode__patterns[r - 1].reason == SMTPCODE_REASON_EXPIRED &&
-		    smtpcode__patterns[r - 1].priority >= GAVE_UP_PRIORITY)
+		const struct smtpcode__pattern *pat = &smtpcode__patterns[r - 1];
+		uint32_t rank = rank_of(pat);
+		int gives_up = pat->reason == SMTPCODE_REASON_EXPIRED && pat->priority >= GAVE_UP_PRIORITY;
+		int better = sc->aside ? rank > sc->other_rank : rank > sc->reason_rank;
+		/* Matches in the carrier's own words before the reply do not count. */
+		int in_reply = !sc->aside && rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
+		               (const char *)end > sc->car->reply_at;
+		if (gives_up || better || in_reply) {
+			span = match_span(sc, here, pat->len);
+			if (span.ptr && in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len))
+				gives_up = better = in_reply = 0;
+		}
+		if (gives_up)
 			sc->gave_up = 1;
-		if (sc->aside) {
-			if (rank > sc->other_rank) {
-				sc->other_reason = (int)r - 1;
-				sc->other_rank = rank;
-				sc->other_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
-				sc->other_end = end;
-			}
-		} else if (rank > sc->reason_rank) {
+		if (better && sc->aside) {
+			sc->other_reason = (int)r - 1;
+			sc->other_rank = rank;
+			sc->other_span = span;
+			sc->other_end = end;
+		} else if (better) {
 			sc->reason = (int)r - 1;
 			sc->reason_rank = rank;
-			sc->reason_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
+			sc->reason_span = span;
 		}
-		/* Matches in the carrier's own words before the reply do not count. */
-		if (!sc->aside && rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
-		    (const char *)end > sc->car->reply_at) {
+		if (in_reply) {
 			sc->reply_reason = (int)r - 1;
 			sc->reply_reason_rank = rank;
-			sc->reply_reason_span = match_span(sc, here, smtpcode__patterns[r - 1].len);
+			sc->reply_reason_span = span;
 		}
 	}
 	if (v && (sc->vendor < 0 || evidence(&smtpcode__patterns[v - 1]) > evidence(&smtpcode__patterns[sc->vendor]))) {
@@ -560,6 +612,8 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->buf = buf;
 	sc->lim = buf + len;
 	sc->first_nl = sc->lim;
+	sc->word_start = sc->word_end = NULL;
+	sc->word_at = 0;
 	sc->segments = 0;
 }
 

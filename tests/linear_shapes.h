@@ -17,6 +17,8 @@ struct linear_shape {
 
 static const struct linear_shape linear_shapes[] = {
 	{"`] said:`", "", "] said:"},
+	{"`<`, then `spam` (a phrase, in one long word with no `@`)", "<", "spam"},
+	{"`spam@a ` (a phrase in an address, over and over)", "", "spam@a "},
 	{"`[`, then `x] refused to talk to me:`", "[", "x] refused to talk to me:"},
 	{"`SMTP error from remote mail server after RCPT TO:<`", "",
 	 "SMTP error from remote mail server after RCPT TO:<"},

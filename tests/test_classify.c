@@ -545,6 +545,26 @@ Test(distinctions, specific_wording_beats_generic)
 	cr_assert_eq(classify(cases[4].input, 0).decided_by, SMTPCODE_SIGNAL_GENERIC_PHRASE);
 }
 
+/* An address is a mailbox's name, not a cause: "spam@", "virus@" or
+ * "eve@spamtrap.example.com" in a reply must not make a dead address a
+ * block. The same words outside an address still count. */
+Test(distinctions, words_inside_an_address_are_not_causes)
+{
+	static const struct expectation cases[] = {
+		{"550 5.1.1 <spam@example.com>: Recipient address rejected", 0, "user-unknown", "hard", "undeliverable"},
+		{"550 5.1.1 <virus@example.com>... User unknown", 0, "user-unknown", "hard", "undeliverable"},
+		{"550 5.1.1 eve@spamtrap.example.com: unknown", 0, "user-unknown", "hard", "undeliverable"},
+		{"554 5.7.1 <postmaster@rbl.example.org> rejected", 0, "policy", "block", NULL},
+		{"550 5.7.1 Message from <a@example.com> rejected as spam", 0, "spam", "block", NULL},
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", 0,
+		 "ip-blocklisted", "block", NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
 Test(carriers, postfix_exim_dsn_sendmail)
 {
 	struct smtpcode_result r;
