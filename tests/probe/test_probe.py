@@ -12,11 +12,8 @@ SMTPCODE_PROBE_TESTS=required, as CI sets it, makes that a failure.
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -441,23 +438,8 @@ def inside():
 
 def outside():
     """Checks what the servers need, then runs this file again in namespaces of its own."""
-    required = os.environ.get("SMTPCODE_PROBE_TESTS") == "required"
-    # the servers and ip(8) live in sbin, which a user's PATH may lack
-    os.environ["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"
-    missing = [t for t in ("unshare", "ip", "postfix", "postgrey", "unbound", "openssl") if not shutil.which(t)]
-    if os.geteuid() != 0:
-        missing.append("root (for the namespaces)")
-    unshare = ["unshare", "--net", "--mount", "--pid", "--uts", "--fork", "--mount-proc", "--kill-child"]
-    if not missing and subprocess.run(unshare + ["true"], capture_output=True, timeout=30).returncode != 0:
-        missing.append("namespaces (unshare refused: a container without CAP_SYS_ADMIN?)")
-    if missing:
-        print(f"1..0 # SKIP needs {', '.join(missing)} (scripts/bootstrap test installs the servers)")
-        sys.exit(1 if required else 0)
-    argv = unshare + [sys.executable, os.path.abspath(__file__), SMTPCODE, ROOT, "--inside"]
-    child = subprocess.Popen(argv)
-    # A test runner that gives up on us ends the namespace, and with it every server.
-    signal.signal(signal.SIGTERM, lambda *_: (child.kill(), sys.exit(1)))
-    sys.exit(child.wait())
+    import servers
+    servers.run_in_namespaces(__file__, [SMTPCODE, ROOT], os.environ.get("SMTPCODE_PROBE_TESTS") == "required")
 
 
 if __name__ == "__main__":
