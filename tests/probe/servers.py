@@ -455,6 +455,24 @@ def run_in_namespaces(script, args, required, servers=("postfix", "postgrey", "u
     sys.exit(child.wait())
 
 
+def run_among(started, shell_variable, body):
+    """In the namespaces: starts the servers, runs body() (or, for people, the
+    command in the environment variable shell_variable among them) and stops
+    them; a failure to start is one failed TAP test."""
+    try:
+        started.start()
+    except Exception as e:  # noqa: BLE001 - any failure to start is reported as one
+        print("not ok 1 - the test servers started\n# " + str(e).replace("\n", "\n# "))
+        print("1..1")
+        sys.exit(1)
+    try:
+        if os.environ.get(shell_variable):
+            sys.exit(subprocess.run(os.environ[shell_variable], shell=True).returncode)
+        body()
+    finally:
+        started.stop()
+
+
 def run(argv):
     subprocess.run(argv, check=True, capture_output=True, timeout=60)
 

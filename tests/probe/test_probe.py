@@ -417,23 +417,12 @@ def normal(text):
 
 
 def inside():
-    """In the namespaces: start the servers, run the tests, stop the servers."""
+    """In the namespaces: start the servers, run the tests, stop the servers.
+    SMTPCODE_PROBE_SHELL runs a command among them instead (docs/probe.md)."""
     global SERVERS
     import servers
     SERVERS = servers.Servers()
-    try:
-        SERVERS.start()
-    except Exception as e:  # noqa: BLE001 - any failure to start is reported as one
-        print("not ok 1 - the test servers started\n# " + str(e).replace("\n", "\n# "))
-        print("1..1")
-        sys.exit(1)
-    try:
-        if os.environ.get("SMTPCODE_PROBE_SHELL"):
-            # for people: a command run among the test servers (docs/probe.md)
-            sys.exit(subprocess.run(os.environ["SMTPCODE_PROBE_SHELL"], shell=True).returncode)
-        tap.main()
-    finally:
-        SERVERS.stop()
+    servers.run_among(SERVERS, "SMTPCODE_PROBE_SHELL", tap.main)
 
 
 def outside():
