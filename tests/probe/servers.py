@@ -13,9 +13,11 @@ every process dies with the namespace's first process, even on a crash.
 
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 
@@ -62,6 +64,27 @@ v6.test. MX 10 mx.v6.test.
 mx.v6.test. AAAA ::1
 badmx.test. MX 10 bad\\027[31mname.badmx.test.
 {'.'.join(reversed(MX_BLOCKLIST.split('.')))}.rbl.test. A 127.0.0.2
+"""
+
+
+SMTPD = "inet  n  -  n  -  -  smtpd"
+# The services of master.cf every instance needs besides its listeners.
+MASTER_INTERNAL = """pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 """
 
 
@@ -219,16 +242,26 @@ class BacklogServer:
 
 
 class Servers:
+    """The probe's servers. Another test may change what it starts: ADDRESSES
+    (put on the loopback interface), ZONE (unbound's records), DIR and the
+    Postfix configuration (start_postfix_instance)."""
+
+    ADDRESSES = POSTFIX_ADDRESSES
+    ZONE = ZONE
+    DIR = "/run/smtpcode-probe-test"
+    READY_NAME = "exists.test"  # a name with one MX record in ZONE: unbound answers
+
     def __init__(self, postfix_log_name="maillog"):
-        self.dir = "/run/smtpcode-probe-test"
+        self.dir = self.DIR
         self.procs = []
         self.fakes = []
+        self.instances = []
         self.maillog = os.path.join(self.dir, postfix_log_name)
 
     # -- the namespace -------------------------------------------------------
     def namespace(self):
         run(["ip", "link", "set", "lo", "up"])
-        for a in POSTFIX_ADDRESSES + [DNS]:
+        for a in self.ADDRESSES + [DNS]:
             run(["ip", "addr", "add", a + "/32", "dev", "lo"])
         os.makedirs(self.dir, exist_ok=True)
         run(["mount", "-t", "tmpfs", "-o", "mode=0755,size=64m", "tmpfs", self.dir])
@@ -248,7 +281,7 @@ class Servers:
         os.makedirs(d)
         records = "".join(f'    local-data: "{line.strip()}"\n' if '"' not in line
                           else f"    local-data: '{line.strip()}'\n"
-                          for line in ZONE.strip().splitlines() if line.strip())
+                          for line in self.ZONE.strip().splitlines() if line.strip())
         write(os.path.join(d, "unbound.conf"), f"""server:
     interface: {DNS}@53
     interface: {DNS}@{DNS_ALT_PORT}
@@ -269,7 +302,7 @@ class Servers:
 {records}""")
         log = os.path.join(d, "unbound.log")
         self.spawn(["unbound", "-d", "-p", "-c", os.path.join(d, "unbound.conf")], log)
-        return lambda: dns_query("exists.test") == (0, 1), log
+        return lambda: dns_query(self.READY_NAME) == (0, 1), log
 
     # -- postgrey ------------------------------------------------------------
     def start_postgrey(self):
@@ -284,10 +317,7 @@ class Servers:
     # -- postfix -------------------------------------------------------------
     def start_postfix(self):
         d = self.dir
-        cfg = os.path.join(d, "postfix")
-        for sub in ("postfix", "queue", "data"):
-            os.makedirs(os.path.join(d, sub))
-        shutil.chown(os.path.join(d, "data"), "postfix")
+        cfg = self.postfix_dirs("postfix", "queue", "data")
         run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
              "-subj", "/CN=mx.tls.test", "-days", "2", "-keyout", f"{cfg}/key.pem", "-out", f"{cfg}/cert.pem"])
         write(f"{cfg}/mailboxes", "".join(f"{m} ok\n" for m in MAILBOXES))
@@ -297,11 +327,7 @@ class Servers:
         write(f"{cfg}/sender_access", "rejected@smtpcode.test REJECT Access denied\n")
         write(f"{cfg}/busy", "0.0.0.0/0 421 4.7.0 mx.busy.test is too busy, try again later\n")
         domains = sorted({m.split("@")[1] for m in MAILBOXES})
-        write(f"{cfg}/main.cf", f"""compatibility_level = 3.6
-queue_directory = {d}/queue
-data_directory = {d}/data
-mail_owner = postfix
-setgid_group = postdrop
+        main = f"""{self.postfix_common(d + "/queue", d + "/data", self.maillog)}
 myhostname = mx.exists.test
 mydomain = exists.test
 mydestination =
@@ -309,11 +335,6 @@ myorigin = $myhostname
 inet_interfaces = {', '.join(POSTFIX_ADDRESSES)}, [::1]
 inet_protocols = all
 mynetworks = 127.0.0.99/32
-maillog_file_prefixes = {d}
-maillog_file = {self.maillog}
-alias_maps =
-alias_database =
-biff = no
 smtpd_banner = $myhostname ESMTP Postfix
 smtpd_error_sleep_time = 0
 smtpd_tls_security_level = may
@@ -327,9 +348,9 @@ virtual_transport = discard:
 smtpd_relay_restrictions = reject_unauth_destination
 smtpd_recipient_restrictions = reject_unlisted_recipient, check_recipient_access texthash:{cfg}/recipient_access
 smtpd_sender_restrictions = check_sender_access texthash:{cfg}/sender_access
-""")
-        smtpd = "inet  n  -  n  -  -  smtpd"
-        write(f"{cfg}/master.cf", f"""{MX_MAIN}:smtp {smtpd}
+"""
+        smtpd = SMTPD
+        self.start_postfix_instance(cfg, main, f"""{MX_MAIN}:smtp {smtpd}
 [::1]:smtp {smtpd}
 {MX_GREYLIST}:smtp {smtpd}
   -o {{ smtpd_recipient_restrictions = reject_unlisted_recipient, check_policy_service inet:{POSTGREY[0]}:{POSTGREY[1]} }}
@@ -345,27 +366,40 @@ smtpd_sender_restrictions = check_sender_access texthash:{cfg}/sender_access
   -o smtputf8_enable=no
 {MX_LIMIT}:smtp {smtpd}
   -o smtpd_recipient_limit=2
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 """)
-        log = os.path.join(d, "postfix-start.log")
+        return lambda: all(listening(a, 25) for a in POSTFIX_ADDRESSES + ["::1"]), self.maillog
+
+    def postfix_dirs(self, config, queue, data):
+        """Makes an instance's configuration, queue and data directories under
+        the test's tmpfs; returns the configuration directory."""
+        for sub in (config, queue, data):
+            os.makedirs(os.path.join(self.dir, sub))
+        shutil.chown(os.path.join(self.dir, data), "postfix")
+        return os.path.join(self.dir, config)
+
+    def postfix_common(self, queue, data, maillog):
+        """The main.cf lines every test instance starts with: its own queue
+        and data directories, a log file of its own, no aliases, no biff."""
+        return f"""compatibility_level = 3.6
+queue_directory = {queue}
+data_directory = {data}
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file_prefixes = {self.dir}
+maillog_file = {maillog}
+alias_maps =
+alias_database =
+biff = no"""
+
+    def start_postfix_instance(self, cfg, main, services):
+        """Writes main.cf and master.cf (the given listeners, then the
+        services every instance needs) into cfg and starts the instance."""
+        write(f"{cfg}/main.cf", main)
+        write(f"{cfg}/master.cf", services + MASTER_INTERNAL)
+        self.instances.append(cfg)
+        log = cfg + "-start.log"
         with open(log, "w") as out:
             subprocess.run(["postfix", "-c", cfg, "start"], stdout=out, stderr=out, timeout=60, check=False)
-        return lambda: all(listening(a, 25) for a in POSTFIX_ADDRESSES + ["::1"]), self.maillog
 
     def spawn(self, argv, log):
         out = open(log, "w")
@@ -380,8 +414,8 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
             wait_until(["unbound", "postgrey", "postfix"][i], check, 30, log)
 
     def stop(self):
-        subprocess.run(["postfix", "-c", os.path.join(self.dir, "postfix"), "abort"], capture_output=True,
-                       timeout=30, check=False)
+        for cfg in self.instances:
+            subprocess.run(["postfix", "-c", cfg, "abort"], capture_output=True, timeout=30, check=False)
         for p, out in self.procs:
             p.terminate()
             try:
@@ -396,6 +430,47 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
                 return f.read()
         except OSError:
             return ""
+
+
+def run_in_namespaces(script, args, required, servers=("postfix", "postgrey", "unbound")):
+    """Runs `script args --inside` again in network, mount, PID and UTS
+    namespaces of its own and exits with its status. Where they or the
+    servers cannot be had (no root, a tool missing), prints a TAP plan that
+    skips the whole file with the reason, and exits 0, or 1 when `required`
+    (CI, where the servers are installed)."""
+    # the servers and ip(8) live in sbin, which a user's PATH may lack
+    os.environ["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"
+    missing = [t for t in ("unshare", "ip", *servers, "openssl") if not shutil.which(t)]
+    if os.geteuid() != 0:
+        missing.append("root (for the namespaces)")
+    unshare = ["unshare", "--net", "--mount", "--pid", "--uts", "--fork", "--mount-proc", "--kill-child"]
+    if not missing and subprocess.run(unshare + ["true"], capture_output=True, timeout=30).returncode != 0:
+        missing.append("namespaces (unshare refused: a container without CAP_SYS_ADMIN?)")
+    if missing:
+        print(f"1..0 # SKIP needs {', '.join(missing)} (scripts/bootstrap test installs the servers)")
+        sys.exit(1 if required else 0)
+    child = subprocess.Popen(unshare + [sys.executable, os.path.abspath(script), *args, "--inside"])
+    # A test runner that gives up on us ends the namespace, and with it every server.
+    signal.signal(signal.SIGTERM, lambda *_: (child.kill(), sys.exit(1)))
+    sys.exit(child.wait())
+
+
+def run_among(started, shell_variable, body):
+    """In the namespaces: starts the servers, runs body() (or, for people, the
+    command in the environment variable shell_variable among them) and stops
+    them; a failure to start is one failed TAP test."""
+    try:
+        started.start()
+    except Exception as e:  # noqa: BLE001 - any failure to start is reported as one
+        print("not ok 1 - the test servers started\n# " + str(e).replace("\n", "\n# "))
+        print("1..1")
+        sys.exit(1)
+    try:
+        if os.environ.get(shell_variable):
+            sys.exit(subprocess.run(os.environ[shell_variable], shell=True).returncode)
+        body()
+    finally:
+        started.stop()
 
 
 def run(argv):

@@ -12,11 +12,8 @@ SMTPCODE_PROBE_TESTS=required, as CI sets it, makes that a failure.
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -420,44 +417,18 @@ def normal(text):
 
 
 def inside():
-    """In the namespaces: start the servers, run the tests, stop the servers."""
+    """In the namespaces: start the servers, run the tests, stop the servers.
+    SMTPCODE_PROBE_SHELL runs a command among them instead (docs/probe.md)."""
     global SERVERS
     import servers
     SERVERS = servers.Servers()
-    try:
-        SERVERS.start()
-    except Exception as e:  # noqa: BLE001 - any failure to start is reported as one
-        print("not ok 1 - the test servers started\n# " + str(e).replace("\n", "\n# "))
-        print("1..1")
-        sys.exit(1)
-    try:
-        if os.environ.get("SMTPCODE_PROBE_SHELL"):
-            # for people: a command run among the test servers (docs/probe.md)
-            sys.exit(subprocess.run(os.environ["SMTPCODE_PROBE_SHELL"], shell=True).returncode)
-        tap.main()
-    finally:
-        SERVERS.stop()
+    servers.run_among(SERVERS, "SMTPCODE_PROBE_SHELL", tap.main)
 
 
 def outside():
     """Checks what the servers need, then runs this file again in namespaces of its own."""
-    required = os.environ.get("SMTPCODE_PROBE_TESTS") == "required"
-    # the servers and ip(8) live in sbin, which a user's PATH may lack
-    os.environ["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"
-    missing = [t for t in ("unshare", "ip", "postfix", "postgrey", "unbound", "openssl") if not shutil.which(t)]
-    if os.geteuid() != 0:
-        missing.append("root (for the namespaces)")
-    unshare = ["unshare", "--net", "--mount", "--pid", "--uts", "--fork", "--mount-proc", "--kill-child"]
-    if not missing and subprocess.run(unshare + ["true"], capture_output=True, timeout=30).returncode != 0:
-        missing.append("namespaces (unshare refused: a container without CAP_SYS_ADMIN?)")
-    if missing:
-        print(f"1..0 # SKIP needs {', '.join(missing)} (scripts/bootstrap test installs the servers)")
-        sys.exit(1 if required else 0)
-    argv = unshare + [sys.executable, os.path.abspath(__file__), SMTPCODE, ROOT, "--inside"]
-    child = subprocess.Popen(argv)
-    # A test runner that gives up on us ends the namespace, and with it every server.
-    signal.signal(signal.SIGTERM, lambda *_: (child.kill(), sys.exit(1)))
-    sys.exit(child.wait())
+    import servers
+    servers.run_in_namespaces(__file__, [SMTPCODE, ROOT], os.environ.get("SMTPCODE_PROBE_TESTS") == "required")
 
 
 if __name__ == "__main__":
