@@ -571,8 +571,8 @@ def _load_phrases(c, names, vendor_ids, vendors):
         unanswered = e.get("unanswered", False)
         if not isinstance(unanswered, bool):
             c.problem(path, entry, "'unanswered' must be true or false")
-        elif unanswered and reason != "network-error":
-            c.problem(path, entry, "only a network-error wording can say that no server answered")
+        elif unanswered and reason not in ("network-error", "expired"):
+            c.problem(path, entry, "only a network-error or expired wording can say that no server answered")
         out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True,
                         unanswered=unanswered is True))
     _check_containment(c, path, out)

@@ -12,7 +12,7 @@
 struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce, cls;
-	uint8_t unanswered; /* network-error wording that says no server answered */
+	uint8_t unanswered; /* network-error or expired wording that says no server answered */
 };
 
 #include "smtpcode_classifier.h"
@@ -301,7 +301,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 	if (r) {
 		const struct smtpcode__pattern *pat = &smtpcode__patterns[r - 1];
 		uint32_t rank = rank_of(pat);
-		int gives_up = pat->reason == SMTPCODE_REASON_EXPIRED && pat->priority >= GAVE_UP_PRIORITY;
+		/* Words that say no server answered say nothing of giving up. */
+		int gives_up = pat->reason == SMTPCODE_REASON_EXPIRED && pat->priority >= GAVE_UP_PRIORITY && !pat->unanswered;
 		int better = sc->aside ? rank > sc->other_rank : rank > sc->reason_rank;
 		/* Matches in the carrier's own words before the reply do not count. */
 		int in_reply = !sc->aside && rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
@@ -1107,6 +1108,14 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) ||
 	     (enh->subject == 4 && enh->detail == 7))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
+		d.action = d.bounce = SMTPCODE__NO_ACTION;
+	}
+	/* An expiry in words that say only that no server answered (Gmail's
+	 * "did not accept our requests to connect") is, in a delay notice,
+	 * a network error the sending side still retries. */
+	if (d.reason == SMTPCODE_REASON_EXPIRED && sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr &&
+	    smtpcode__patterns[sc.reason].unanswered && (car.dsn_class == 4 || car.delayed) && !sc.gave_up) {
+		d.reason = SMTPCODE_REASON_NETWORK_ERROR;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
 	if (cls == 2 || cls == 3) {

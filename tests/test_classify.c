@@ -279,9 +279,17 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"Delivery to the following recipient has been delayed. The error that the other "
 	                            "server returned was: 550 5.2.2 Mailbox Full",
 	                            0, "mailbox-full", "soft", "retry"});
+	/* Gmail's words for connections never answered are its expiry in a
+	 * failure report, and a network error still retried in a delay notice. */
 	check(&(struct expectation){"Delivery to the following recipient has been delayed. Technical details: the "
 	                            "recipient server did not accept our requests to connect",
-	                            0, "expired", "soft", "retry"});
+	                            0, "network-error", "soft", "retry"});
+	check(&(struct expectation){"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: smtp; The recipient server did not "
+	                            "accept our requests to connect. [mx.example.org. 192.0.2.7: timed out]",
+	                            0, "network-error", "soft", "retry"});
+	check(&(struct expectation){"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: smtp; The recipient server did not "
+	                            "accept our requests to connect. [mx.example.org. 192.0.2.7: timed out]",
+	                            0, "expired", NULL, NULL});
 }
 
 /* Another reply of another class further down (Sendmail's per-host status

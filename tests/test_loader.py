@@ -180,6 +180,11 @@ class Loader(unittest.TestCase):
                     'vendor = "yahoo"\ngeneric = true\n')
         self.assertProblem("phrase '[zz99]': a token names its vendor's cause: it cannot be generic")
 
+    def test_only_network_and_expiry_wordings_are_unanswered(self):
+        self.append("phrases.toml", '\n[[phrase]]\ntext = "nobody home"\nreason = "user-unknown"\n'
+                    'unanswered = true\n')
+        self.assertProblem("only a network-error or expired wording can say that no server answered")
+
     def test_soft_5xx_needs_a_reason_that_allows_it(self):
         self.append("basic.toml", GOOD_BASIC.replace('bounce = "unknown"', 'bounce = "soft"')
                     .replace('verdict = "unknown"', 'verdict = "retry"'))
