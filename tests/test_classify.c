@@ -395,6 +395,31 @@ Test(languages, common_bounce_wordings_in_utf8)
 		{"550 用户不存在", 0, "user-unknown", "hard", NULL},
 		{"552 信箱已滿", 0, "mailbox-full", "soft", NULL},
 		{"550 宛先不明", 0, "user-unknown", "hard", NULL},
+		/* Other word orders and spellings; under a code that would say
+		 * otherwise (550 a missing user, 554 a refusal), so the wording decides. */
+		{"550 Почтовый ящик получателя переполнен", 0, "mailbox-full", "soft", NULL},
+		{"550 La casella di posta è piena", 0, "mailbox-full", "soft", NULL},
+		{"550 受信者のメールボックスの容量がいっぱいです", 0, "mailbox-full", "soft", NULL},
+		{"550 收件人邮箱满", 0, "mailbox-full", "soft", NULL},
+		{"554 宛先が見つかりません", 0, "user-unknown", "hard", NULL},
+		/* Exchange's notices in Spanish, German, French and Portuguese. */
+		{"550 El buzón del destinatario está lleno", 0, "mailbox-full", "soft", NULL},
+		{"550 Das Postfach des Empfängers ist voll", 0, "mailbox-full", "soft", NULL},
+		{"550 La boîte aux lettres du destinataire est pleine", 0, "mailbox-full", "soft", NULL},
+		{"550 A caixa de correio do destinatário está cheia", 0, "mailbox-full", "soft", NULL},
+		/* Korean, Dutch, Polish, Czech, Turkish and Swedish. */
+		{"554 존재하지 않는 사용자입니다", 0, "user-unknown", "hard", NULL},
+		{"550 수신자의 메일함이 가득 찼습니다", 0, "mailbox-full", "soft", NULL},
+		{"554 Gebruiker onbekend", 0, "user-unknown", "hard", NULL},
+		{"550 Mailbox is vol", 0, "mailbox-full", "soft", NULL},
+		{"554 Użytkownik nie istnieje", 0, "user-unknown", "hard", NULL},
+		{"550 Skrzynka odbiorcy jest pełna", 0, "mailbox-full", "soft", NULL},
+		{"554 Uživatel neexistuje", 0, "user-unknown", "hard", NULL},
+		{"550 Schránka příjemce je plná", 0, "mailbox-full", "soft", NULL},
+		{"554 kullanıcı bulunamadı", 0, "user-unknown", "hard", NULL},
+		{"550 Posta kutusu dolu", 0, "mailbox-full", "soft", NULL},
+		{"554 Okänd mottagare", 0, "user-unknown", "hard", NULL},
+		{"550 Brevlådan är full", 0, "mailbox-full", "soft", NULL},
 		/* Domino's Japanese directory reply. */
 		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", 0, "user-unknown", "hard", NULL},
 		/* Google Groups: the sender may not post, in any language. */
