@@ -941,6 +941,8 @@ header_end(struct smtpcode__msg *m)
 		if (type_is(m, "multipart/report")) {
 			if (same(m->report_type, "feedback-report"))
 				m->is_feedback = 1;
+			else if (same(m->report_type, "disposition-notification"))
+				m->text_done = 1; /* a read receipt (RFC 8098): no failure to read */
 			else
 				m->is_report = 1;
 		}
