@@ -907,6 +907,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	int status_only = 0; /* the enhanced code is a DSN Status's, not the reply's */
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -949,8 +950,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;
 	if (!enh->cls && car.status.len &&
-	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
+	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len) {
 		out->reply.enhanced_span = car.status;
+		status_only = 1;
+	}
 	/* Postfix's "(in reply to RCPT TO command)" and its closing parenthesis
 	 * are the carrier's words, not the reply's. */
 	if (car.trailer_at && car.trailer_at > out->reply.raw.ptr &&
@@ -1042,7 +1045,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			out->vendor_evidence = d.matched;
 		}
 	}
-	if (enh->cls) {
+	/* A DSN's Status of X.0.0 under a reply that had no enhanced code
+	 * ("552 Too much mail data", Status: 5.0.0) is the reporting side's
+	 * filler: the reply's own code says more. */
+	if (enh->cls && !(status_only && out->reply.code && enh->subject == 0 && enh->detail == 0)) {
 		const struct smtpcode_vendor_code *vc;
 		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
 		vc = smtpcode_vendor_code_find(out->vendor, enh);

@@ -869,6 +869,22 @@ Test(logs, what_a_postmaster_needs_from_a_log_line)
 	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
 }
 
+/* Postfix fills a DSN's Status with X.0.0 when the reply had no enhanced
+ * code: the reply's own code then decides, as it does alone. */
+Test(carriers, a_status_filler_does_not_hide_the_reply_code)
+{
+	struct smtpcode_result r = classify("Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 552 Too much mail data\n", 0);
+
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailbox-full");
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_BASIC);
+	/* The reply's own X.0.0 is the server's word, and a Status with a detail says more. */
+	r = classify("Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 552 5.0.0 Too much mail data\n", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_ENHANCED);
+	r = classify("Action: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 550 Too much mail data\n", 0);
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailbox-full");
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_ENHANCED);
+}
+
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)
 {
 	struct smtpcode_result r = classify("Action: delayed\nDiagnostic-Code: X-Postfix; mailbox full\n", 0);
