@@ -415,8 +415,8 @@ run8(size_t e, const unsigned char *s, uint16_t *st)
 
 /* Records the outputs among the states st[0..n) of the n bytes at s, n a
  * multiple of 8. With SSE2, 16 states are looked at together (then 8):
- * shifted left by one, an output state (bit 14) is negative and stays so
- * when packed to a byte. */
+ * shifted so that SMTPCODE__DFA_OUTPUT's bit is the sign bit, an output
+ * state is negative and stays so when packed to a byte. */
 static void
 record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsigned n)
 {
@@ -424,10 +424,13 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 
 #ifdef SMTPCODE__SSE2
 	for (; i < n; i += 16) {
-		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1), hi = lo;
+		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)),
+		                            SMTPCODE__DFA_OUTPUT_SHIFT),
+		        hi = lo;
 		unsigned m;
 		if (i + 16 <= n)
-			hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
+			hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)),
+			                    SMTPCODE__DFA_OUTPUT_SHIFT);
 		m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & (i + 16 <= n ? 0xffffu : 0xffu);
 		for (; m; m &= m - 1) {
 			unsigned j = i + (unsigned)__builtin_ctz(m);
