@@ -216,8 +216,11 @@ def main():
     plain = sorted((s for s in bfs if not (reason_out[s] or vendor_out[s] or marker_out[s])), key=rank.get)
     with_out = sorted((s for s in bfs if reason_out[s] or vendor_out[s] or marker_out[s]), key=rank.get)
     assert plain[0] == 0 and with_out
-    flag = 1 << max(len(plain) - 1, 1).bit_length()
-    assert flag + len(with_out) <= 1 << 16, "too many DFA states for uint16"
+    # FLAG is the one bit that tells a state with an output: every plain
+    # state is below it and every state with an output below 2 * FLAG, so
+    # FLAG's bit is set exactly in the states with an output.
+    flag = 1 << max(max(len(plain), len(with_out)) - 1, 1).bit_length()
+    assert 2 * flag <= 1 << 16, "too many DFA states for uint16"
     number = {s: flag - len(plain) + i for i, s in enumerate(plain)}
     number.update({s: flag + j for j, s in enumerate(with_out)})
     order = plain + with_out
@@ -263,6 +266,7 @@ def main():
         f"#define SMTPCODE__DFA_STATES {n}",
         f"#define SMTPCODE__DFA_START {number[0]} /* the start state */",
         f"#define SMTPCODE__DFA_OUTPUT {flag} /* states from here on have an output */",
+        f"#define SMTPCODE__DFA_OUTPUT_SHIFT {16 - flag.bit_length()} /* moves that bit to bit 15 */",
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         f"#define SMTPCODE__CANDIDATES {CANDIDATES}",
         "",

@@ -715,6 +715,11 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	if (p + 3 == lim)
 		return 1;
 	c3 = p[3];
+	/* "Office 365", "sent 250 messages": a 2xx or 3xx after a word is
+	 * prose, unless an enhanced code of its class follows ("returned 250
+	 * 2.0.0 OK"). A failure's code after a word stays a code. */
+	if (*p <= '3' && p - s >= 2 && before == ' ' && ((p[-2] | 0x20u) - 'a' < 26u || (unsigned)p[-2] - '0' < 10u))
+		return c3 == ' ' && lim - p > 6 && p[4] == *p && p[5] == '.' && (unsigned)p[6] - '0' < 10u;
 	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n';
 }
 

@@ -415,8 +415,8 @@ run8(size_t e, const unsigned char *s, uint16_t *st)
 
 /* Records the outputs among the states st[0..n) of the n bytes at s, n a
  * multiple of 8. With SSE2, 16 states are looked at together (then 8):
- * shifted left by one, an output state (bit 14) is negative and stays so
- * when packed to a byte. */
+ * shifted so that SMTPCODE__DFA_OUTPUT's bit is the sign bit, an output
+ * state is negative and stays so when packed to a byte. */
 static void
 record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsigned n)
 {
@@ -424,10 +424,13 @@ record_states(struct scan *sc, const uint16_t *st, const unsigned char *s, unsig
 
 #ifdef SMTPCODE__SSE2
 	for (; i < n; i += 16) {
-		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)), 1), hi = lo;
+		__m128i lo = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i)),
+		                            SMTPCODE__DFA_OUTPUT_SHIFT),
+		        hi = lo;
 		unsigned m;
 		if (i + 16 <= n)
-			hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)), 1);
+			hi = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(st + i + 8)),
+			                    SMTPCODE__DFA_OUTPUT_SHIFT);
 		m = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & (i + 16 <= n ? 0xffffu : 0xffu);
 		for (; m; m &= m - 1) {
 			unsigned j = i + (unsigned)__builtin_ctz(m);
@@ -907,6 +910,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	int status_only = 0; /* the enhanced code is a DSN Status's, not the reply's */
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -949,8 +953,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;
 	if (!enh->cls && car.status.len &&
-	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
+	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len) {
 		out->reply.enhanced_span = car.status;
+		status_only = 1;
+	}
 	/* Postfix's "(in reply to RCPT TO command)" and its closing parenthesis
 	 * are the carrier's words, not the reply's. */
 	if (car.trailer_at && car.trailer_at > out->reply.raw.ptr &&
@@ -1042,7 +1048,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			out->vendor_evidence = d.matched;
 		}
 	}
-	if (enh->cls) {
+	/* A DSN's Status of X.0.0 under a reply that had no enhanced code
+	 * ("552 Too much mail data", Status: 5.0.0) is the reporting side's
+	 * filler: the reply's own code says more. */
+	if (enh->cls && !(status_only && out->reply.code && enh->subject == 0 && enh->detail == 0)) {
 		const struct smtpcode_vendor_code *vc;
 		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
 		vc = smtpcode_vendor_code_find(out->vendor, enh);

@@ -941,6 +941,8 @@ header_end(struct smtpcode__msg *m)
 		if (type_is(m, "multipart/report")) {
 			if (same(m->report_type, "feedback-report"))
 				m->is_feedback = 1;
+			else if (same(m->report_type, "disposition-notification"))
+				m->text_done = 1; /* a read receipt (RFC 8098): no failure to read */
 			else
 				m->is_report = 1;
 		}
@@ -972,10 +974,13 @@ header_end(struct smtpcode__msg *m)
 		/* A message in the message. In a report, it is the returned
 		 * message: only its header is read, for whom it was sent to. In
 		 * mail that is no report and has said nothing yet, it may be a
-		 * bounce forwarded whole: read as the message itself. */
+		 * bounce forwarded whole: read as the message itself. A text that
+		 * said, in a mail system's words, that delivery failed for good
+		 * ("PERMANENT fatal delivery errors") was the report itself. */
 		int headers_only = type_is(m, "text/rfc822-headers") || type_is(m, "message/global-headers");
 		body_reset(m, SMTPCODE__BODY_SKIP);
-		if (!headers_only && !outer_is_report(m) && !m->dsn_records && !m->strong_count) {
+		if (!headers_only && !outer_is_report(m) && !m->dsn_records && !m->strong_count &&
+		    !(m->text_kinds & SMTPCODE__MSG_FAILURE)) {
 			forget_outer(m);
 			header_begin(m, SMTPCODE__HEADER_TOP);
 		} else if (!m->embedded_done) {

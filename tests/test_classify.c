@@ -894,6 +894,43 @@ Test(logs, what_a_postmaster_needs_from_a_log_line)
 	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
 }
 
+/* A success or intermediate code after a word is a number in prose ("Office
+ * 365", "sent 250 messages"): a bounce that says it is not accepted. */
+Test(carriers, a_number_in_prose_is_not_a_reply)
+{
+	struct smtpcode_result r = classify("Your message could not be delivered. Office 365 Action Required: "
+	                                    "Recipient Unknown\n", 0);
+
+	cr_assert_neq(r.reason, SMTPCODE_REASON_ACCEPTED);
+	cr_assert_eq(r.reply.code, 0);
+	r = classify("We sent 250 messages today, then: 550 5.1.1 <a@example.org>: User unknown", 0);
+	cr_assert_eq(r.reply.code, 550);
+	/* With an enhanced code of its class, or after a carrier's words, it is a reply. */
+	r = classify("Remote server returned 250 2.0.0 queued as 4F2A", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_ACCEPTED);
+	r = classify("status=sent (250 Ok: queued as 4F2A)", 0);
+	cr_assert_eq(r.reply.code, 250);
+	/* A failure's code after a word is still one. */
+	r = classify("Remote server replied 550 Requested action not taken", 0);
+	cr_assert_eq(r.reply.code, 550);
+}
+
+/* Postfix fills a DSN's Status with X.0.0 when the reply had no enhanced
+ * code: the reply's own code then decides, as it does alone. */
+Test(carriers, a_status_filler_does_not_hide_the_reply_code)
+{
+	struct smtpcode_result r = classify("Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 552 Too much mail data\n", 0);
+
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailbox-full");
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_BASIC);
+	/* The reply's own X.0.0 is the server's word, and a Status with a detail says more. */
+	r = classify("Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 552 5.0.0 Too much mail data\n", 0);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_GENERIC_ENHANCED);
+	r = classify("Action: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 550 Too much mail data\n", 0);
+	cr_assert_str_eq(smtpcode_reason_name(r.reason), "mailbox-full");
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_ENHANCED);
+}
+
 Test(carriers, dsn_action_gives_the_class_when_no_code_does)
 {
 	struct smtpcode_result r = classify("Action: delayed\nDiagnostic-Code: X-Postfix; mailbox full\n", 0);
