@@ -269,6 +269,21 @@ host_before(struct smtpcode__carrier *c, const unsigned char *buf, const unsigne
 	set_host(c, p, end);
 }
 
+/* Exchange quotes the reply ("Remote Server returned '550 5.1.1 ...'"):
+ * the quote that ends its line is the carrier's, not the reply's. */
+static void
+closing_quote(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim, unsigned char quote)
+{
+	const unsigned char *end = (const unsigned char *)memchr(p, '\n', (size_t)(lim - p));
+
+	if (!end)
+		end = lim;
+	while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end > p && end[-1] == quote && !c->trailer_at)
+		c->trailer_at = (const char *)end - 1;
+}
+
 /* The start of the marker that ends at `end`, whitespace runs counted once. */
 static const unsigned char *
 marker_start(const unsigned char *buf, const unsigned char *end, size_t n)
@@ -573,6 +588,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
+		if (!c->reply_at)
+			closing_quote(c, p, lim, mk == SMTPCODE__MARKER_EXCHANGE_SQ ? '\'' : '"');
 		set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
 		break;
 	/* qmail's "Connected to 192.0.2.1 but sender was rejected." and the

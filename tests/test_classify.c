@@ -894,6 +894,19 @@ Test(logs, what_a_postmaster_needs_from_a_log_line)
 	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
 }
 
+/* Exchange quotes the reply it got: the quotes are not the reply's. */
+Test(carriers, exchange_quotes_are_not_the_reply)
+{
+	struct smtpcode_result r = classify("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'\r\n", 0);
+
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_EXCHANGE);
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"), "reply '%.*s'",
+	          (int)r.reply.raw.len, r.reply.raw.ptr);
+	r = classify("Remote Server returned \"550 5.1.1 <a@example.org>: it's gone\"", 0);
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 <a@example.org>: it's gone"), "reply '%.*s'", (int)r.reply.raw.len,
+	          r.reply.raw.ptr);
+}
+
 /* A success or intermediate code after a word is a number in prose ("Office
  * 365", "sent 250 messages"): a bounce that says it is not accepted. */
 Test(carriers, a_number_in_prose_is_not_a_reply)
