@@ -763,6 +763,26 @@ transcript_reply_end(const char *code, const char *lim)
 	}
 }
 
+/* A reply written inside the carrier's parentheses ("status=sent (250 Ok:
+ * queued as 4F2A)", "(reason: 550 5.1.1 User unknown)"): the ")" that ends
+ * it and opens nowhere in it is the carrier's. */
+static void
+drop_closing_paren(struct smtpcode_span *raw)
+{
+	size_t i, open = 0, close = 0, n = raw->len;
+
+	while (n > 0 && is_space((unsigned char)raw->ptr[n - 1]))
+		n--;
+	if (n == 0 || raw->ptr[n - 1] != ')')
+		return;
+	for (i = 0; i < n; i++) {
+		open += raw->ptr[i] == '(';
+		close += raw->ptr[i] == ')';
+	}
+	if (close > open)
+		raw->len = n - 1;
+}
+
 /* A reply that has an enhanced code and no basic code ("5.1.1 user
  * unknown", as people type it or some systems write it): the code starts
  * the text (after blanks), and the reply is its line. */
@@ -964,6 +984,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->reply.raw.len = (size_t)(car.trailer_at - out->reply.raw.ptr);
 		while (out->reply.raw.len > 0 && is_space((unsigned char)out->reply.raw.ptr[out->reply.raw.len - 1]))
 			out->reply.raw.len--;
+	} else {
+		drop_closing_paren(&out->reply.raw);
 	}
 	out->recipient = car.recipient;
 	out->queue_id = car.queue_id;

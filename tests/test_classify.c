@@ -895,7 +895,7 @@ Test(logs, what_a_postmaster_needs_from_a_log_line)
 }
 
 /* Exchange quotes the reply it got: the quotes are not the reply's. */
-Test(carriers, exchange_quotes_are_not_the_reply)
+Test(carriers, a_carriers_quotes_and_parentheses_are_not_the_reply)
 {
 	struct smtpcode_result r = classify("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'\r\n", 0);
 
@@ -904,6 +904,13 @@ Test(carriers, exchange_quotes_are_not_the_reply)
 	          (int)r.reply.raw.len, r.reply.raw.ptr);
 	r = classify("Remote Server returned \"550 5.1.1 <a@example.org>: it's gone\"", 0);
 	cr_assert(span_is(r.reply.raw, "550 5.1.1 <a@example.org>: it's gone"), "reply '%.*s'", (int)r.reply.raw.len,
+	          r.reply.raw.ptr);
+	/* So are the parentheses a log line or a report writes around one. */
+	r = classify("4F2A: to=<a@example.org>, status=sent (250 2.0.0 Ok: queued as 7B1C)", 0);
+	cr_assert(span_is(r.reply.raw, "250 2.0.0 Ok: queued as 7B1C"), "reply '%.*s'", (int)r.reply.raw.len,
+	          r.reply.raw.ptr);
+	r = classify("    (reason: 550 5.1.1 User unknown (#5.1.1))", 0);
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 User unknown (#5.1.1)"), "reply '%.*s'", (int)r.reply.raw.len,
 	          r.reply.raw.ptr);
 }
 
