@@ -1106,8 +1106,15 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	}
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);
+		/* A code of one meaning (521: this host takes no mail) whose text
+		 * says the sender is blocked ("521 <192.0.2.1> is blocked") does
+		 * take mail, only not this sender's: the block decides. */
+		int blocked = d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason != SMTPCODE_REASON_SERVICE_UNAVAILABLE &&
+		              (d.bounce != SMTPCODE__NO_ACTION ? d.bounce : (unsigned)smtpcode_reason_bounce(d.reason)) ==
+		                  SMTPCODE_BOUNCE_BLOCK;
 		if (b)
-			decide_as(&d, specific_basic(b->code) ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
+			decide_as(&d,
+			          specific_basic(b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
 			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
 		else
 			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,

@@ -123,6 +123,12 @@ Test(distinctions, blocks_are_never_hard)
 		{"554 5.7.1 Message rejected: Spam message rejected", 0, "spam", "block", "blocked"},
 		{"550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy", 0,
 		 "auth-dmarc", "block", "blocked"},
+		/* 521 means a host that takes no mail; one that says the sender is
+		 * blocked takes mail, only not this sender's. */
+		{"521 <192.0.2.1> is blocked", 0, NULL, "block", "blocked"},
+		{"521 5.7.1 Access denied", 0, NULL, "block", "blocked"},
+		{"521 5.3.2 mx.example.org does not accept mail", 0, "domain-no-mail", "hard", "undeliverable"},
+		{"521 Service not available", 0, "domain-no-mail", "hard", "undeliverable"},
 	};
 	size_t i;
 
