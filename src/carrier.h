@@ -47,6 +47,8 @@
 	X(H_EQ, " h=")                                                            \
 	X(EXCHANGE_SQ, "remote server returned '")                                \
 	X(EXCHANGE_DQ, "remote server returned \"")                               \
+	X(EXCHANGE_AT_SQ, ") returned '")                                         \
+	X(EXCHANGE_FR_SQ, "serveur distant a retourné '")                         \
 	X(QMAIL_GREETING, " but greeting failed.")                                \
 	X(QMAIL_NAME, " but my name was rejected.")                               \
 	X(QMAIL_SENDER, " but sender was rejected.")                              \

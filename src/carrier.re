@@ -586,10 +586,14 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		exim_line(c, buf, marker_start(buf, p, marker_length[mk]), p, lim,
 		          mk == SMTPCODE__MARKER_EXIM_BOUNCED ? SMTPCODE_LOG_BOUNCED : SMTPCODE_LOG_DEFERRED);
 		break;
+	/* Exchange 2010's "Remote Server at mx.example.com (192.0.2.1)
+	 * returned '...'", and the French NDR's "Le serveur distant a retourné". */
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
+	case SMTPCODE__MARKER_EXCHANGE_AT_SQ:
+	case SMTPCODE__MARKER_EXCHANGE_FR_SQ:
 		if (!c->reply_at)
-			closing_quote(c, p, lim, mk == SMTPCODE__MARKER_EXCHANGE_SQ ? '\'' : '"');
+			closing_quote(c, p, lim, mk == SMTPCODE__MARKER_EXCHANGE_DQ ? '"' : '\'');
 		set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
 		break;
 	/* qmail's "Connected to 192.0.2.1 but sender was rejected." and the

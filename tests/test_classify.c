@@ -911,6 +911,12 @@ Test(carriers, a_carriers_quotes_and_parentheses_are_not_the_reply)
 	r = classify("Remote Server returned \"550 5.1.1 <a@example.org>: it's gone\"", 0);
 	cr_assert(span_is(r.reply.raw, "550 5.1.1 <a@example.org>: it's gone"), "reply '%.*s'", (int)r.reply.raw.len,
 	          r.reply.raw.ptr);
+	r = classify("Remote Server at mx.example.org (192.0.2.1) returned '550 5.1.1 User unknown'", 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_EXCHANGE);
+	cr_assert(span_is(r.reply.raw, "550 5.1.1 User unknown"));
+	r = classify("Le serveur distant a retourné '550 5.2.2 Mailbox full'", 0);
+	cr_assert_eq(r.carrier, SMTPCODE_CARRIER_EXCHANGE);
+	cr_assert(span_is(r.reply.raw, "550 5.2.2 Mailbox full"));
 	/* So are the parentheses a log line or a report writes around one. */
 	r = classify("4F2A: to=<a@example.org>, status=sent (250 2.0.0 Ok: queued as 7B1C)", 0);
 	cr_assert(span_is(r.reply.raw, "250 2.0.0 Ok: queued as 7B1C"), "reply '%.*s'", (int)r.reply.raw.len,
