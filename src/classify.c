@@ -930,6 +930,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
 	int status_only = 0; /* the enhanced code is a DSN Status's, not the reply's */
 
 	if (!out)
@@ -1133,6 +1134,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		d.reason = SMTPCODE_REASON_RECIPIENT_FILTERED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
+	by_phrase = sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr ? &smtpcode__patterns[sc.reason] : NULL;
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
 	 * with a transient status, a failure report around a transient reply:
 	 * `given_up`) and no server of the recipient's ever answered
@@ -1141,8 +1143,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * cause, as is a DNS failure (the domain's own fault); while the
 	 * sending side still retries (a delay notice), the network is. */
 	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
-	    (sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr ? smtpcode__patterns[sc.reason].unanswered
-	                                                             : enh->subject == 4 && enh->detail == 1) &&
+	    (by_phrase ? by_phrase->unanswered : enh->subject == 4 && enh->detail == 1) &&
 	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) ||
 	     (enh->subject == 4 && enh->detail == 7))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
@@ -1150,9 +1151,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	}
 	/* An expiry in words that say only that no server answered (Gmail's
 	 * "did not accept our requests to connect") is, in a delay notice,
-	 * a network error the sending side still retries. */
-	if (d.reason == SMTPCODE_REASON_EXPIRED && sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr &&
-	    smtpcode__patterns[sc.reason].unanswered && (car.dsn_class == 4 || car.delayed) && !sc.gave_up) {
+	 * a network error the sending side still retries. (Not a network
+	 * error the rule above has just made an expiry.) */
+	if (d.reason == SMTPCODE_REASON_EXPIRED && by_phrase && by_phrase->reason == SMTPCODE_REASON_EXPIRED &&
+	    by_phrase->unanswered && (car.dsn_class == 4 || car.delayed) && !sc.gave_up) {
 		d.reason = SMTPCODE_REASON_NETWORK_ERROR;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}

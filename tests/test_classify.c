@@ -271,6 +271,10 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"Deferred: Name server: example.org.: host name lookup failure Message could not be "
 	                            "delivered for 5 days Message will be deleted from queue",
 	                            0, "network-error", NULL, NULL});
+	/* A failed DSN whose text also speaks of retrying still gave up. */
+	check(&(struct expectation){"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: smtp; connect to "
+	                            "mx.example.org[192.0.2.7]:25: Connection timed out\nThe message will be retried.",
+	                            0, "expired", NULL, NULL});
 	/* While it still retries, the network is the reason. */
 	check(&(struct expectation){"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to "
 	                            "mx.example.org[192.0.2.7]:25: Connection timed out",
