@@ -831,6 +831,13 @@ struct decision {
 	struct smtpcode_span matched;
 };
 
+/* The permanent bounce type the decision states, or its reason's. */
+static enum smtpcode_bounce
+decided_bounce(const struct decision *d)
+{
+	return d->bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d->bounce : smtpcode_reason_bounce(d->reason);
+}
+
 static void
 decide_as(struct decision *d, enum smtpcode_signal level, enum smtpcode_signal signal, unsigned reason,
           unsigned action, unsigned bounce, struct smtpcode_span matched)
@@ -931,7 +938,6 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
-	int status_only = 0; /* the enhanced code is a DSN Status's, not the reply's */
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -974,10 +980,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;
 	enh = &out->reply.enhanced;
 	if (!enh->cls && car.status.len &&
-	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len) {
+	    smtpcode_enhanced_parse(car.status.ptr, car.status.len, enh) == (int)car.status.len)
 		out->reply.enhanced_span = car.status;
-		status_only = 1;
-	}
 	/* Postfix's "(in reply to RCPT TO command)" and its closing parenthesis
 	 * are the carrier's words, not the reply's. */
 	if (car.trailer_at && car.trailer_at > out->reply.raw.ptr &&
@@ -1074,7 +1078,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* A DSN's Status of X.0.0 under a reply that had no enhanced code
 	 * ("552 Too much mail data", Status: 5.0.0) is the reporting side's
 	 * filler: the reply's own code says more. */
-	if (enh->cls && !(status_only && out->reply.code && enh->subject == 0 && enh->detail == 0)) {
+	if (enh->cls && !(out->reply.enhanced_span.ptr == car.status.ptr && out->reply.code && enh->subject == 0 &&
+	                  enh->detail == 0)) {
 		const struct smtpcode_vendor_code *vc;
 		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
 		vc = smtpcode_vendor_code_find(out->vendor, enh);
@@ -1111,8 +1116,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		 * says the sender is blocked ("521 <192.0.2.1> is blocked") does
 		 * take mail, only not this sender's: the block decides. */
 		int blocked = d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason != SMTPCODE_REASON_SERVICE_UNAVAILABLE &&
-		              (d.bounce != SMTPCODE__NO_ACTION ? d.bounce : (unsigned)smtpcode_reason_bounce(d.reason)) ==
-		                  SMTPCODE_BOUNCE_BLOCK;
+		              decided_bounce(&d) == SMTPCODE_BOUNCE_BLOCK;
 		if (b)
 			decide_as(&d,
 			          specific_basic(b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
@@ -1171,8 +1175,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	else if (cls == 4)
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
-		out->bounce = d.bounce != SMTPCODE__NO_ACTION ? (enum smtpcode_bounce)d.bounce
-		                                             : smtpcode_reason_bounce(d.reason);
+		out->bounce = decided_bounce(&d);
 	/* A hard bounce of no known class counts as a 5xx here. */
 	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls ? cls : 5) != SMTPCODE_REASON_UNKNOWN) {
 		d.reason = refused_party(out->stage, cls ? cls : 5);
