@@ -348,11 +348,18 @@ address_field(const unsigned char *p, const unsigned char *lim, const unsigned c
 	*/
 }
 
+/* [A-Za-z0-9] */
+static int
+is_alnum(unsigned ch)
+{
+	return (ch | 0x20u) - 'a' < 26u || ch - '0' < 10u;
+}
+
 /* [A-Za-z0-9-] */
 static int
 is_idchar(unsigned char ch)
 {
-	return ch == '-' || (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+	return ch == '-' || is_alnum(ch);
 }
 
 /* The queue ID that ends at `end` and starts a word: at most 40 bytes are
@@ -725,13 +732,14 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 static int
 code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p)
 {
+	const unsigned char *a, *b;
 	unsigned before, c3;
 
 	if (*p < '2' || *p > '5')
 		return 0;
 	before = p > s ? p[-1] : ' ';
-	if ((before | 0x20u) - 'a' < 26u || before - '0' < 10u || before == '.' || before == '-' || before == '_' ||
-	    before == '=' || before == '/' || before == '+')
+	if (is_alnum(before) || before == '.' || before == '-' || before == '_' || before == '=' || before == '/' ||
+	    before == '+')
 		return 0;
 	if (p + 3 == lim)
 		return 1;
@@ -739,8 +747,8 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	/* "Office 365", "sent 250 messages": a 2xx or 3xx after a word is
 	 * prose, unless an enhanced code of its class follows ("returned 250
 	 * 2.0.0 OK"). A failure's code after a word stays a code. */
-	if (*p <= '3' && p - s >= 2 && before == ' ' && ((p[-2] | 0x20u) - 'a' < 26u || (unsigned)p[-2] - '0' < 10u))
-		return c3 == ' ' && lim - p > 6 && p[4] == *p && p[5] == '.' && (unsigned)p[6] - '0' < 10u;
+	if (*p <= '3' && p - s >= 2 && before == ' ' && is_alnum(p[-2]))
+		return c3 == ' ' && enhanced_field(p + 4, lim, &a, &b) && a == p + 4 && *a == *p;
 	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n';
 }
 
