@@ -149,4 +149,10 @@ int smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage s
  * '\n' at or after buf, or buf + len when there is none; NULL: not known. */
 int smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smtpcode_reply *r);
 
+/* Extends a reply found in text[..limit) over the lines that go on with
+ * it: its further lines, indented (Exim), and its words on lines wrapped
+ * and indented under it (Postfix) or after a colon (Exim). A blank line, or
+ * other words at the reply's own margin, end it. */
+void smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit);
+
 #endif

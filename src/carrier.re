@@ -284,7 +284,14 @@ closing_quote(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 		c->trailer_at = (const char *)end - 1;
 }
 
-/* The start of the marker that ends at `end`, whitespace runs counted once. */
+static int
+is_white(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The start of the marker that ends at `end`, whitespace runs (a wrapped
+ * line's break and indentation too) counted once. */
 static const unsigned char *
 marker_start(const unsigned char *buf, const unsigned char *end, size_t n)
 {
@@ -292,8 +299,8 @@ marker_start(const unsigned char *buf, const unsigned char *end, size_t n)
 
 	while (n > 0 && p > buf) {
 		p--;
-		if (*p == ' ' || *p == '\t')
-			while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+		if (is_white(*p))
+			while (p > buf && is_white(p[-1]))
 				p--;
 		n--;
 	}

@@ -971,10 +971,11 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	code_at = smtpcode__find_code(buf, len, reply_from);
 	if (!code_at && reply_from == car.sent_at)
 		code_at = smtpcode__find_code(buf, len, buf);
-	if (code_at)
+	if (code_at) {
 		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
 		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
-	else
+		smtpcode__reply_take_wrapped(&out->reply, buf, buf + len);
+	} else
 		enhanced_reply(reply_from, buf + len, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
 	               : out->reply.raw.len ? SMTPCODE_CARRIER_BARE : SMTPCODE_CARRIER_NONE;

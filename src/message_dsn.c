@@ -172,6 +172,7 @@ group_end(struct smtpcode__msg *m)
 		n = m->group_len;
 		memcpy(m->scratch, m->group, n);
 		m->scratch[n++] = '\n';
+		m->scratch[n++] = '\n'; /* a blank line: the fields' words end there */
 		k = smtpcode__msg_text_for(m, addr, addr_len, m->dsn_records == 0, m->scratch + n, sizeof m->scratch - n);
 		if (k && r.decided_by < SMTPCODE_SIGNAL_PHRASE) {
 			smtpcode_classify(m->scratch, n + k, m->stage, NULL, 0, &better);

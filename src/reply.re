@@ -99,6 +99,40 @@ number(const unsigned char **p, const unsigned char *end)
 	return v;
 }
 
+static int
+is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Mail systems that quote a multi-line reply on one line join its lines
+ * with a space: Postfix's "550-5.7.1 A 550-5.7.1 B 550 5.7.1 C". Counts the
+ * lines joined into text[0..end) that repeat the code, and says whether the
+ * last one ("550 ", or "550" at the end, where a wrap split it) is among
+ * them. */
+static int
+joined_lines(const unsigned char *text, const unsigned char *end, unsigned code, unsigned *lines)
+{
+	const unsigned char *p;
+	int closed = 0;
+
+	for (p = text + 1; p + 3 <= end; p++) {
+		const unsigned char *after = p + 3;
+		if (!is_blank(p[-1]) || (unsigned)p[0] - '0' >= 10u || (unsigned)p[1] - '0' >= 10u ||
+		    (unsigned)p[2] - '0' >= 10u || three_digits(p) != code)
+			continue;
+		if (after == end || is_blank(*after) || *after == '\r')
+			closed = 1;
+		else if (*after == '-' && after + 1 < end && ((unsigned)after[1] - '0' < 10u || is_blank(after[1])))
+			closed = 0;
+		else
+			continue;
+		(*lines)++;
+		p = after;
+	}
+	return closed;
+}
+
 static void
 set_enhanced(struct smtpcode_reply *r, const struct line_head *h)
 {
@@ -161,6 +195,8 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 		end = first_end ? first_end : line_end(h.text, lim);
 		first_end = NULL;
 		p = end < lim ? end + 1 : lim;
+		if (h.continued && joined_lines(h.text, end, h.code, &r->lines))
+			h.continued = 0;
 		if (!h.continued)
 			break;
 		if (p == lim) {
@@ -175,6 +211,84 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 	r->raw.ptr = buf;
 	r->raw.len = (size_t)(p - start);
 	return r->raw.len > SMTPCODE_REPLY_MAX ? SMTPCODE_ETOOBIG : (int)r->raw.len;
+}
+
+static size_t
+blanks(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+
+	while (q < end && is_blank(*q))
+		q++;
+	return (size_t)(q - p);
+}
+
+/* Lines a mail system wrapped are long: a short line ended where the
+ * reply's words did. */
+#define WRAPPED_LINE_MIN 60
+
+void
+smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit)
+{
+	const unsigned char *p, *line, *lim = (const unsigned char *)limit;
+	int open = (r->flags & SMTPCODE_REPLY_UNTERMINATED) != 0, quoted;
+	size_t margin, k;
+	struct line_head h;
+
+	if (!r->raw.len || r->raw.ptr[r->raw.len - 1] != '\n')
+		return;
+	/* The indentation of the line the reply starts on: the lines wrapped
+	 * under it are indented deeper. */
+	for (line = (const unsigned char *)r->raw.ptr; line > (const unsigned char *)text && line[-1] != '\n'; line--)
+		;
+	margin = blanks(line, lim);
+	/* Quoted after words of the mail system's ("host ... said: 550 ..."),
+	 * as Postfix writes it before it wraps the line. */
+	quoted = (const char *)line + margin < r->raw.ptr;
+	p = (const unsigned char *)r->raw.ptr + r->raw.len;
+	for (line = p - 1; line > (const unsigned char *)r->raw.ptr && line[-1] != '\n'; line--)
+		; /* the reply's last line */
+	while (p < lim) {
+		const unsigned char *end = line_end(p, lim), *prev_end = p - 1;
+		size_t prev_len = (size_t)(prev_end - line);
+		if (prev_len && prev_end[-1] == '\r')
+			prev_end--, prev_len--;
+		k = blanks(p, end);
+		if (p + k == end || (p[k] == '\r' && p + k + 1 == end))
+			break; /* a blank line ends the paragraph */
+		if (lex_head(p + k, end, &h)) {
+			/* Exim indents each line of the reply it quotes. */
+			if (!open)
+				break;
+			if (h.code != r->code)
+				r->flags |= SMTPCODE_REPLY_MIXED_CODES;
+			r->code = h.code;
+			r->code_span.ptr = (const char *)h.code_at;
+			if (h.enh_at)
+				set_enhanced(r, &h);
+			r->lines++;
+			open = h.continued && !joined_lines(h.text, end, h.code, &r->lines);
+		} else if (k > 0 && p[k] != '-' &&
+		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
+		            (prev_len && prev_end[-1] == ':'))) {
+			/* A line wrapped under the reply (Postfix), or its words
+			 * after a colon on the next line (Exim breaks a long reply
+			 * there). */
+			if (open && joined_lines(p + k - 1, end, r->code, &r->lines))
+				open = 0;
+		} else {
+			break;
+		}
+		line = p;
+		p = end < lim ? end + 1 : lim;
+		r->raw.len = (size_t)((const char *)p - r->raw.ptr);
+	}
+	if (!open)
+		r->flags &= ~(unsigned)SMTPCODE_REPLY_UNTERMINATED;
+	if (r->lines > 1)
+		r->flags |= SMTPCODE_REPLY_MULTILINE;
+	if (r->enhanced.cls && r->enhanced.cls != r->code / 100)
+		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
 }
 
 int

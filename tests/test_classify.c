@@ -1107,6 +1107,52 @@ Test(result, multi_line_reply_joined_into_one_line)
 	cr_assert_neq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
 }
 
+/* A reply quoted in a report's text goes on over the lines the mail system
+ * wrapped or indented under it; the report's other words are not its own. */
+Test(result, a_reply_wrapped_in_a_report_is_whole)
+{
+	static const struct {
+		const char *text, *reply;
+	} cases[] = {
+		/* Postfix wraps the line it quotes the reply on, even right after the code. */
+		{"host mx.example.com[192.0.2.1] said: 554 5.7.1\n    <a@example.com>: Relay access denied (in reply to"
+		 "\n    RCPT TO command)\n",
+		 "554 5.7.1\n    <a@example.com>: Relay access denied"},
+		/* ... and a multi-line reply it joined, its last line's code cut by the wrap. */
+		{"host mx.example.com[192.0.2.1] said: 550-5.7.1 Your IP is listed on a block 550\n    5.7.1 list (in "
+		 "reply to RCPT TO command)\n",
+		 "550-5.7.1 Your IP is listed on a block 550\n    5.7.1 list"},
+		/* Exim indents every line of the reply it quotes. */
+		{"    SMTP error from remote mail server after RCPT TO:<a@example.com>:\n    550-5.1.1 The account does "
+		 "not exist.\n    550 5.1.1 Try again.\n",
+		 "550-5.1.1 The account does not exist.\n    550 5.1.1 Try again.\n"},
+		/* ... and breaks a long one after a colon. */
+		{"    host mx.example.com [192.0.2.1]: 550 5.1.1 <a@example.com>:\n    Recipient address rejected\n",
+		 "550 5.1.1 <a@example.com>:\n    Recipient address rejected\n"},
+		/* A statement of Exim's own under the reply is not the reply's. */
+		{"    451 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see the page\n    retry timeout "
+		 "exceeded\n",
+		 "451 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see the page\n"},
+		/* Nor is what comes after Sendmail's closed parenthesis. */
+		{"    (reason: 550 5.1.1 Requested action not taken: mailbox unavailable)\n   ----- Transcript of session "
+		 "follows -----\n",
+		 "550 5.1.1 Requested action not taken: mailbox unavailable"},
+		{"Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\n    host mx.example.com said: more\n",
+		 "550 5.1.1 User unknown\n"},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++) {
+		struct smtpcode_result r = classify(cases[i].text, 0);
+		cr_assert(span_is(r.reply.raw, cases[i].reply), "%zu: reply '%.*s'", i, (int)r.reply.raw.len,
+		          r.reply.raw.ptr);
+		cr_assert_not(r.reply.flags & SMTPCODE_REPLY_UNTERMINATED, "%zu: its last line was reached", i);
+	}
+	/* A continuation line with no last line after it is still cut off. */
+	cr_assert(classify("said: 550-5.1.1 first\n    550-5.1.1 second\n", 0).reply.flags &
+	          SMTPCODE_REPLY_UNTERMINATED);
+}
+
 Test(hostile, empty_whitespace_and_bare_codes)
 {
 	struct smtpcode_result r;

@@ -110,6 +110,21 @@ Test(reply, unterminated_continuation)
 	cr_assert_eq(r.lines, 1);
 }
 
+/* Postfix quotes a multi-line reply on one line, its lines joined by spaces. */
+Test(reply, lines_joined_into_one)
+{
+	struct smtpcode_reply r;
+
+	parse("550-5.7.1 listed 550-5.7.1 on a block 550 5.7.1 list", &r);
+	cr_assert_not(r.flags & SMTPCODE_REPLY_UNTERMINATED);
+	cr_assert(r.flags & SMTPCODE_REPLY_MULTILINE);
+	cr_assert_eq(r.lines, 3);
+	parse("550-5.7.1 listed 550-5.7.1 on a block", &r);
+	cr_assert(r.flags & SMTPCODE_REPLY_UNTERMINATED, "no last line among them");
+	parse("550-5.7.1 sent 451 messages", &r);
+	cr_assert(r.flags & SMTPCODE_REPLY_UNTERMINATED, "another code is a number");
+}
+
 Test(reply, not_a_reply)
 {
 	struct smtpcode_reply r;
