@@ -359,6 +359,26 @@ Test(distinctions, more_mail_systems_wordings)
 		 "delay=300, dsn=4.4.2, status=deferred (conversation with mx.example.net[192.0.2.1] timed out while "
 		 "sending RCPT TO)",
 		 0, "network-error", "soft", NULL},
+		/* "does not accept mail" alone: the domain takes none; "from" a
+		 * country, a kind of IP or a sender: the receiver's policy. */
+		{"550 5.7.1 example.net does not accept mail from dynamic IP addresses", 0, "policy", "block", NULL},
+		{"556 5.1.10 example.net does not accept mail (null MX)", 0, "domain-no-mail", "hard", NULL},
+		/* "limit exceeded" names a rate unless it names storage or a run time. */
+		{"452 4.2.2 Quota limit exceeded for a@example.net", 0, "mailbox-full", "soft", NULL},
+		{"451 4.7.1 Hourly message limit exceeded, slow down", 0, "rate-limited", "soft", NULL},
+		{"Command time limit exceeded: \"/usr/local/bin/deliver\"", 0, "mailer-error", NULL, NULL},
+		/* A certificate that failed its check is TLS's, not sender verification's. */
+		{"certificate verification failed for mx.example.net[192.0.2.1]:25: untrusted issuer", 0,
+		 "tls-required", NULL, NULL},
+		{"550 Relaying mail to example.org is not allowed", 0, "relay-denied", "block", NULL},
+		{"No MX or A records for example.org", 0, "domain-not-found", NULL, NULL},
+		{"554 delivery error: dd Not a valid recipient - mta.example.net", 0, "user-unknown", "hard", NULL},
+		{"554 Sorry, this account has been terminated.", 0, "mailbox-disabled", "hard", NULL},
+		{"Post by non-member to a members-only list", 0, "sender-rejected", NULL, NULL},
+		{"451 4.7.1 Sender is on the grey list, retry shortly", 0, "greylisted", "soft", NULL},
+		{"Cannot send message for 5 days", 0, "expired", NULL, NULL},
+		{"550 5.4.310 DNS domain example.org does not exist [InfoDomainNonexistent]", 0, "domain-not-found",
+		 "hard", NULL},
 	};
 	size_t i;
 
@@ -437,6 +457,19 @@ Test(languages, common_bounce_wordings_in_utf8)
 		 "sender-rejected", "block", "blocked"},
 		{"Sie nicht die erforderlichen Berechtigungen haben, um der Gruppe Nachrichten zu posten.", 0,
 		 "sender-rejected", "block", "blocked"},
+		/* Block lists, relaying, rates, timeouts, expiry, spam and viruses. */
+		{"554 5.7.1 Su IP 198.51.100.7 figura en una lista negra", 0, "ip-blocklisted", "block", NULL},
+		{"550 Адрес 198.51.100.7 внесён в чёрном списке", 0, "ip-blocklisted", "block", NULL},
+		{"550 5.7.1 IPアドレスがブラックリストに載っています", 0, "ip-blocklisted", "block", NULL},
+		{"550 5.7.1 Relais interdit pour ce domaine", 0, "relay-denied", "block", NULL},
+		{"421 4.7.0 Zu viele Verbindungen, bitte später erneut versuchen", 0, "rate-limited", "soft", NULL},
+		{"451 4.7.1 送信数の上限に達しました。しばらくしてから再送してください", 0, "rate-limited", "soft", NULL},
+		{"452 Слишком много писем, повторите позже", 0, "rate-limited", "soft", NULL},
+		{"Verbindung zu mx.example.de: Zeitüberschreitung", 0, "network-error", NULL, NULL},
+		{"配送期限切れのため、メッセージを返送します", 0, "expired", NULL, NULL},
+		{"550 5.7.1 スパムメール、ウイルスが検出されました", 0, "virus", "block", NULL},
+		{"550 该邮箱已被冻结", 0, "mailbox-disabled", "hard", NULL},
+		{"550 受信拒否設定のため配信できません", 0, "recipient-filtered", "block", NULL},
 		/* Temporary wording in a 4xx and a 5xx. */
 		{"450 Veuillez essayer plus tard", 0, NULL, "soft", "retry"},
 		{"550 Veuillez essayer plus tard", 0, NULL, "block", "blocked"},
