@@ -29,6 +29,7 @@
 	X(ACTION_EXPANDED, "action: expanded")                                    \
 	X(ACTION_EXPIRED, "action: expired")                                      \
 	X(SAID, " said:")                                                         \
+	X(UNVERIFIED, "unverified address:")                                      \
 	X(REFUSED, " refused to talk to me:")                                     \
 	X(IN_REPLY_RCPT, "(in reply to rcpt to command)")                         \
 	X(IN_REPLY_MAIL, "(in reply to mail from command)")                       \
@@ -90,6 +91,10 @@
 	X(TALKING_TO, "while talking to ")                                        \
 	X(HOST_WORD, "host ")
 
+/* A verification probe's reply quoted in the reply ("unverified address:
+ * host ... said: ..."): its words are the probe's, not this reply's. */
+enum { SMTPCODE__VERIFYING = 1, SMTPCODE__PROBE_REPLY = 2 };
+
 enum smtpcode__marker {
 	SMTPCODE__MARKER_NONE,
 #define SMTPCODE__MARKER_ENUM(name, text) SMTPCODE__MARKER_##name,
@@ -108,6 +113,8 @@ struct smtpcode__carrier {
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */
 	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
+	int verifying;                 /* SMTPCODE__VERIFYING after "unverified address:", then
+	                                  SMTPCODE__PROBE_REPLY after its " said:": the probe's reply */
 	int gave_up;                   /* the sending side gave up: SendGrid's "Action: expired" */
 	struct smtpcode_span program;  /* "X-Unix" of "Diagnostic-Code: X-Unix; 127": a local program's exit status */
 	int stage_sent;                /* the stage is the last command a session transcript sent (">>> DATA") */

@@ -528,7 +528,18 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_ACTION_EXPANDED:
 		c->dsn_class = 2;
 		break;
+	/* Postfix's address verification quotes the reply its probe got:
+	 * "450 4.1.7 <a@b>: Sender address rejected: unverified address: host
+	 * mx.example.org said: 550 5.1.1 ...". The reply is the one around it. */
+	case SMTPCODE__MARKER_UNVERIFIED:
+		if (!c->verifying)
+			c->verifying = SMTPCODE__VERIFYING;
+		break;
 	case SMTPCODE__MARKER_SAID:
+		if (c->verifying) {
+			c->verifying = SMTPCODE__PROBE_REPLY;
+			break;
+		}
 		if (!c->host.len) /* else host_before() would change nothing */
 			host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));

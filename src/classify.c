@@ -298,6 +298,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		sc->car->late_session = 1;
 	if (m && sc->car)
 		smtpcode__carrier_marker(sc->car, (enum smtpcode__marker)m, sc->buf, (const char *)end, sc->lim);
+	if (sc->car && sc->car->verifying == SMTPCODE__PROBE_REPLY)
+		return; /* the words of a reply a verification probe got */
 	if (r) {
 		const struct smtpcode__pattern *pat = &smtpcode__patterns[r - 1];
 		uint32_t rank = rank_of(pat);

@@ -186,11 +186,30 @@ Test(distinctions, a_refusal_that_names_the_sender_is_about_the_sender)
 		{"SMTP error from remote mail server after EHLO mx.example.net: 550 Rejected", 0, "ip-blocklisted", "block",
 		 "blocked"},
 		{"421 Too many concurrent connections", SMTPCODE_STAGE_CONNECT, NULL, "soft", "retry"},
+		/* Postfix's address verification quotes the reply its probe got
+		 * from the sender's own domain: that reply is not the recipient's. */
+		{"450 4.1.7 <s@example.com>: Sender address rejected: unverified address: host mx.example.com[192.0.2.7] "
+		 "said: 550 5.1.1 <s@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+		 SMTPCODE_STAGE_RCPT, "sender-rejected", "soft", NULL},
+		{"host mx.example.org[192.0.2.9] said: 450 4.1.7 <s@example.com>: Sender address rejected: unverified "
+		 "address: host mx.example.com[192.0.2.7] said: 554 5.7.1 Service unavailable; Client host blocked using "
+		 "zen.spamhaus.org (in reply to RCPT TO command)",
+		 0, "sender-rejected", "soft", NULL},
 	};
 	size_t i;
+	struct smtpcode_result r;
 
 	for (i = 0; i < COUNT_OF(cases); i++)
 		check(&cases[i]);
+	/* The reply and host are the refusal's, not the probe's. */
+	r = classify("450 4.1.7 <s@example.com>: Sender address rejected: unverified address: host mx.example.com[192.0.2.7]"
+	             " said: 550 5.1.1 User unknown", 0);
+	cr_assert_eq(r.reply.code, 450);
+	cr_assert_eq(r.host.len, 0);
+	/* Its own words, before the probe answered, still count. */
+	check(&(struct expectation){"450 4.1.1 <a@example.net>: Recipient address rejected: unverified address: Address "
+	                            "verification in progress",
+	                            SMTPCODE_STAGE_RCPT, "greylisted", "soft", NULL});
 }
 
 Test(distinctions, user_unknown_only_after_the_data_is_a_filter)
