@@ -159,7 +159,10 @@ int smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct
 /* Extends a reply found in text[..limit) over the lines that go on with
  * it: its further lines, indented (Exim), and its words on lines wrapped
  * and indented under it (Postfix) or after a colon (Exim). A blank line, or
- * other words at the reply's own margin, end it. */
-void smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit);
+ * other words at the reply's own margin, end it, unless the carrier's
+ * trailer that ends the reply (Postfix's "(in reply to", or NULL) is yet
+ * to come. */
+void smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit,
+                                  const char *trailer);
 
 #endif

@@ -766,20 +766,24 @@ transcript_reply_end(const char *code, const char *lim)
 }
 
 /* A reply written inside the carrier's parentheses ("status=sent (250 Ok:
- * queued as 4F2A)", "(reason: 550 5.1.1 User unknown)"): the ")" that ends
+ * queued as 4F2A)", "(reason: 550 5.1.1 User unknown)") or Exchange's angle
+ * brackets ("#< #5.7.1 smtp;550 5.7.1 Rejected>"): the ")" or ">" that ends
  * it and opens nowhere in it is the carrier's. */
 static void
 drop_closing_paren(struct smtpcode_span *raw)
 {
 	size_t i, open = 0, close = 0, n = raw->len;
+	char closer, opener;
 
 	while (n > 0 && is_space((unsigned char)raw->ptr[n - 1]))
 		n--;
-	if (n == 0 || raw->ptr[n - 1] != ')')
+	if (n == 0 || (raw->ptr[n - 1] != ')' && raw->ptr[n - 1] != '>'))
 		return;
+	closer = raw->ptr[n - 1];
+	opener = closer == ')' ? '(' : '<';
 	for (i = 0; i < n; i++) {
-		open += raw->ptr[i] == '(';
-		close += raw->ptr[i] == ')';
+		open += raw->ptr[i] == opener;
+		close += raw->ptr[i] == closer;
 	}
 	if (close > open)
 		raw->len = n - 1;
@@ -976,7 +980,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (code_at) {
 		smtpcode__parse_reply_nl(code_at, len - (size_t)(code_at - buf),
 		                         code_at < sc.first_nl ? sc.first_nl : NULL, &out->reply);
-		smtpcode__reply_take_wrapped(&out->reply, buf, buf + len);
+		smtpcode__reply_take_wrapped(&out->reply, buf, buf + len, car.trailer_at);
 	} else
 		enhanced_reply(reply_from, buf + len, &out->reply);
 	out->carrier = car.kind != SMTPCODE_CARRIER_NONE ? car.kind
@@ -992,9 +996,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->reply.raw.len = (size_t)(car.trailer_at - out->reply.raw.ptr);
 		while (out->reply.raw.len > 0 && is_space((unsigned char)out->reply.raw.ptr[out->reply.raw.len - 1]))
 			out->reply.raw.len--;
-	} else {
-		drop_closing_paren(&out->reply.raw);
 	}
+	drop_closing_paren(&out->reply.raw);
 	out->recipient = car.recipient;
 	out->queue_id = car.queue_id;
 	out->log_status = car.log_status;

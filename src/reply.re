@@ -228,7 +228,7 @@ blanks(const unsigned char *p, const unsigned char *end)
 #define WRAPPED_LINE_MIN 60
 
 void
-smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit)
+smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const char *limit, const char *trailer)
 {
 	const unsigned char *p, *line, *lim = (const unsigned char *)limit;
 	int open = (r->flags & SMTPCODE_REPLY_UNTERMINATED) != 0, quoted;
@@ -270,10 +270,11 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 			open = h.continued && !joined_lines(h.text, end, h.code, &r->lines);
 		} else if (k > 0 && p[k] != '-' &&
 		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
-		            (prev_len && prev_end[-1] == ':'))) {
-			/* A line wrapped under the reply (Postfix), or its words
-			 * after a colon on the next line (Exim breaks a long reply
-			 * there). */
+		            (quoted && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) {
+			/* A line wrapped under the reply (Postfix; at the reply's
+			 * own indentation where its line was wrapped already, up to
+			 * the "(in reply to ...)" that ends it), or its words after a
+			 * colon on the next line (Exim breaks a long reply there). */
 			if (open && joined_lines(p + k - 1, end, r->code, &r->lines))
 				open = 0;
 		} else {

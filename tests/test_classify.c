@@ -1170,6 +1170,10 @@ Test(result, a_reply_wrapped_in_a_report_is_whole)
 		{"host mx.example.com[192.0.2.1] said: 554 5.7.1\n    <a@example.com>: Relay access denied (in reply to"
 		 "\n    RCPT TO command)\n",
 		 "554 5.7.1\n    <a@example.com>: Relay access denied"},
+		/* ... at the reply's own indentation where its line was a wrapped one already. */
+		{"<a@example.com> (expanded from <b@example.net>): host\n    mx.example.com[192.0.2.1] said: 452 4.2.2 "
+		 "Mailbox\n    full (in reply to RCPT TO command)\n",
+		 "452 4.2.2 Mailbox\n    full"},
 		/* ... and a multi-line reply it joined, its last line's code cut by the wrap. */
 		{"host mx.example.com[192.0.2.1] said: 550-5.7.1 Your IP is listed on a block 550\n    5.7.1 list (in "
 		 "reply to RCPT TO command)\n",

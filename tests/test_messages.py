@@ -66,6 +66,13 @@ class Fixtures(unittest.TestCase):
         recs, err = scan(os.path.join(DIR, "transcript_success_first.eml"))
         self.assertEqual([(r["code"], r["enhanced"], r["host"]) for r in recs], [(550, "5.1.1", "mx.example.org")])
 
+    def test_a_reply_wrapped_in_the_text_is_whole(self):
+        """Postfix wraps the line it quotes a reply on; the reply goes on to its end."""
+        recs, _ = scan(os.path.join(DIR, "postfix_old.eml"))
+        self.assertEqual([" ".join(r["reply"].split()) for r in recs],
+                         ["550 5.1.1 <fred@example.com>: Recipient address rejected: User unknown in virtual "
+                          "mailbox table", "452 4.2.2 <gina@example.com>: Mailbox full"])
+
     def test_no_record_from_a_header_field(self):
         # The fixtures' headers and returned messages are full of words that name
         # causes (Received-SPF: fail, X-Virus-Scanned, a Diagnostic-Code line in a
