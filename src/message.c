@@ -242,6 +242,8 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 	} else if (smtpcode__msg_is(name, nlen, "x-autoreply") || smtpcode__msg_is(name, nlen, "x-autorespond") ||
 	           smtpcode__msg_is(name, nlen, "x-autoresponder")) {
 		m->auto_submitted = 1;
+	} else if (smtpcode__msg_is(name, nlen, "list-id")) {
+		m->list_post = 1;
 	} else if (smtpcode__msg_is(name, nlen, "precedence")) {
 		if (has_word(v, vlen, "auto_reply") || has_word(v, vlen, "auto-reply"))
 			m->auto_submitted = 1;
@@ -903,7 +905,7 @@ forget_outer(struct smtpcode__msg *m)
 {
 	m->from_len = m->to_len = m->subject_len = 0;
 	m->subject_kinds = 0;
-	m->from_daemon = m->auto_submitted = m->is_report = m->is_feedback = 0;
+	m->from_daemon = m->auto_submitted = m->is_report = m->is_feedback = 0; /* not list_post: a list's digest */
 	m->xfr_len = 0;
 	m->xfr_count = 0;
 	m->xfr_cut = 0;
@@ -1233,6 +1235,7 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->bare_dsn = 0;
 	m->b64_junk = 0;
 	forget_outer(m);
+	m->list_post = 0;
 	m->text_flushed = 0;
 	m->original_to_len = m->original_rcpt_len = 0;
 	m->embedded_done = 0;

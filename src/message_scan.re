@@ -27,8 +27,19 @@ blanks(const unsigned char *p, const unsigned char *lim)
 	return p;
 }
 
+/* Does [p, lim) hold a reply code: 3 digits of class 2 to 5, alone? */
+static int
+has_reply_code(const unsigned char *p, const unsigned char *lim)
+{
+	for (; lim - p >= 3; p++)
+		if (*p >= '2' && *p <= '5' && (unsigned)(p[1] - '0') < 10u && (unsigned)(p[2] - '0') < 10u &&
+		    (lim - p == 3 || p[3] == ' ' || p[3] == '-') && (p[-1] == ' ' || p[-1] == ':'))
+			return 1;
+	return 0;
+}
+
 /* What may follow the address of a recipient line: nothing; ":" or "..."
- * and text; "on" and a date; a comment (and ":" and text); "<mailto:...>";
+ * and text; "," and text with a reply code; "on" and a date; a comment (and ":" and text); "<mailto:...>";
  * the address again in angle brackets. Returns 1 and sets *rest, or 0. */
 static int
 after_address(const unsigned char *p, const unsigned char *lim, const unsigned char **rest)
@@ -43,6 +54,12 @@ after_address(const unsigned char *p, const unsigned char *lim, const unsigned c
 	}
 	if (lim - p >= 3 && p[0] == '.' && p[1] == '.' && p[2] == '.') {
 		*rest = p + 3;
+		return 1;
+	}
+	if (*p == ',' && has_reply_code(p + 1, lim)) {
+		/* Zoho's "a@b, ERROR CODE :550 - 5.1.1 ..."; a list of
+		 * addresses has no code. */
+		*rest = p + 1;
 		return 1;
 	}
 	if (lim - p >= 3 && (p[0] | 0x20) == 'o' && (p[1] | 0x20) == 'n' && (p[2] == ' ' || p[2] == '\t')) {
@@ -82,6 +99,8 @@ smtpcode__msg_recipient_line(const char *s_, size_t len, struct smtpcode__addr *
 	/*!re2c
 	@x addr @y                                 { goto after; }
 	"<" @x addr @y ">"                         { goto after; }
+	['] @x addr @y [']                         { goto after; } /* Outlook's "'a@b' on 03/12/2026 10:16" */
+	["] @x addr @y ["]                         { goto after; }
 	[2-5] [0-9]{2} [ -] bl* ([245] "." [0-9]{1,3} "." [0-9]{1,3} bl*)? "<" @x addr @y ">" { whole = 1; goto after; }
 	[^<>@":\x00\r\n]{1,80} "<mailto:" @x addr @y ">" { goto after; }
 	(name | qname) bl* "<" @x addr @y ">"        { goto after; }

@@ -690,9 +690,11 @@ smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr, si
 static int
 bounce_like(const struct smtpcode__msg *m)
 {
+	/* A mailing list's post speaks of bounces it quotes: only its header
+	 * or its structure would say it is one. */
 	return m->is_report || m->from_daemon || m->xfr_count ||
-	       ((m->subject_kinds | m->text_kinds) &
-	        (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY));
+	       (!m->list_post && ((m->subject_kinds | m->text_kinds) &
+	                          (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY)));
 }
 
 static enum smtpcode_dsn_action
@@ -757,8 +759,9 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 		return;
 	/* Mail that does not say it is a bounce (no mail system's sender, no
 	 * bounce subject, no failure wording) needs a reply code in the text,
-	 * not only a phrase: people write "mailbox full" too. */
-	if (!bounce_like(m) && !r.reply.code && !r.reply.enhanced.cls)
+	 * not only a phrase: people write "mailbox full" too. A mailing list's
+	 * post gives none: its people quote bounces to ask about them. */
+	if (!bounce_like(m) && (m->list_post || (!r.reply.code && !r.reply.enhanced.cls)))
 		return;
 	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, text_action(m), text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);
