@@ -224,6 +224,24 @@ has_word(const char *s, size_t len, const char *w)
 	return 0;
 }
 
+/* Is a Return-Path the null path "<>" (RFC 5321 4.5.5: notices about a
+ * delivery are sent with it, so that no notice answers another)? */
+static int
+is_null_path(const char *v, size_t len)
+{
+	size_t i, n = 0;
+	char kept[2];
+
+	for (i = 0; i < len; i++) {
+		if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n')
+			continue;
+		if (n == 2)
+			return 0;
+		kept[n++] = v[i];
+	}
+	return n == 2 && kept[0] == '<' && kept[1] == '>';
+}
+
 /* A field of the message's own header (or of a forwarded bounce's). */
 static void
 top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v, size_t vlen)
@@ -244,6 +262,8 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 		m->auto_submitted = 1;
 	} else if (smtpcode__msg_is(name, nlen, "list-id")) {
 		m->list_post = 1;
+	} else if (smtpcode__msg_is(name, nlen, "return-path")) {
+		m->null_sender = is_null_path(v, vlen);
 	} else if (smtpcode__msg_is(name, nlen, "precedence")) {
 		if (has_word(v, vlen, "auto_reply") || has_word(v, vlen, "auto-reply"))
 			m->auto_submitted = 1;
@@ -905,7 +925,8 @@ forget_outer(struct smtpcode__msg *m)
 {
 	m->from_len = m->to_len = m->subject_len = 0;
 	m->subject_kinds = 0;
-	m->from_daemon = m->auto_submitted = m->is_report = m->is_feedback = 0; /* not list_post: a list's digest */
+	/* Not list_post: a list's digest forwards its posts whole. */
+	m->from_daemon = m->auto_submitted = m->is_report = m->is_feedback = m->null_sender = 0;
 	m->xfr_len = 0;
 	m->xfr_count = 0;
 	m->xfr_cut = 0;
@@ -978,11 +999,14 @@ header_end(struct smtpcode__msg *m)
 		 * mail that is no report and has said nothing yet, it may be a
 		 * bounce forwarded whole: read as the message itself. A text that
 		 * said, in a mail system's words, that delivery failed for good
-		 * ("PERMANENT fatal delivery errors") was the report itself. */
+		 * ("PERMANENT fatal delivery errors") was the report itself, and so
+		 * was one that said it was not delivered, sent from the null path
+		 * as a mail system's notice is (a filtering gateway's). */
 		int headers_only = type_is(m, "text/rfc822-headers") || type_is(m, "message/global-headers");
 		body_reset(m, SMTPCODE__BODY_SKIP);
 		if (!headers_only && !outer_is_report(m) && !m->dsn_records && !m->strong_count &&
-		    !(m->text_kinds & SMTPCODE__MSG_FAILURE)) {
+		    !(m->text_kinds & SMTPCODE__MSG_FAILURE) &&
+		    !(m->null_sender && (m->text_kinds & SMTPCODE__MSG_BOUNCE))) {
 			forget_outer(m);
 			header_begin(m, SMTPCODE__HEADER_TOP);
 		} else if (!m->embedded_done) {
