@@ -39,8 +39,9 @@ has_reply_code(const unsigned char *p, const unsigned char *lim)
 }
 
 /* What may follow the address of a recipient line: nothing; ":" or "..."
- * and text; "," and text with a reply code; "on" and a date; a comment (and ":" and text); "<mailto:...>";
- * the address again in angle brackets. Returns 1 and sets *rest, or 0. */
+ * and text; "," and text with a reply code; "on" and a date; a comment (and
+ * ":" and text); "<mailto:...>"; the address again in angle brackets.
+ * Returns 1 and sets *rest, or 0. */
 static int
 after_address(const unsigned char *p, const unsigned char *lim, const unsigned char **rest)
 {

@@ -116,9 +116,9 @@ joined_lines(const unsigned char *text, const unsigned char *end, unsigned code,
 	const unsigned char *p;
 	int closed = 0;
 
-	for (p = text + 1; p + 3 <= end; p++) {
+	for (p = text; p + 3 <= end; p++) {
 		const unsigned char *after = p + 3;
-		if (!is_blank(p[-1]) || (unsigned)p[0] - '0' >= 10u || (unsigned)p[1] - '0' >= 10u ||
+		if (p == text || !is_blank(p[-1]) || (unsigned)p[0] - '0' >= 10u || (unsigned)p[1] - '0' >= 10u ||
 		    (unsigned)p[2] - '0' >= 10u || three_digits(p) != code)
 			continue;
 		if (after == end || is_blank(*after) || *after == '\r')
@@ -270,7 +270,7 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 			open = h.continued && !joined_lines(h.text, end, h.code, &r->lines);
 		} else if (k > 0 && p[k] != '-' &&
 		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
-		            (quoted && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) {
+		            (quoted && trailer && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) {
 			/* A line wrapped under the reply (Postfix; at the reply's
 			 * own indentation where its line was wrapped already, up to
 			 * the "(in reply to ...)" that ends it), or its words after a
