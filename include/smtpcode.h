@@ -325,7 +325,7 @@ struct smtpcode_reply {
 	struct smtpcode_span raw;               /* every line of the reply, line breaks included */
 	struct smtpcode_span code_span;         /* the basic code that counts */
 	struct smtpcode_span enhanced_span;     /* the enhanced code that counts, if any */
-	unsigned lines;                         /* number of lines, joined ones too */
+	unsigned lines;                         /* number of lines */
 	unsigned flags;                         /* enum smtpcode_reply_flag bits */
 };
 
@@ -335,8 +335,8 @@ struct smtpcode_reply {
 /** Parses the reply that starts at `buf`: one line "550 5.1.1 text" or
  * several "550-5.1.1 text" lines closed by a "550 5.1.1 text" line, separated
  * by LF or CRLF. Lines joined into one by the mail system that quotes them
- * ("550-5.1.1 a 550 5.1.1 b", as Postfix writes them) count as lines, and
- * their last line as reached. (In a text smtpcode_classify() reads, the reply
+ * ("550-5.1.1 a 550 5.1.1 b", as Postfix writes them) stay one line, whose
+ * joined last line ends the reply. (In a text smtpcode_classify() reads, the reply
  * also takes the lines wrapped and indented under it.) A reply may be SMTPCODE_REPLY_MAX bytes long, which is
  * INT_MAX (2 GiB - 1 where int has 32 bits): RFC 5321 allows 512 bytes a
  * line, so only a broken or hostile input comes near it. Returns the bytes

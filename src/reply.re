@@ -106,12 +106,11 @@ is_blank(unsigned char c)
 }
 
 /* Mail systems that quote a multi-line reply on one line join its lines
- * with a space: Postfix's "550-5.7.1 A 550-5.7.1 B 550 5.7.1 C". Counts the
- * lines joined into text[0..end) that repeat the code, and says whether the
- * last one ("550 ", or "550" at the end, where a wrap split it) is among
- * them. */
+ * with a space: Postfix's "550-5.7.1 A 550-5.7.1 B 550 5.7.1 C". Is the
+ * last of the lines joined into text[0..end) ("550 ", or "550" at the end,
+ * where a wrap split it) among them? (They stay one line of the reply.) */
 static int
-joined_lines(const unsigned char *text, const unsigned char *end, unsigned code, unsigned *lines)
+joined_last_line(const unsigned char *text, const unsigned char *end, unsigned code)
 {
 	const unsigned char *p;
 	int closed = 0;
@@ -127,7 +126,6 @@ joined_lines(const unsigned char *text, const unsigned char *end, unsigned code,
 			closed = 0;
 		else
 			continue;
-		(*lines)++;
 		p = after;
 	}
 	return closed;
@@ -195,7 +193,7 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 		end = first_end ? first_end : line_end(h.text, lim);
 		first_end = NULL;
 		p = end < lim ? end + 1 : lim;
-		if (h.continued && joined_lines(h.text, end, h.code, &r->lines))
+		if (h.continued && joined_last_line(h.text, end, h.code))
 			h.continued = 0;
 		if (!h.continued)
 			break;
@@ -267,7 +265,7 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 			if (h.enh_at)
 				set_enhanced(r, &h);
 			r->lines++;
-			open = h.continued && !joined_lines(h.text, end, h.code, &r->lines);
+			open = h.continued && !joined_last_line(h.text, end, h.code);
 		} else if (k > 0 && p[k] != '-' &&
 		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
 		            (quoted && trailer && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) {
@@ -275,7 +273,7 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 			 * own indentation where its line was wrapped already, up to
 			 * the "(in reply to ...)" that ends it), or its words after a
 			 * colon on the next line (Exim breaks a long reply there). */
-			if (open && joined_lines(p + k - 1, end, r->code, &r->lines))
+			if (open && joined_last_line(p + k - 1, end, r->code))
 				open = 0;
 		} else {
 			break;
