@@ -152,6 +152,30 @@ set_enhanced(struct smtpcode_reply *r, const struct line_head *h)
 	r->enhanced_span.len = n;
 }
 
+/* A line of the reply: the last line's codes count. */
+static void
+add_line(struct smtpcode_reply *r, const struct line_head *h)
+{
+	if (r->lines > 0 && h->code != r->code)
+		r->flags |= SMTPCODE_REPLY_MIXED_CODES;
+	r->code = h->code;
+	r->code_span.ptr = (const char *)h->code_at;
+	r->code_span.len = 3;
+	if (h->enh_at)
+		set_enhanced(r, h);
+	r->lines++;
+}
+
+/* The flags that only the whole reply tells. */
+static void
+whole_reply_flags(struct smtpcode_reply *r)
+{
+	if (r->lines > 1)
+		r->flags |= SMTPCODE_REPLY_MULTILINE;
+	if (r->enhanced.cls && r->enhanced.cls != r->code / 100)
+		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
+}
+
 int
 smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
 {
@@ -182,14 +206,7 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 			r->flags |= SMTPCODE_REPLY_UNTERMINATED; /* a 550- line, then no reply line */
 			break;
 		}
-		if (r->lines > 0 && h.code != r->code)
-			r->flags |= SMTPCODE_REPLY_MIXED_CODES;
-		r->code = h.code;
-		r->code_span.ptr = (const char *)h.code_at;
-		r->code_span.len = 3;
-		if (h.enh_at)
-			set_enhanced(r, &h);
-		r->lines++;
+		add_line(r, &h);
 		end = first_end ? first_end : line_end(h.text, lim);
 		first_end = NULL;
 		p = end < lim ? end + 1 : lim;
@@ -202,10 +219,7 @@ smtpcode__parse_reply_nl(const char *buf, size_t len, const char *nl, struct smt
 			break;
 		}
 	}
-	if (r->lines > 1)
-		r->flags |= SMTPCODE_REPLY_MULTILINE;
-	if (r->enhanced.cls && r->enhanced.cls != r->code / 100)
-		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
+	whole_reply_flags(r);
 	r->raw.ptr = buf;
 	r->raw.len = (size_t)(p - start);
 	return r->raw.len > SMTPCODE_REPLY_MAX ? SMTPCODE_ETOOBIG : (int)r->raw.len;
@@ -258,13 +272,7 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 			/* Exim indents each line of the reply it quotes. */
 			if (!open)
 				break;
-			if (h.code != r->code)
-				r->flags |= SMTPCODE_REPLY_MIXED_CODES;
-			r->code = h.code;
-			r->code_span.ptr = (const char *)h.code_at;
-			if (h.enh_at)
-				set_enhanced(r, &h);
-			r->lines++;
+			add_line(r, &h);
 			open = h.continued && !joined_last_line(h.text, end, h.code);
 		} else if (k > 0 && p[k] != '-' &&
 		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
@@ -284,10 +292,7 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 	}
 	if (!open)
 		r->flags &= ~(unsigned)SMTPCODE_REPLY_UNTERMINATED;
-	if (r->lines > 1)
-		r->flags |= SMTPCODE_REPLY_MULTILINE;
-	if (r->enhanced.cls && r->enhanced.cls != r->code / 100)
-		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
+	whole_reply_flags(r);
 }
 
 int
