@@ -398,6 +398,11 @@ Test(distinctions, more_mail_systems_wordings)
 		{"Cannot send message for 5 days", 0, "expired", NULL, NULL},
 		{"550 5.4.310 DNS domain example.org does not exist [InfoDomainNonexistent]", 0, "domain-not-found",
 		 "hard", NULL},
+		/* The sender's address on the receiver's own list: no IP to delist. */
+		{"554 5.7.1 <a@example.org>: Sender address rejected: blacklisted", 0, "sender-rejected", "block", NULL},
+		{"550 Sorry, you are sending to/from an address that has been blacklisted", 0, "sender-rejected", NULL,
+		 NULL},
+		{"550 5.7.1 Your IP address is blacklisted", 0, "ip-blocklisted", "block", NULL},
 	};
 	size_t i;
 
