@@ -765,18 +765,20 @@ transcript_reply_end(const char *code, const char *lim)
 	}
 }
 
-/* A reply written inside the carrier's parentheses ("status=sent (250 Ok:
- * queued as 4F2A)", "(reason: 550 5.1.1 User unknown)") or Exchange's angle
- * brackets ("#< #5.7.1 smtp;550 5.7.1 Rejected>"): the ")" or ">" that ends
- * it and opens nowhere in it is the carrier's. */
+/* The end of a reply found in a text: not the line break after its last
+ * line, which belongs to the text, and not the ")" or ">" of a carrier that
+ * wrote it inside parentheses ("status=sent (250 Ok: queued as 4F2A)",
+ * "(reason: 550 5.1.1 User unknown)") or Exchange's angle brackets ("#< #5.7.1
+ * smtp;550 5.7.1 Rejected>"), one that ends it and opens nowhere in it. */
 static void
-drop_closing_paren(struct smtpcode_span *raw)
+trim_reply_end(struct smtpcode_span *raw)
 {
 	size_t i, open = 0, close = 0, n = raw->len;
 	char closer, opener;
 
 	while (n > 0 && is_space((unsigned char)raw->ptr[n - 1]))
 		n--;
+	raw->len = n;
 	if (n == 0 || (raw->ptr[n - 1] != ')' && raw->ptr[n - 1] != '>'))
 		return;
 	closer = raw->ptr[n - 1];
@@ -997,7 +999,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		while (out->reply.raw.len > 0 && is_space((unsigned char)out->reply.raw.ptr[out->reply.raw.len - 1]))
 			out->reply.raw.len--;
 	}
-	drop_closing_paren(&out->reply.raw);
+	trim_reply_end(&out->reply.raw);
 	out->recipient = car.recipient;
 	out->queue_id = car.queue_id;
 	out->log_status = car.log_status;

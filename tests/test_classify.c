@@ -1186,20 +1186,20 @@ Test(result, a_reply_wrapped_in_a_report_is_whole)
 		/* Exim indents every line of the reply it quotes. */
 		{"    SMTP error from remote mail server after RCPT TO:<a@example.com>:\n    550-5.1.1 The account does "
 		 "not exist.\n    550 5.1.1 Try again.\n",
-		 "550-5.1.1 The account does not exist.\n    550 5.1.1 Try again.\n"},
+		 "550-5.1.1 The account does not exist.\n    550 5.1.1 Try again."},
 		/* ... and breaks a long one after a colon. */
 		{"    host mx.example.com [192.0.2.1]: 550 5.1.1 <a@example.com>:\n    Recipient address rejected\n",
-		 "550 5.1.1 <a@example.com>:\n    Recipient address rejected\n"},
+		 "550 5.1.1 <a@example.com>:\n    Recipient address rejected"},
 		/* A statement of Exim's own under the reply is not the reply's. */
 		{"    451 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see the page\n    retry timeout "
 		 "exceeded\n",
-		 "451 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see the page\n"},
+		 "451 4.7.1 <a@example.com>: Recipient address rejected: Greylisted, see the page"},
 		/* Nor is what comes after Sendmail's closed parenthesis. */
 		{"    (reason: 550 5.1.1 Requested action not taken: mailbox unavailable)\n   ----- Transcript of session "
 		 "follows -----\n",
 		 "550 5.1.1 Requested action not taken: mailbox unavailable"},
 		{"Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\n    host mx.example.com said: more\n",
-		 "550 5.1.1 User unknown\n"},
+		 "550 5.1.1 User unknown"},
 	};
 	size_t i;
 

@@ -20,7 +20,7 @@ import tap
 SMTPCODE, RECORDS, RECORDS_SINGLE, DIR = sys.argv[1:5]
 FIXTURES = sorted(f for f in os.listdir(DIR) if f.endswith(".eml"))
 KEYS = ("recipient", "dsn_action", "report", "reason", "bounce")
-SIGNALS = ("report", "token", "vendor-code", "phrase", "enhanced", "stage", "generic-enhanced", "basic", "none")
+SIGNALS = ("report", "token", "vendor-code", "phrase", "enhanced", "stage", "generic-phrase", "generic-enhanced", "basic", "none")
 
 
 def expected():
@@ -72,6 +72,14 @@ class Fixtures(unittest.TestCase):
         self.assertEqual([" ".join(r["reply"].split()) for r in recs],
                          ["550 5.1.1 <fred@example.com>: Recipient address rejected: User unknown in virtual "
                           "mailbox table", "452 4.2.2 <gina@example.com>: Mailbox full"])
+
+    def test_a_reply_ends_with_its_words(self):
+        # The line break after a reply's last line is the report's, not the reply's.
+        for name in FIXTURES:
+            recs, _ = scan(os.path.join(DIR, name))
+            for r in recs:
+                if r["reply"]:
+                    self.assertEqual(r["reply"], r["reply"].rstrip(), f"{name}: {r['recipient']}")
 
     def test_no_record_from_a_header_field(self):
         # The fixtures' headers and returned messages are full of words that name
