@@ -655,8 +655,11 @@ smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_le
 
 	if (addr_len)
 		k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
-	if (k >= 0 && m->rcpt[k].weak)
-		k = -1; /* named only in passing: what is said of it is in the preamble */
+	if (k >= 0 && m->rcpt[k].weak) {
+		/* Named only in passing: what is said of it is in the preamble,
+		 * not in the block of another recipient the report lists. */
+		return only ? gather(m, OWNER_PREAMBLE, out, cap, &cut) : 0;
+	}
 	if (k < 0 && only && m->strong_count <= 1) {
 		for (i = 0; i < m->rcpt_count && k < 0; i++)
 			if (!m->rcpt[i].weak)
