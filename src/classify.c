@@ -945,6 +945,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
 
 	if (!out)
@@ -1147,6 +1148,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
 	by_phrase = sc.reason >= 0 && d.matched.ptr == sc.reason_span.ptr ? &smtpcode__patterns[sc.reason] : NULL;
+	/* The sending side says it has given up: no retry will come, whatever
+	 * the class of the status it kept (Postfix, Sendmail and qmail keep
+	 * 4.4.1 or 4.4.7 when a message expires). */
+	gave_up = sc.gave_up || car.gave_up || given_up || car.dsn_class == 5;
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
 	 * with a transient status, a failure report around a transient reply:
 	 * `given_up`) and no server of the recipient's ever answered
@@ -1180,7 +1185,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	}
 	if (cls == 2 || cls == 3)
 		out->bounce = SMTPCODE_BOUNCE_NONE;
-	else if (cls == 4)
+	else if (cls == 4 && !(d.reason == SMTPCODE_REASON_EXPIRED && gave_up))
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
 		out->bounce = decided_bounce(&d);

@@ -403,6 +403,14 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 Sorry, you are sending to/from an address that has been blacklisted", 0, "sender-rejected", NULL,
 		 NULL},
 		{"550 5.7.1 Your IP address is blacklisted", 0, "ip-blocklisted", "block", NULL},
+		/* Given up under the 4.4.1 the mail system kept: no retry comes, so
+		 * not soft; while it still retries, soft. */
+		{"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: "
+		 "Connection refused",
+		 0, "expired", "unknown", NULL},
+		{"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: "
+		 "Connection refused",
+		 0, "network-error", "soft", NULL},
 	};
 	size_t i;
 
