@@ -403,6 +403,14 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 Sorry, you are sending to/from an address that has been blacklisted", 0, "sender-rejected", NULL,
 		 NULL},
 		{"550 5.7.1 Your IP address is blacklisted", 0, "ip-blocklisted", "block", NULL},
+		/* qmail's own lists. */
+		{"553 sorry, this recipient is not in my validrcptto list (#5.7.1)", 0, "user-unknown", "hard", NULL},
+		{"553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)", 0, "sender-rejected", NULL, NULL},
+		/* SPFBL is a block list, not an SPF check. */
+		{"550 5.7.1 [SPFBL] blocked", 0, "ip-blocklisted", "block", NULL},
+		{"550 A URL in this email (example.net) is listed on a block list", 0, "domain-blocklisted", NULL, NULL},
+		{"Technical details of permanent failure: DNS Error: DNS server returned answer with no data", 0,
+		 "domain-not-found", NULL, NULL},
 		/* Given up under the 4.4.1 the mail system kept: no retry comes, so
 		 * not soft; while it still retries, soft. */
 		{"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: "
