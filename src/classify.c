@@ -1175,6 +1175,15 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		d.reason = SMTPCODE_REASON_NETWORK_ERROR;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
+	/* A delay notice that names no cause (DSN "Action: delayed" with
+	 * "Status: 4.0.0" or no status): the message is still waiting to go, as
+	 * "has been delayed" says in words. */
+	if (d.reason == SMTPCODE_REASON_UNKNOWN && d.level <= SMTPCODE_SIGNAL_GENERIC_ENHANCED && car.dsn_class == 4 &&
+	    (!enh->cls || (enh->subject == 0 && enh->detail == 0))) {
+		d.reason = SMTPCODE_REASON_EXPIRED;
+		d.action = SMTPCODE_ACTION_RETRY_LATER;
+		d.bounce = SMTPCODE__NO_ACTION;
+	}
 	if (cls == 2 || cls == 3) {
 		d.reason = SMTPCODE_REASON_ACCEPTED;
 		d.action = SMTPCODE_ACTION_NONE;

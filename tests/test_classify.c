@@ -419,6 +419,15 @@ Test(distinctions, more_mail_systems_wordings)
 		{"Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: "
 		 "Connection refused",
 		 0, "network-error", "soft", NULL},
+		/* A delay notice that names no cause: still waiting to go. */
+		{"Action: delayed\nStatus: 4.0.0", 0, "expired", "soft", NULL},
+		/* The DNS failure an expiry notice quotes is its cause. */
+		{"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for "
+		 "example.org>",
+		 0, "network-error", NULL, NULL},
+		{"553-you are trying to use me [mx.example.net] as a relay, but I have not been configured to let you "
+		 "[192.0.2.1] do this.",
+		 0, "relay-denied", "block", NULL},
 	};
 	size_t i;
 
