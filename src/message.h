@@ -329,9 +329,11 @@ void smtpcode__msg_text_part_end(struct smtpcode__msg *m);
 /* The SMTPCODE__MSG_* kinds of the markers in s[0..len). */
 unsigned smtpcode__msg_kinds(const char *s, size_t len);
 /* The text the report gives for an address (a DSN group's recipient), or
- * for the only recipient: appends it to out; returns the bytes appended. */
+ * with `only` for the only recipient it names (*other is then set: the
+ * text is about an address the group does not give): appends it to out;
+ * returns the bytes appended. */
 size_t smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_len, int only, char *out,
-                              size_t cap);
+                              size_t cap, int *other);
 /* The one recipient the text names, when it names exactly one. */
 int smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr, size_t *len);
 /* At the end of the message: reports the recipients the text names (when

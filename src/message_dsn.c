@@ -147,6 +147,18 @@ group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 	return 0;
 }
 
+/* Does the text's answer name another cause than the group's own Status
+ * (5.2.2 against a text's 5.1.1)? A text that names another address than
+ * the group's, with other codes, is that address's (an NDR that names its
+ * recipients by their display names only). */
+static int
+contradicts(const struct smtpcode_result *group, const struct smtpcode_result *text)
+{
+	const struct smtpcode_enhanced_code *a = &group->reply.enhanced, *b = &text->reply.enhanced;
+
+	return a->cls && b->cls && (a->subject || a->detail) && (a->subject != b->subject || a->detail != b->detail);
+}
+
 /* A group ends: a record when it is about a recipient. */
 static void
 group_end(struct smtpcode__msg *m)
@@ -155,6 +167,7 @@ group_end(struct smtpcode__msg *m)
 	size_t addr_len, n, k;
 	int cut;
 	struct smtpcode_result r, better;
+	int other;
 	const char *text = m->group;
 	size_t len = m->group_len;
 	unsigned flags = 0;
@@ -173,10 +186,11 @@ group_end(struct smtpcode__msg *m)
 		memcpy(m->scratch, m->group, n);
 		m->scratch[n++] = '\n';
 		m->scratch[n++] = '\n'; /* a blank line: the fields' words end there */
-		k = smtpcode__msg_text_for(m, addr, addr_len, m->dsn_records == 0, m->scratch + n, sizeof m->scratch - n);
+		k = smtpcode__msg_text_for(m, addr, addr_len, m->dsn_records == 0, m->scratch + n, sizeof m->scratch - n,
+		                           &other);
 		if (k && r.decided_by < SMTPCODE_SIGNAL_PHRASE) {
 			smtpcode_classify(m->scratch, n + k, m->stage, NULL, 0, &better);
-			if (better.decided_by > r.decided_by) {
+			if (better.decided_by > r.decided_by && !(other && contradicts(&r, &better))) {
 				r = better;
 				text = m->scratch;
 				len = n + k;

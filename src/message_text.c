@@ -648,11 +648,13 @@ smtpcode__msg_text_part_end(struct smtpcode__msg *m)
 /* ---- what the report says of a recipient ---- */
 
 size_t
-smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_len, int only, char *out, size_t cap)
+smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_len, int only, char *out, size_t cap,
+                       int *other)
 {
 	int k = -1, cut = 0;
 	unsigned i;
 
+	*other = 0;
 	if (addr_len)
 		k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
 	if (k >= 0 && m->rcpt[k].weak) {
@@ -664,6 +666,7 @@ smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_le
 		for (i = 0; i < m->rcpt_count && k < 0; i++)
 			if (!m->rcpt[i].weak)
 				k = (int)i;
+		*other = k >= 0;
 		if (k < 0)
 			return gather(m, OWNER_PREAMBLE, out, cap, &cut);
 	}
