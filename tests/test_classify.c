@@ -411,6 +411,13 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 A URL in this email (example.net) is listed on a block list", 0, "domain-blocklisted", NULL, NULL},
 		{"Technical details of permanent failure: DNS Error: DNS server returned answer with no data", 0,
 		 "domain-not-found", NULL, NULL},
+		/* A narrower wording outranks the short phrase inside it. */
+		{"451 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)", 0, "reputation", "soft", NULL},
+		{"550 5.1.1 Suspended user", 0, "mailbox-disabled", "hard", NULL},
+		{"Your message wasn't delivered due to a permission or security issue.", 0, "policy", NULL, NULL},
+		{"421 Too many auth failures, try again later", 0, "smtp-auth", "soft", NULL},
+		{"550 You are registered as spammer (by user's reject list)", 0, "recipient-filtered", NULL, NULL},
+		{"553 host denies relay.", 0, "relay-denied", "block", NULL},
 		/* Given up under the 4.4.1 the mail system kept: no retry comes, so
 		 * not soft; while it still retries, soft. */
 		{"Action: failed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: "
