@@ -388,6 +388,66 @@ session_to(struct smtpcode__msg *m, unsigned k)
 	}
 }
 
+/* Does s[0..len) end with a label, not a cause: an SMTP command that takes
+ * an address (a transcript's ">>> RCPT To:<a@b>"), or "address" ("Forwarding
+ * address: a@b")? */
+static int
+ends_with_label(const char *s, size_t len)
+{
+	static const char *const labels[] = {"rcpt to", "mail from", "address"};
+	size_t i, k, n;
+
+	while (len > 0 && is_blank((unsigned char)s[len - 1]))
+		len--;
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		n = strlen(labels[i]);
+		if (len < n)
+			continue;
+		for (k = 0; k < n && ((unsigned char)s[len - n + k] | 0x20) == (unsigned char)labels[i][k]; k++)
+			;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* "Unknown user: a@example.com" (IMail): a cause, a colon, and the address
+ * that ends the line, the only one in it. Not a field of a header or a DSN
+ * shown in a summary ("To: a@b", "Message-Id: <...>"), nor a comment
+ * ("(expanded from: <a@b>)"). 1 and *a, or 0. */
+static int
+cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
+{
+	size_t start = indent(s, len), end = len, colon, i, k, v, n;
+	int letter = 0;
+
+	while (end > start && (is_blank((unsigned char)s[end - 1]) || s[end - 1] == '.'))
+		end--;
+	if (end > start && s[end - 1] == '>')
+		end--;
+	for (colon = end; colon > start && s[colon - 1] != ':'; colon--)
+		;
+	if (colon < start + 4 || s[start] == '(')
+		return 0;
+	n = smtpcode__msg_field_name(s + start, len - start, &v);
+	if (n && (smtpcode__msg_mail_field(s + start, n) || smtpcode__msg_dsn_field(s + start, n)))
+		return 0;
+	if (ends_with_label(s + start, colon - 1 - start))
+		return 0;
+	for (k = start; k < colon - 1; k++) {
+		if (s[k] == '@')
+			return 0;
+		letter |= (unsigned)(((unsigned char)s[k] | 0x20) - 'a') < 26u;
+	}
+	for (i = colon; i < end && (is_blank((unsigned char)s[i]) || s[i] == '<'); i++)
+		;
+	if (!letter || !smtpcode__msg_field_address(s + i, end - i, a) || a->start != 0 || i + a->end != end)
+		return 0;
+	a->start += i;
+	a->end += i;
+	return 1;
+}
+
 /* A recipient named at the start of a line (or after a label): the lines
  * that follow are its text. */
 static void
@@ -467,6 +527,10 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 				why = excluded(m, s + a.start, a.end - a.start);
 				strong = why == EXCLUDED_NOT;
 			}
+		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && cause_then_address(s, len, &a)) {
+			rest = 0; /* the cause is the recipient's text */
+			why = excluded(m, s + a.start, a.end - a.start);
+			strong = why == EXCLUDED_NOT;
 		}
 		if (strong) {
 			open_block(m, s, len, a, rest, number);
