@@ -147,6 +147,14 @@ smtpcode__msg_emit(struct smtpcode__msg *m, enum smtpcode_report report, const c
 			next.host = r.result.host;
 		r.result = next;
 	}
+	/* A delay notice whose words name a cause but no class ("Connection
+	 * timed out"): the sending side still retries, so the failure is a
+	 * passing one. */
+	if (action == SMTPCODE_DSN_DELAYED && r.result.bounce == SMTPCODE_BOUNCE_UNKNOWN && !r.result.reply.code &&
+	    r.result.reply.enhanced.cls != 5) {
+		r.result.bounce = SMTPCODE_BOUNCE_SOFT;
+		r.result.verdict = smtpcode_verdict_for(SMTPCODE_BOUNCE_SOFT);
+	}
 	hand_on(m, &r);
 }
 

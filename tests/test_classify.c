@@ -428,6 +428,9 @@ Test(distinctions, more_mail_systems_wordings)
 		 0, "network-error", "soft", NULL},
 		/* A delay notice that names no cause: still waiting to go. */
 		{"Action: delayed\nStatus: 4.0.0", 0, "expired", "soft", NULL},
+		/* Messaging Server's delay notice says how long it has tried. */
+		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: X-Notice; unable to deliver this message after 1 day", 0,
+		 "expired", "soft", NULL},
 		/* The DNS failure an expiry notice quotes is its cause. */
 		{"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for "
 		 "example.org>",
