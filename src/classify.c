@@ -1195,7 +1195,14 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	}
 	if (cls == 2 || cls == 3)
 		out->bounce = SMTPCODE_BOUNCE_NONE;
-	else if (cls == 4 && !(d.reason == SMTPCODE_REASON_EXPIRED && gave_up))
+	else if (cls == 4 && gave_up && decided_bounce(&d) != SMTPCODE_BOUNCE_HARD)
+		/* Given up on a transient reply: no retry will come, so the cause
+		 * is what the sender must deal with (a TLS demand, a block, an
+		 * expiry), as under a 5xx. Never a hard bounce from a 4xx; and a
+		 * cause that is only ever temporary (a busy server) blames no
+		 * one. */
+		out->bounce = (SMTPCODE__TEMPORARY_REASONS >> d.reason) & 1u ? SMTPCODE_BOUNCE_UNKNOWN : decided_bounce(&d);
+	else if (cls == 4)
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
 		out->bounce = decided_bounce(&d);

@@ -264,11 +264,12 @@ Test(distinctions, expiry_and_delays)
 	check(&(struct expectation){"mailbox is full: retry timeout exceeded", 0, "mailbox-full", NULL, NULL});
 	check(&(struct expectation){"Unable to contact LDAP server. (#4.4.3) I'm not going to try again; this message "
 	                            "has been in the queue too long.",
-	                            0, "system-error", "soft", NULL});
-	/* Yahoo! Japan puts its code in brackets: a 4.x.x is soft, whatever the words. */
+	                            0, "system-error", "unknown", NULL});
+	/* Yahoo! Japan puts its code in brackets: a 4.x.x, given up on, whose
+	 * words blame no one. */
 	check(&(struct expectation){"Resources temporarily unavailable, please try again later [#4.1.9]. /I'm not going "
 	                            "to try again; this message has been in the queue too long.",
-	                            0, "service-unavailable", "soft", NULL});
+	                            0, "service-unavailable", "unknown", NULL});
 	/* Unless nothing was ever heard from the recipient's servers, and the
 	 * sending side gave up. */
 	check(&(struct expectation){"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection "
@@ -428,6 +429,15 @@ Test(distinctions, more_mail_systems_wordings)
 		 0, "network-error", "soft", NULL},
 		/* A delay notice that names no cause: still waiting to go. */
 		{"Action: delayed\nStatus: 4.0.0", 0, "expired", "soft", NULL},
+		/* A 4xx given up on takes its cause's type, never hard; while
+		 * still retried, soft. */
+		{"Action: failed\nStatus: 5.7.3\nDiagnostic-Code: smtp; 451 5.7.3 STARTTLS is required to send mail", 0,
+		 "tls-required", "block", NULL},
+		{"Action: delayed\nStatus: 5.7.3\nDiagnostic-Code: smtp; 451 5.7.3 STARTTLS is required to send mail", 0,
+		 "tls-required", "soft", NULL},
+		{"Action: failed\nStatus: 4.1.1\nDiagnostic-Code: smtp; 450 4.1.1 <a@example.org>: Recipient address "
+		 "rejected: User unknown in local recipient table",
+		 0, "user-unknown", "soft", NULL},
 		/* Messaging Server's delay notice says how long it has tried. */
 		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: X-Notice; unable to deliver this message after 1 day", 0,
 		 "expired", "soft", NULL},
