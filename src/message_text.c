@@ -394,7 +394,7 @@ session_to(struct smtpcode__msg *m, unsigned k)
 static int
 ends_with_label(const char *s, size_t len)
 {
-	static const char *const labels[] = {"rcpt to", "mail from", "address"};
+	static const char labels[][10] = {"rcpt to", "mail from", "address"};
 	size_t i, k, n;
 
 	while (len > 0 && is_blank((unsigned char)s[len - 1]))
