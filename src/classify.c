@@ -1151,8 +1151,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* The sending side says it has given up: no retry will come, whatever
 	 * the class of the status it kept (Postfix, Sendmail and qmail keep
 	 * 4.4.1 or 4.4.7 when a message expires). Not in a delay notice, whose
-	 * "unable to deliver after 1 day" comes with "Action: delayed". */
-	gave_up = (sc.gave_up || car.gave_up || given_up || car.dsn_class == 5) && car.dsn_class != 4 && !car.delayed;
+	 * "unable to deliver after 1 day" comes with "Action: delayed", nor in
+	 * a log's deferral (Exim's "== ... retry time not reached"). */
+	gave_up = (sc.gave_up || car.gave_up || given_up || car.dsn_class == 5 || car.log_status == SMTPCODE_LOG_EXPIRED) &&
+	          car.dsn_class != 4 && !car.delayed && car.log_status != SMTPCODE_LOG_DEFERRED;
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
 	 * with a transient status, a failure report around a transient reply:
 	 * `given_up`) and no server of the recipient's ever answered

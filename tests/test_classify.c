@@ -438,6 +438,12 @@ Test(distinctions, more_mail_systems_wordings)
 		{"Action: failed\nStatus: 4.1.1\nDiagnostic-Code: smtp; 450 4.1.1 <a@example.org>: Recipient address "
 		 "rejected: User unknown in local recipient table",
 		 0, "user-unknown", "soft", NULL},
+		/* A log's deferral is no giving up, whatever its words. */
+		{"2026-12-01 07:44:15 1XE5ec-0000Ov-4m == me@example.net R=dnslookup T=remote_smtp defer (-53): retry "
+		 "time not reached for any host",
+		 0, "expired", "soft", NULL},
+		{"dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.1]:25: Operation timed out)", 0,
+		 "network-error", "soft", NULL},
 		/* Messaging Server's delay notice says how long it has tried. */
 		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: X-Notice; unable to deliver this message after 1 day", 0,
 		 "expired", "soft", NULL},
