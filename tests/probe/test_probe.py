@@ -238,7 +238,7 @@ class Scenario(unittest.TestCase):
 
     def test_sender_refused(self):
         """Postfix refuses the sender (at RCPT TO, smtpd_delay_reject): the prober is refused, not the address."""
-        a = self.expect("alice@exists.test", "blocked", "policy", 6, "--from", "rejected@smtpcode.test")
+        a = self.expect("alice@exists.test", "blocked", "sender-rejected", 6, "--from", "rejected@smtpcode.test")
         self.assertIn("Sender address rejected", a["answer"]["text"])
 
     def test_non_ascii_address(self):
