@@ -414,10 +414,12 @@ ends_with_label(const char *s, size_t len)
 /* "Unknown user: a@example.com" (IMail): a cause, a colon, and the address
  * that ends the line, the only one in it. Not a field of a header or a DSN
  * shown in a summary ("To: a@b", "Message-Id: <...>"), nor a comment
- * ("(expanded from: <a@b>)"). 1 and *a, or 0. */
+ * ("(expanded from: <a@b>)"), nor words that name no cause ("Contact: a@b",
+ * "Sent by: a@b"). 1 and *a, or 0. */
 static int
 cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 {
+	struct smtpcode_result r;
 	size_t start = indent(s, len), end = len, colon, i, k, v, n;
 	int letter = 0;
 
@@ -442,6 +444,9 @@ cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 	for (i = colon; i < end && (is_blank((unsigned char)s[i]) || s[i] == '<'); i++)
 		;
 	if (!letter || !smtpcode__msg_field_address(s + i, end - i, a) || a->start != 0 || i + a->end != end)
+		return 0;
+	if (smtpcode_classify(s + start, colon - 1 - start, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r) != 0 ||
+	    r.decided_by == SMTPCODE_SIGNAL_NONE || r.reason == SMTPCODE_REASON_ACCEPTED)
 		return 0;
 	a->start += i;
 	a->end += i;
