@@ -1165,7 +1165,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
 	    (by_phrase ? by_phrase->unanswered : enh->subject == 4 && enh->detail == 1) &&
 	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) ||
-	     (enh->subject == 4 && enh->detail == 7))) {
+	     (enh->subject == 4 && enh->detail == 7 && car.dsn_class != 4 && !car.delayed))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
@@ -1197,13 +1197,15 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	}
 	if (cls == 2 || cls == 3)
 		out->bounce = SMTPCODE_BOUNCE_NONE;
-	else if (cls == 4 && gave_up && decided_bounce(&d) != SMTPCODE_BOUNCE_HARD)
+	else if (cls == 4 && gave_up)
 		/* Given up on a transient reply: no retry will come, so the cause
 		 * is what the sender must deal with (a TLS demand, a block, an
-		 * expiry), as under a 5xx. Never a hard bounce from a 4xx; and a
+		 * expiry), as under a 5xx. Never a hard bounce from a 4xx, and a
 		 * cause that is only ever temporary (a busy server) blames no
-		 * one. */
-		out->bounce = (SMTPCODE__TEMPORARY_REASONS >> d.reason) & 1u ? SMTPCODE_BOUNCE_UNKNOWN : decided_bounce(&d);
+		 * one: unknown. */
+		out->bounce = decided_bounce(&d) == SMTPCODE_BOUNCE_HARD || (SMTPCODE__TEMPORARY_REASONS >> d.reason) & 1u
+		                  ? SMTPCODE_BOUNCE_UNKNOWN
+		                  : decided_bounce(&d);
 	else if (cls == 4)
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else

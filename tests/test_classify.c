@@ -437,7 +437,10 @@ Test(distinctions, more_mail_systems_wordings)
 		 "tls-required", "soft", NULL},
 		{"Action: failed\nStatus: 4.1.1\nDiagnostic-Code: smtp; 450 4.1.1 <a@example.org>: Recipient address "
 		 "rejected: User unknown in local recipient table",
-		 0, "user-unknown", "soft", NULL},
+		 0, "user-unknown", "unknown", NULL},
+		/* A delay notice's 4.4.7 ("Message delayed") is no expiry yet. */
+		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 400 4.4.7 Message delayed. Connection timed out", 0,
+		 "network-error", "soft", NULL},
 		/* A log's deferral is no giving up, whatever its words. */
 		{"2026-12-01 07:44:15 1XE5ec-0000Ov-4m == me@example.net R=dnslookup T=remote_smtp defer (-53): retry "
 		 "time not reached for any host",
