@@ -499,6 +499,12 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	if (len == 0)
 		return;
 	m->part_lines++;
+	if (!continued && len == 2 && s[0] == '-' && s[1] == '-') {
+		/* "-- ", a signature's delimiter (RFC 3676): the report has ended,
+		 * and the addresses below are the mail system's own. */
+		report_end(m);
+		return;
+	}
 	marks = markers(s, len, &label_end);
 	m->text_kinds |= marks & REPORT_KINDS;
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
