@@ -76,8 +76,14 @@ struct smtpcode__rcpt {
 	uint8_t weak;      /* 0: listed as a recipient; 1: named in passing ("your message to <a@b>");
 	                      2: listed, but the bounce's own recipient (the original sender) */
 	uint8_t cut;       /* its address or text was cut */
+	uint8_t section;   /* SMTPCODE__SECTION_*: the part of the report it is listed in */
 	uint32_t hash;     /* of the address, lower case */
 };
+
+/* The part of a report a recipient is listed in, where one report lists
+ * both failures and delays (Sendmail's "permanent fatal errors" and
+ * "transient non-fatal errors"). */
+enum { SMTPCODE__SECTION_NONE, SMTPCODE__SECTION_FAILED, SMTPCODE__SECTION_DELAYED };
 
 /* A JSON notification being read (src/message_json.c): two levels, the
  * mail's body and the notification in its envelope's "Message" string. */
@@ -237,6 +243,7 @@ struct smtpcode__msg {
 	int part_lines;                    /* non-blank lines of the part being read */
 	int part_recipients;               /* recipients it named */
 	unsigned text_kinds;               /* SMTPCODE__MSG_* seen in the report's lines */
+	uint8_t section;                   /* SMTPCODE__SECTION_* of the last failure or delay line */
 	int held;                          /* a line that looks like a header field is held back */
 	int held_transport;                /* its field is one a returned header starts with, not a summary's */
 	int after_end;                     /* past the report's end: 1 in the returned header, 2 past it */

@@ -35,6 +35,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->part_lines = 0;
 	m->part_recipients = 0;
 	m->text_kinds = 0;
+	m->section = SMTPCODE__SECTION_NONE;
 	m->held = 0;
 	m->after_end = 0;
 	m->current = -1;
@@ -273,6 +274,7 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 	r->addr_len = (uint16_t)len;
 	r->weak = (uint8_t)weak;
 	r->cut = (uint8_t)cut;
+	r->section = m->section;
 	r->hash = smtpcode__msg_hash(s, len);
 	store_add(m, OWNER_ADDRESS, s, len);
 	if (!weak)
@@ -464,6 +466,7 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 
 	if (k >= 0 && m->rcpt[k].weak) {
 		m->rcpt[k].weak = 0;
+		m->rcpt[k].section = m->section;
 		m->strong_count++;
 	}
 	if (k < 0)
@@ -507,6 +510,10 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	}
 	marks = markers(s, len, &label_end);
 	m->text_kinds |= marks & REPORT_KINDS;
+	if (marks & SMTPCODE__MSG_FAILURE)
+		m->section = SMTPCODE__SECTION_FAILED;
+	else if (marks & SMTPCODE__MSG_DELAY)
+		m->section = SMTPCODE__SECTION_DELAYED;
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
 		report_end(m);
 		return;
@@ -787,6 +794,18 @@ text_action(const struct smtpcode__msg *m)
 	                                                                                  : SMTPCODE_DSN_FAILED;
 }
 
+/* The action of the recipient `owner`: in a report that lists failures and
+ * delays both, that of the part it is listed in; else the report's. */
+static enum smtpcode_dsn_action
+rcpt_action(const struct smtpcode__msg *m, unsigned owner)
+{
+	unsigned mixed = SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
+
+	if (owner < m->rcpt_count && (m->text_kinds & mixed) == mixed && m->rcpt[owner].section)
+		return m->rcpt[owner].section == SMTPCODE__SECTION_FAILED ? SMTPCODE_DSN_FAILED : SMTPCODE_DSN_DELAYED;
+	return text_action(m);
+}
+
 /* One record: the recipient's own lines, with the preamble when they name no
  * cause; in a message that does not say it is a bounce, only a record whose
  * text holds a failure. */
@@ -800,7 +819,8 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	int rc, rc2, text_cut = 0;
 	/* A failure report (not a delay notice) around a transient reply: the
 	 * sending side gave up on it. */
-	int gave_up = text_action(m) == SMTPCODE_DSN_FAILED && bounce_like(m);
+	enum smtpcode_dsn_action action = rcpt_action(m, owner);
+	int gave_up = action == SMTPCODE_DSN_FAILED && bounce_like(m);
 
 	if (owner != OWNER_PREAMBLE)
 		n = gather(m, owner, m->scratch, SMTPCODE__MSG_BLOCK_MAX, &text_cut);
@@ -844,7 +864,7 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	 * post gives none: its people quote bounces to ask about them. */
 	if (!bounce_like(m) && (m->list_post || (!r.reply.code && !r.reply.enhanced.cls)))
 		return;
-	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, text_action(m), text, n, line,
+	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, action, text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);
 }
 
