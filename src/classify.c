@@ -945,6 +945,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	int retried; /* a delay notice: the sending side still retries */
 	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
 
@@ -1153,8 +1154,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * 4.4.1 or 4.4.7 when a message expires). Not in a delay notice, whose
 	 * "unable to deliver after 1 day" comes with "Action: delayed", nor in
 	 * a log's deferral (Exim's "== ... retry time not reached"). */
+	retried = car.dsn_class == 4 || car.delayed;
 	gave_up = (sc.gave_up || car.gave_up || given_up || car.dsn_class == 5 || car.log_status == SMTPCODE_LOG_EXPIRED) &&
-	          car.dsn_class != 4 && !car.delayed && car.log_status != SMTPCODE_LOG_DEFERRED;
+	          !retried && car.log_status != SMTPCODE_LOG_DEFERRED;
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed
 	 * with a transient status, a failure report around a transient reply:
 	 * `given_up`) and no server of the recipient's ever answered
@@ -1165,7 +1167,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (d.reason == SMTPCODE_REASON_NETWORK_ERROR && d.level < SMTPCODE_SIGNAL_VENDOR_CODE &&
 	    (by_phrase ? by_phrase->unanswered : enh->subject == 4 && enh->detail == 1) &&
 	    (sc.gave_up || car.gave_up || (given_up && cls != 5) || (car.dsn_class == 5 && cls == 4) ||
-	     (enh->subject == 4 && enh->detail == 7 && car.dsn_class != 4 && !car.delayed))) {
+	     (enh->subject == 4 && enh->detail == 7 && !retried))) {
 		d.reason = SMTPCODE_REASON_EXPIRED;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
@@ -1174,7 +1176,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * a network error the sending side still retries. (Not a network
 	 * error the rule above has just made an expiry.) */
 	if (d.reason == SMTPCODE_REASON_EXPIRED && by_phrase && by_phrase->reason == SMTPCODE_REASON_EXPIRED &&
-	    by_phrase->unanswered && (car.dsn_class == 4 || car.delayed) && !sc.gave_up) {
+	    by_phrase->unanswered && retried && !sc.gave_up) {
 		d.reason = SMTPCODE_REASON_NETWORK_ERROR;
 		d.action = d.bounce = SMTPCODE__NO_ACTION;
 	}
