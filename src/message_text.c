@@ -397,17 +397,13 @@ static int
 ends_with_label(const char *s, size_t len)
 {
 	static const char labels[][10] = {"rcpt to", "mail from", "address"};
-	size_t i, k, n;
+	size_t i, n;
 
 	while (len > 0 && is_blank((unsigned char)s[len - 1]))
 		len--;
 	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
 		n = strlen(labels[i]);
-		if (len < n)
-			continue;
-		for (k = 0; k < n && ((unsigned char)s[len - n + k] | 0x20) == (unsigned char)labels[i][k]; k++)
-			;
-		if (k == n)
+		if (len >= n && smtpcode__msg_is(s + len - n, n, labels[i]))
 			return 1;
 	}
 	return 0;
