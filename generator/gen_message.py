@@ -25,7 +25,7 @@ import smtpcode_data
 # The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
 # order is SMTPCODE__MSG_* in src/message.h).
 KINDS = ["end", "end-line", "recipient", "delay", "failure", "bounce", "auto-reply-subject", "complaint",
-         "no-recipient", "daemon", "session"]
+         "no-recipient", "daemon", "session", "alias"]
 
 
 def load(datadir):

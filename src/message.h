@@ -41,7 +41,8 @@ enum {
 	SMTPCODE__MSG_COMPLAINT = 1 << 7,
 	SMTPCODE__MSG_NO_RECIPIENT = 1 << 8,
 	SMTPCODE__MSG_DAEMON = 1 << 9,
-	SMTPCODE__MSG_SESSION = 1 << 10
+	SMTPCODE__MSG_SESSION = 1 << 10,
+	SMTPCODE__MSG_ALIAS = 1 << 11
 };
 
 /* What the body of the entity being read is to the reader. */
@@ -263,6 +264,9 @@ struct smtpcode__msg {
 	size_t store_len;
 	size_t session_at;                 /* where the store stood at a transcript session's start, */
 	int session_open;                  /* ... while no recipient's line has come since */
+	int para_rcpt;                     /* the recipient whose block opened in this paragraph, or -1 */
+	int alias_rcpt;                    /* a recipient named by an alias line ("Original-Recipient:")
+	                                      in this paragraph, whose final address may follow, or -1 */
 	struct smtpcode__rcpt rcpt[SMTPCODE__MSG_RCPT_MAX];
 	unsigned char store[SMTPCODE__MSG_STORE_MAX];
 

@@ -47,6 +47,8 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->preamble_len = 0;
 	m->store_len = 0;
 	m->session_open = 0;
+	m->para_rcpt = -1;
+	m->alias_rcpt = -1;
 }
 
 /* ---- markers ---- */
@@ -282,6 +284,23 @@ rcpt_add(struct smtpcode__msg *m, const char *s, size_t len, int weak, uint64_t 
 	return (int)m->rcpt_count++;
 }
 
+/* The recipient k, named by an alias line, takes its final address: the
+ * alias and the lines after it are that recipient's. 0 when the store has
+ * no room for the address. */
+static int
+rcpt_rename(struct smtpcode__msg *m, unsigned k, const char *s, size_t len)
+{
+	struct smtpcode__rcpt *r = &m->rcpt[k];
+	size_t at = m->store_len + ENTRY_HEAD;
+
+	if (len > SMTPCODE__MSG_ADDR_MAX || !store_add(m, OWNER_ADDRESS, s, len))
+		return 0;
+	r->addr_at = (uint32_t)at;
+	r->addr_len = (uint16_t)len;
+	r->hash = smtpcode__msg_hash(s, len);
+	return 1;
+}
+
 /* A line of the report for `owner`. When the store is full, the
  * recipients read are handed on to make room; if that frees none (one
  * recipient's text fills it), the rest of that text is dropped without
@@ -319,6 +338,8 @@ report_end(struct smtpcode__msg *m)
 	m->after_end = 1;
 	m->held_transport = 0;
 	m->inline_bounce = 0;
+	m->para_rcpt = -1;
+	m->alias_rcpt = -1;
 }
 
 
@@ -460,6 +481,9 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 	size_t addr_len = a.end - a.start;
 	int k = rcpt_find(m, addr, addr_len, smtpcode__msg_hash(addr, addr_len));
 
+	if (k < 0 && m->alias_rcpt >= 0 && rcpt_rename(m, (unsigned)m->alias_rcpt, addr, addr_len))
+		k = m->alias_rcpt; /* "Original-Recipient: alias", then its final address */
+	m->alias_rcpt = -1;
 	if (k >= 0 && m->rcpt[k].weak) {
 		m->rcpt[k].weak = 0;
 		m->rcpt[k].section = m->section;
@@ -469,6 +493,7 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 		k = rcpt_add(m, addr, addr_len, 0, number);
 	if (k < 0)
 		return;
+	m->para_rcpt = k;
 	if (m->session_open)
 		session_to(m, (unsigned)k);
 	if (k == m->current) {
@@ -489,14 +514,17 @@ static void
 report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
 {
 	size_t at, label_end, rest = (size_t)-1;
-	unsigned marks, owner, i;
+	unsigned marks, owner, i, count;
 	struct smtpcode__addr a = {0, 0};
 	int strong = 0, found, why = EXCLUDED_NOT;
 
 	while (len > 0 && (is_blank((unsigned char)s[len - 1]) || s[len - 1] == '\r'))
 		len--;
-	if (len == 0)
+	if (len == 0) {
+		m->para_rcpt = -1;
+		m->alias_rcpt = -1;
 		return;
+	}
 	m->part_lines++;
 	if (!continued && len == 2 && s[0] == '-' && s[1] == '-') {
 		/* "-- ", a signature's delimiter (RFC 3676): the report has ended,
@@ -545,6 +573,18 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 			rest = 0; /* the cause is the recipient's text */
 			why = excluded(m, s + a.start, a.end - a.start);
 			strong = why == EXCLUDED_NOT;
+		}
+		if (strong && (marks & SMTPCODE__MSG_ALIAS)) {
+			if (m->para_rcpt >= 0 && m->para_rcpt == m->current) {
+				/* Another name of the recipient whose block is open. */
+				keep_line(m, (unsigned)m->current, s, len);
+				return;
+			}
+			count = m->rcpt_count;
+			open_block(m, s, len, a, rest, number);
+			if (m->rcpt_count > count)
+				m->alias_rcpt = (int)count;
+			return;
 		}
 		if (strong) {
 			open_block(m, s, len, a, rest, number);
@@ -721,6 +761,8 @@ smtpcode__msg_text_part_end(struct smtpcode__msg *m)
 		m->text_done = 1;
 	m->text_ended = 0;
 	m->after_end = 0;
+	m->para_rcpt = -1;
+	m->alias_rcpt = -1;
 }
 
 /* ---- what the report says of a recipient ---- */
@@ -943,6 +985,8 @@ flush(struct smtpcode__msg *m, unsigned keep)
 	}
 	m->store_len = out;
 	m->session_open = 0;
+	m->para_rcpt = -1;
+	m->alias_rcpt = -1;
 	memmove(m->rcpt, m->rcpt + first, (m->rcpt_count - first) * sizeof m->rcpt[0]);
 	m->rcpt_count -= first;
 	m->strong_count = 0;
