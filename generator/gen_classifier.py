@@ -57,9 +57,11 @@ def markers_from(carrier_h):
 def patterns_from(data, markers):
     """(bytes, kind, reason, action, vendor, priority, label, bounce, class,
     unanswered) for every pattern; for a marker, `reason` holds the marker's
-    number; class is 4 for wording that says the failure is temporary, else
+    number; class is 4 for wording that says the failure is temporary, or
+    that names a condition that is only ever temporary (a greylisting), else
     0; unanswered is 1 for wording that says no server answered."""
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
+    temporary_only = {r["name"] for r in data.taxonomy["reason"] if r.get("temporary_only")}
     out = []
     for p in data.phrases:
       for text in smtpcode_data.dfa_variants(p["text"]):
@@ -69,7 +71,7 @@ def patterns_from(data, markers):
                     data.index("action", p["action"]) if "action" in p else NO_ACTION,
                     vendor_index.get(p.get("vendor"), 0), p["priority"], text,
                     data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION,
-                    4 if p["temporary"] else 0, 1 if p["unanswered"] else 0))
+                    4 if p["temporary"] or p["reason"] in temporary_only else 0, 1 if p["unanswered"] else 0))
     # A fingerprint's priority is its weight as evidence of the vendor: a host
     # name under one of its domains, then its own wording or token, then the
     # wording of server software that many vendors run.

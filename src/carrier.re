@@ -745,6 +745,35 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	}
 }
 
+/* Is the colon at `colon` inside a log's key=value field, such as Exim's
+ * cipher "X=TLS1.3:TLS_AES_256_GCM_SHA384:256", not after words that
+ * introduce a reply ("said:550")? At most 80 bytes back are looked at. */
+static int
+in_field(const unsigned char *s, const unsigned char *colon)
+{
+	const unsigned char *q = colon;
+
+	while (q > s && colon - q < 80 && q[-1] != ' ' && q[-1] != '\t') {
+		q--;
+		if (*q == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* After a code: ", b'" or ", '" (Python's smtplib prints a reply as
+ * "(550, b'5.1.1 ...')"). */
+static int
+python_bytes(const unsigned char *p, const unsigned char *lim)
+{
+	if (lim - p < 3 || p[0] != ',' || p[1] != ' ')
+		return 0;
+	p += 2;
+	if (*p == 'b')
+		p++;
+	return p < lim && (*p == '\'' || *p == '"');
+}
+
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of
  * their own, followed by a space, a dash, a line break or the end? */
 static int
@@ -759,9 +788,13 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	if (is_alnum(before) || before == '.' || before == '-' || before == '_' || before == '=' || before == '/' ||
 	    before == '+')
 		return 0;
+	if (before == ':' && in_field(s, p - 1))
+		return 0;
 	if (p + 3 == lim)
 		return 1;
 	c3 = p[3];
+	if (c3 == ',' && before == '(' && python_bytes(p + 3, lim))
+		return 1;
 	/* "Office 365", "sent 250 messages": a 2xx or 3xx after a word is
 	 * prose, unless an enhanced code of its class follows ("returned 250
 	 * 2.0.0 OK"). A failure's code after a word stays a code. */

@@ -789,11 +789,30 @@ trim_reply_end(struct smtpcode_span *raw)
 	}
 	if (close > open)
 		raw->len = n - 1;
+	/* Python's "(550, b'...')": the quote that closes the reply's bytes. */
+	n = raw->len;
+	if (n > 6 && raw->ptr[3] == ',' && (raw->ptr[n - 1] == '\'' || raw->ptr[n - 1] == '"'))
+		raw->len = n - 1;
+}
+
+/* An enhanced code that starts at p and ends at a blank or the line's end:
+ * its length, or 0. */
+static int
+enhanced_word(const char *p, const char *lim, int blank_after, struct smtpcode_enhanced_code *e)
+{
+	int n = smtpcode_enhanced_parse(p, (size_t)(lim - p), e);
+
+	if (n > 0 && (!blank_after || p + n == lim || is_space((unsigned char)p[n])))
+		return n;
+	memset(e, 0, sizeof *e);
+	return 0;
 }
 
 /* A reply that has an enhanced code and no basic code ("5.1.1 user
  * unknown", as people type it or some systems write it): the code starts
- * the text (after blanks), and the reply is its line. */
+ * the text (after blanks), or follows the first colon of its line after
+ * words of a program's ("message sending failed: 4.7.1 Ratelimit
+ * exceeded"); the reply is the rest of that line. */
 static void
 enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 {
@@ -802,12 +821,18 @@ enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 
 	while (p < lim && (*p == ' ' || *p == '\t'))
 		p++;
-	n = smtpcode_enhanced_parse(p, (size_t)(lim - p), &r->enhanced);
-	if (n <= 0) {
-		memset(&r->enhanced, 0, sizeof r->enhanced);
-		return;
-	}
 	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+	n = enhanced_word(p, lim, 0, &r->enhanced);
+	if (n <= 0) {
+		const char *colon = (const char *)memchr(p, ':', (size_t)((nl ? nl : lim) - p));
+		if (!colon)
+			return;
+		for (p = colon + 1; p < lim && (*p == ' ' || *p == '\t'); p++)
+			;
+		n = enhanced_word(p, nl ? nl : lim, 1, &r->enhanced);
+		if (n <= 0)
+			return;
+	}
 	r->enhanced_span.ptr = p;
 	r->enhanced_span.len = (size_t)n;
 	r->raw.ptr = p;

@@ -59,6 +59,9 @@ lex_head(const unsigned char *p, const unsigned char *lim, struct line_head *h)
 	/*!re2c
 	@c code "-" { h->continued = 1; goto found; }
 	@c code " " { h->continued = 0; goto found; }
+	/* Python's smtplib: "(550, b'5.1.1 ...')", the code and the reply's
+	 * bytes as a tuple, which Django and other programs print. */
+	@c code ", " "b"? ['"] { h->continued = 0; goto found; }
 	@c code / eol { h->continued = 0; h->code = three_digits(c); h->code_at = c; h->enh_at = NULL; h->text = p; return 1; }
 	@c code {
 		if (p != lim)

@@ -1099,6 +1099,32 @@ Test(carriers, dsn_field_names_are_not_causes)
 	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+Test(carriers, codes_in_the_words_of_programs)
+{
+	/* An enhanced code after a program's words and a colon is the reply's. */
+	struct smtpcode_result r = classify("Exception message was: 5.7.14 Please log in via your web browser\n", 0);
+
+	cr_assert_eq(r.reply.enhanced.cls, 5);
+	cr_assert_eq(r.reply.enhanced.subject, 7);
+	cr_assert_eq(r.reply.enhanced.detail, 14);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SMTP_AUTH);
+	/* Python's smtplib prints the code and the reply's bytes as a tuple. */
+	r = classify("smtp failed: (550, b'5.1.1 The email account that you tried to reach does not exist.')", 0);
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(r.reply.enhanced.detail, 1);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.reply.raw.ptr[r.reply.raw.len - 1], '.', "the closing quote and parenthesis are not the reply's");
+	/* Exim's cipher field ends in the key's bits: ":256" is no reply code. */
+	r = classify("2026-12-07 10:00:01 H=mx.example.com [192.0.2.9] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no "
+	             "F=<a@example.com> temporarily rejected RCPT <b@example.org>: greylisted\n",
+	             0);
+	cr_assert_eq(r.reply.code, 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_GREYLISTED);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT, "a greylisting with no code is temporary by nature");
+	r = classify("host mx.example.org said:550 5.1.1 no such user", 0);
+	cr_assert_eq(r.reply.code, 550, "a code right after a colon that ends words stays a code");
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
