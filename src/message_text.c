@@ -526,9 +526,10 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		return;
 	}
 	m->part_lines++;
-	if (!continued && len == 2 && s[0] == '-' && s[1] == '-') {
+	if (!continued && len == 2 && s[0] == '-' && s[1] == '-' && m->rcpt_count > 0) {
 		/* "-- ", a signature's delimiter (RFC 3676): the report has ended,
-		 * and the addresses below are the mail system's own. */
+		 * and the addresses below are the mail system's own. Not before a
+		 * recipient is named: there, a "--" is a rule under a heading. */
 		report_end(m);
 		return;
 	}
