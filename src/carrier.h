@@ -66,6 +66,7 @@
 	X(NOT_YET, "not yet been delivered")                                      \
 	X(RETRIED, "will be retried")                                             \
 	X(KEEP_TRYING, "will keep trying")                                        \
+	X(WILL_RETRY, "will retry")                                               \
 	X(STATUS_EQ, "status=")                                                   \
 	X(TO_EQ, " to=")                                                          \
 	X(FROM_EQ, " from=")                                                      \

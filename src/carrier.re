@@ -738,6 +738,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_NOT_YET:
 	case SMTPCODE__MARKER_RETRIED:
 	case SMTPCODE__MARKER_KEEP_TRYING:
+	case SMTPCODE__MARKER_WILL_RETRY:
 		c->delayed = 1;
 		break;
 	default:

@@ -1125,6 +1125,18 @@ Test(carriers, codes_in_the_words_of_programs)
 	cr_assert_eq(r.reply.code, 550, "a code right after a colon that ends words stays a code");
 }
 
+Test(carriers, a_notice_that_will_retry_is_a_delay)
+{
+	/* Gmail's delay notice: no server answered yet, and it will try again. */
+	struct smtpcode_result r = classify(
+	    "There was a temporary problem delivering your message to a@example.com. Gmail will retry for 45 more "
+	    "hours.\nThe recipient server did not accept our requests to connect. [example.com 192.0.2.21: timed out]\n",
+	    0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_NETWORK_ERROR);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
