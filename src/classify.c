@@ -263,8 +263,9 @@ in_address(struct scan *sc, const unsigned char *a, const unsigned char *b)
 	floor = a - buf > WORD_REACH ? a - WORD_REACH : buf;
 	ceil = lim - b > WORD_REACH ? b + WORD_REACH : lim;
 	/* A match that starts or ends with a delimiter ("]: Recipient address
-	 * rejected") has no word of its own on that side. */
-	for (p = a; p > floor && !word_delimiter(*a) && !word_delimiter(p[-1]); p--)
+	 * rejected") has no word of its own on that side; nor one that starts
+	 * with Sendmail's "..." after an address ("a@b... address invalid"). */
+	for (p = a; p > floor && !word_delimiter(*a) && *a != '.' && !word_delimiter(p[-1]); p--)
 		at |= p[-1] == '@';
 	for (q = b; q < ceil && !word_delimiter(b[-1]) && !word_delimiter(*q); q++)
 		at |= *q == '@';

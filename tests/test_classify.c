@@ -1137,6 +1137,16 @@ Test(carriers, a_notice_that_will_retry_is_a_delay)
 	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
 }
 
+Test(carriers, sendmail_dots_after_an_address_end_it)
+{
+	/* "a@b... address invalid": the words after Sendmail's "..." are not
+	 * part of the address. */
+	struct smtpcode_result r = classify("550 5.7.0 user@example.com... address invalid", 0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
