@@ -212,6 +212,16 @@ in_list(const char *list, size_t list_len, const char *s, size_t len)
 	return 0;
 }
 
+/* Do the two addresses have the same local part (case aside)? */
+static int
+same_local_part(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+	const char *x = (const char *)memchr(a, '@', a_len), *y = (const char *)memchr(b, '@', b_len);
+	size_t n = x ? (size_t)(x - a) : a_len;
+
+	return smtpcode__msg_same_address(a, n, b, y ? (size_t)(y - b) : b_len);
+}
+
 /* Does the local part end in `tail` ("-request")? */
 static int
 ends_in(const char *s, size_t local, const char *tail)
@@ -787,6 +797,13 @@ smtpcode__msg_text_for(struct smtpcode__msg *m, const char *addr, size_t addr_le
 		for (i = 0; i < m->rcpt_count && k < 0; i++)
 			if (!m->rcpt[i].weak)
 				k = (int)i;
+		/* The one recipient the text lists is this one under another
+		 * domain (an alias rewritten on the way) only if its local part
+		 * is the same; else it is another recipient, whose own group may
+		 * follow (Exchange names some by their display names only). */
+		if (k >= 0 && !same_local_part((const char *)m->store + m->rcpt[k].addr_at, m->rcpt[k].addr_len, addr,
+		                               addr_len))
+			k = -1;
 		*other = k >= 0;
 		if (k < 0)
 			return gather(m, OWNER_PREAMBLE, out, cap, &cut);
