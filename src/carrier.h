@@ -72,6 +72,21 @@
 	X(FROM_EQ, " from=")                                                      \
 	X(EXIM_BOUNCED, " ** ")                                                   \
 	X(EXIM_DEFERRED, " == ")                                                  \
+	X(EXIM_DELIVERED, " => ")                                                  \
+	X(EXIM_ALSO_DELIVERED, " -> ")                                             \
+	X(REJECTED_RCPT, " rejected rcpt ")                                        \
+	X(REJECTED_MAIL, " rejected mail ")                                        \
+	X(REJECTED_DATA, " rejected after data")                                   \
+	X(RULESET_RCPT, "ruleset=check_rcpt, arg1=")                               \
+	X(RECIPIENT_WORD, " recipient ")                                           \
+	X(QUOTED_RCPT, "\"rcpt to:")                                               \
+	X(ADDR_EQ, ",addr=")                                                       \
+	X(QMAIL_FAILURE, ": failure: ")                                            \
+	X(QMAIL_DEFERRAL, ": deferral: ")                                          \
+	X(QMAIL_SUCCESS, ": success: ")                                            \
+	X(SMTPD_PERMFAIL, ": permfail for ")                                       \
+	X(SMTPD_TEMPFAIL, ": tempfail for ")                                       \
+	X(SMTPD_OK, "delivery: ok for ")                                           \
 	X(SENT_EHLO, ">>> ehlo ")                                                 \
 	X(SENT_HELO, ">>> helo ")                                                 \
 	X(SENT_MAIL, ">>> mail from:")                                            \
@@ -131,6 +146,8 @@ struct smtpcode__carrier {
 	struct smtpcode_span recipient; /* to=<...>, or the address of an Exim ** or == line */
 	struct smtpcode_span queue_id;  /* the ID before ": to=" or ": from=", or before Exim's ** or == */
 	enum smtpcode_log_status log_status;
+	int rejected;                   /* this server's own refusal: Exim's "rejected RCPT <a@b>: ..." */
+	int stat_seen;                  /* Sendmail's "stat=" (its dsn= gives the class of a failure) */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 };
 

@@ -425,6 +425,18 @@ log_address(struct smtpcode__carrier *c, const unsigned char *buf, const unsigne
 
 /* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
  * ID before, an address after; else not Exim's ("** Address not found **"). */
+/* An address at p ("<a@b>" or bare) as the log line's recipient, unless
+ * one is known: only a real address, with an '@'. */
+static void
+log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *a, *b;
+
+	p = skip_ws(p, lim);
+	if (!c->recipient.len && address_field(p, lim, &a, &b) && memchr(a, '@', (size_t)(b - a)))
+		set_span(&c->recipient, a, b);
+}
+
 static void
 exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at, const unsigned char *p,
           const unsigned char *lim, enum smtpcode_log_status status)
@@ -578,6 +590,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			set_status(c, SMTPCODE_CARRIER_SENDMAIL, a, b);
 		break;
 	case SMTPCODE__MARKER_STAT_EQ:
+		c->stat_seen = 1;
 		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL) {
 			c->kind = SMTPCODE_CARRIER_SENDMAIL;
 			set_reply(c, SMTPCODE_CARRIER_SENDMAIL, after_stat(p, lim));
@@ -606,10 +619,54 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_FROM_EQ:
 		log_address(c, buf, marker_start(buf, p, marker_length[mk]), p, lim, mk == SMTPCODE__MARKER_TO_EQ);
 		break;
+	/* Exim's refusals of what a client sent it: "rejected RCPT <a@b>: ...". */
+	case SMTPCODE__MARKER_REJECTED_RCPT:
+		log_recipient(c, p, lim);
+		set_stage(c, SMTPCODE_STAGE_RCPT);
+		c->rejected = 1;
+		break;
+	case SMTPCODE__MARKER_REJECTED_MAIL:
+		set_stage(c, SMTPCODE_STAGE_MAIL);
+		c->rejected = 1;
+		break;
+	case SMTPCODE__MARKER_REJECTED_DATA:
+		set_stage(c, SMTPCODE_STAGE_DATA);
+		c->rejected = 1;
+		break;
+	/* The recipient a log line names in other words: Sendmail's
+	 * "ruleset=check_rcpt, arg1=<a@b>", Haraka's "recipient <a@b>
+	 * rejected", OpenSMTPD's "RCPT TO:<a@b>" => ...", Courier's "addr=<a@b>". */
+	case SMTPCODE__MARKER_RULESET_RCPT:
+	case SMTPCODE__MARKER_RECIPIENT_WORD:
+	case SMTPCODE__MARKER_QUOTED_RCPT:
+	case SMTPCODE__MARKER_ADDR_EQ:
+		log_recipient(c, p, lim);
+		break;
+	/* qmail-send's "delivery 12: failure: ...", and OpenSMTPD's
+	 * "relay: PermFail for <id>: ...", "delivery: Ok for <id>: ...". */
+	case SMTPCODE__MARKER_QMAIL_FAILURE:
+	case SMTPCODE__MARKER_SMTPD_PERMFAIL:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = SMTPCODE_LOG_BOUNCED;
+		break;
+	case SMTPCODE__MARKER_QMAIL_DEFERRAL:
+	case SMTPCODE__MARKER_SMTPD_TEMPFAIL:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = SMTPCODE_LOG_DEFERRED;
+		break;
+	case SMTPCODE__MARKER_QMAIL_SUCCESS:
+	case SMTPCODE__MARKER_SMTPD_OK:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = SMTPCODE_LOG_SENT;
+		break;
 	case SMTPCODE__MARKER_EXIM_BOUNCED:
 	case SMTPCODE__MARKER_EXIM_DEFERRED:
+	case SMTPCODE__MARKER_EXIM_DELIVERED:
+	case SMTPCODE__MARKER_EXIM_ALSO_DELIVERED:
 		exim_line(c, buf, marker_start(buf, p, marker_length[mk]), p, lim,
-		          mk == SMTPCODE__MARKER_EXIM_BOUNCED ? SMTPCODE_LOG_BOUNCED : SMTPCODE_LOG_DEFERRED);
+		          mk == SMTPCODE__MARKER_EXIM_BOUNCED    ? SMTPCODE_LOG_BOUNCED
+		          : mk == SMTPCODE__MARKER_EXIM_DEFERRED ? SMTPCODE_LOG_DEFERRED
+		                                                 : SMTPCODE_LOG_SENT);
 		break;
 	/* Exchange 2010's "Remote Server at mx.example.com (192.0.2.1)
 	 * returned '...'", and the French NDR's "Le serveur distant a retourné". */

@@ -993,6 +993,11 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	scan_init(&sc, buf, len, &car);
 	scan_input(&sc, buf, len);
 
+	/* Sendmail writes a failure's own words after stat= ("stat=User
+	 * unknown"), with its class in dsn=: a 5 is a bounce. */
+	if (car.stat_seen && car.log_status == SMTPCODE_LOG_NONE && car.status.len && car.status.ptr[0] == '5')
+		car.log_status = SMTPCODE_LOG_BOUNCED;
+
 	/* The only reply after a transcript's DATA answers it, unless it says
 	 * DATA came with no recipient taken. */
 	if ((car.stage == SMTPCODE_STAGE_UNKNOWN || car.stage_sent) && car.data_sent && car.replies_after_data == 1 &&
@@ -1004,7 +1009,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* 2. Where is the reply, and what does its carrier say? (In a session
 	 * transcript, the reply to the last command sent.) */
 	reply_from = car.reply_at ? car.reply_at : car.sent_at ? car.sent_at : buf;
-	code_at = smtpcode__find_code(buf, len, reply_from);
+	/* Where the carrier says the reply starts, a code there is one whatever
+	 * comes before it (OpenSMTPD's "stat=550 5.1.1 ..."). */
+	code_at = car.reply_at ? smtpcode__find_code(car.reply_at, len - (size_t)(car.reply_at - buf), car.reply_at)
+	                       : smtpcode__find_code(buf, len, reply_from);
 	if (!code_at && reply_from == car.sent_at)
 		code_at = smtpcode__find_code(buf, len, buf);
 	if (code_at) {
@@ -1260,10 +1268,16 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* No reply: nothing decided, or with no code and no DSN field only the
 	 * sending side's own words that delivery is delayed ("Delivery to the
 	 * following recipient has been delayed:"), which `out` still gives. */
-	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls)
+	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls && car.log_status == SMTPCODE_LOG_NONE)
 		return SMTPCODE_ENOREPLY;
 	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
 	    !enh->cls && !out->reply.code && !car.dsn_class)
+		return SMTPCODE_ENOREPLY;
+	/* A log line with no code, no status and no recipient is a note of the
+	 * mail system's ("Anonymous TLS connection established", "DKIM-Signature
+	 * field added"), not the outcome of a delivery, whatever its words. */
+	if (out->timestamp.len && !out->reply.code && !enh->cls && !car.dsn_class &&
+	    car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected)
 		return SMTPCODE_ENOREPLY;
 	return 0;
 }
