@@ -976,69 +976,57 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	cr_assert_eq(classify_rc("TLS is required, but was not offered", &r), 0);
 }
 
+/* A log line of each mail system: the recipient it names (or NULL), the
+ * log's status, and the reason. */
+static const struct {
+	const char *line, *recipient;
+	enum smtpcode_log_status status;
+	enum smtpcode_reason reason;
+} log_lines[] = {
+    /* Exim's refusal of a client's RCPT, and its delivery. */
+    {"2026-12-07 10:00:00 H=(client) [192.0.2.8] F=<a@example.com> rejected RCPT <b@example.org>: relay not "
+     "permitted",
+     "b@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_RELAY_DENIED},
+    {"2026-12-07 10:00:01 1tixMn-0000C5-1w => c@example.net R=dnslookup T=remote_smtp H=mx.example.net "
+     "[192.0.2.9] C=\"250 2.0.0 OK id=1tixMo\"",
+     "c@example.net", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* Sendmail: a failure's words after stat=, its class in dsn=; its
+     * check_rcpt ruleset names the recipient in arg1=. */
+    {"Dec  7 10:00:02 mx sendmail[1544]: 2B7A1c9f015444: to=<d@example.org>, delay=00:00:01, mailer=esmtp, "
+     "dsn=5.1.1, stat=User unknown",
+     "d@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    {"Dec  7 10:00:03 mx sendmail[1545]: 2B7A1c9f015445: ruleset=check_rcpt, arg1=<e@example.org>, "
+     "relay=[192.0.2.10], reject=550 5.7.1 <e@example.org>... Relaying denied",
+     "e@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_RELAY_DENIED},
+    /* qmail-send. */
+    {"1765100000.123456 delivery 108: failure: Sorry,_no_mailbox_here_by_that_name._(#5.1.1)/", NULL,
+     SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    /* OpenSMTPD: the code right after stat= is the reply's; a delivery it
+     * records with no code is a record all the same. */
+    {"relay: PermFail for 3a45d0d114df12c9: session=000000076c353ebb, from=<f@example.com>, to=<g@example.org>, "
+     "relay=192.0.2.26 (mx.example.org), delay=9s, stat=550 5.1.1 no such user",
+     "g@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    {"delivery: Ok for f23a96c23e2500b8: from=<f@example.com>, to=<h@example.org>, user=h, method=lmtp, delay=1s, "
+     "stat=Delivered",
+     "h@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* A local program that is missing is the system's fault, not the address's. */
+    {"2026-12-07 10:00:05 1tixMn-0000C5-1w ** i@example.ru R=dovecot_user T=dovecot_delivery: Child process of "
+     "dovecot_delivery transport returned 127 (could mean shell command ended by signal or command does not exist)",
+     "i@example.ru", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_MAILER_ERROR},
+};
+
 Test(logs, each_mail_system_names_its_recipient_and_outcome)
 {
 	struct smtpcode_result r;
+	size_t i;
 
-	/* Exim's refusal of a client's RCPT. */
-	cr_assert_eq(classify_rc("2026-12-07 10:00:00 H=(client) [192.0.2.8] F=<a@example.com> rejected RCPT "
-	                         "<b@example.org>: relay not permitted",
-	                         &r),
-	             0);
-	cr_assert(span_is(r.recipient, "b@example.org"));
-	cr_assert_eq(r.reason, SMTPCODE_REASON_RELAY_DENIED);
-	cr_assert_eq(r.stage, SMTPCODE_STAGE_RCPT);
-	/* Exim's delivery. */
-	cr_assert_eq(classify_rc("2026-12-07 10:00:01 1tixMn-0000C5-1w => c@example.net R=dnslookup T=remote_smtp "
-	                         "H=mx.example.net [192.0.2.9] C=\"250 2.0.0 OK id=1tixMo\"",
-	                         &r),
-	             0);
-	cr_assert(span_is(r.recipient, "c@example.net"));
-	cr_assert_eq(r.log_status, SMTPCODE_LOG_SENT);
-	/* Sendmail gives a failure's words after stat= and its class in dsn=. */
-	classify_rc("Dec  7 10:00:02 mx sendmail[1544]: 2B7A1c9f015444: to=<d@example.org>, delay=00:00:01, "
-	            "mailer=esmtp, dsn=5.1.1, stat=User unknown",
-	            &r);
-	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
-	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
-	/* Sendmail's check_rcpt ruleset names the recipient in arg1=. */
-	classify_rc("Dec  7 10:00:03 mx sendmail[1545]: 2B7A1c9f015445: ruleset=check_rcpt, arg1=<e@example.org>, "
-	            "relay=[192.0.2.10], reject=550 5.7.1 <e@example.org>... Relaying denied",
-	            &r);
-	cr_assert(span_is(r.recipient, "e@example.org"));
-	/* qmail-send. */
-	classify_rc("1765100000.123456 delivery 108: failure: Sorry,_no_mailbox_here_by_that_name._(#5.1.1)/", &r);
-	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
-	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
-	/* OpenSMTPD: the code right after stat= is the reply's. */
-	cr_assert_eq(classify_rc("Dec  7 10:00:04 mx smtpd[71]: 3a45d0d114df12c9 mta delivery evpid=3a45 "
-	                         "from=<f@example.com> to=<g@example.org> rcpt=<-> source=\"192.0.2.11\" "
-	                         "relay=\"192.0.2.26 (mx.example.org)\" delay=9s result=\"PermFail\" "
-	                         "stat=\"550 5.1.1 no such user\"",
-	                         &r),
-	             0);
-	cr_assert_eq(classify_rc("relay: PermFail for 3a45d0d114df12c9: session=000000076c353ebb, from=<f@example.com>, "
-	                         "to=<g@example.org>, relay=192.0.2.26 (mx.example.org), delay=9s, stat=550 5.1.1 no "
-	                         "such user",
-	                         &r),
-	             0);
-	cr_assert_eq(r.reply.code, 550);
-	cr_assert_eq(r.log_status, SMTPCODE_LOG_BOUNCED);
-	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
-	/* A delivery the log records with no code is a record all the same. */
-	cr_assert_eq(classify_rc("delivery: Ok for f23a96c23e2500b8: from=<f@example.com>, to=<h@example.org>, "
-	                         "user=h, method=lmtp, delay=1s, stat=Delivered",
-	                         &r),
-	             0);
-	cr_assert_eq(r.reason, SMTPCODE_REASON_ACCEPTED);
-	cr_assert_eq(r.log_status, SMTPCODE_LOG_SENT);
-	/* A local program that is missing is the system's fault, not the address's. */
-	classify_rc("2026-12-07 10:00:05 1tixMn-0000C5-1w ** i@example.ru R=dovecot_user T=dovecot_delivery: Child "
-	            "process of dovecot_delivery transport returned 127 (could mean shell command ended by signal or "
-	            "command does not exist)",
-	            &r);
-	cr_assert_eq(r.reason, SMTPCODE_REASON_MAILER_ERROR);
-	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	for (i = 0; i < COUNT_OF(log_lines); i++) {
+		cr_assert_eq(classify_rc(log_lines[i].line, &r), 0, "line %zu", i);
+		cr_assert(span_is(r.recipient, log_lines[i].recipient), "line %zu: recipient", i);
+		cr_assert_eq(r.log_status, log_lines[i].status, "line %zu: status", i);
+		cr_assert_eq(r.reason, log_lines[i].reason, "line %zu: reason", i);
+	}
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_UNKNOWN, "a missing program says nothing of the address");
 }
 
 Test(logs, what_a_postmaster_needs_from_a_log_line)
