@@ -96,11 +96,12 @@ def verified(pattern):
     return any(b >= 0x80 for b in pattern[0])
 
 
-def byte_classes(patterns):
+def byte_classes(patterns, exact=False):
     """Byte -> class. Class 0: bytes no pattern uses; class 1: whitespace;
     then each ASCII byte patterns use; then, if patterns use bytes beyond
     ASCII, one class for the UTF-8 lead bytes and one for the continuation
-    bytes among them."""
+    bytes among them (the classifier checks such a match's bytes), or with
+    `exact` one class for each of those bytes too."""
     used = {b for p in patterns for b in p[0]} - set(WHITESPACE)
     ascii_used = sorted(b for b in used if b < 0x80)
     cls = [0] * 256
@@ -112,7 +113,11 @@ def byte_classes(patterns):
             cls[b - 32] = i + 2  # upper case folds to lower case
     n = len(ascii_used) + 2
     high = sorted(b for b in used if b >= 0x80)
-    if high:
+    if high and exact:
+        for b in high:
+            cls[b] = n
+            n += 1
+    elif high:
         for b in high:
             cls[b] = n if b >= 0xc0 else n + 1
         n += 2

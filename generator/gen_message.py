@@ -88,8 +88,10 @@ def main():
     markers = load(sys.argv[1])
     texts = [text.encode("utf-8") for text, _ in markers]
     # gen_classifier's byte classes: 0 for bytes no marker uses, 1 for white
-    # space, upper-case ASCII as lower case.
-    cls, nclasses = gen_classifier.byte_classes([(t,) for t in texts])
+    # space, upper-case ASCII as lower case; every other byte its own class,
+    # non-ASCII too: no check follows a match here, so "ご連絡" must not
+    # match any three characters of three bytes.
+    cls, nclasses = gen_classifier.byte_classes([(t,) for t in texts], exact=True)
     goto, fail, label, ends = build_trie(texts, cls)
     n = len(goto)
     assert n < 1 << 16 and nclasses < 256 and len(KINDS) <= 16, "too many states, classes or kinds"

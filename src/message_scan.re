@@ -9,7 +9,7 @@
 
 /*!re2c
 	bl = [ \t];
-	lc = [a-zA-Z0-9!#$%&'*+/=?^_`{|}~.\x80-\xff-];
+	lc = [a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-] | [\xc2-\xdf] [\x80-\xbf]; /* not CJK: its text runs into addresses */
 	dc = [a-zA-Z0-9.-];
 	local = lc+ | ["] [^"\x00\r\n<>@]+ ["];
 	an = [a-zA-Z0-9];
@@ -170,6 +170,12 @@ address_at(const unsigned char *s, size_t len, size_t from, size_t at, int stric
 	} else {
 		while (l > from && local_char(s[l - 1]))
 			l--;
+		/* Chinese and Japanese text runs into an address with no space
+		 * ("无法发送到admin@example.com", "宛先：a@b"): the local part starts
+		 * after the last character of three or four bytes. */
+		for (i = l; i < at; i++)
+			if (s[i] >= 0xe0 && s[i] <= 0xf4)
+				l = i + (s[i] >= 0xf0 ? 4u : 3u) <= at ? i + (s[i] >= 0xf0 ? 4u : 3u) : at;
 		while (l < at && s[l] == '.')
 			l++;
 	}
