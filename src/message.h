@@ -245,6 +245,7 @@ struct smtpcode__msg {
 	int part_recipients;               /* recipients it named */
 	unsigned text_kinds;               /* SMTPCODE__MSG_* seen in the report's lines */
 	uint8_t section;                   /* SMTPCODE__SECTION_* of the last failure or delay line */
+	unsigned section_rcpts;            /* recipients named when it was set */
 	int held;                          /* a line that looks like a header field is held back */
 	int held_transport;                /* its field is one a returned header starts with, not a summary's */
 	int after_end;                     /* past the report's end: 1 in the returned header, 2 past it */

@@ -36,6 +36,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->part_recipients = 0;
 	m->text_kinds = 0;
 	m->section = SMTPCODE__SECTION_NONE;
+	m->section_rcpts = 0;
 	m->held = 0;
 	m->after_end = 0;
 	m->current = -1;
@@ -482,6 +483,31 @@ cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 	return 1;
 }
 
+/* "a@example.com - no such user here." (MDaemon): an address that starts
+ * the line, a dash, and words the classifier knows as a cause (not a
+ * signature's "a@b - Sales"). 1, *a and *rest, or 0. */
+static int
+address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *rest)
+{
+	struct smtpcode_result r;
+	size_t start = indent(s, len), i;
+
+	if (!smtpcode__msg_field_address(s + start, len - start, a) || a->start != 0)
+		return 0;
+	for (i = start + a->end; i < len && is_blank((unsigned char)s[i]); i++)
+		;
+	if (i == start + a->end || i + 2 > len || s[i] != '-' || !is_blank((unsigned char)s[i + 1]))
+		return 0;
+	i += 2;
+	if (smtpcode_classify(s + i, len - i, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r) != 0 ||
+	    r.decided_by == SMTPCODE_SIGNAL_NONE || r.reason == SMTPCODE_REASON_ACCEPTED)
+		return 0;
+	a->start += start;
+	a->end += start;
+	*rest = i;
+	return 1;
+}
+
 /* A recipient named at the start of a line (or after a label): the lines
  * that follow are its text. */
 static void
@@ -545,10 +571,17 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	}
 	marks = markers(s, len, &label_end);
 	m->text_kinds |= marks & REPORT_KINDS;
-	if (marks & SMTPCODE__MSG_FAILURE)
+	/* A delay's words do not undo a failure's before any recipient is named
+	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
+	 * "YOU DO NOT NEED TO RESEND YOUR MESSAGE TO THE ADDRESSES LISTED BELOW". */
+	if (marks & SMTPCODE__MSG_FAILURE) {
 		m->section = SMTPCODE__SECTION_FAILED;
-	else if (marks & SMTPCODE__MSG_DELAY)
+		m->section_rcpts = m->rcpt_count;
+	} else if ((marks & SMTPCODE__MSG_DELAY) &&
+	           !(m->section == SMTPCODE__SECTION_FAILED && m->section_rcpts == m->rcpt_count)) {
 		m->section = SMTPCODE__SECTION_DELAYED;
+		m->section_rcpts = m->rcpt_count;
+	}
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
 		report_end(m);
 		return;
@@ -580,6 +613,9 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 				why = excluded(m, s + a.start, a.end - a.start);
 				strong = why == EXCLUDED_NOT;
 			}
+		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && address_dash_cause(s, len, &a, &rest)) {
+			why = excluded(m, s + a.start, a.end - a.start);
+			strong = why == EXCLUDED_NOT;
 		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && cause_then_address(s, len, &a)) {
 			rest = 0; /* the cause is the recipient's text */
 			why = excluded(m, s + a.start, a.end - a.start);
