@@ -164,10 +164,15 @@ size_t smtpcode__timestamp(const char *buf, const char *lim);
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
 
-/* smtpcode_classify() for the text of a report; `given_up`: it is a failure
- * report (not a delay notice), so a transient reply in it is one the sending
- * side gave up on. */
-int smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int given_up,
+/* What a report says of its recipient's delivery, for its text's reply:
+ * SMTPCODE__GIVEN_UP, a failure report (not a delay notice), so a transient
+ * reply in it is one the sending side gave up on; SMTPCODE__RETRIED, a delay
+ * notice, so the sending side still tries; or 0 when it does not say. */
+enum { SMTPCODE__GIVEN_UP = 1, SMTPCODE__RETRIED = 2 };
+
+/* smtpcode_classify() for the text of a report; `report`: SMTPCODE__GIVEN_UP,
+ * SMTPCODE__RETRIED or 0. */
+int smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int report,
                               struct smtpcode_result *out);
 
 /* smtpcode_parse_reply(), told where the first line ends: `nl` is the first

@@ -944,7 +944,7 @@ is_generic(const struct smtpcode_enhanced *e)
 }
 
 static int classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
-                    int given_up, struct smtpcode_result *out);
+                    int report, struct smtpcode_result *out);
 
 int
 smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
@@ -954,14 +954,14 @@ smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const 
 }
 
 int
-smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int given_up,
+smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int report,
                           struct smtpcode_result *out)
 {
-	return classify(buf, len, stage, NULL, 0, given_up, out);
+	return classify(buf, len, stage, NULL, 0, report, out);
 }
 
 static int
-classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len, int given_up,
+classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len, int report,
          struct smtpcode_result *out)
 {
 	struct smtpcode__carrier car;
@@ -972,6 +972,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
 	int retried; /* a delay notice: the sending side still retries */
+	int given_up; /* a failure report around the reply: the sending side gave up on it */
 	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
 
@@ -1188,7 +1189,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * 4.4.1 or 4.4.7 when a message expires). Not in a delay notice, whose
 	 * "unable to deliver after 1 day" comes with "Action: delayed", nor in
 	 * a log's deferral (Exim's "== ... retry time not reached"). */
-	retried = car.dsn_class == 4 || car.delayed;
+	retried = car.dsn_class == 4 || car.delayed || report == SMTPCODE__RETRIED;
+	given_up = report == SMTPCODE__GIVEN_UP;
 	gave_up = (sc.gave_up || car.gave_up || given_up || car.dsn_class == 5 || car.log_status == SMTPCODE_LOG_EXPIRED) &&
 	          !retried && car.log_status != SMTPCODE_LOG_DEFERRED;
 	/* The sending side gave up (X.4.7, "message expired", a DSN's failed

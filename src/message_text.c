@@ -912,7 +912,9 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	/* A failure report (not a delay notice) around a transient reply: the
 	 * sending side gave up on it. */
 	enum smtpcode_dsn_action action = rcpt_action(m, owner);
-	int gave_up = action == SMTPCODE_DSN_FAILED && bounce_like(m);
+	int gave_up = action == SMTPCODE_DSN_FAILED && bounce_like(m) ? SMTPCODE__GIVEN_UP
+	              : action == SMTPCODE_DSN_DELAYED                ? SMTPCODE__RETRIED
+	                                                              : 0;
 
 	if (owner != OWNER_PREAMBLE)
 		n = gather(m, owner, m->scratch, SMTPCODE__MSG_BLOCK_MAX, &text_cut);
