@@ -237,11 +237,13 @@ ends_in(const char *s, size_t local, const char *tail)
  * original message: a failed recipient only of a message sent to oneself);
  * EXCLUDED_SYSTEM, the mail system's own addresses and a mailing list's
  * command address ("list-request", fml's "list-ctl": a refusal tells the
- * sender to write there). */
+ * sender to write there), unless `listed`: it starts a recipient's line
+ * with a colon after it ("<list-request@example.org>:" of qmail, for a
+ * subscription refused; fml's guide names its "list-ctl" alone on a line). */
 enum { EXCLUDED_NOT, EXCLUDED_OWN, EXCLUDED_SYSTEM };
 
 static int
-excluded(const struct smtpcode__msg *m, const char *s, size_t len)
+excluded(const struct smtpcode__msg *m, const char *s, size_t len, int listed)
 {
 	const char *at = (const char *)memchr(s, '@', len);
 	size_t local = at ? (size_t)(at - s) : len;
@@ -249,7 +251,7 @@ excluded(const struct smtpcode__msg *m, const char *s, size_t len)
 	if (m->xfr_count && in_list(m->xfr, m->xfr_len, s, len))
 		return EXCLUDED_NOT;
 	if (smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster") ||
-	    ends_in(s, local, "-request") || ends_in(s, local, "-ctl"))
+	    (!listed && (ends_in(s, local, "-request") || ends_in(s, local, "-ctl"))))
 		return EXCLUDED_SYSTEM;
 	return m->to_len && smtpcode__msg_same_address(m->to, m->to_len, s, len) ? EXCLUDED_OWN : EXCLUDED_NOT;
 }
@@ -508,6 +510,16 @@ address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *
 	return 1;
 }
 
+/* Does a colon follow the address that ends at `end` ("<a@b>:", qmail's
+ * recipient line), not only its closing bracket? */
+static int
+colon_after(const char *s, size_t len, size_t end)
+{
+	if (end < len && s[end] == '>')
+		end++;
+	return end < len && s[end] == ':';
+}
+
 /* A recipient named at the start of a line (or after a label): the lines
  * that follow are its text. */
 static void
@@ -598,7 +610,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		at = indent(s, len);
 		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
 			a.start += at, a.end += at, rest += at;
-			why = excluded(m, s + a.start, a.end - a.start);
+			why = excluded(m, s + a.start, a.end - a.start, colon_after(s, len, a.end));
 			strong = why == EXCLUDED_NOT;
 		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
 			/* "Could not be delivered to: <a@b>": the address right after the label. */
@@ -610,15 +622,15 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 				rest = a.end;
 				while (rest < len && (s[rest] == '>' || s[rest] == '"' || s[rest] == '\''))
 					rest++;
-				why = excluded(m, s + a.start, a.end - a.start);
+				why = excluded(m, s + a.start, a.end - a.start, 0);
 				strong = why == EXCLUDED_NOT;
 			}
 		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && address_dash_cause(s, len, &a, &rest)) {
-			why = excluded(m, s + a.start, a.end - a.start);
+			why = excluded(m, s + a.start, a.end - a.start, 0);
 			strong = why == EXCLUDED_NOT;
 		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && cause_then_address(s, len, &a)) {
 			rest = 0; /* the cause is the recipient's text */
-			why = excluded(m, s + a.start, a.end - a.start);
+			why = excluded(m, s + a.start, a.end - a.start, 0);
 			strong = why == EXCLUDED_NOT;
 		}
 		if (strong && (marks & SMTPCODE__MSG_ALIAS)) {
@@ -659,7 +671,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		}
 		found = k >= 0;
 		if (!found && !continued && !(marks & SMTPCODE__MSG_NO_RECIPIENT) && in_passing(s, len, a) &&
-		    !excluded(m, addr, addr_len))
+		    !excluded(m, addr, addr_len, 0))
 			rcpt_add(m, addr, addr_len, 1, number);
 	}
 	keep_line(m, owner, s, len);
