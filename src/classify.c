@@ -1108,7 +1108,14 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (car.program.len)
 		decide(&d, SMTPCODE_SIGNAL_GENERIC_PHRASE, SMTPCODE_REASON_MAILER_ERROR, SMTPCODE__NO_ACTION,
 		       SMTPCODE__NO_ACTION, car.program);
-	if (sc.reason >= 0) {
+	if (sc.reason >= 0 && smtpcode__patterns[sc.reason].unanswered && out->reply.code >= 500 &&
+	    out->reply.code < 600) {
+		/* "No server answered" as a server's own 5xx ("550 Connection
+		 * refused"): that server did answer, and refused; why, it does not
+		 * say. */
+		decide(&d, SMTPCODE_SIGNAL_GENERIC_PHRASE, SMTPCODE_REASON_POLICY, SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION,
+		       sc.reason_span);
+	} else if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		decide(&d,
 		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN

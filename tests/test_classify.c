@@ -1228,6 +1228,18 @@ Test(carriers, sendmail_dots_after_an_address_end_it)
 	cr_assert_eq(r.decided_by, SMTPCODE_SIGNAL_PHRASE);
 }
 
+Test(carriers, a_server_that_says_connection_refused_did_answer)
+{
+	/* A 5xx that says "Connection refused" is the server's refusal. */
+	struct smtpcode_result r = classify("550 Connection refused", 0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_POLICY);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_BLOCK, "not the network's, and no bad address");
+	/* The sending side's own words, with no reply, are the network's. */
+	r = classify("connect to mx.example.com[192.0.2.1]:25: Connection refused", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_NETWORK_ERROR);
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
