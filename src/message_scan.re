@@ -176,6 +176,10 @@ address_at(const unsigned char *s, size_t len, size_t from, size_t at, int stric
 		for (i = l; i < at; i++)
 			if (s[i] >= 0xe0 && s[i] <= 0xf4)
 				l = i + (s[i] >= 0xf0 ? 4u : 3u) <= at ? i + (s[i] >= 0xf0 ? 4u : 3u) : at;
+		/* A link's query ("https://host/v?e=a@b") holds no recipient. */
+		for (i = l; i + 1 < at; i++)
+			if (s[i] == '/' && s[i + 1] == '/')
+				return 0;
 		while (l < at && s[l] == '.')
 			l++;
 	}
