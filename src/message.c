@@ -261,7 +261,7 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 		keep_address(v, vlen, m->to, &m->to_len);
 	} else if (smtpcode__msg_is(name, nlen, "subject")) {
 		m->subject_len = smtpcode__decode_words(v, vlen, m->subject, sizeof m->subject);
-		m->subject_kinds = smtpcode__msg_kinds(m->subject, m->subject_len);
+		m->subject_kinds = smtpcode__msg_subject_kinds(m->subject, m->subject_len);
 	} else if (smtpcode__msg_is(name, nlen, "auto-submitted")) {
 		if (has_word(v, vlen, "auto-replied"))
 			m->auto_submitted = 1;

@@ -340,6 +340,7 @@ void smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len,
 void smtpcode__msg_text_part_end(struct smtpcode__msg *m);
 /* The SMTPCODE__MSG_* kinds of the markers in s[0..len). */
 unsigned smtpcode__msg_kinds(const char *s, size_t len);
+unsigned smtpcode__msg_subject_kinds(const char *s, size_t len);
 /* The text the report gives for an address (a DSN group's recipient), or
  * with `only` for the only recipient it names (*other is then set: the
  * text is about an address the group does not give): appends it to out;

@@ -94,6 +94,29 @@ markers(const char *s, size_t len, size_t *recipient_end)
 	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
 }
 
+/* The kinds of a subject's markers; of an automatic reply's prefix and a
+ * bounce's words both, only the one that comes first ("Automatic reply:
+ * Delivery failed - ..." is an automatic reply; "Undeliverable: Automatic
+ * reply: ..." is a bounce of one). */
+unsigned
+smtpcode__msg_subject_kinds(const char *s, size_t len)
+{
+	const unsigned both = SMTPCODE__MSG_AUTO_REPLY_SUBJECT | SMTPCODE__MSG_BOUNCE;
+	unsigned state = 0, marks = 0, first = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		state = step(state, (unsigned char)s[i]);
+		marks |= smtpcode__msg_state_kinds[state];
+		if (!first)
+			first = marks & both;
+	}
+	marks &= ~(unsigned)SMTPCODE__MSG_END_LINE;
+	if ((marks & both) == both && (first == SMTPCODE__MSG_AUTO_REPLY_SUBJECT || first == SMTPCODE__MSG_BOUNCE))
+		marks &= ~(both & ~first);
+	return marks;
+}
+
 /* The kinds that say something of the whole report, kept for its end. */
 #define REPORT_KINDS (SMTPCODE__MSG_DELAY | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_COMPLAINT | SMTPCODE__MSG_BOUNCE)
 
