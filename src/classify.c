@@ -1255,11 +1255,23 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
 		out->bounce = decided_bounce(&d);
-	/* A hard bounce of no known class counts as a 5xx here. */
-	if (out->bounce == SMTPCODE_BOUNCE_HARD && refused_party(out->stage, cls ? cls : 5) != SMTPCODE_REASON_UNKNOWN) {
-		d.reason = refused_party(out->stage, cls ? cls : 5);
-		d.action = SMTPCODE__NO_ACTION;
-		out->bounce = smtpcode_reason_bounce(d.reason);
+	/* A hard bounce of no known class counts as a 5xx here. Codes that are
+	 * only ever about the sender say who was refused as a stage does: a
+	 * reply to AUTH (530, 534, 535, 538: "535 ... your account is disabled"
+	 * is the sender's login) and X.1.7 and X.1.8, a bad sender's address
+	 * or its domain. */
+	if (out->bounce == SMTPCODE_BOUNCE_HARD) {
+		enum smtpcode_reason who = refused_party(out->stage, cls ? cls : 5);
+		unsigned code = out->reply.code;
+		if (enh->cls && enh->subject == 1 && (enh->detail == 7 || enh->detail == 8))
+			who = SMTPCODE_REASON_SENDER_REJECTED;
+		if (code == 530 || code == 534 || code == 535 || code == 538)
+			who = SMTPCODE_REASON_SMTP_AUTH;
+		if (who != SMTPCODE_REASON_UNKNOWN) {
+			d.reason = who;
+			d.action = SMTPCODE__NO_ACTION;
+			out->bounce = smtpcode_reason_bounce(d.reason);
+		}
 	}
 	out->reason = d.reason;
 	out->decided_by = d.signal;

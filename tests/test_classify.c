@@ -1240,6 +1240,21 @@ Test(carriers, a_server_that_says_connection_refused_did_answer)
 	cr_assert_eq(r.reason, SMTPCODE_REASON_NETWORK_ERROR);
 }
 
+Test(carriers, codes_about_the_sender_never_bounce_a_recipient)
+{
+	/* A reply to AUTH is about the sender's login. */
+	struct smtpcode_result r = classify("535 5.7.8 Authentication failed: your account is disabled", 0);
+
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SMTP_AUTH);
+	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	/* X.1.7 and X.1.8 are a bad sender's address and domain. */
+	r = classify("550 5.1.7 Sender address unknown: <info@example.net>", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED);
+	r = classify("553 5.1.8 Sender domain example.invalid does not exist", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED);
+	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
