@@ -1109,10 +1109,12 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		decide(&d, SMTPCODE_SIGNAL_GENERIC_PHRASE, SMTPCODE_REASON_MAILER_ERROR, SMTPCODE__NO_ACTION,
 		       SMTPCODE__NO_ACTION, car.program);
 	if (sc.reason >= 0 && smtpcode__patterns[sc.reason].unanswered && out->reply.code >= 500 &&
-	    out->reply.code < 600) {
-		/* "No server answered" as a server's own 5xx ("550 Connection
+	    out->reply.code < 600 && sc.reason_span.ptr >= out->reply.raw.ptr &&
+	    sc.reason_span.ptr < out->reply.raw.ptr + out->reply.raw.len) {
+		/* "No server answered" in a server's own 5xx ("550 Connection
 		 * refused"): that server did answer, and refused; why, it does not
-		 * say. */
+		 * say. (Not another line's words: a transcript's later "421 ...
+		 * Connection timed out".) */
 		decide(&d, SMTPCODE_SIGNAL_GENERIC_PHRASE, SMTPCODE_REASON_POLICY, SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION,
 		       sc.reason_span);
 	} else if (sc.reason >= 0) {
