@@ -27,6 +27,16 @@ typedef char smtpcode__msg_entries_fit[SMTPCODE__MSG_DECODED_MAX < 0xffff && SMT
                                    ? 1
                                    : -1];
 
+/* A paragraph ends (a blank line, the report's or the part's end, the
+ * recipients handed on): its recipient and alias are no longer beside the
+ * lines that follow. */
+static void
+forget_paragraph(struct smtpcode__msg *m)
+{
+	m->para_rcpt = -1;
+	m->alias_rcpt = -1;
+}
+
 void
 smtpcode__msg_text_reset(struct smtpcode__msg *m)
 {
@@ -48,8 +58,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->preamble_len = 0;
 	m->store_len = 0;
 	m->session_open = 0;
-	m->para_rcpt = -1;
-	m->alias_rcpt = -1;
+	forget_paragraph(m);
 }
 
 /* ---- markers ---- */
@@ -374,8 +383,7 @@ report_end(struct smtpcode__msg *m)
 	m->after_end = 1;
 	m->held_transport = 0;
 	m->inline_bounce = 0;
-	m->para_rcpt = -1;
-	m->alias_rcpt = -1;
+	forget_paragraph(m);
 }
 
 
@@ -466,6 +474,17 @@ ends_with_label(const char *s, size_t len)
 	return 0;
 }
 
+/* Do the words s[0..len) name a cause of a failure that the classifier
+ * knows (not a success, not nothing)? */
+static int
+names_cause(const char *s, size_t len)
+{
+	struct smtpcode_result r;
+
+	return smtpcode_classify(s, len, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r) == 0 &&
+	       r.decided_by != SMTPCODE_SIGNAL_NONE && r.reason != SMTPCODE_REASON_ACCEPTED;
+}
+
 /* "Unknown user: a@example.com" (IMail): a cause, a colon, and the address
  * that ends the line, the only one in it. Not a field of a header or a DSN
  * shown in a summary ("To: a@b", "Message-Id: <...>"), nor a comment
@@ -474,7 +493,6 @@ ends_with_label(const char *s, size_t len)
 static int
 cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 {
-	struct smtpcode_result r;
 	size_t start = indent(s, len), end = len, colon, i, k, v, n;
 	int letter = 0;
 
@@ -500,8 +518,7 @@ cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 		;
 	if (!letter || !smtpcode__msg_field_address(s + i, end - i, a) || a->start != 0 || i + a->end != end)
 		return 0;
-	if (smtpcode_classify(s + start, colon - 1 - start, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r) != 0 ||
-	    r.decided_by == SMTPCODE_SIGNAL_NONE || r.reason == SMTPCODE_REASON_ACCEPTED)
+	if (!names_cause(s + start, colon - 1 - start))
 		return 0;
 	a->start += i;
 	a->end += i;
@@ -514,7 +531,6 @@ cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 static int
 address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *rest)
 {
-	struct smtpcode_result r;
 	size_t start = indent(s, len), i;
 
 	if (!smtpcode__msg_field_address(s + start, len - start, a) || a->start != 0)
@@ -524,8 +540,7 @@ address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *
 	if (i == start + a->end || i + 2 > len || s[i] != '-' || !is_blank((unsigned char)s[i + 1]))
 		return 0;
 	i += 2;
-	if (smtpcode_classify(s + i, len - i, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r) != 0 ||
-	    r.decided_by == SMTPCODE_SIGNAL_NONE || r.reason == SMTPCODE_REASON_ACCEPTED)
+	if (!names_cause(s + i, len - i))
 		return 0;
 	a->start += start;
 	a->end += start;
@@ -587,13 +602,12 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	size_t at, label_end, rest = (size_t)-1;
 	unsigned marks, owner, i, count;
 	struct smtpcode__addr a = {0, 0};
-	int strong = 0, found, why = EXCLUDED_NOT;
+	int strong = 0, found, why = EXCLUDED_NOT, named = 0, listed = 0;
 
 	while (len > 0 && (is_blank((unsigned char)s[len - 1]) || s[len - 1] == '\r'))
 		len--;
 	if (len == 0) {
-		m->para_rcpt = -1;
-		m->alias_rcpt = -1;
+		forget_paragraph(m);
 		return;
 	}
 	m->part_lines++;
@@ -633,8 +647,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		at = indent(s, len);
 		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
 			a.start += at, a.end += at, rest += at;
-			why = excluded(m, s + a.start, a.end - a.start, colon_after(s, len, a.end));
-			strong = why == EXCLUDED_NOT;
+			named = listed = 1;
 		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
 			/* "Could not be delivered to: <a@b>": the address right after the label. */
 			size_t p = label_end;
@@ -645,15 +658,18 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 				rest = a.end;
 				while (rest < len && (s[rest] == '>' || s[rest] == '"' || s[rest] == '\''))
 					rest++;
-				why = excluded(m, s + a.start, a.end - a.start, 0);
-				strong = why == EXCLUDED_NOT;
+				named = 1;
 			}
 		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && address_dash_cause(s, len, &a, &rest)) {
-			why = excluded(m, s + a.start, a.end - a.start, 0);
-			strong = why == EXCLUDED_NOT;
+			named = 1;
 		} else if (!(marks & SMTPCODE__MSG_NO_RECIPIENT) && cause_then_address(s, len, &a)) {
 			rest = 0; /* the cause is the recipient's text */
-			why = excluded(m, s + a.start, a.end - a.start, 0);
+			named = 1;
+		}
+		if (named) {
+			/* Only qmail's "<list-request@b>:" line lists a command address
+			 * as a recipient (excluded()). */
+			why = excluded(m, s + a.start, a.end - a.start, listed && colon_after(s, len, a.end));
 			strong = why == EXCLUDED_NOT;
 		}
 		if (strong && (marks & SMTPCODE__MSG_ALIAS)) {
@@ -843,8 +859,7 @@ smtpcode__msg_text_part_end(struct smtpcode__msg *m)
 		m->text_done = 1;
 	m->text_ended = 0;
 	m->after_end = 0;
-	m->para_rcpt = -1;
-	m->alias_rcpt = -1;
+	forget_paragraph(m);
 }
 
 /* ---- what the report says of a recipient ---- */
@@ -1076,8 +1091,7 @@ flush(struct smtpcode__msg *m, unsigned keep)
 	}
 	m->store_len = out;
 	m->session_open = 0;
-	m->para_rcpt = -1;
-	m->alias_rcpt = -1;
+	forget_paragraph(m);
 	memmove(m->rcpt, m->rcpt + first, (m->rcpt_count - first) * sizeof m->rcpt[0]);
 	m->rcpt_count -= first;
 	m->strong_count = 0;
