@@ -147,6 +147,12 @@ smtpcode__msg_emit(struct smtpcode__msg *m, enum smtpcode_report report, const c
 			next.host = r.result.host;
 		r.result = next;
 	}
+	/* A text whose reply for the recipient is a success: a report of
+	 * deliveries (Postfix's "successfully delivered to the destination(s)"),
+	 * not of a failure. */
+	if (report == SMTPCODE_REPORT_TEXT && action == SMTPCODE_DSN_FAILED &&
+	    r.result.reason == SMTPCODE_REASON_ACCEPTED && r.result.reply.code / 100 == 2)
+		r.action = SMTPCODE_DSN_DELIVERED;
 	/* A delay notice whose words name a cause but no class ("Connection
 	 * timed out"): the sending side still retries, so the failure is a
 	 * passing one. */

@@ -104,6 +104,25 @@ bare_address(const unsigned char *p, const unsigned char *lim, const unsigned ch
 	*/
 }
 
+/* Office 365's "Russ Winter (russ@example.com)": a person's name, then the
+ * address in parentheses, and nothing after. */
+static int
+paren_address(const unsigned char *s, const unsigned char *lim, const unsigned char **x, const unsigned char **y)
+{
+	const unsigned char *open = lim - 1, *p;
+
+	if (lim - s < 5 || *open != ')')
+		return 0;
+	while (open > s && lim - open < 330 && *open != '(')
+		open--;
+	if (*open != '(' || open - s < 2 || open - s > 80 || open[-1] != ' ')
+		return 0;
+	for (p = s; p < open; p++)
+		if (*p == '@' || *p == ':' || *p == '<' || *p == '>' || *p == '(' || *p == ')' || *p == '"' || *p < ' ')
+			return 0;
+	return bare_address(open + 1, lim, x, y) && *y + 1 == lim;
+}
+
 int
 smtpcode__msg_recipient_line(const char *s_, size_t len, struct smtpcode__addr *a, size_t *rest)
 {
@@ -116,6 +135,10 @@ smtpcode__msg_recipient_line(const char *s_, size_t len, struct smtpcode__addr *
 	 * the size of its automaton.) */
 	if (len > 2 && (s[0] == '\'' || s[0] == '"') && bare_address(s + 1, lim, &x, &y) && y < lim && *y == s[0]) {
 		p = y + 1;
+		goto after;
+	}
+	if (paren_address(s, lim, &x, &y)) {
+		p = lim;
 		goto after;
 	}
 	/*!re2c

@@ -411,6 +411,24 @@ indent(const char *s, size_t len)
 	}
 }
 
+/* Does the word "to" (or its word in the languages of the bounces that say
+ * "your message to <a@b> could not be delivered": "an", "aan", "à", "a",
+ * "para") end at s[i], with no letter before it? */
+static int
+to_before(const char *s, size_t i)
+{
+	static const char words[][5] = {"to", "an", "aan", "\xc3\xa0", "a", "para"};
+	size_t w, n;
+
+	for (w = 0; w < sizeof words / sizeof words[0]; w++) {
+		n = strlen(words[w]);
+		if (i >= n && smtpcode__msg_is(s + i - n, n, words[w]) &&
+		    (i == n || (unsigned)(((unsigned char)s[i - n - 1] | 0x20) - 'a') >= 26u))
+			return 1;
+	}
+	return 0;
+}
+
 /* Is the address at [a.start, a.end) of s named as a recipient in passing:
  * after "to" ("your message to <a@b> could not be delivered"), in angle
  * brackets, or after a colon ("Invalid userid: a@b")? */
@@ -427,8 +445,7 @@ in_passing(const char *s, size_t len, struct smtpcode__addr a)
 		i--;
 	if (i > 0 && s[i - 1] == ':')
 		return 1;
-	return i >= 2 && (s[i - 2] | 0x20) == 't' && (s[i - 1] | 0x20) == 'o' &&
-	       (i == 2 || (unsigned)(((unsigned char)s[i - 3] | 0x20) - 'a') >= 26u) && i < a.start;
+	return i < a.start && to_before(s, i);
 }
 
 /* A transcript session ("While talking to mx.example.org:") that comes just
@@ -525,9 +542,10 @@ cause_then_address(const char *s, size_t len, struct smtpcode__addr *a)
 	return 1;
 }
 
-/* "a@example.com - no such user here." (MDaemon): an address that starts
- * the line, a dash, and words the classifier knows as a cause (not a
- * signature's "a@b - Sales"). 1, *a and *rest, or 0. */
+/* "a@example.com - no such user here." (MDaemon), "a@example.com Error
+ * Type: SMTP ... Could not connect" (hMailServer): an address that starts
+ * the line, a blank or a dash, and words the classifier knows as a cause
+ * (not a signature's "a@b - Sales"). 1, *a and *rest, or 0. */
 static int
 address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *rest)
 {
@@ -537,9 +555,10 @@ address_dash_cause(const char *s, size_t len, struct smtpcode__addr *a, size_t *
 		return 0;
 	for (i = start + a->end; i < len && is_blank((unsigned char)s[i]); i++)
 		;
-	if (i == start + a->end || i + 2 > len || s[i] != '-' || !is_blank((unsigned char)s[i + 1]))
+	if (i == start + a->end || i == len)
 		return 0;
-	i += 2;
+	if (i + 2 <= len && s[i] == '-' && is_blank((unsigned char)s[i + 1]))
+		i += 2;
 	if (!names_cause(s + i, len - i))
 		return 0;
 	a->start += start;
