@@ -30,6 +30,7 @@
 	X(ACTION_EXPIRED, "action: expired")                                      \
 	X(SAID, " said:")                                                         \
 	X(UNVERIFIED, "unverified address:")                                      \
+	X(UNDELIVERABLE_SENDER, "sender address rejected: undeliverable address:") \
 	X(REFUSED, " refused to talk to me:")                                     \
 	X(IN_REPLY_RCPT, "(in reply to rcpt to command)")                         \
 	X(IN_REPLY_MAIL, "(in reply to mail from command)")                       \
@@ -67,7 +68,9 @@
 	X(RETRIED, "will be retried")                                             \
 	X(KEEP_TRYING, "will keep trying")                                        \
 	X(WILL_RETRY, "will retry")                                               \
+	X(SUSPENDED, "delivery temporarily suspended")                            \
 	X(STATUS_EQ, "status=")                                                   \
+	X(REJECT_WARNING, ": reject_warning: ")                                   \
 	X(TO_EQ, " to=")                                                          \
 	X(FROM_EQ, " from=")                                                      \
 	X(EXIM_BOUNCED, " ** ")                                                   \
@@ -87,6 +90,15 @@
 	X(SMTPD_PERMFAIL, ": permfail for ")                                       \
 	X(SMTPD_TEMPFAIL, ": tempfail for ")                                       \
 	X(SMTPD_OK, "delivery: ok for ")                                           \
+	X(COURIER_SUCCESS, ",success: ")                                           \
+	X(HARAKA_TEMP_FAIL, "] temp fail for: ")                                   \
+	X(HARAKA_BOUNCING, "] bouncing mail: ")                                    \
+	X(JSON_EMAIL, "\"email\":\"")                                             \
+	X(JSON_EMAIL_SP, "\"email\": \"")                                         \
+	X(JSON_RECIPIENT, "\"recipient\":\"")                                     \
+	X(JSON_RECIPIENT_SP, "\"recipient\": \"")                                 \
+	X(JSON_EVENT, "\"event\":\"")                                             \
+	X(JSON_EVENT_SP, "\"event\": \"")                                         \
 	X(SENT_EHLO, ">>> ehlo ")                                                 \
 	X(SENT_HELO, ">>> helo ")                                                 \
 	X(SENT_MAIL, ">>> mail from:")                                            \
@@ -129,6 +141,7 @@ struct smtpcode__carrier {
 	unsigned dsn_class;            /* a DSN "Action:" field: 5 failed, 4 delayed, 2 delivered, else 0 */
 	const char *walked;            /* where the last walk back for a host started, or NULL */
 	int delayed;                   /* a delay notice's own words: "has been delayed", "will be retried" */
+	int suspended;                 /* Postfix's "delivery temporarily suspended": its last try's words */
 	int verifying;                 /* SMTPCODE__VERIFYING after "unverified address:", then
 	                                  SMTPCODE__PROBE_REPLY after its " said:": the probe's reply */
 	int gave_up;                   /* the sending side gave up: SendGrid's "Action: expired" */
@@ -148,6 +161,7 @@ struct smtpcode__carrier {
 	enum smtpcode_log_status log_status;
 	int rejected;                   /* this server's own refusal: Exim's "rejected RCPT <a@b>: ..." */
 	int stat_seen;                  /* Sendmail's "stat=" (its dsn= gives the class of a failure) */
+	int warning_only;               /* Postfix's "reject_warning:": what it would have refused, and took */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 };
 
@@ -160,6 +174,10 @@ void smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker
  * "Nov  5 10:00:00", ISO 8601's "2026-11-05T10:00:00.123+00:00", Exim's
  * "2026-11-05 10:00:00"), or 0. */
 size_t smtpcode__timestamp(const char *buf, const char *lim);
+
+/* The length of the service name docker compose puts before each line of a
+ * container's log ("mail_1  | ", "postfix-1  | "), or 0. */
+size_t smtpcode__log_prefix(const char *buf, const char *lim);
 
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);

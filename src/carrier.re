@@ -107,11 +107,14 @@ enhanced_field(const unsigned char *p, const unsigned char *lim, const unsigned 
  * ">" or line end after it made each one read to the end of the input. */
 #define EXIM_REACH 512
 
+static void log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim);
+
 /* Exim: what follows "SMTP error from remote mail server after ". */
 static void
 exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
 {
-	const unsigned char *m;
+	const unsigned char *m, *a, *b;
+	/*!stags:re2c format = 'const unsigned char *@@ = NULL; (void)@@;\n'; */
 
 	if (c->kind == SMTPCODE_CARRIER_NONE)
 		c->kind = SMTPCODE_CARRIER_EXIM;
@@ -120,7 +123,12 @@ exim_after(struct smtpcode__carrier *c, const unsigned char *p, const unsigned c
 	if (lim - p > EXIM_REACH)
 		lim = p + EXIM_REACH;
 	/*!re2c
-	'pipelined '? 'rcpt to:' ws addr? ws ":" ws { set_stage(c, SMTPCODE_STAGE_RCPT); goto reply; }
+	'pipelined '? 'rcpt to:' ws @a addr? @b ws ":" ws {
+		set_stage(c, SMTPCODE_STAGE_RCPT);
+		if (b > a) /* the recipient refused, where the line names no other */
+			log_recipient(c, a, b);
+		goto reply;
+	}
 	'mail from:' ws addr? [^:\r\n\x00]* ":" ws { set_stage(c, SMTPCODE_STAGE_MAIL); goto reply; }
 	'end of data:' ws { set_stage(c, SMTPCODE_STAGE_END_OF_DATA); goto reply; }
 	'data:' ws { set_stage(c, SMTPCODE_STAGE_DATA); goto reply; }
@@ -317,6 +325,23 @@ static const unsigned char marker_length[] = {
 #undef SMTPCODE__MARKER_LENGTH
 };
 
+/* The "event" of an email service's JSON event (SendGrid's): what became
+ * of the message. A failure with no word of its permanence ("failed") is
+ * left to its code. */
+static enum smtpcode_log_status
+json_event(const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *m;
+
+	/*!re2c
+	('bounce' | 'bounced' | 'dropped') ["] { return SMTPCODE_LOG_BOUNCED; }
+	('deferred' | 'deferral') ["] { return SMTPCODE_LOG_DEFERRED; }
+	'delivered' ["] { return SMTPCODE_LOG_SENT; }
+	* { return SMTPCODE_LOG_NONE; }
+	$ { return SMTPCODE_LOG_NONE; }
+	*/
+}
+
 /* Postfix's "status=sent", Sendmail's "stat=Sent" or "stat=Deferred". */
 static enum smtpcode_log_status
 log_status(const unsigned char *p, const unsigned char *lim)
@@ -326,6 +351,7 @@ log_status(const unsigned char *p, const unsigned char *lim)
 	/*!re2c
 	'sent' { return SMTPCODE_LOG_SENT; }
 	'deferred' { return SMTPCODE_LOG_DEFERRED; }
+	'softbounce' { return SMTPCODE_LOG_DEFERRED; } /* Postfix's soft_bounce = yes: kept, retried */
 	'bounced' { return SMTPCODE_LOG_BOUNCED; }
 	'expired' { return SMTPCODE_LOG_EXPIRED; }
 	* { return SMTPCODE_LOG_NONE; }
@@ -333,8 +359,9 @@ log_status(const unsigned char *p, const unsigned char *lim)
 	*/
 }
 
-/* An address: <...>, or a bare run up to a blank, comma or semicolon (and
- * without a final colon: Exim's "** a@example.com: Unrouteable address"). */
+/* An address: <...>, or a bare run up to a blank, comma, semicolon or a
+ * JSON string's closing quote (and without a final colon: Exim's "**
+ * a@example.com: Unrouteable address"). */
 static int
 address_field(const unsigned char *p, const unsigned char *lim, const unsigned char **a, const unsigned char **b)
 {
@@ -343,7 +370,7 @@ address_field(const unsigned char *p, const unsigned char *lim, const unsigned c
 
 	/*!re2c
 	"<" @x [^<>\r\n\x00 \t]+ @y ">" { *a = x; *b = y; return 1; }
-	@x [^<>\r\n\x00 \t,;]+ @y {
+	@x [^<>\r\n\x00 \t,;"]+ @y {
 		if (y[-1] == ':')
 			y--;
 		*a = x;
@@ -415,16 +442,21 @@ static void
 log_address(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at, const unsigned char *p,
             const unsigned char *lim, int recipient)
 {
-	const unsigned char *a, *b;
+	const unsigned char *a, *b, *q, *qa, *qb;
 
-	if (recipient && !c->recipient.len && address_field(p, lim, &a, &b))
+	if (recipient && !c->recipient.len && address_field(p, lim, &a, &b)) {
+		/* Sendmail's "to=Vasya <a@example.com>": a name, then the address. */
+		for (q = b; q < lim && *q != '<' && *q != ',' && *q != ';' && *q != '\n'; q++)
+			;
+		if (!memchr(a, '@', (size_t)(b - a)) && q < lim && *q == '<' && address_field(q, lim, &qa, &qb) &&
+		    memchr(qa, '@', (size_t)(qb - qa)))
+			a = qa, b = qb;
 		set_span(&c->recipient, a, b);
+	}
 	if (!c->queue_id.len && at > buf && at[-1] == ':' && queue_id_before(buf, at - 1, &a))
 		set_span(&c->queue_id, a, at - 1);
 }
 
-/* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
- * ID before, an address after; else not Exim's ("** Address not found **"). */
 /* An address at p ("<a@b>" or bare) as the log line's recipient, unless
  * one is known: only a real address, with an '@'. */
 static void
@@ -437,6 +469,8 @@ log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 		set_span(&c->recipient, a, b);
 }
 
+/* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
+ * ID before, an address after; else not Exim's ("** Address not found **"). */
 static void
 exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *at, const unsigned char *p,
           const unsigned char *lim, enum smtpcode_log_status status)
@@ -450,6 +484,18 @@ exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned 
 	set_span(&c->recipient, a, b);
 	if (c->log_status == SMTPCODE_LOG_NONE)
 		c->log_status = status;
+}
+
+size_t
+smtpcode__log_prefix(const char *buf, const char *lim_)
+{
+	const unsigned char *p = (const unsigned char *)buf, *lim = (const unsigned char *)lim_, *m;
+
+	/*!re2c
+	[a-zA-Z0-9_.-]{1,64} " "+ "| " { return (size_t)(p - (const unsigned char *)buf); }
+	* { return 0; }
+	$ { return 0; }
+	*/
 }
 
 size_t
@@ -544,6 +590,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	 * "450 4.1.7 <a@b>: Sender address rejected: unverified address: host
 	 * mx.example.org said: 550 5.1.1 ...". The reply is the one around it. */
 	case SMTPCODE__MARKER_UNVERIFIED:
+	case SMTPCODE__MARKER_UNDELIVERABLE_SENDER: /* the probe failed for good */
 		if (!c->verifying)
 			c->verifying = SMTPCODE__VERIFYING;
 		break;
@@ -615,6 +662,9 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL)
 			c->kind = SMTPCODE_CARRIER_POSTFIX; /* its dsn= looked like Sendmail's */
 		break;
+	case SMTPCODE__MARKER_REJECT_WARNING:
+		c->warning_only = 1;
+		break;
 	case SMTPCODE__MARKER_TO_EQ:
 	case SMTPCODE__MARKER_FROM_EQ:
 		log_address(c, buf, marker_start(buf, p, marker_length[mk]), p, lim, mk == SMTPCODE__MARKER_TO_EQ);
@@ -656,8 +706,30 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_QMAIL_SUCCESS:
 	case SMTPCODE__MARKER_SMTPD_OK:
+	case SMTPCODE__MARKER_COURIER_SUCCESS:
 		if (c->log_status == SMTPCODE_LOG_NONE)
 			c->log_status = SMTPCODE_LOG_SENT;
+		break;
+	/* Haraka's outbound: "[outbound] Temp fail for: Tried all MXs". */
+	case SMTPCODE__MARKER_HARAKA_TEMP_FAIL:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = SMTPCODE_LOG_DEFERRED;
+		break;
+	case SMTPCODE__MARKER_HARAKA_BOUNCING:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = SMTPCODE_LOG_BOUNCED;
+		break;
+	/* An email service's event as a JSON line: {"email":"a@b", "event":"bounce", ...}. */
+	case SMTPCODE__MARKER_JSON_EMAIL:
+	case SMTPCODE__MARKER_JSON_EMAIL_SP:
+	case SMTPCODE__MARKER_JSON_RECIPIENT:
+	case SMTPCODE__MARKER_JSON_RECIPIENT_SP:
+		log_recipient(c, p, lim);
+		break;
+	case SMTPCODE__MARKER_JSON_EVENT:
+	case SMTPCODE__MARKER_JSON_EVENT_SP:
+		if (c->log_status == SMTPCODE_LOG_NONE)
+			c->log_status = json_event(p, lim);
 		break;
 	case SMTPCODE__MARKER_EXIM_BOUNCED:
 	case SMTPCODE__MARKER_EXIM_DEFERRED:
@@ -797,6 +869,9 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_KEEP_TRYING:
 	case SMTPCODE__MARKER_WILL_RETRY:
 		c->delayed = 1;
+		break;
+	case SMTPCODE__MARKER_SUSPENDED:
+		c->suspended = 1;
 		break;
 	default:
 		break;

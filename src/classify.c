@@ -971,6 +971,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	const struct smtpcode_enhanced *e = NULL;
 	struct smtpcode_enhanced_code *enh;
 	unsigned cls;
+	size_t prefix; /* docker compose's service name before a log line */
 	int retried; /* a delay notice: the sending side still retries */
 	int given_up; /* a failure report around the reply: the sending side gave up on it */
 	int gave_up; /* the sending side says no retry will come */
@@ -1040,8 +1041,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	out->recipient = car.recipient;
 	out->queue_id = car.queue_id;
 	out->log_status = car.log_status;
-	out->timestamp.len = smtpcode__timestamp(buf, buf + len);
-	out->timestamp.ptr = out->timestamp.len ? buf : NULL;
+	prefix = smtpcode__log_prefix(buf, buf + len);
+	out->timestamp.len = smtpcode__timestamp(buf + prefix, buf + len);
+	out->timestamp.ptr = out->timestamp.len ? buf + prefix : NULL;
 	out->stage = stage != SMTPCODE_STAGE_UNKNOWN ? stage : car.stage;
 	if (host) {
 		out->host.ptr = host;
@@ -1090,6 +1092,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		sc.reason = sc.other_reason;
 		sc.reason_span = sc.other_span;
 	}
+	/* Postfix's "delivery temporarily suspended" says a delivery waits for
+	 * its next try, unless the report around it says none will come. */
+	if (car.suspended && report != SMTPCODE__GIVEN_UP)
+		car.delayed = 1;
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that
 	 * says the failure is temporary ("Host not found, try again"). */
@@ -1301,6 +1307,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * field added"), not the outcome of a delivery, whatever its words. */
 	if (out->timestamp.len && !out->reply.code && !enh->cls && !car.dsn_class &&
 	    car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected)
+		return SMTPCODE_ENOREPLY;
+	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
+	if (car.warning_only)
 		return SMTPCODE_ENOREPLY;
 	return 0;
 }

@@ -974,6 +974,26 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	cr_assert_eq(r.reason, SMTPCODE_REASON_TLS_REQUIRED);
 	/* Without a date and time it is not known to be a log's: the words count. */
 	cr_assert_eq(classify_rc("TLS is required, but was not offered", &r), 0);
+	/* A container's log, its service's name before each line. */
+	cr_assert_eq(classify_rc("mail_1  | Feb 17 10:00:04 mx postfix/smtpd[814]: Anonymous TLS connection established "
+	                         "from client.example.com[192.0.2.7]",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert(span_is(r.timestamp, "Feb 17 10:00:04"));
+	/* Postfix's warn_if_reject: what it would have refused, and accepted. */
+	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: NOQUEUE: reject_warning: RCPT from "
+	                         "client.example.com[192.0.2.7]: 550 5.1.1 <b@example.org>: Recipient address rejected: "
+	                         "User unknown in local recipient table; from=<a@example.com> to=<b@example.org> "
+	                         "proto=ESMTP helo=<client.example.com>",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("Feb 17 10:00:06 mx postfix/smtpd[815]: NOQUEUE: reject: RCPT from "
+	                         "client.example.com[192.0.2.7]: 550 5.1.1 <b@example.org>: Recipient address rejected: "
+	                         "User unknown in local recipient table; from=<a@example.com> to=<b@example.org> "
+	                         "proto=ESMTP helo=<client.example.com>",
+	                         &r),
+	             0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
 }
 
 /* A log line of each mail system: the recipient it names (or NULL), the
@@ -1013,6 +1033,36 @@ static const struct {
     {"2026-12-07 10:00:05 1tixMn-0000C5-1w ** i@example.ru R=dovecot_user T=dovecot_delivery: Child process of "
      "dovecot_delivery transport returned 127 (could mean shell command ended by signal or command does not exist)",
      "i@example.ru", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_MAILER_ERROR},
+    /* Postfix with soft_bounce = yes keeps a refused message and retries. */
+    {"Dec  7 10:00:06 mx postfix/smtp[77]: 4F2A1C0D40: to=<j@example.com>, relay=mx.example.com[192.0.2.11]:25, "
+     "delay=1, dsn=4.1.1, status=SOFTBOUNCE (host mx.example.com[192.0.2.11] said: 550 5.1.1 no mailbox here by "
+     "that name (in reply to RCPT TO command))",
+     "j@example.com", SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_USER_UNKNOWN},
+    /* Sendmail names a recipient with its display name. */
+    {"Dec  7 10:00:07 mx sm-mta[902]: x5AB12Cd004: to=Kim Lee <k@example.org>, delay=00:00:01, mailer=esmtp, "
+     "dsn=5.1.1, stat=User unknown",
+     "k@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    /* Exim's client side names the refused recipient in its RCPT TO. */
+    {"2026-12-07 10:00:08 H=mx.example.net [192.0.2.12]: SMTP error from remote mail server after RCPT "
+     "TO:<l@example.net>: 451 4.7.1 Greylisted, try again in 300 seconds",
+     "l@example.net", SMTPCODE_LOG_NONE, SMTPCODE_REASON_GREYLISTED},
+    /* Courier's delivery; Haraka's deferral. */
+    {"Dec  7 10:00:09 mx courieresmtp: id=0038C081.4D026173.000051A4,from=<m@example.com>,addr=<n@example.org>,"
+     "size=329,success: delivered: mx.example.org [192.0.2.13]",
+     "n@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    {"2026-12-07T10:00:10.220Z [NOTICE] [C7BDFBA8.1] [outbound] Temp fail for: Tried all MXs", NULL,
+     SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_UNKNOWN},
+    /* An email service's event as a JSON line. */
+    {"{\"email\":\"o@example.com\",\"timestamp\":1765100000,\"event\":\"bounce\",\"reason\":\"550 5.1.1 The "
+     "email account that you tried to reach does not exist\",\"type\":\"bounce\"}",
+     "o@example.com", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    /* Postfix's check of a sender: its probe of the sender's own address got
+     * "User unknown", which says nothing of the recipient. */
+    {"Dec  7 10:00:11 mx postfix/smtpd[816]: NOQUEUE: reject: RCPT from client.example.com[192.0.2.7]: 550 5.1.0 "
+     "<p@example.net>: Sender address rejected: undeliverable address: host mx.example.net[192.0.2.14] said: 550 "
+     "5.1.1 <p@example.net>: User unknown in virtual alias table (in reply to RCPT TO command); "
+     "from=<p@example.net> to=<q@example.org> proto=ESMTP helo=<client.example.com>",
+     "q@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_SENDER_REJECTED},
 };
 
 Test(logs, each_mail_system_names_its_recipient_and_outcome)
@@ -1025,8 +1075,11 @@ Test(logs, each_mail_system_names_its_recipient_and_outcome)
 		cr_assert(span_is(r.recipient, log_lines[i].recipient), "line %zu: recipient", i);
 		cr_assert_eq(r.log_status, log_lines[i].status, "line %zu: status", i);
 		cr_assert_eq(r.reason, log_lines[i].reason, "line %zu: reason", i);
+		if (r.reason == SMTPCODE_REASON_MAILER_ERROR)
+			cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_UNKNOWN, "a missing program says nothing of the address");
+		if (r.reason == SMTPCODE_REASON_SENDER_REJECTED)
+			cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_BLOCK, "the sender's fault never bounces a recipient");
 	}
-	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_UNKNOWN, "a missing program says nothing of the address");
 }
 
 Test(logs, what_a_postmaster_needs_from_a_log_line)
@@ -1204,6 +1257,78 @@ Test(carriers, codes_in_the_words_of_programs)
 	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT, "a greylisting with no code is temporary by nature");
 	r = classify("host mx.example.org said:550 5.1.1 no such user", 0);
 	cr_assert_eq(r.reply.code, 550, "a code right after a colon that ends words stays a code");
+}
+
+/* Replies of mail server software and services, as they send them, and the
+ * reason a sender needs from each. */
+static const struct {
+	const char *reply;
+	enum smtpcode_reason reason;
+	enum smtpcode_bounce bounce;
+} server_replies[] = {
+    /* The client's HELO name refused: its configuration, not the address. */
+    {"550 HELO must have a dot", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_BLOCK},
+    {"550 Invalid address format in HELO", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_BLOCK},
+    {"550 HELO is dynamic", SMTPCODE_REASON_RDNS, SMTPCODE_BOUNCE_BLOCK},
+    /* The sender refused. */
+    {"550 No MX for your FROM address", SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"501 5.5.4 You are not allowed to send from this address.", SMTPCODE_REASON_SENDER_REJECTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"501 5.1.7 Sender address malformed", SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"550-Callback setup failed while verifying a@example.com\n550-This host does not accept mail from domains "
+     "whose servers\n550 refuse bounces.",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    /* ... but its SPF record is named: SPF. */
+    {"550 5.1.0 192.0.2.1 is not allowed to send from <example.net> per it's SPF Record.", SMTPCODE_REASON_AUTH_SPF,
+     SMTPCODE_BOUNCE_BLOCK},
+    /* Limits, whatever restriction reported them. */
+    {"451 4.5.1 [192.0.2.1] Max concurrent sessions (#1.04)", SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
+    {"450 4.7.1 <a@example.com>: Sender address rejected: sorry, max 2 requests per hour.",
+     SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
+    {"550 5.7.1 Relaying is denied", SMTPCODE_REASON_RELAY_DENIED, SMTPCODE_BOUNCE_BLOCK},
+    /* The receiver's own check failed: not the message's fault. */
+    {"450 Virus scanner timed out", SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"451 4.3.0 DKIM signing failed", SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"451 4.7.1 Cannot validate the message now. Try again later", SMTPCODE_REASON_SYSTEM_ERROR,
+     SMTPCODE_BOUNCE_SOFT},
+    {"451 See http://pobox.com/~djb/docs/smtplf.html.", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_SOFT},
+    {"554 5.7.0 Reject, id=17352-01 - BANNED: application/x-ms-dos-executable,.exe", SMTPCODE_REASON_POLICY,
+     SMTPCODE_BOUNCE_BLOCK},
+    /* A busy server says so after a code that names the network. */
+    {"421 4.4.5 CCRT 192.0.2.1: Connection refused. Server is busy(RT)", SMTPCODE_REASON_SERVICE_UNAVAILABLE,
+     SMTPCODE_BOUNCE_SOFT},
+    {"421 4.3.2 Your IP(192.0.2.1) is filtered and this connection will be closed. You must register your IP",
+     SMTPCODE_REASON_REPUTATION, SMTPCODE_BOUNCE_SOFT},
+    /* The sending side's words for a domain with no mail host, and a loop. */
+    {"Your message wasn't delivered to a@mail.example.io because the domain mail.example.io couldn't be found. "
+     "Check for typos or unnecessary spaces and try again.",
+     SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
+    {"Your message wasn't delivered to a@example.io because the address couldn't be found. Check for typos or "
+     "unnecessary spaces and try again.",
+     SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"No MX for nomx.example.com", SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
+    {"Error: Could not connect to 192.0.2.7 on port 25 since this would mean connecting to myself.",
+     SMTPCODE_REASON_LOOP, SMTPCODE_BOUNCE_UNKNOWN},
+    /* Postfix's local delivery could not ask its user database. */
+    {"Dec  7 10:00:00 mx postfix/local[1]: 4F2A: to=<a@example.com>, relay=local, delay=1, dsn=4.0.0, "
+     "status=deferred (user lookup error)",
+     SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* "delivery temporarily suspended": Postfix waits for the next try. */
+    {"<a@example.com>: delivery temporarily suspended: connect to mx.example.com[192.0.2.1]:25: Connection timed out",
+     SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+};
+
+Test(carriers, replies_of_mail_server_software)
+{
+	struct smtpcode_result r;
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(server_replies); i++) {
+		r = classify(server_replies[i].reply, 0);
+		cr_assert_eq(r.reason, server_replies[i].reason, "reply %zu: %s", i,
+		             smtpcode_reason_name(r.reason));
+		cr_assert_eq(r.bounce, server_replies[i].bounce, "reply %zu: bounce", i);
+	}
 }
 
 Test(carriers, a_notice_that_will_retry_is_a_delay)
