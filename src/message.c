@@ -271,6 +271,8 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 	} else if (smtpcode__msg_is(name, nlen, "auto-submitted")) {
 		if (has_word(v, vlen, "auto-replied"))
 			m->auto_submitted = 1;
+		if (has_word(v, vlen, "rejected"))
+			m->rejected = 1;
 	} else if (smtpcode__msg_is(name, nlen, "x-autoreply") || smtpcode__msg_is(name, nlen, "x-autorespond") ||
 	           smtpcode__msg_is(name, nlen, "x-autoresponder")) {
 		m->auto_submitted = 1;
@@ -940,7 +942,7 @@ forget_outer(struct smtpcode__msg *m)
 	m->from_len = m->to_len = m->subject_len = 0;
 	m->subject_kinds = 0;
 	/* Not list_post: a list's digest forwards its posts whole. */
-	m->from_daemon = m->auto_submitted = m->is_report = m->is_feedback = m->null_sender = 0;
+	m->from_daemon = m->auto_submitted = m->rejected = m->is_report = m->is_feedback = m->null_sender = 0;
 	m->xfr_len = 0;
 	m->xfr_count = 0;
 	m->xfr_cut = 0;
@@ -978,9 +980,9 @@ header_end(struct smtpcode__msg *m)
 		if (type_is(m, "multipart/report")) {
 			if (same(m->report_type, "feedback-report"))
 				m->is_feedback = 1;
-			else if (same(m->report_type, "disposition-notification"))
+			else if (same(m->report_type, "disposition-notification") && !m->rejected)
 				m->text_done = 1; /* a read receipt (RFC 8098): no failure to read */
-			else
+			else /* a delivery report, or a Sieve reject's notice (RFC 5429) */
 				m->is_report = 1;
 		}
 	}
@@ -1400,7 +1402,7 @@ smtpcode_message_end(struct smtpcode_message *msg)
 		m->problems |= SMTPCODE_MESSAGE_NO_CLOSING_BOUNDARY;
 	if (m->bytes)
 		finish(m);
-	if (m->is_report && !m->dsn_records && !m->bare_dsn && m->records)
+	if (m->is_report && !m->rejected && !m->dsn_records && !m->bare_dsn && m->records)
 		m->problems |= SMTPCODE_MESSAGE_NO_STATUS;
 	if (m->bytes && m->records == 0 && !(m->problems & SMTPCODE_MESSAGE_NO_RECIPIENT))
 		m->problems |= SMTPCODE_MESSAGE_NO_REPORT;

@@ -195,6 +195,7 @@ struct smtpcode__msg {
 	unsigned subject_kinds;            /* SMTPCODE__MSG_* found in the subject */
 	int from_daemon;                   /* From names a mailer-daemon or postmaster */
 	int auto_submitted;                /* Auto-Submitted: auto-replied, X-Autoreply, Precedence: auto_reply, ... */
+	int rejected;                      /* Auto-Submitted: auto-replied (rejected): a Sieve reject (RFC 5429) */
 	int list_post;                     /* List-Id: a mailing list's post, which may quote a bounce */
 	int null_sender;                   /* Return-Path: <>, as mail systems send their notices */
 	int is_report;                     /* multipart/report with report-type delivery-status */

@@ -387,7 +387,8 @@ report_end(struct smtpcode__msg *m)
 }
 
 
-/* Leading blanks and list marks ("* ", "- ", "• ", ">>> ") of a line. */
+/* Leading blanks and list marks ("* ", "- ", "-- " (Mimecast's), "• ",
+ * ">>> ") of a line. */
 static size_t
 indent(const char *s, size_t len)
 {
@@ -396,8 +397,9 @@ indent(const char *s, size_t len)
 	for (;;) {
 		while (i < len && is_blank((unsigned char)s[i]))
 			i++;
-		if (i + 1 < len && (s[i] == '*' || s[i] == '-' || s[i] == '>') && (is_blank((unsigned char)s[i + 1]) ||
-		                                                                    s[i + 1] == '>')) {
+		if (i + 1 < len && (s[i] == '*' || s[i] == '-' || s[i] == '>') &&
+		    (is_blank((unsigned char)s[i + 1]) || s[i + 1] == '>' ||
+		     (s[i] == '-' && s[i + 1] == '-' && i + 2 < len && is_blank((unsigned char)s[i + 2])))) {
 			while (i < len && (s[i] == '>' || s[i] == '*' || s[i] == '-'))
 				i++;
 			continue;
