@@ -528,6 +528,17 @@ Test(languages, common_bounce_wordings_in_utf8)
 		{"550 Posta kutusu dolu", 0, "mailbox-full", "soft", NULL},
 		{"554 Okänd mottagare", 0, "user-unknown", "hard", NULL},
 		{"550 Brevlådan är full", 0, "mailbox-full", "soft", NULL},
+		/* Causes other than a mailbox's, and filters that write without
+		 * diacritics (smtp-gated's Polish). */
+		{"550 Anhang ist zu groß", 0, "message-too-large", "block", NULL},
+		{"554 Pièce jointe trop volumineuse", 0, "message-too-large", "block", NULL},
+		{"550 mx ME Adresse IP source bloquee pour incident de spam", 0, "ip-blocklisted", "block", NULL},
+		{"421 Zbyt wiele polaczen, sprobuj pozniej", 0, "rate-limited", "soft", NULL},
+		{"554 Przekroczony limit rozmiaru wiadomości", 0, "message-too-large", "block", NULL},
+		{"554 Wysyłka bez autoryzacji zabroniona", 0, "smtp-auth", "block", NULL},
+		{"554 Znaleziono wirusa", 0, "virus", "block", NULL},
+		{"554 Adresa je vedena na černém seznamu", 0, "ip-blocklisted", "block", NULL},
+		{"550 该用户未开通邮箱", 0, "mailbox-disabled", "hard", NULL},
 		/* Domino's Japanese directory reply. */
 		{"ユーザー taro@example.jp は Domino ディレクトリには見つかりません", 0, "user-unknown", "hard", NULL},
 		/* Google Groups: the sender may not post, in any language. */
