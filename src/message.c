@@ -153,11 +153,11 @@ smtpcode__msg_emit(struct smtpcode__msg *m, enum smtpcode_report report, const c
 	if (report == SMTPCODE_REPORT_TEXT && action == SMTPCODE_DSN_FAILED &&
 	    r.result.reason == SMTPCODE_REASON_ACCEPTED && r.result.reply.code / 100 == 2)
 		r.action = SMTPCODE_DSN_DELIVERED;
-	/* A delay notice whose words name a cause but no class ("Connection
-	 * timed out"): the sending side still retries, so the failure is a
-	 * passing one. */
-	if (action == SMTPCODE_DSN_DELAYED && r.result.bounce == SMTPCODE_BOUNCE_UNKNOWN && !r.result.reply.code &&
-	    r.result.reply.enhanced.cls != 5) {
+	/* A delay notice: the sending side still retries, so the failure is a
+	 * passing one, whether its words name no class ("Connection timed out")
+	 * or a refusal the next try may not meet (a 554 greeting of one MX). */
+	if (action == SMTPCODE_DSN_DELAYED && r.result.bounce != SMTPCODE_BOUNCE_NONE &&
+	    r.result.bounce != SMTPCODE_BOUNCE_SOFT) {
 		r.result.bounce = SMTPCODE_BOUNCE_SOFT;
 		r.result.verdict = smtpcode_verdict_for(SMTPCODE_BOUNCE_SOFT);
 	}

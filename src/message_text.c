@@ -83,20 +83,25 @@ step(unsigned s, unsigned char byte)
 }
 
 /* The kinds of the markers in s[0..len); *recipient_end is set past the
- * first "recipient" label (0 when none). */
+ * first "recipient" label (0 when none), *no_recipient_end past the first
+ * words that say the addresses after them are not recipients ("for more
+ * information", "please contact"; SIZE_MAX when none). */
 static unsigned
-markers(const char *s, size_t len, size_t *recipient_end)
+markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_end)
 {
 	unsigned state = 0, marks = 0;
 	size_t i;
 
 	*recipient_end = 0;
+	*no_recipient_end = SIZE_MAX;
 	for (i = 0; i < len; i++) {
 		state = step(state, (unsigned char)s[i]);
 		if (smtpcode__msg_state_kinds[state]) {
 			unsigned k = smtpcode__msg_state_kinds[state];
 			if ((k & SMTPCODE__MSG_RECIPIENT) && !*recipient_end)
 				*recipient_end = i + 1;
+			if ((k & SMTPCODE__MSG_NO_RECIPIENT) && *no_recipient_end == SIZE_MAX)
+				*no_recipient_end = i + 1;
 			marks |= k;
 		}
 	}
@@ -132,9 +137,9 @@ smtpcode__msg_subject_kinds(const char *s, size_t len)
 unsigned
 smtpcode__msg_kinds(const char *s, size_t len)
 {
-	size_t unused;
+	size_t unused, unused_too;
 
-	return markers(s, len, &unused);
+	return markers(s, len, &unused, &unused_too);
 }
 
 static int
@@ -620,7 +625,7 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 static void
 report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
 {
-	size_t at, label_end, rest = (size_t)-1;
+	size_t at, label_end, no_rcpt_end, rest = (size_t)-1;
 	unsigned marks, owner, i, count;
 	struct smtpcode__addr a = {0, 0};
 	int strong = 0, found, why = EXCLUDED_NOT, named = 0, listed = 0;
@@ -639,7 +644,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		report_end(m);
 		return;
 	}
-	marks = markers(s, len, &label_end);
+	marks = markers(s, len, &label_end, &no_rcpt_end);
 	m->text_kinds |= marks & REPORT_KINDS;
 	/* A delay's words do not undo a failure's before any recipient is named
 	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
@@ -730,7 +735,10 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 			break;
 		}
 		found = k >= 0;
-		if (!found && !continued && !(marks & SMTPCODE__MSG_NO_RECIPIENT) && in_passing(s, len, a) &&
+		/* Named before any words that say the addresses after them are
+		 * the mail system's ("... delivered to a@b because ... See the
+		 * details below for more information"). */
+		if (!found && !continued && a.end < no_rcpt_end && in_passing(s, len, a) &&
 		    !excluded(m, addr, addr_len, 0))
 			rcpt_add(m, addr, addr_len, 1, number);
 	}
