@@ -447,8 +447,9 @@ struct smtpcode_result {
  * NULL; when given they win over what the text says. Returns 0 and fills
  * `*out`, or SMTPCODE_EEMPTY (empty or only whitespace), SMTPCODE_ENOREPLY (no
  * code and no phrase, or only the sending server's own words that delivery
- * is delayed, or a log line that names no code, status or recipient: `*out`
- * still holds what the words say), or SMTPCODE_EINVAL (`out` NULL, a NULL pointer with a length,
+ * is delayed, or a log line that names no code, status or recipient, or
+ * Postfix's reject_warning line: `*out` still holds what the words say), or
+ * SMTPCODE_EINVAL (`out` NULL, a NULL pointer with a length,
  * or a stage out of range). */
 SMTPCODE_API int smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage,
                                    const char *host, size_t host_len, struct smtpcode_result *out);

@@ -179,6 +179,11 @@ size_t smtpcode__timestamp(const char *buf, const char *lim);
  * container's log ("mail_1  | ", "postfix-1  | "), or 0. */
 size_t smtpcode__log_prefix(const char *buf, const char *lim);
 
+/* The length of a syslog line's host and program tag that starts at buf
+ * ("mx postfix/smtp[3517]: ", "opendkim[778]: "), or 0: a log line whose
+ * date and time were cut off. */
+size_t smtpcode__syslog_tag(const char *buf, const char *lim);
+
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
 

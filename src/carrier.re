@@ -499,6 +499,20 @@ smtpcode__log_prefix(const char *buf, const char *lim_)
 }
 
 size_t
+smtpcode__syslog_tag(const char *buf, const char *lim_)
+{
+	const unsigned char *p = (const unsigned char *)buf, *lim = (const unsigned char *)lim_, *m;
+
+	/*!re2c
+	([a-zA-Z0-9._-]{1,64} " ")? [a-zA-Z0-9/._-]{1,64} "[" [0-9]{1,10} "]: " {
+		return (size_t)(p - (const unsigned char *)buf);
+	}
+	* { return 0; }
+	$ { return 0; }
+	*/
+}
+
+size_t
 smtpcode__timestamp(const char *buf, const char *lim_)
 {
 	const unsigned char *p = (const unsigned char *)buf, *lim = (const unsigned char *)lim_, *m;

@@ -1302,11 +1302,12 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
 	    !enh->cls && !out->reply.code && !car.dsn_class)
 		return SMTPCODE_ENOREPLY;
-	/* A log line with no code, no status and no recipient is a note of the
+	/* A log line (its date and time first, or its program's tag where they
+	 * were cut off) with no code, no status and no recipient is a note of the
 	 * mail system's ("Anonymous TLS connection established", "DKIM-Signature
 	 * field added"), not the outcome of a delivery, whatever its words. */
-	if (out->timestamp.len && !out->reply.code && !enh->cls && !car.dsn_class &&
-	    car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected)
+	if ((out->timestamp.len || smtpcode__syslog_tag(buf + prefix, buf + len)) && !out->reply.code && !enh->cls &&
+	    !car.dsn_class && car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected)
 		return SMTPCODE_ENOREPLY;
 	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
 	if (car.warning_only)

@@ -991,6 +991,11 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	                         &r),
 	             SMTPCODE_ENOREPLY);
 	cr_assert(span_is(r.timestamp, "Feb 17 10:00:04"));
+	/* A syslog line whose date and time were cut off: its program's tag says it is a log's. */
+	cr_assert_eq(classify_rc("postfix/smtp[3517]: connect to mx.example.com[192.0.2.1]:25: Connection refused", &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("mx opendkim[778]: 720B91122280: DKIM-Signature field added (s=s1, d=example.com)", &r),
+	             SMTPCODE_ENOREPLY);
 	/* Postfix's warn_if_reject: what it would have refused, and accepted. */
 	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: NOQUEUE: reject_warning: RCPT from "
 	                         "client.example.com[192.0.2.7]: 550 5.1.1 <b@example.org>: Recipient address rejected: "
@@ -1062,7 +1067,7 @@ static const struct {
      "size=329,success: delivered: mx.example.org [192.0.2.13]",
      "n@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
     {"2026-12-07T10:00:10.220Z [NOTICE] [C7BDFBA8.1] [outbound] Temp fail for: Tried all MXs", NULL,
-     SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_UNKNOWN},
+     SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_NETWORK_ERROR},
     /* An email service's event as a JSON line. */
     {"{\"email\":\"o@example.com\",\"timestamp\":1765100000,\"event\":\"bounce\",\"reason\":\"550 5.1.1 The "
      "email account that you tried to reach does not exist\",\"type\":\"bounce\"}",
@@ -1324,6 +1329,23 @@ static const struct {
     {"Dec  7 10:00:00 mx postfix/local[1]: 4F2A: to=<a@example.com>, relay=local, delay=1, dsn=4.0.0, "
      "status=deferred (user lookup error)",
      SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* Hosted services: the words say more than a generic enhanced code. */
+    {"550 5.4.6 Unusual sending activity detected.", SMTPCODE_REASON_REPUTATION, SMTPCODE_BOUNCE_BLOCK},
+    {"550 5.2.1 Subject is Mandatory.", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_BLOCK},
+    {"421 4.4.2 Message submission rate for this client has exceeded the configured limit",
+     SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
+    {"550 5.7.1 Connection refused - [192.0.2.90] blocked by Example Threat List", SMTPCODE_REASON_IP_BLOCKLISTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process "
+     "message due to a permanent exception",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    /* An Office 365 group that takes mail only from its organisation: the
+     * inner code and token say so under the outer 5.7.0. */
+    {"Remote Server returned '554 5.7.0 < #5.7.133 smtp;550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; "
+     "authentication required; Delivery restriction check failed because the sender was not authenticated when "
+     "sending to this group>'",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"<a@example.com>: Too many failures (Tried all MXs)", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
     /* "delivery temporarily suspended": Postfix waits for the next try. */
     {"<a@example.com>: delivery temporarily suspended: connect to mx.example.com[192.0.2.1]:25: Connection timed out",
      SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
