@@ -61,6 +61,18 @@ class Fixtures(unittest.TestCase):
                 else:
                     self.assertIn("no bounce, complaint or automatic reply found", err)
 
+    def test_a_post_held_for_a_moderator_is_a_delay(self):
+        """Mailman's notice of a held post: not delivered yet, nor refused; the cause is the sender's."""
+        held = (b"From: devel-owner@lists.example.org\nTo: zoe@example.org\n"
+                b"Subject: Your message to devel awaits moderator approval\n\n"
+                b"Your mail to 'devel' with the subject\n\n    Quarterly figures\n\n"
+                b"Is being held until the list moderator can review it for approval.\n\n"
+                b"The reason it is being held:\n\n    Post by non-member to a members-only list\n")
+        status, out, err = run("scan", "--format", "jsonl", "-", stdin=held)
+        recs = [json.loads(l) for l in out.splitlines()]
+        self.assertEqual([(r["dsn_action"], r["reason"], r["bounce"]) for r in recs],
+                         [("delayed", "sender-rejected", "soft")])
+
     def test_a_transcript_answers_with_the_refusal_after_its_successes(self):
         """The 250 to MAIL FROM is passed over; the host named before it stays."""
         recs, err = scan(os.path.join(DIR, "transcript_success_first.eml"))
