@@ -91,6 +91,10 @@
 	X(SMTPD_TEMPFAIL, ": tempfail for ")                                       \
 	X(SMTPD_OK, "delivery: ok for ")                                           \
 	X(COURIER_SUCCESS, ",success: ")                                           \
+	X(RESULT_TEMPFAIL, " result=tempfail ")                                    \
+	X(RESULT_PERMFAIL, " result=permfail ")                                    \
+	X(RECIPIENT_EQ, ", recipient=")                                            \
+	X(SOME_FAILED, "some recipients failed: ")                                 \
 	X(HARAKA_TEMP_FAIL, "] temp fail for: ")                                   \
 	X(HARAKA_BOUNCING, "] bouncing mail: ")                                    \
 	X(JSON_EMAIL, "\"email\":\"")                                             \

@@ -451,7 +451,10 @@ log_address(struct smtpcode__carrier *c, const unsigned char *buf, const unsigne
 		if (!memchr(a, '@', (size_t)(b - a)) && q < lim && *q == '<' && address_field(q, lim, &qa, &qb) &&
 		    memchr(qa, '@', (size_t)(qb - qa)))
 			a = qa, b = qb;
-		set_span(&c->recipient, a, b);
+		/* A local user ("to=root") is a recipient; OpenSMTPD's "to=(hidden)"
+		 * and Postfix's elided "to=<...>" are not. */
+		if (is_alnum(*a))
+			set_span(&c->recipient, a, b);
 	}
 	if (!c->queue_id.len && at > buf && at[-1] == ':' && queue_id_before(buf, at - 1, &a))
 		set_span(&c->queue_id, a, at - 1);
@@ -704,6 +707,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_RECIPIENT_WORD:
 	case SMTPCODE__MARKER_QUOTED_RCPT:
 	case SMTPCODE__MARKER_ADDR_EQ:
+	case SMTPCODE__MARKER_RECIPIENT_EQ: /* a policy server's (postgrey's) "recipient=a@b" */
+	case SMTPCODE__MARKER_SOME_FAILED:  /* Haraka's "bouncing mail: Some recipients failed: <a@b>" */
 		log_recipient(c, p, lim);
 		break;
 	/* qmail-send's "delivery 12: failure: ...", and OpenSMTPD's
@@ -726,10 +731,12 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	/* Haraka's outbound: "[outbound] Temp fail for: Tried all MXs". */
 	case SMTPCODE__MARKER_HARAKA_TEMP_FAIL:
+	case SMTPCODE__MARKER_RESULT_TEMPFAIL: /* OpenSMTPD's mda: "result=TempFail stat=..." */
 		if (c->log_status == SMTPCODE_LOG_NONE)
 			c->log_status = SMTPCODE_LOG_DEFERRED;
 		break;
 	case SMTPCODE__MARKER_HARAKA_BOUNCING:
+	case SMTPCODE__MARKER_RESULT_PERMFAIL:
 		if (c->log_status == SMTPCODE_LOG_NONE)
 			c->log_status = SMTPCODE_LOG_BOUNCED;
 		break;

@@ -1068,6 +1068,18 @@ static const struct {
      "n@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
     {"2026-12-07T10:00:10.220Z [NOTICE] [C7BDFBA8.1] [outbound] Temp fail for: Tried all MXs", NULL,
      SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_NETWORK_ERROR},
+    /* A policy server names the recipient in its own field; Haraka lists
+     * the recipients it bounces. */
+    {"Dec  7 10:00:12 mx postgrey[901]: action=greylist, reason=new, client_name=mx.example.org, "
+     "client_address=192.0.2.4/32, sender=r@example.org, recipient=s@example.com",
+     "s@example.com", SMTPCODE_LOG_NONE, SMTPCODE_REASON_GREYLISTED},
+    {"2026-12-07T10:00:13.100Z [INFO] [DAA706AE.6.1] [outbound] bouncing mail: Some recipients failed: "
+     "<t@example.com>",
+     "t@example.com", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_UNKNOWN},
+    /* OpenSMTPD's local delivery: its result, and a hidden recipient that is none. */
+    {"Dec  7 10:00:14 mx smtpd[24227]: 1e722991167e2b80 mda delivery evpid=f9293a5cb336a379 from=<u@example.org> "
+     "to=(hidden) user=forge delay=40s result=TempFail stat=Error (temporary failure: 451 4.3.0 local error)",
+     NULL, SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_SYSTEM_ERROR},
     /* An email service's event as a JSON line. */
     {"{\"email\":\"o@example.com\",\"timestamp\":1765100000,\"event\":\"bounce\",\"reason\":\"550 5.1.1 The "
      "email account that you tried to reach does not exist\",\"type\":\"bounce\"}",
