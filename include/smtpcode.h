@@ -448,7 +448,9 @@ struct smtpcode_result {
  * `*out`, or SMTPCODE_EEMPTY (empty or only whitespace), SMTPCODE_ENOREPLY (no
  * code and no phrase, or only the sending server's own words that delivery
  * is delayed, or a log line that names no code, status or recipient, or
- * Postfix's reject_warning line: `*out` still holds what the words say), or
+ * one with a reply but no recipient or status (one attempt's reply that the
+ * delivery's own line repeats, a greeting, a refused login), or Postfix's
+ * reject_warning line: `*out` still holds what the words say), or
  * SMTPCODE_EINVAL (`out` NULL, a NULL pointer with a length,
  * or a stage out of range). */
 SMTPCODE_API int smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage,

@@ -72,6 +72,17 @@
 	X(STATUS_EQ, "status=")                                                   \
 	X(REJECT_WARNING, ": reject_warning: ")                                   \
 	X(TO_EQ, " to=")                                                          \
+	X(COMMA_TO_EQ, ",to=")                                                    \
+	X(RECIPIENT_DOTS, ">... ")                                                \
+	X(REJECT_EQ, " reject=")                                                  \
+	X(RULESET_MAIL, "ruleset=check_mail, ")                                   \
+	X(FROM_TO, "> to <")                                                      \
+	X(ADDRESS_REJECTED, "> rejected")                                         \
+	X(DOVECOT_LDA, " lda(")                                                   \
+	X(DOVECOT_LMTP, " lmtp(")                                                 \
+	X(DOVECOT_MSGID, ": msgid=")                                              \
+	X(DOVECOT_SAVED, ": saved mail to ")                                      \
+	X(DOVECOT_STORED, ": stored mail into mailbox ")                          \
 	X(FROM_EQ, " from=")                                                      \
 	X(EXIM_BOUNCED, " ** ")                                                   \
 	X(EXIM_DEFERRED, " == ")                                                  \
@@ -166,6 +177,8 @@ struct smtpcode__carrier {
 	int rejected;                   /* this server's own refusal: Exim's "rejected RCPT <a@b>: ..." */
 	int stat_seen;                  /* Sendmail's "stat=" (its dsn= gives the class of a failure) */
 	int warning_only;               /* Postfix's "reject_warning:": what it would have refused, and took */
+	struct smtpcode_span mda_user;  /* Dovecot's "lda(a@b)", "lmtp(a@b)": the recipient of a "msgid=" line */
+	int msgid_seen;                 /* Dovecot's ": msgid=": a line about one message's delivery */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 };
 
@@ -176,7 +189,7 @@ void smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker
 
 /* The length of the date and time that starts a log line at buf (syslog's
  * "Nov  5 10:00:00", ISO 8601's "2026-11-05T10:00:00.123+00:00", Exim's
- * "2026-11-05 10:00:00"), or 0. */
+ * "2026-11-05 10:00:00", Kerio's "[05/Nov/2026 10:00:00]"), or 0. */
 size_t smtpcode__timestamp(const char *buf, const char *lim);
 
 /* The length of the service name docker compose puts before each line of a

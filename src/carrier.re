@@ -472,6 +472,35 @@ log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 		set_span(&c->recipient, a, b);
 }
 
+/* The address in "<a@b>" that ends just before `close` (its '>'), looked
+ * for in at most 256 bytes back. */
+static void
+dots_recipient(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *close)
+{
+	const unsigned char *a = close;
+
+	while (a > buf && close - a < 256 && a[-1] != '<' && a[-1] != ' ' && a[-1] != '>')
+		a--;
+	if (a > buf && a[-1] == '<' && a < close && memchr(a, '@', (size_t)(close - a)))
+		set_span(&c->recipient, a, close);
+}
+
+/* The user of Dovecot's "lda(a@b)" or "lmtp(a@b)", "lmtp(9610, a@b)". */
+static void
+mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *a, *q = p;
+
+	while (q < lim && q - p < 12 && (unsigned)(*q - '0') < 10u)
+		q++;
+	if (q > p && lim - q >= 2 && q[0] == ',' && q[1] == ' ')
+		p = q + 2;
+	for (a = q = p; q < lim && q - p < 256 && *q != ')' && *q != '<' && *q != '>' && *q != ' ' && *q != ','; q++)
+		;
+	if (q < lim && (*q == ')' || *q == '<') && q > a && memchr(a, '@', (size_t)(q - a)))
+		set_span(&c->mda_user, a, q);
+}
+
 /* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
  * ID before, an address after; else not Exim's ("** Address not found **"). */
 static void
@@ -480,8 +509,12 @@ exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned 
 {
 	const unsigned char *id, *a, *b;
 
-	if (!queue_id_before(buf, at, &id) || !exim_id(id, at) || !address_field(p, lim, &a, &b) ||
-	    !memchr(a, '@', (size_t)(b - a)))
+	if (!queue_id_before(buf, at, &id) || !exim_id(id, at) || !address_field(p, lim, &a, &b))
+		return;
+	/* A local delivery names the user, then the address: "=> daniel <daniel@example.com>". */
+	if (!memchr(a, '@', (size_t)(b - a)) && lim - b > 2 && b[0] == ' ' && b[1] == '<')
+		address_field(b + 1, lim, &a, &b);
+	if (!memchr(a, '@', (size_t)(b - a)))
 		return;
 	set_span(&c->queue_id, id, at);
 	set_span(&c->recipient, a, b);
@@ -525,6 +558,9 @@ smtpcode__timestamp(const char *buf, const char *lim_)
 	time = d2 ":" d2 ":" d2;
 	[A-Z][a-z][a-z] " "+ [0-9]{1,2} " " time { return (size_t)(p - (const unsigned char *)buf); }
 	[0-9]{4} "-" d2 "-" d2 [T ] time ("." [0-9]+)? ("Z" | [+-] d2 ":"? d2)? {
+		return (size_t)(p - (const unsigned char *)buf);
+	}
+	"[" [0-9]{1,2} "/" [A-Z][a-z][a-z] "/" [0-9]{4} [ :] time ("." [0-9]+)? (" " [+-] [0-9]{4})? "]" {
 		return (size_t)(p - (const unsigned char *)buf);
 	}
 	* { return 0; }
@@ -685,6 +721,46 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_TO_EQ:
 	case SMTPCODE__MARKER_FROM_EQ:
 		log_address(c, buf, marker_start(buf, p, marker_length[mk]), p, lim, mk == SMTPCODE__MARKER_TO_EQ);
+		break;
+	case SMTPCODE__MARKER_COMMA_TO_EQ: /* Courier's "error,relay=...,from=<...>,to=<a@b>: 550 ..." */
+		log_recipient(c, p, lim);
+		break;
+	/* Sendmail's "<a@b>... User unknown": the address it refused, then why
+	 * (not a sender's, as after "ruleset=check_mail"). */
+	case SMTPCODE__MARKER_RECIPIENT_DOTS:
+		if (c->stage != SMTPCODE_STAGE_MAIL)
+			dots_recipient(c, buf, marker_start(buf, p, marker_length[mk]));
+		break;
+	/* Sendmail's own refusal of a client: "ruleset=check_rcpt, arg1=<a@b>,
+	 * relay=..., reject=550 5.7.1 <a@b>... Relaying denied". */
+	case SMTPCODE__MARKER_REJECT_EQ:
+		set_reply(c, SMTPCODE_CARRIER_SENDMAIL, p);
+		c->rejected = 1;
+		break;
+	case SMTPCODE__MARKER_RULESET_MAIL:
+		set_stage(c, SMTPCODE_STAGE_MAIL);
+		break;
+	case SMTPCODE__MARKER_FROM_TO: /* Kerio's "mail from <a@b> to <c@d> rejected" */
+		log_recipient(c, p - 1, lim);
+		break;
+	case SMTPCODE__MARKER_ADDRESS_REJECTED: /* Kerio's "sender <a@b> rejected: ..." */
+		c->rejected = 1;
+		break;
+	/* Dovecot's local delivery: "lda(a@b)<pid><session>: msgid=<...>: saved
+	 * mail to INBOX", "lmtp(9610, a@b): ...: msgid=<...>: failed to store
+	 * into mailbox 'INBOX': Quota exceeded". Its other lines about the user
+	 * (a disconnect) are no delivery's. */
+	case SMTPCODE__MARKER_DOVECOT_LDA:
+	case SMTPCODE__MARKER_DOVECOT_LMTP:
+		mda_user(c, p, lim);
+		break;
+	case SMTPCODE__MARKER_DOVECOT_MSGID:
+		c->msgid_seen = 1;
+		break;
+	case SMTPCODE__MARKER_DOVECOT_SAVED:
+	case SMTPCODE__MARKER_DOVECOT_STORED:
+		if (c->log_status == SMTPCODE_LOG_NONE && c->mda_user.len)
+			c->log_status = SMTPCODE_LOG_SENT;
 		break;
 	/* Exim's refusals of what a client sent it: "rejected RCPT <a@b>: ...". */
 	case SMTPCODE__MARKER_REJECTED_RCPT:

@@ -1038,6 +1038,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			out->reply.raw.len--;
 	}
 	trim_reply_end(&out->reply.raw);
+	if (!car.recipient.len && car.msgid_seen)
+		car.recipient = car.mda_user; /* Dovecot's delivery of one message to its user */
 	out->recipient = car.recipient;
 	out->queue_id = car.queue_id;
 	out->log_status = car.log_status;
@@ -1259,7 +1261,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->bounce = decided_bounce(&d) == SMTPCODE_BOUNCE_HARD || (SMTPCODE__TEMPORARY_REASONS >> d.reason) & 1u
 		                  ? SMTPCODE_BOUNCE_UNKNOWN
 		                  : decided_bounce(&d);
-	else if (cls == 4)
+	else if (cls == 4 || car.log_status == SMTPCODE_LOG_DEFERRED)
+		/* A log's deferral is kept and retried, whatever the reply's class
+		 * (Postfix tries the next MX after a 554 greeting). */
 		out->bounce = SMTPCODE_BOUNCE_SOFT;
 	else
 		out->bounce = decided_bounce(&d);
@@ -1285,7 +1289,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	out->decided_by = d.signal;
 	out->matched = d.matched;
 	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
-	if (cls == 4 && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
+	if ((cls == 4 || out->bounce == SMTPCODE_BOUNCE_SOFT) && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
 	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
 		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
 	if (cls == 5 && out->bounce == SMTPCODE_BOUNCE_BLOCK && out->action == SMTPCODE_ACTION_RETRY_LATER)
@@ -1306,9 +1310,21 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * were cut off) with no code, no status and no recipient is a note of the
 	 * mail system's ("Anonymous TLS connection established", "DKIM-Signature
 	 * field added"), not the outcome of a delivery, whatever its words. */
-	if ((out->timestamp.len || smtpcode__syslog_tag(buf + prefix, buf + len)) && !out->reply.code && !enh->cls &&
-	    !car.dsn_class && car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected)
-		return SMTPCODE_ENOREPLY;
+	if ((out->timestamp.len || smtpcode__syslog_tag(buf + prefix, buf + len)) && !car.dsn_class &&
+	    car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected) {
+		unsigned code = out->reply.code;
+		if (!code && !enh->cls)
+			return SMTPCODE_ENOREPLY;
+		/* Nor, with no recipient and no status, is one attempt's reply
+		 * that the delivery's own line repeats (Postfix's "host mx[...]
+		 * said: 451 ..." before trying the next MX, "SASL authentication
+		 * failed; server ... said: 535 ..."), a greeting or another
+		 * step's success ("220 ... ready"), or a refused login (Exim's
+		 * "authenticator failed for ...: 535 ..."). */
+		if (car.kind == SMTPCODE_CARRIER_POSTFIX || cls == 2 || cls == 3 || code == 534 || code == 535 ||
+		    code == 538)
+			return SMTPCODE_ENOREPLY;
+	}
 	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
 	if (car.warning_only)
 		return SMTPCODE_ENOREPLY;

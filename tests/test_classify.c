@@ -996,6 +996,44 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	             SMTPCODE_ENOREPLY);
 	cr_assert_eq(classify_rc("mx opendkim[778]: 720B91122280: DKIM-Signature field added (s=s1, d=example.com)", &r),
 	             SMTPCODE_ENOREPLY);
+	/* One attempt's reply before Postfix tries the next MX, a login the
+	 * relay refused, a greeting: the delivery's own line tells its outcome. */
+	cr_assert_eq(classify_rc("Feb 17 10:00:06 mx postfix/smtp[816]: A0F7BE2AA5: host mx1.example.org[192.0.2.20] "
+	                         "refused to talk to me: 554 mx1.example.org",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(r.reply.code, 554, "still read");
+	cr_assert_eq(classify_rc("Feb 17 10:00:07 mx postfix/smtp[816]: D69F5DF04F4: host mx2.example.org[192.0.2.21] "
+	                         "said: 451 4.7.1 Sorry, the service is currently unavailable. Please come back later. "
+	                         "(in reply to end of DATA command)",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("Feb 17 10:00:08 mx postfix/smtp[817]: 4D7BD1781307: SASL authentication failed; server "
+	                         "relay.example.net[192.0.2.22] said: 535 5.7.8 Username and Password not accepted",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("2026-12-07 10:00:09 plain authenticator failed for ([192.0.2.23]) [192.0.2.23]: 535 "
+	                         "Incorrect authentication data",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("2026-12-07T10:00:10.232Z,MX\\Default Frontend MX,08DC1,5,192.0.2.24:25,"
+	                         "192.0.2.25:56026,>,220 2.0.0 SMTP server ready,",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	/* Kerio's refusal of a connection names no address: a note. */
+	cr_assert_eq(classify_rc("[07/Dec/2026 10:00:11] Client with IP address 192.0.2.26 has no reverse DNS entry, "
+	                         "connection rejected before SMTP greeting",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	/* The same reply in the delivery's line is its outcome; a deferral is
+	 * soft, whatever the reply's class: Postfix will try again. */
+	cr_assert_eq(classify_rc("Feb 17 10:00:12 mx postfix/smtp[816]: A0F7BE2AA5: to=<a@example.org>, "
+	                         "relay=mx1.example.org[192.0.2.20]:25, delay=5, dsn=4.0.0, status=deferred (host "
+	                         "mx1.example.org[192.0.2.20] refused to talk to me: 554 5.7.1 poor reputation)",
+	                         &r),
+	             0);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	cr_assert_eq(r.verdict, SMTPCODE_VERDICT_RETRY);
 	/* Postfix's warn_if_reject: what it would have refused, and accepted. */
 	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: NOQUEUE: reject_warning: RCPT from "
 	                         "client.example.com[192.0.2.7]: 550 5.1.1 <b@example.org>: Recipient address rejected: "
@@ -1091,6 +1129,31 @@ static const struct {
      "5.1.1 <p@example.net>: User unknown in virtual alias table (in reply to RCPT TO command); "
      "from=<p@example.net> to=<q@example.org> proto=ESMTP helo=<client.example.com>",
      "q@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_SENDER_REJECTED},
+    /* Sendmail's refusal of an address: "<a@b>... why"; its reply after
+     * reject=, at MAIL FROM the sender's (not a recipient). */
+    {"Dec  7 10:00:12 mx sm-mta[1591]: u1IJTVKB001591: <r@example.org>... User unknown", "r@example.org",
+     SMTPCODE_LOG_NONE, SMTPCODE_REASON_USER_UNKNOWN},
+    {"Dec  7 10:00:13 mx sendmail[604]: e6GLNMO00604: ruleset=check_mail, arg1=<s@example.net>, relay=client.example "
+     "[192.0.2.15], reject=553 5.1.8 <s@example.net>... Domain of sender address s@example.net does not exist",
+     NULL, SMTPCODE_LOG_NONE, SMTPCODE_REASON_SENDER_REJECTED},
+    /* Courier's fields joined by commas. */
+    {"Dec  7 10:00:14 mx courieresmtpd: error,relay=::ffff:192.0.2.16,ident=x,from=<a@example.com>,"
+     "to=<t@example.org>: 550 User unknown.",
+     "t@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_USER_UNKNOWN},
+    /* Kerio Connect: its date in brackets, its words for the addresses. */
+    {"[07/Dec/2026 10:00:15] Relay attempt from IP address 192.0.2.17, mail from <a@example.com> to "
+     "<u@example.org> rejected",
+     "u@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_RELAY_DENIED},
+    /* Dovecot's local delivery names its user, and what became of the message. */
+    {"Dec  7 10:00:16 mx dovecot: lmtp(v@example.org)<1522><2E+aO4c4uV7yBQAAUIhAew>: sieve: "
+     "msgid=<1@example.com>: failed to store into mailbox 'INBOX': Quota exceeded (mailbox for user is full)",
+     "v@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_MAILBOX_FULL},
+    {"Dec  7 10:00:17 mx dovecot: lmtp(9610, w@example.org): mLjfD8Pl51aKJQAA4rfF6Q: msgid=<2@example.com>: saved "
+     "mail to INBOX",
+     "w@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* Exim's local delivery: the user, then the address. */
+    {"2026-12-07 10:00:18 1tixMn-0000C5-1w => x <x@example.org> R=local_user T=mail_spool", "x@example.org",
+     SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
 };
 
 Test(logs, each_mail_system_names_its_recipient_and_outcome)

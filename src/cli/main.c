@@ -222,8 +222,15 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 		json_bool(&j, "classified", rc == 0);
 		json_bool(&j, "invalid_utf8", j.replaced); /* last: known once every string is out */
 		json_end_object(&j);
-	} else if (rc == 0) {
+	} else if (rc == 0 || (rc == SMTPCODE_ENOREPLY && r.reply.code)) {
 		explain_text(stdout, st, &r);
+	}
+	/* A log line that holds a reply but records no delivery's outcome (one
+	 * attempt's reply, a greeting, a reject_warning): explained, and said so. */
+	if (rc == SMTPCODE_ENOREPLY && r.reply.code) {
+		fprintf(stderr, "smtpcode: this log line records no delivery's outcome (one attempt or step, with no "
+		                "recipient or status, or a refusal only logged); scan gives no record for it\n");
+		return EXIT_KNOWN;
 	}
 	if (rc == SMTPCODE_EEMPTY) {
 		fprintf(stderr, "smtpcode: the text is empty; give a reply such as '550 5.1.1 User unknown'\n");

@@ -197,6 +197,43 @@ syslog_time(const char *s, size_t len, struct fields *f, int need_seconds)
 	return k ? n + 1 + k : 0;
 }
 
+/* "[29/May/2017 17:29:29]" (Kerio) and "[29/May/2017:17:29:29 +0200]" (the
+ * common log format): day, month, year, the time, a zone. Returns the bytes
+ * read, or 0. */
+static size_t
+bracket_time(const char *s, size_t len, struct fields *f)
+{
+	const char *m;
+	size_t n, k;
+
+	memset(f, 0, sizeof *f);
+	if ((f->day = digits(s + 1, len > 0 ? len - 1 : 0, 1)) < 0 || s[0] != '[')
+		return 0;
+	n = 2;
+	if (n < len && s[n] >= '0' && s[n] <= '9')
+		f->day = f->day * 10 + (s[n++] - '0');
+	if (len < n + 13 || s[n] != '/' || s[n + 4] != '/')
+		return 0;
+	for (m = months; *m && strncmp(m, s + n + 1, 3) != 0; m += 3)
+		;
+	if (!*m || (f->year = digits(s + n + 5, len - n - 5, 4)) < 0 || (s[n + 9] != ' ' && s[n + 9] != ':'))
+		return 0;
+	f->month = (int)(m - months) / 3 + 1;
+	n += 10;
+	if (!(k = clock_time(s + n, len - n, f, 1)))
+		return 0;
+	n += k;
+	if (len >= n + 6 && s[n] == ' ' && (s[n + 1] == '+' || s[n + 1] == '-')) {
+		int hh = digits(s + n + 2, len - n - 2, 2), mm = digits(s + n + 4, len - n - 4, 2);
+		if (hh < 0 || hh > 23 || mm < 0 || mm > 59)
+			return 0;
+		f->zone = 1;
+		f->offset = (s[n + 1] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+		n += 6;
+	}
+	return n < len && s[n] == ']' ? n + 1 : 0;
+}
+
 static long long
 fields_usec(const struct fields *f, struct local_cache *c)
 {
@@ -264,6 +301,9 @@ log_time_parse(const char *s, size_t len, long long reference, struct local_cach
 
 	if (len > 0 && s[0] >= '0' && s[0] <= '9') {
 		if (iso(s, len, &f, 1) != len || !valid(&f))
+			return -1;
+	} else if (len > 0 && s[0] == '[') {
+		if (bracket_time(s, len, &f) != len || !valid(&f))
 			return -1;
 	} else {
 		if (syslog_time(s, len, &f, 1) != len)

@@ -3,7 +3,9 @@
  * A log line's time is written as syslog does ("Nov  5 10:00:01", local
  * time, no year), as ISO 8601 and RFC 5424 do ("2026-11-05T10:00:01.5+01:00",
  * a zone or local time), as journalctl -o short-iso does
- * ("2026-11-05T10:00:01+0100") or as Exim does ("2026-11-05 10:00:01").
+ * ("2026-11-05T10:00:01+0100"), as Exim does ("2026-11-05 10:00:01") or in
+ * brackets, as Kerio and the common log format do ("[05/Nov/2026 10:00:01]",
+ * "[05/Nov/2026:10:00:01 +0100]").
  * A syslog time gets the year that puts it last before the file's last
  * change (input_reference_time()): a line of December read in January is
  * of the year before, and a file written over New Year reads right. */
