@@ -119,6 +119,11 @@ group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 		if (!f[i].len)
 			continue;
 		field_value(&f[i], &v, &n);
+		/* A source route ("@mx.example.org:a@local_daemon", Sun's
+		 * messaging server) names a hop and an internal name: the
+		 * Original-Recipient, where there is one, is the address. */
+		if (i == 0 && n > 0 && v[0] == '@' && memchr(v, ':', n) && f[1].len)
+			continue;
 		if (n > 2 && v[0] != '@' && v[n - 1] != '@' && memchr(v, '@', n) && !has_blank(v, n)) {
 			*addr = v, *len = n, *cut = f[i].cut;
 			return 1;

@@ -644,6 +644,16 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		report_end(m);
 		return;
 	}
+	if (!continued && len > 20 && m->rcpt_count > 0 && !memcmp(s, "__________", 10) &&
+	    !memcmp(s + len - 10, "__________", 10) && s[len / 2] != '_') {
+		/* A heading framed in underscores under what is said of a
+		 * recipient starts a scanner's footer ("__________ Information
+		 * from ESET NOD32 Antivirus __________"), not more of the report.
+		 * (A rule alone does not: Exchange's "Sent by Microsoft Exchange
+		 * Server 2007" and its diagnostics follow one.) */
+		report_end(m);
+		return;
+	}
 	marks = markers(s, len, &label_end, &no_rcpt_end);
 	m->text_kinds |= marks & REPORT_KINDS;
 	/* A delay's words do not undo a failure's before any recipient is named
