@@ -1289,8 +1289,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	out->decided_by = d.signal;
 	out->matched = d.matched;
 	out->action = d.action == SMTPCODE__NO_ACTION ? smtpcode_reason_action(d.reason) : (enum smtpcode_action)d.action;
-	if ((cls == 4 || out->bounce == SMTPCODE_BOUNCE_SOFT) && (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
-	                 out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
+	if ((cls == 4 || out->bounce == SMTPCODE_BOUNCE_SOFT) &&
+	    (out->action == SMTPCODE_ACTION_REMOVE_ADDRESS || out->action == SMTPCODE_ACTION_FIX_ADDRESS ||
+	     out->action == SMTPCODE_ACTION_UPDATE_ADDRESS))
 		out->action = SMTPCODE_ACTION_RETRY_LATER; /* never drop an address on a temporary failure */
 	if (cls == 5 && out->bounce == SMTPCODE_BOUNCE_BLOCK && out->action == SMTPCODE_ACTION_RETRY_LATER)
 		out->action = SMTPCODE_ACTION_INVESTIGATE; /* a final refusal is not retried as it is */
