@@ -333,11 +333,17 @@ class Follow(TempDir):
         path = self.path("later.log")
         p = self.start("scan", "-F", path)
         out = Output(p.stdout)
-        wait_for(lambda: os.path.exists(f"/proc/{p.pid}") and p.poll() is None, "scan to start")
+        # Written once it has found no file: a file there sooner would be
+        # followed from its end, as tail -F does.
+        ready, _, _ = select.select([p.stderr], [], [], WAIT)
+        self.assertTrue(ready, "no word that it waits for the file")
+        self.assertIn("later.log is not there yet; waiting for it", p.stderr.readline().decode("utf-8"))
         self.writer.do("append", path, LINE.format(n=1))
-        self.assertTrue(out.line().endswith("\tuser1@example.com"))
+        line = out.line()
+        self.assertIsNotNone(line, "no record came")
+        self.assertTrue(line.endswith("\tuser1@example.com"), line)
         p.terminate()
-        self.assertIn("later.log is not there yet; waiting for it", self.stderr_of(p))
+        p.wait(timeout=WAIT)
 
     def test_the_filters_apply(self):
         p, out, path = self.following("--bounce", "hard", "--format", "addresses", lines=[])
