@@ -33,6 +33,14 @@ set_stage(struct smtpcode__carrier *c, enum smtpcode_stage s)
 		c->stage = s;
 }
 
+/* What the log did with the message: the first word of it counts. */
+static void
+set_log_status(struct smtpcode__carrier *c, enum smtpcode_log_status st)
+{
+	if (c->log_status == SMTPCODE_LOG_NONE)
+		c->log_status = st;
+}
+
 /* A session transcript (Sendmail's "... while talking to mx.example.com.:",
  * then ">>> RCPT To:<a@example.com>" and "<<< 550 ..."): the reply is the
  * one after the last command sent, and answers it, unless other words
@@ -518,8 +526,7 @@ exim_line(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned 
 		return;
 	set_span(&c->queue_id, id, at);
 	set_span(&c->recipient, a, b);
-	if (c->log_status == SMTPCODE_LOG_NONE)
-		c->log_status = status;
+	set_log_status(c, status);
 }
 
 size_t
@@ -695,10 +702,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			c->kind = SMTPCODE_CARRIER_SENDMAIL;
 			set_reply(c, SMTPCODE_CARRIER_SENDMAIL, after_stat(p, lim));
 		}
-		if (c->log_status == SMTPCODE_LOG_NONE) {
+		{
 			enum smtpcode_log_status st = log_status(skip_ws(p, lim), lim);
 			if (st == SMTPCODE_LOG_SENT || st == SMTPCODE_LOG_DEFERRED)
-				c->log_status = st;
+				set_log_status(c, st);
 		}
 		break;
 	case SMTPCODE__MARKER_RELAY_EQ:
@@ -710,8 +717,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			set_host(c, a, b);
 		break;
 	case SMTPCODE__MARKER_STATUS_EQ: /* Postfix's; Sendmail writes stat= */
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = log_status(p, lim);
+		set_log_status(c, log_status(p, lim));
 		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL)
 			c->kind = SMTPCODE_CARRIER_POSTFIX; /* its dsn= looked like Sendmail's */
 		break;
@@ -759,8 +765,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_DOVECOT_SAVED:
 	case SMTPCODE__MARKER_DOVECOT_STORED:
-		if (c->log_status == SMTPCODE_LOG_NONE && c->mda_user.len)
-			c->log_status = SMTPCODE_LOG_SENT;
+		if (c->mda_user.len)
+			set_log_status(c, SMTPCODE_LOG_SENT);
 		break;
 	/* Exim's refusals of what a client sent it: "rejected RCPT <a@b>: ...". */
 	case SMTPCODE__MARKER_REJECTED_RCPT:
@@ -787,34 +793,27 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_SOME_FAILED:  /* Haraka's "bouncing mail: Some recipients failed: <a@b>" */
 		log_recipient(c, p, lim);
 		break;
-	/* qmail-send's "delivery 12: failure: ...", and OpenSMTPD's
-	 * "relay: PermFail for <id>: ...", "delivery: Ok for <id>: ...". */
+	/* What the log did with the message, in each mail system's words:
+	 * qmail-send's "delivery 12: failure: ...", OpenSMTPD's "relay: PermFail
+	 * for <id>: ...", "delivery: Ok for <id>: ..." and its mda's "result=
+	 * TempFail stat=...", Courier's ",success: ", Haraka's outbound "[outbound]
+	 * Temp fail for: Tried all MXs". */
 	case SMTPCODE__MARKER_QMAIL_FAILURE:
 	case SMTPCODE__MARKER_SMTPD_PERMFAIL:
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = SMTPCODE_LOG_BOUNCED;
+	case SMTPCODE__MARKER_HARAKA_BOUNCING:
+	case SMTPCODE__MARKER_RESULT_PERMFAIL:
+		set_log_status(c, SMTPCODE_LOG_BOUNCED);
 		break;
 	case SMTPCODE__MARKER_QMAIL_DEFERRAL:
 	case SMTPCODE__MARKER_SMTPD_TEMPFAIL:
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = SMTPCODE_LOG_DEFERRED;
+	case SMTPCODE__MARKER_HARAKA_TEMP_FAIL:
+	case SMTPCODE__MARKER_RESULT_TEMPFAIL:
+		set_log_status(c, SMTPCODE_LOG_DEFERRED);
 		break;
 	case SMTPCODE__MARKER_QMAIL_SUCCESS:
 	case SMTPCODE__MARKER_SMTPD_OK:
 	case SMTPCODE__MARKER_COURIER_SUCCESS:
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = SMTPCODE_LOG_SENT;
-		break;
-	/* Haraka's outbound: "[outbound] Temp fail for: Tried all MXs". */
-	case SMTPCODE__MARKER_HARAKA_TEMP_FAIL:
-	case SMTPCODE__MARKER_RESULT_TEMPFAIL: /* OpenSMTPD's mda: "result=TempFail stat=..." */
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = SMTPCODE_LOG_DEFERRED;
-		break;
-	case SMTPCODE__MARKER_HARAKA_BOUNCING:
-	case SMTPCODE__MARKER_RESULT_PERMFAIL:
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = SMTPCODE_LOG_BOUNCED;
+		set_log_status(c, SMTPCODE_LOG_SENT);
 		break;
 	/* An email service's event as a JSON line: {"email":"a@b", "event":"bounce", ...}. */
 	case SMTPCODE__MARKER_JSON_EMAIL:
@@ -825,8 +824,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	case SMTPCODE__MARKER_JSON_EVENT:
 	case SMTPCODE__MARKER_JSON_EVENT_SP:
-		if (c->log_status == SMTPCODE_LOG_NONE)
-			c->log_status = json_event(p, lim);
+		set_log_status(c, json_event(p, lim));
 		break;
 	case SMTPCODE__MARKER_EXIM_BOUNCED:
 	case SMTPCODE__MARKER_EXIM_DEFERRED:

@@ -926,6 +926,13 @@ refused_party(enum smtpcode_stage stage, unsigned cls)
 	return SMTPCODE_REASON_UNKNOWN;
 }
 
+/* A refused login: a reply to AUTH (534, 535, 538), the sender's to fix. */
+static int
+login_refused(unsigned code)
+{
+	return code == 534 || code == 535 || code == 538;
+}
+
 static int
 specific_basic(unsigned code)
 {
@@ -1277,7 +1284,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		unsigned code = out->reply.code;
 		if (enh->cls && enh->subject == 1 && (enh->detail == 7 || enh->detail == 8))
 			who = SMTPCODE_REASON_SENDER_REJECTED;
-		if (code == 530 || code == 534 || code == 535 || code == 538)
+		if (code == 530 || login_refused(code)) /* 530: a login demanded */
 			who = SMTPCODE_REASON_SMTP_AUTH;
 		if (who != SMTPCODE_REASON_UNKNOWN) {
 			d.reason = who;
@@ -1311,8 +1318,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * were cut off) with no code, no status and no recipient is a note of the
 	 * mail system's ("Anonymous TLS connection established", "DKIM-Signature
 	 * field added"), not the outcome of a delivery, whatever its words. */
-	if ((out->timestamp.len || smtpcode__syslog_tag(buf + prefix, buf + len)) && !car.dsn_class &&
-	    car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected) {
+	if (!car.dsn_class && car.log_status == SMTPCODE_LOG_NONE && !car.recipient.len && !car.rejected &&
+	    (out->timestamp.len || smtpcode__syslog_tag(buf + prefix, buf + len))) {
 		unsigned code = out->reply.code;
 		if (!code && !enh->cls)
 			return SMTPCODE_ENOREPLY;
@@ -1322,8 +1329,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		 * failed; server ... said: 535 ..."), a greeting or another
 		 * step's success ("220 ... ready"), or a refused login (Exim's
 		 * "authenticator failed for ...: 535 ..."). */
-		if (car.kind == SMTPCODE_CARRIER_POSTFIX || cls == 2 || cls == 3 || code == 534 || code == 535 ||
-		    code == 538)
+		if (car.kind == SMTPCODE_CARRIER_POSTFIX || cls == 2 || cls == 3 || login_refused(code))
 			return SMTPCODE_ENOREPLY;
 	}
 	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
