@@ -39,9 +39,10 @@ next_line_text(struct smtpcode_span s, size_t i)
 }
 
 /* Copies a span for people, every control character escaped (safe_text.h):
- * a line break kept as one (lines), or, within a matched phrase, the break
- * and the next line's codes as one space, as the classifier read it
- * (one_line). */
+ * a line break kept as one (lines), unless the next line is indented, a
+ * fold of the same line (a bounce wraps a long reply so), which is one
+ * space; or, within a matched phrase, the break and the next line's codes
+ * as one space, as the classifier read it (one_line). */
 static const char *
 show_as(char *buf, size_t size, struct smtpcode_span s, size_t max, int one_line)
 {
@@ -58,9 +59,13 @@ show_as(char *buf, size_t size, struct smtpcode_span s, size_t max, int one_line
 		if (i < stop)
 			break; /* out of room */
 		if (i < n && (p[i] == '\r' || p[i] == '\n')) {
+			int fold;
 			i = one_line ? next_line_text(s, i) : i + (p[i] == '\r' ? 2 : 1);
+			fold = !one_line && i < s.len && (p[i] == ' ' || p[i] == '\t');
+			while (fold && i < s.len && (p[i] == ' ' || p[i] == '\t'))
+				i++;
 			if (i < s.len) /* the reply's last line break is not shown */
-				buf[o++] = one_line ? ' ' : '\n';
+				buf[o++] = one_line || fold ? ' ' : '\n';
 		}
 	}
 	if (i < s.len && o + 4 < size) {
