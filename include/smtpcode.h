@@ -479,7 +479,12 @@ SMTPCODE_API const char *smtpcode_log_status_name(enum smtpcode_log_status s); /
  * depth (quoted-printable and base64 decoded, charsets such as ISO-2022-JP,
  * Shift_JIS and ISO-8859-x converted to UTF-8 before matching), and only the
  * mail system's own report is read: never the bounce's header fields, never
- * the returned original message.
+ * the returned original message. A message whose first line is no header
+ * field has none when the next line that is not blank is none either: it is
+ * a bounce's text pasted alone, read as the report (with no header, only its
+ * words can say it is a bounce); when the next is a field ("From:",
+ * "Subject:"), that is the header, as a forwarded bounce has it after its
+ * forwarder's "-------- Forwarded Message --------".
  *
  * The caller owns the reader's state, a `struct smtpcode_message` of fixed
  * size (SMTPCODE_MESSAGE_SIZE bytes: allocate it, or make it static, rather
@@ -612,7 +617,11 @@ enum smtpcode_input {
  * a header field that messages have (From, Received, Subject, X-..., ...) or
  * a delivery-status field starts a message, and so does any other field
  * followed (after its folded lines) by a field or the header's end; a field
- * and its folded lines alone are a wrapped reply to classify; anything else is
+ * and its folded lines alone are a wrapped reply to classify; a bounce's text
+ * without its header, as a mail client shows it, is a message too: its first
+ * lines (up to a reply or a log line) say in a mail system's words, on one
+ * line or wrapped over two, that delivery failed or is delayed, and a blank
+ * line parts two of them (replies and logs come one a line); anything else is
  * lines. A few kilobytes are enough. A field alone on the only line is a
  * line to classify, unless that line is 4 KiB or more (a header's). Returns
  * the kind. */

@@ -5,6 +5,7 @@
  * src/message_dsn.c and src/message_text.c. */
 #include <string.h>
 
+#include "carrier.h"
 #include "message.h"
 
 /* Checked at compile time (as a negative array size when false: the single
@@ -1131,6 +1132,86 @@ first_field(struct smtpcode__msg *m, const char *s, size_t len)
 	}
 }
 
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static void header_line(struct smtpcode__msg *m, const char *s, size_t len);
+
+/* A header field as mail has them: a name of letters, digits and dashes
+ * ("X-Failed-Recipients:"), not any text before a colon ("<a@b>:", "Remote
+ * host said:"). */
+static int
+mail_header_field(const char *s, size_t n)
+{
+	size_t v, name = smtpcode__msg_field_name(s, n, &v), i;
+
+	if (name == 0 || !(((unsigned char)s[0] | 0x20) >= 'a' && ((unsigned char)s[0] | 0x20) <= 'z'))
+		return 0;
+	for (i = 0; i < name; i++)
+		if (!(((unsigned char)s[i] | 0x20) >= 'a' && ((unsigned char)s[i] | 0x20) <= 'z') &&
+		    !is_digit((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* After a first line that is no field: a field that starts a message's
+ * header, or a DSN's ("From:", "Subject:", "Received:", "Reporting-MTA:"),
+ * rather than a line of text that has a colon ("Error: No valid
+ * recipients"). */
+static int
+header_after_first_line(const char *s, size_t n)
+{
+	size_t v, name = smtpcode__msg_field_name(s, n, &v);
+
+	return mail_header_field(s, n) && (smtpcode__msg_mail_field(s, name) || smtpcode__msg_dsn_field(s, name));
+}
+
+/* A first line that is no header field ("-------- Forwarded Message
+ * --------", "This is the mail system at host ...", "** Address not found
+ * **"): is a header next? An mbox's "From " line without a date is one's
+ * start, and stays in it. */
+static int
+holds_first_line(const struct smtpcode__msg *m, const char *s, size_t n)
+{
+	return m->header_of == SMTPCODE__HEADER_TOP && m->header_lines == 0 && !m->bare_dsn && !m->first_held &&
+	       !mail_header_field(s, n) && !(n >= 5 && memcmp(s, "From ", 5) == 0) &&
+	       !(n >= 6 && memcmp(s, ">From ", 6) == 0);
+}
+
+/* The held first line is settled by the next that is not blank: a header
+ * follows when that is a field (a bounce forwarded with the fields its
+ * forwarder wrote, or pasted after a line of its own), and the held line is
+ * a stray line of it, as are the blank lines after it. Otherwise the input
+ * has no header: it is the text of a report pasted alone, and is read as a
+ * text/plain body from its first line. */
+static void
+first_line_settled(struct smtpcode__msg *m, int header_follows)
+{
+	uint64_t line = m->line, i;
+	int held = m->first_held;
+
+	m->first_held = 0;
+	if (header_follows) {
+		if (held)
+			header_line(m, m->first_text, m->first_len);
+		return;
+	}
+	header_end(m); /* an empty header: a text/plain body */
+	m->headless = 1;
+	if (!held)
+		return;
+	m->line = m->first_line;
+	body_piece(m, m->first_text, m->first_len, 1);
+	for (i = 0; i < m->first_blanks; i++) {
+		m->line++;
+		body_piece(m, "", 0, 1);
+	}
+	m->line = line;
+}
+
 static void
 header_line(struct smtpcode__msg *m, const char *s, size_t len)
 {
@@ -1174,9 +1255,24 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 			wrong_boundary(m, s, n);
 		if (m->in_header) {
 			if (n == 0) {
-				if (m->header_of == SMTPCODE__HEADER_TOP && m->header_lines == 0)
-					return; /* blank lines before the first field */
-				header_end(m);
+				if (m->first_held)
+					m->first_blanks++;
+				else if (!(m->header_of == SMTPCODE__HEADER_TOP && m->header_lines == 0))
+					header_end(m); /* (not blank lines before the first field) */
+				return;
+			}
+			if (m->first_held) {
+				first_line_settled(m, header_after_first_line(s, n));
+				if (m->headless) {
+					body_piece(m, s, n, 1);
+					return;
+				}
+			} else if (holds_first_line(m, s, n)) {
+				memcpy(m->first_text, s, n);
+				m->first_len = n;
+				m->first_line = m->line;
+				m->first_blanks = 0;
+				m->first_held = 1;
 				return;
 			}
 			if (m->header_of == SMTPCODE__HEADER_TOP && m->header_lines == 0 && !m->bare_dsn) {
@@ -1191,6 +1287,10 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 		}
 		body_piece(m, s, n, 1); /* without a CR before the line break */
 		return;
+	}
+	if (m->in_header && start && (m->first_held || holds_first_line(m, s, len))) {
+		/* A first or second line too long for a header's: settled now. */
+		first_line_settled(m, m->first_held ? header_after_first_line(s, len) : mail_header_field(s, len));
 	}
 	if (m->in_header) {
 		/* A header line longer than a raw line is kept: its first piece is
@@ -1273,6 +1373,8 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->parts_seen = 0;
 	m->candidate_len = 0;
 	m->bare_dsn = 0;
+	m->headless = 0;
+	m->first_held = 0;
 	m->b64_junk = 0;
 	forget_outer(m);
 	m->list_post = 0;
@@ -1390,6 +1492,8 @@ smtpcode_message_end(struct smtpcode_message *msg)
 		return SMTPCODE_EINVAL;
 	if (m->line_len || m->line_open)
 		line_complete(m, m->line_buf, 0);
+	if (m->first_held)
+		first_line_settled(m, 0);
 	if (m->bytes == 0)
 		m->problems |= SMTPCODE_MESSAGE_EMPTY;
 	if (m->in_header) {
@@ -1458,12 +1562,6 @@ smtpcode_report_name(enum smtpcode_report r)
 
 /* ---- telling an input's kind ---- */
 
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 int
 smtpcode_mbox_from_line(const char *s, size_t len)
 {
@@ -1495,6 +1593,63 @@ smtpcode_mbox_from_line(const char *s, size_t len)
 	return time && year;
 }
 
+/* Does a reply start at s: a code ("550 ", "421-") or an enhanced code
+ * ("5.1.1 ")? */
+static int
+reply_start(const char *s, const char *end)
+{
+	size_t n = (size_t)(end - s);
+
+	if (n >= 3 && is_digit((unsigned char)s[0]) && is_digit((unsigned char)s[1]) && is_digit((unsigned char)s[2]))
+		return n == 3 || s[3] == ' ' || s[3] == '-' || s[3] == '\r';
+	return n >= 5 && is_digit((unsigned char)s[0]) && s[1] == '.' && is_digit((unsigned char)s[2]) &&
+	       (s[3] == '.' || is_digit((unsigned char)s[3]));
+}
+
+/* Is the input a bounce's text without its header, as a mail client shows
+ * it and people paste it (or a forwarded bounce after its forwarder's
+ * line)? Its first lines (up to 12 that are not blank, up to one that starts
+ * with a reply or is a log line: replies and logs are not) hold a mail
+ * system's words that delivery failed or is delayed ("could not be
+ * delivered", "Undeliverable", "will retry"), on one line or wrapped over
+ * two, and a blank line between two of them: a report is written in
+ * paragraphs; a file of replies or log lines, one a line. */
+static int
+report_text(const char *p, const char *lim)
+{
+	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
+	int lines = 0, marked = 0, blank = 0, paragraphs = 0;
+	const char *last = NULL; /* the last line's end, for words wrapped over two */
+	size_t last_len = 0;
+
+	while (p < lim && lines < 12) {
+		const char *nl = (const char *)memchr(p, '\n', (size_t)(lim - p)), *end = nl ? nl : lim, *q = p;
+		while (q < end && (is_blank((unsigned char)*q) || *q == '\r'))
+			q++;
+		if (q == end) {
+			blank = lines > 0;
+			last_len = 0;
+		} else {
+			size_t n = (size_t)(end - q);
+			while (n > 0 && (is_blank((unsigned char)q[n - 1]) || q[n - 1] == '\r'))
+				n--;
+			if (reply_start(q, end) || smtpcode__timestamp(q, end) || smtpcode__log_prefix(q, end) ||
+			    smtpcode__syslog_tag(q, end))
+				break;
+			paragraphs += blank;
+			blank = 0;
+			lines++;
+			marked |= ((smtpcode__msg_kinds(q, n) | smtpcode__msg_wrapped_kinds(last, last_len, q, n)) & wanted) != 0;
+			last_len = n < SMTPCODE__MSG_WRAP ? n : SMTPCODE__MSG_WRAP;
+			last = q + n - last_len;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return marked && paragraphs > 0;
+}
+
 enum smtpcode_input
 smtpcode_input_kind(const char *buf, size_t len)
 {
@@ -1524,7 +1679,7 @@ smtpcode_input_kind(const char *buf, size_t len)
 		return SMTPCODE_INPUT_MBOX;
 	name = smtpcode__msg_field_name(p, n, &v);
 	if (name == 0 || !((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z'))
-		return SMTPCODE_INPUT_LINES;
+		return report_text(p, lim) ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	/* A field every message has, or a DSN's own, decides alone; so does a
 	 * first line too long for a log's (a header of many kilobytes). */
 	if (smtpcode__msg_mail_field(p, name) || smtpcode__msg_dsn_field(p, name) || (!nl && n >= 4096))

@@ -35,6 +35,7 @@ forget_paragraph(struct smtpcode__msg *m)
 {
 	m->para_rcpt = -1;
 	m->alias_rcpt = -1;
+	m->wrap_len = 0;
 }
 
 void
@@ -106,6 +107,20 @@ markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_e
 		}
 	}
 	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
+}
+
+unsigned
+smtpcode__msg_wrapped_kinds(const char *tail, size_t tail_len, const char *s, size_t len)
+{
+	char pair[2 * SMTPCODE__MSG_WRAP + 1];
+	size_t head = len < SMTPCODE__MSG_WRAP ? len : SMTPCODE__MSG_WRAP;
+
+	if (tail_len == 0 || tail_len > SMTPCODE__MSG_WRAP || len == 0)
+		return 0;
+	memcpy(pair, tail, tail_len);
+	pair[tail_len] = ' ';
+	memcpy(pair + tail_len + 1, s, head);
+	return smtpcode__msg_kinds(pair, tail_len + 1 + head);
 }
 
 /* The kinds of a subject's markers; of an automatic reply's prefix and a
@@ -656,6 +671,13 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	}
 	marks = markers(s, len, &label_end, &no_rcpt_end);
 	m->text_kinds |= marks & REPORT_KINDS;
+	if (!continued) {
+		/* A report's words wrapped over two lines say what they say on one. */
+		size_t tail = len < SMTPCODE__MSG_WRAP ? len : SMTPCODE__MSG_WRAP;
+		m->text_kinds |= smtpcode__msg_wrapped_kinds(m->wrap_tail, m->wrap_len, s, len) & REPORT_KINDS;
+		memcpy(m->wrap_tail, s + len - tail, tail);
+		m->wrap_len = tail;
+	}
 	/* A delay's words do not undo a failure's before any recipient is named
 	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
 	 * "YOU DO NOT NEED TO RESEND YOUR MESSAGE TO THE ADDRESSES LISTED BELOW". */
@@ -1044,8 +1066,9 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	/* Mail that does not say it is a bounce (no mail system's sender, no
 	 * bounce subject, no failure wording) needs a reply code in the text,
 	 * not only a phrase: people write "mailbox full" too. A mailing list's
-	 * post gives none: its people quote bounces to ask about them. */
-	if (!bounce_like(m) && (m->list_post || (!r.reply.code && !r.reply.enhanced.cls)))
+	 * post gives none: its people quote bounces to ask about them. Nor does
+	 * text with no header at all: only its words could say it is a bounce. */
+	if (!bounce_like(m) && (m->list_post || m->headless || (!r.reply.code && !r.reply.enhanced.cls)))
 		return;
 	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, action, text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);

@@ -337,6 +337,45 @@ class Explain(unittest.TestCase):
         status, out, _ = run("explain", "--json", "-", stdin=text + b"X-Other: 1\n\nbody\n")
         self.assertEqual(json_lines(out)[0]["input"], "message")
 
+    def test_explain_stdin_pasted_bounce_text(self):
+        # A bounce's text as a mail client shows it, pasted without its
+        # header: one answer per recipient, each with its own reply, not one
+        # answer made of the code of one and the words of another.
+        text = (b"This is the mail system at host relay.example.net.\n\n"
+                b"I'm sorry to have to inform you that your message could not\n"
+                b"be delivered to one or more recipients. It's attached below.\n\n"
+                b"<ada@example.com>: host mx.example.com[192.0.2.8] said: 550 5.1.1\n"
+                b"    <ada@example.com>: Recipient address rejected: User unknown (in reply to RCPT TO command)\n\n"
+                b"<bo@example.com>: host mx.example.com[192.0.2.8] said: 452 4.2.2\n"
+                b"    <bo@example.com>: Mailbox full (in reply to RCPT TO command)\n")
+        status, out, _ = run("explain", "--json", "-", stdin=text)
+        self.assertEqual(status, 0)
+        [m] = json_lines(out)
+        self.assertEqual(m["input"], "message")
+        self.assertEqual([(a["recipient"], a["code"], a["reason"]) for a in m["messages"][0]["recipients"]],
+                         [("ada@example.com", 550, "user-unknown"), ("bo@example.com", 452, "mailbox-full")])
+        # The same text as an argument is the same message.
+        status, out, _ = run("explain", "--json", text.decode())
+        self.assertEqual(json_lines(out)[0]["input"], "message")
+
+    def test_replies_and_logs_that_speak_of_bounces_stay_lines(self):
+        # Replies one a line, and log lines, that say delivery failed are no
+        # bounce's text: it is written in paragraphs, and a log line starts
+        # with its date or its program's tag.
+        replies = (b"Message could not be delivered: mailbox unavailable\n"
+                   b"Unable to deliver to ada@example.com: user unknown\n"
+                   b"Delivery failed: quota exceeded\n")
+        log = (b"Dec  7 09:00:01 mx postfix/bounce[811]: 4F00A1: sender non-delivery notification: 4F00B2\n\n"
+               b"Dec  7 09:00:02 mx postfix/qmgr[77]: 4F00A1: removed\n")
+        reply_first = (b"550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown\n\n"
+                       b"Message could not be delivered\n")
+        for text, lines in ((replies, [1, 2, 3]), (log, []), (reply_first, [1])):
+            with self.subTest(text=text[:30]):
+                status, out, _ = run("scan", "--format", "jsonl", stdin=text)
+                records = json_lines(out)
+                self.assertEqual([r["line"] for r in records], lines)
+                self.assertTrue(all("dsn_action" not in r for r in records), records)
+
     def test_stage_block_at_mail_from(self):
         status, out, _ = run("explain", "--json", "--stage", "mail", "550 5.1.1 User unknown")
         a = json_lines(out)[0]
