@@ -620,9 +620,11 @@ enum smtpcode_input {
  * and its folded lines alone are a wrapped reply to classify; a bounce's text
  * without its header, as a mail client shows it, is a message too: its first
  * lines (up to a reply or a log line) say in a mail system's words, on one
- * line or wrapped over two, that delivery failed or is delayed, and a blank
- * line parts two of them (replies and logs come one a line); anything else is
- * lines. A few kilobytes are enough. A field alone on the only line is a
+ * line or wrapped over two, that delivery failed or is delayed, in paragraphs
+ * (a blank line or a rule between two) or with a recipient on a line of its
+ * own (replies and logs come one a line); so is a bounce's paragraph about
+ * one recipient ("<a@b>: host ... said: 550 ...", an indented line under
+ * it); anything else is lines. A few kilobytes are enough. A field alone on the only line is a
  * line to classify, unless that line is 4 KiB or more (a header's). Returns
  * the kind. */
 SMTPCODE_API enum smtpcode_input smtpcode_input_kind(const char *buf, size_t len);

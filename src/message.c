@@ -1606,40 +1606,66 @@ reply_start(const char *s, const char *end)
 	       (s[3] == '.' || is_digit((unsigned char)s[3]));
 }
 
+/* A line of only dashes, equals signs, underscores, asterisks or tildes: a
+ * rule, which parts paragraphs as a blank line does. */
+static int
+rule_line(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!memchr("-=_*~", s[i], 5))
+			return 0;
+	return n >= 2;
+}
+
 /* Is the input a bounce's text without its header, as a mail client shows
  * it and people paste it (or a forwarded bounce after its forwarder's
- * line)? Its first lines (up to 12 that are not blank, up to one that starts
- * with a reply or is a log line: replies and logs are not) hold a mail
- * system's words that delivery failed or is delayed ("could not be
+ * line)? Its first lines (up to 12 that are not blank, up to one that
+ * starts with a reply or is a log line: replies and logs are not) hold a
+ * mail system's words that delivery failed or is delayed ("could not be
  * delivered", "Undeliverable", "will retry"), on one line or wrapped over
- * two, and a blank line between two of them: a report is written in
- * paragraphs; a file of replies or log lines, one a line. */
+ * two, and are written as a report is: in paragraphs (a blank line or a
+ * rule between two of them), or listing a recipient on a line of its own
+ * ("bob@example.com", "<bob@example.com>: ..."); a file of replies or log
+ * lines has them one a line. Or it starts as a recipient's paragraph does
+ * ("<bob@example.com>: host mx.example.com said: 550 ..." and an indented
+ * line after it), the words about the first recipient alone. */
 static int
 report_text(const char *p, const char *lim)
 {
 	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
-	int lines = 0, marked = 0, blank = 0, paragraphs = 0;
+	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0;
 	const char *last = NULL; /* the last line's end, for words wrapped over two */
 	size_t last_len = 0;
 
 	while (p < lim && lines < 12) {
 		const char *nl = (const char *)memchr(p, '\n', (size_t)(lim - p)), *end = nl ? nl : lim, *q = p;
+		size_t n;
 		while (q < end && (is_blank((unsigned char)*q) || *q == '\r'))
 			q++;
-		if (q == end) {
+		n = (size_t)(end - q);
+		while (n > 0 && (is_blank((unsigned char)q[n - 1]) || q[n - 1] == '\r'))
+			n--;
+		if (n == 0 || rule_line(q, n)) {
 			blank = lines > 0;
 			last_len = 0;
 		} else {
-			size_t n = (size_t)(end - q);
-			while (n > 0 && (is_blank((unsigned char)q[n - 1]) || q[n - 1] == '\r'))
-				n--;
+			struct smtpcode__addr a;
+			size_t rest;
 			if (reply_start(q, end) || smtpcode__timestamp(q, end) || smtpcode__log_prefix(q, end) ||
 			    smtpcode__syslog_tag(q, end))
 				break;
+			if (lines == 1 && first_listed && q > p && !blank)
+				return 1; /* an indented line under the first recipient's */
 			paragraphs += blank;
 			blank = 0;
 			lines++;
 			marked |= ((smtpcode__msg_kinds(q, n) | smtpcode__msg_wrapped_kinds(last, last_len, q, n)) & wanted) != 0;
+			if (smtpcode__msg_recipient_line(q, n, &a, &rest)) {
+				listed = 1;
+				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
+			}
 			last_len = n < SMTPCODE__MSG_WRAP ? n : SMTPCODE__MSG_WRAP;
 			last = q + n - last_len;
 		}
@@ -1647,7 +1673,7 @@ report_text(const char *p, const char *lim)
 			break;
 		p = nl + 1;
 	}
-	return marked && paragraphs > 0;
+	return marked && (paragraphs > 0 || listed);
 }
 
 enum smtpcode_input

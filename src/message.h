@@ -331,6 +331,8 @@ void smtpcode__msg_dsn_line(struct smtpcode__msg *m, const char *s, size_t len, 
 void smtpcode__msg_dsn_end(struct smtpcode__msg *m);
 /* A decoded line of a message/feedback-report part. */
 void smtpcode__msg_feedback_line(struct smtpcode__msg *m, const char *s, size_t len);
+/* A complaint's recipient, listed once however often the report names it. */
+void smtpcode__msg_feedback_recipient(struct smtpcode__msg *m, const char *addr, size_t n);
 
 /* ---- src/message_json.c ---- */
 

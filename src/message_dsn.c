@@ -106,6 +106,26 @@ has_blank(const char *s, size_t n)
  * it stands, whatever bytes it holds (they are escaped where shown); else
  * the address in it ("Name <a@b>"); else, so that no recipient is lost, the
  * value as it is. */
+/* An address masked for privacy: a local part or a domain of asterisks only
+ * ("****@**********", as iCloud's Final-Recipient has it). */
+static int
+masked(const char *v, size_t n)
+{
+	const char *at = (const char *)memchr(v, '@', n);
+	size_t i, stars = 0, other = 0;
+
+	if (!at)
+		return 0;
+	for (i = 0; v + i < at; i++)
+		v[i] == '*' ? stars++ : other++;
+	if (stars && !other)
+		return 1;
+	stars = other = 0;
+	for (i = (size_t)(at - v) + 1; i < n; i++)
+		v[i] == '*' ? stars++ : v[i] == '.' ? 0 : other++;
+	return stars && !other;
+}
+
 static int
 group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 {
@@ -123,6 +143,9 @@ group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 		 * messaging server) names a hop and an internal name: the
 		 * Original-Recipient, where there is one, is the address. */
 		if (i == 0 && n > 0 && v[0] == '@' && memchr(v, ':', n) && f[1].len)
+			continue;
+		/* A masked address: another field's, where there is one. */
+		if (masked(v, n) && ((i < 1 && f[1].len) || (i < 2 && f[2].len)))
 			continue;
 		if (n > 2 && v[0] != '@' && v[n - 1] != '@' && memchr(v, '@', n) && !has_blank(v, n)) {
 			*addr = v, *len = n, *cut = f[i].cut;
@@ -305,6 +328,40 @@ smtpcode__msg_dsn_end(struct smtpcode__msg *m)
 	group_end(m);
 }
 
+/* a[0..n) and b[0..n), ASCII letters' case aside. */
+static int
+same_address(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x != y && !((x | 0x20) == (y | 0x20) && (x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
+			return 0;
+	}
+	return 1;
+}
+
+void
+smtpcode__msg_feedback_recipient(struct smtpcode__msg *m, const char *addr, size_t n)
+{
+	size_t k;
+
+	/* Once each: a report names the same address as Original-Rcpt-To and
+	 * Removal-Recipient. (The list is short: its size is fixed.) */
+	for (k = 0; k < m->feedback_rcpt_len; k += strlen(m->feedback_rcpt + k) + 1)
+		if (strlen(m->feedback_rcpt + k) == n && same_address(m->feedback_rcpt + k, addr, n))
+			return;
+	if (m->feedback_rcpt_len + n + 1 <= sizeof m->feedback_rcpt) {
+		memcpy(m->feedback_rcpt + m->feedback_rcpt_len, addr, n);
+		m->feedback_rcpt_len += n;
+		m->feedback_rcpt[m->feedback_rcpt_len++] = '\0';
+		m->feedback_rcpt_count++;
+	} else {
+		m->problems |= SMTPCODE_MESSAGE_CUT;
+	}
+}
+
 void
 smtpcode__msg_feedback_line(struct smtpcode__msg *m, const char *s, size_t len)
 {
@@ -321,14 +378,6 @@ smtpcode__msg_feedback_line(struct smtpcode__msg *m, const char *s, size_t len)
 		memcpy(m->feedback_type, s + v, m->feedback_type_len);
 	} else if ((smtpcode__msg_is(s, n, "original-rcpt-to") || smtpcode__msg_is(s, n, "removal-recipient")) &&
 	           smtpcode__msg_field_address(s + v, len - v, &a)) {
-		k = a.end - a.start;
-		if (m->feedback_rcpt_len + k + 1 <= sizeof m->feedback_rcpt) {
-			memcpy(m->feedback_rcpt + m->feedback_rcpt_len, s + v + a.start, k);
-			m->feedback_rcpt_len += k;
-			m->feedback_rcpt[m->feedback_rcpt_len++] = '\0';
-			m->feedback_rcpt_count++;
-		} else {
-			m->problems |= SMTPCODE_MESSAGE_CUT;
-		}
+		smtpcode__msg_feedback_recipient(m, s + v + a.start, a.end - a.start);
 	}
 }

@@ -68,12 +68,7 @@ value(struct smtpcode__msg *m, int level, const char *s, size_t n)
 			m->is_feedback = 1;
 	} else if (key_is(j, level, "emailaddress")) {
 		if (m->is_feedback) {
-			if (m->feedback_rcpt_len + n + 1 <= sizeof m->feedback_rcpt) {
-				memcpy(m->feedback_rcpt + m->feedback_rcpt_len, s, n);
-				m->feedback_rcpt_len += n;
-				m->feedback_rcpt[m->feedback_rcpt_len++] = '\0';
-				m->feedback_rcpt_count++;
-			}
+			smtpcode__msg_feedback_recipient(m, s, n);
 			return;
 		}
 		emit_recipient(m); /* one not closed yet */

@@ -1066,9 +1066,11 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	/* Mail that does not say it is a bounce (no mail system's sender, no
 	 * bounce subject, no failure wording) needs a reply code in the text,
 	 * not only a phrase: people write "mailbox full" too. A mailing list's
-	 * post gives none: its people quote bounces to ask about them. Nor does
-	 * text with no header at all: only its words could say it is a bounce. */
-	if (!bounce_like(m) && (m->list_post || m->headless || (!r.reply.code && !r.reply.enhanced.cls)))
+	 * post gives none: its people quote bounces to ask about them. Text
+	 * with no header at all needs a recipient listed on a line of its own
+	 * too: a recipient's paragraph pasted alone has one, a log line not. */
+	if (!bounce_like(m) && (m->list_post || (m->headless && (owner == OWNER_PREAMBLE || !addr_len)) ||
+	                        (!r.reply.code && !r.reply.enhanced.cls)))
 		return;
 	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, action, text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);

@@ -243,6 +243,8 @@ Test(distinctions, dns_failures_temporary_and_permanent)
 	                            "soft", "retry"});
 	check(&(struct expectation){"Sorry, I couldn't find any host named mx.example.invalid. (#5.1.2)", 0,
 	                            "domain-not-found", "hard", "undeliverable"});
+	/* qmail's lookup that failed for now, without its code as bounces quote it. */
+	check(&(struct expectation){"Sorry, I couldn't find any host by that name.", 0, "network-error", NULL, NULL});
 }
 
 Test(distinctions, expiry_and_delays)

@@ -358,6 +358,20 @@ class Explain(unittest.TestCase):
         status, out, _ = run("explain", "--json", text.decode())
         self.assertEqual(json_lines(out)[0]["input"], "message")
 
+    def test_a_recipients_paragraph_pasted_alone(self):
+        # The part of a bounce about one recipient, copied alone (its reply
+        # wrapped onto an indented line): that recipient, not a record per
+        # wrapped line; blank lines and rules lost in the paste change nothing.
+        text = (b"<cleo@example.com>: host mx.example.com[192.0.2.8] said: 550-Callout\n"
+                b"    verification failed: 550 5.1.1 <cleo@example.com>: Recipient address\n"
+                b"    rejected: User unknown (in reply to RCPT TO command)\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=text)
+        self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("cleo@example.com", "user-unknown")])
+        gmail = (b"Address not found\n--\nYour message wasn't delivered to dora@example.com because the address "
+                 b"couldn't be found, or is unable to receive mail.\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=gmail)
+        self.assertEqual([(r["recipient"], r["dsn_action"]) for r in json_lines(out)], [("dora@example.com", "failed")])
+
     def test_replies_and_logs_that_speak_of_bounces_stay_lines(self):
         # Replies one a line, and log lines, that say delivery failed are no
         # bounce's text: it is written in paragraphs, and a log line starts
