@@ -613,20 +613,20 @@ enum smtpcode_input {
 
 /** Tells what `buf[0..len)`, the start of an input, holds, as a person would:
  * a UTF-8 byte-order mark and blank lines are passed over; then a "From "
- * line of an mbox (a sender, a date with a time and a year) starts an mbox;
- * a header field that messages have (From, Received, Subject, X-..., ...) or
- * a delivery-status field starts a message, and so does any other field
+ * line of an mbox (a sender, a date with a time and a year) starts an mbox; a
+ * header field that messages have (From, Received, Subject, X-..., ...) or a
+ * delivery-status field starts a message, and so does any other field
  * followed (after its folded lines) by a field or the header's end; a field
  * and its folded lines alone are a wrapped reply to classify; a bounce's text
  * without its header, as a mail client shows it, is a message too: its first
- * lines (up to a reply or a log line) say in a mail system's words, on one
- * line or wrapped over two, that delivery failed or is delayed, in paragraphs
- * (a blank line or a rule between two) or with a recipient on a line of its
- * own (replies and logs come one a line); so is a bounce's paragraph about
- * one recipient ("<a@b>: host ... said: 550 ...", an indented line under
- * it); anything else is lines. A few kilobytes are enough. A field alone on the only line is a
- * line to classify, unless that line is 4 KiB or more (a header's). Returns
- * the kind. */
+ * lines (up to a log line; the first no reply) say in a mail system's words,
+ * on one line or wrapped over two, that delivery failed or is delayed, in
+ * paragraphs (a blank line or a rule between two) or with a recipient on a
+ * line of its own (replies and logs come one a line); so is a bounce's
+ * paragraph about one recipient ("<a@b>: host ... said: 550 ...", an indented
+ * line under it); anything else is lines. A few kilobytes are enough. A field
+ * alone on the only line is a line to classify, unless that line is 4 KiB or
+ * more (a header's). Returns the kind. */
 SMTPCODE_API enum smtpcode_input smtpcode_input_kind(const char *buf, size_t len);
 
 /** Tells whether line[0..len), without its line break, is the "From " line

@@ -1621,8 +1621,8 @@ rule_line(const char *s, size_t n)
 
 /* Is the input a bounce's text without its header, as a mail client shows
  * it and people paste it (or a forwarded bounce after its forwarder's
- * line)? Its first lines (up to 12 that are not blank, up to one that
- * starts with a reply or is a log line: replies and logs are not) hold a
+ * line)? Its first lines (up to 12 that are not blank, up to a log line;
+ * not when the first is a reply: replies and logs are not) hold a
  * mail system's words that delivery failed or is delayed ("could not be
  * delivered", "Undeliverable", "will retry"), on one line or wrapped over
  * two, and are written as a report is: in paragraphs (a blank line or a
@@ -1653,7 +1653,8 @@ report_text(const char *p, const char *lim)
 		} else {
 			struct smtpcode__addr a;
 			size_t rest;
-			if (reply_start(q, end) || smtpcode__timestamp(q, end) || smtpcode__log_prefix(q, end) ||
+			int reply = reply_start(q, end);
+			if ((reply && lines == 0) || smtpcode__timestamp(q, end) || smtpcode__log_prefix(q, end) ||
 			    smtpcode__syslog_tag(q, end))
 				break;
 			if (lines == 1 && first_listed && q > p && !blank)
@@ -1662,7 +1663,7 @@ report_text(const char *p, const char *lim)
 			blank = 0;
 			lines++;
 			marked |= ((smtpcode__msg_kinds(q, n) | smtpcode__msg_wrapped_kinds(last, last_len, q, n)) & wanted) != 0;
-			if (smtpcode__msg_recipient_line(q, n, &a, &rest)) {
+			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
 				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
 			}

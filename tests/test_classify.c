@@ -725,6 +725,10 @@ Test(distinctions, words_inside_an_address_are_not_causes)
 		{"550 5.7.1 Message from <a@example.com> rejected as spam", 0, "spam", "block", NULL},
 		{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", 0,
 		 "ip-blocklisted", "block", NULL},
+		/* An extension a server lists is no complaint about the content. */
+		{"smtp;550 5.1.1 <ann@example.com>: Recipient address rejected,mx.example.com,"
+		 "\"ENHANCEDSTATUSCODES,8BITMIME,SIZE,PIPELINING\"",
+		 0, "user-unknown", "hard", NULL},
 	};
 	size_t i;
 

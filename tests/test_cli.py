@@ -371,6 +371,16 @@ class Explain(unittest.TestCase):
                  b"couldn't be found, or is unable to receive mail.\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=gmail)
         self.assertEqual([(r["recipient"], r["dsn_action"]) for r in json_lines(out)], [("dora@example.com", "failed")])
+        # Each recipient's reply under its line, before the first blank line.
+        webmail = (b"Unable to send to eli@example.com\n"
+                   b"Bounce reason: the address does not exist, so the message could not be delivered.\n"
+                   b"550 5.1.1 No such user\n\n"
+                   b"Unable to send to fay@example.net\n"
+                   b"Bounce reason: the mailbox is full.\n"
+                   b"552 5.2.2 Mailbox quota exceeded\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=webmail)
+        self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)],
+                         [("eli@example.com", "user-unknown"), ("fay@example.net", "mailbox-full")])
 
     def test_replies_and_logs_that_speak_of_bounces_stay_lines(self):
         # Replies one a line, and log lines, that say delivery failed are no
