@@ -344,6 +344,13 @@ Test(distinctions, more_mail_systems_wordings)
 {
 	static const struct expectation cases[] = {
 		{"Invalid final delivery userid: a@example.net", 0, "user-unknown", "hard", NULL},
+		/* IceWarp gives up on a host that never answered, behind a 554 of its own. */
+		{"554 could not connect and send the mail to 192.0.2.8", 0, "expired", NULL, NULL},
+		{"550 This message scored 13.2 points.", 0, "spam", "block", NULL},
+		{"550 5.6.0 Messages without To: fields are not accepted here", 0, "message-format", "block", NULL},
+		{"Your message couldn't be delivered. Despite repeated attempts to contact the recipient's email system "
+		 "it didn't respond.", 0, "expired", NULL, NULL},
+		{"주소를 찾을 수 없음", 0, "user-unknown", NULL, NULL},
 		{"Your message wasn't delivered to a@example.net because the address couldn't be found.", 0,
 		 "user-unknown", "hard", NULL},
 		{"550 5.7.1 RCPT TO <a@example.net> refused: this host is not configured to relay mail", 0,
