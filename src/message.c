@@ -1289,8 +1289,9 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 		return;
 	}
 	if (m->in_header && start && (m->first_held || holds_first_line(m, s, len))) {
-		/* A first or second line too long for a header's: settled now. */
-		first_line_settled(m, m->first_held ? header_after_first_line(s, len) : mail_header_field(s, len));
+		/* A first or second line too long for a header's: settled now
+		 * (a first line that is a field is no line held). */
+		first_line_settled(m, m->first_held && header_after_first_line(s, len));
 	}
 	if (m->in_header) {
 		/* A header line longer than a raw line is kept: its first piece is

@@ -71,9 +71,31 @@ action_of(const char *s, size_t len)
 	return SMTPCODE_DSN_NONE;
 }
 
-/* The recipient of the group: Final-Recipient's address, else the Original
- * one's, else X-Actual-Recipient's (some mail systems put a local name in
- * Final-Recipient). */
+/* Asterisks only (and, in a domain, the dots between them)? */
+static int
+stars_only(const char *s, size_t n, int dots)
+{
+	size_t i, stars = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '*')
+			stars++;
+		else if (!(dots && s[i] == '.'))
+			return 0;
+	}
+	return stars > 0;
+}
+
+/* An address masked for privacy: a local part or a domain of asterisks
+ * ("****@**********", as iCloud's Final-Recipient has it). */
+static int
+masked(const char *v, size_t n)
+{
+	const char *at = (const char *)memchr(v, '@', n);
+
+	return at && (stars_only(v, (size_t)(at - v), 0) || stars_only(at + 1, (size_t)(v + n - at - 1), 1));
+}
+
 /* The value of a recipient field without its type ("rfc822;"), blanks and
  * angle brackets. */
 static void
@@ -106,26 +128,6 @@ has_blank(const char *s, size_t n)
  * it stands, whatever bytes it holds (they are escaped where shown); else
  * the address in it ("Name <a@b>"); else, so that no recipient is lost, the
  * value as it is. */
-/* An address masked for privacy: a local part or a domain of asterisks only
- * ("****@**********", as iCloud's Final-Recipient has it). */
-static int
-masked(const char *v, size_t n)
-{
-	const char *at = (const char *)memchr(v, '@', n);
-	size_t i, stars = 0, other = 0;
-
-	if (!at)
-		return 0;
-	for (i = 0; v + i < at; i++)
-		v[i] == '*' ? stars++ : other++;
-	if (stars && !other)
-		return 1;
-	stars = other = 0;
-	for (i = (size_t)(at - v) + 1; i < n; i++)
-		v[i] == '*' ? stars++ : v[i] == '.' ? 0 : other++;
-	return stars && !other;
-}
-
 static int
 group_address(struct smtpcode__msg *m, const char **addr, size_t *len, int *cut)
 {
