@@ -482,7 +482,8 @@ SMTPCODE_API const char *smtpcode_log_status_name(enum smtpcode_log_status s); /
  * the returned original message. A message whose first line is no header
  * field has none when the next line that is not blank is none either: it is
  * a bounce's text pasted alone, read as the report (with no header, only its
- * words can say it is a bounce); when the next is a field ("From:",
+ * words can say it is a bounce), without the quotes of a reply ("> " before
+ * each line, as the first has it); when the next is a field ("From:",
  * "Subject:"), that is the header, as a forwarded bounce has it after its
  * forwarder's "-------- Forwarded Message --------".
  *

@@ -1181,6 +1181,18 @@ holds_first_line(const struct smtpcode__msg *m, const char *s, size_t n)
 	       !(n >= 6 && memcmp(s, ">From ", 6) == 0);
 }
 
+/* A line of a text pasted alone and quoted, as a reply quotes it ("> "
+ * before each line, as its first line has it): without its quote. */
+static void
+unquote(const struct smtpcode__msg *m, const char **s, size_t *n)
+{
+	if (m->quote_len && *n > 0 && (*s)[0] == '>') {
+		size_t k = *n >= m->quote_len && (*s)[m->quote_len - 1] == ' ' ? m->quote_len : 1;
+		*s += k;
+		*n -= k;
+	}
+}
+
 /* The held first line is settled by the next that is not blank: a header
  * follows when that is a field (a bounce forwarded with the fields its
  * forwarder wrote, or pasted after a line of its own), and the held line is
@@ -1203,8 +1215,15 @@ first_line_settled(struct smtpcode__msg *m, int header_follows)
 	m->headless = 1;
 	if (!held)
 		return;
+	if (m->first_text[0] == '>')
+		m->quote_len = m->first_len > 1 && m->first_text[1] == ' ' ? 2 : 1;
 	m->line = m->first_line;
-	body_piece(m, m->first_text, m->first_len, 1);
+	{
+		const char *t = m->first_text;
+		size_t k = m->first_len;
+		unquote(m, &t, &k);
+		body_piece(m, t, k, 1);
+	}
 	for (i = 0; i < m->first_blanks; i++) {
 		m->line++;
 		body_piece(m, "", 0, 1);
@@ -1264,6 +1283,7 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 			if (m->first_held) {
 				first_line_settled(m, header_after_first_line(s, n));
 				if (m->headless) {
+					unquote(m, &s, &n);
 					body_piece(m, s, n, 1);
 					return;
 				}
@@ -1285,6 +1305,7 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 			header_line(m, s, n);
 			return;
 		}
+		unquote(m, &s, &n);
 		body_piece(m, s, n, 1); /* without a CR before the line break */
 		return;
 	}
@@ -1304,6 +1325,8 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 	}
 	if (end && len > 0 && s[len - 1] == '\r')
 		len--;
+	if (start)
+		unquote(m, &s, &len);
 	body_piece(m, s, len, end);
 }
 
@@ -1375,6 +1398,7 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->candidate_len = 0;
 	m->bare_dsn = 0;
 	m->headless = 0;
+	m->quote_len = 0;
 	m->first_held = 0;
 	m->b64_junk = 0;
 	forget_outer(m);
@@ -1637,20 +1661,23 @@ report_text(const char *p, const char *lim)
 {
 	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
 	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0;
-	const char *last = NULL; /* the last line's end, for words wrapped over two */
-	size_t last_len = 0;
+	unsigned state = 0; /* the markers' automaton after the last line, for words wrapped over two */
+	int quoted = p < lim && *p == '>' && !(lim - p >= 3 && p[1] == '>' && p[2] == '>'); /* "> ", not ">>> " */
 
 	while (p < lim && lines < 12) {
 		const char *nl = (const char *)memchr(p, '\n', (size_t)(lim - p)), *end = nl ? nl : lim, *q = p;
 		size_t n;
 		while (q < end && (is_blank((unsigned char)*q) || *q == '\r'))
 			q++;
+		if (q < end && *q == '>' && quoted) /* a quoted text's quote */
+			while (q < end && (*q == '>' || is_blank((unsigned char)*q)))
+				q++;
 		n = (size_t)(end - q);
 		while (n > 0 && (is_blank((unsigned char)q[n - 1]) || q[n - 1] == '\r'))
 			n--;
 		if (n == 0 || rule_line(q, n)) {
 			blank = lines > 0;
-			last_len = 0;
+			state = 0;
 		} else {
 			struct smtpcode__addr a;
 			size_t rest;
@@ -1663,13 +1690,11 @@ report_text(const char *p, const char *lim)
 			paragraphs += blank;
 			blank = 0;
 			lines++;
-			marked |= ((smtpcode__msg_kinds(q, n) | smtpcode__msg_wrapped_kinds(last, last_len, q, n)) & wanted) != 0;
+			marked |= (smtpcode__msg_line_kinds(q, n, &state) & wanted) != 0;
 			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
 				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
 			}
-			last_len = n < SMTPCODE__MSG_WRAP ? n : SMTPCODE__MSG_WRAP;
-			last = q + n - last_len;
 		}
 		if (!nl)
 			break;

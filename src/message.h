@@ -13,7 +13,6 @@
 #include "smtpcode.h"
 
 #define SMTPCODE__MSG_LINE_MAX 2048      /* a raw line kept whole; a longer one passes in pieces */
-#define SMTPCODE__MSG_WRAP 160           /* of a line's end and the next line's start, a marker wrapped over both */
 #define SMTPCODE__MSG_FIELD_MAX 4096     /* one unfolded header field, as far as it is read */
 #define SMTPCODE__MSG_DEPTH_MAX 32       /* nested multiparts followed */
 #define SMTPCODE__MSG_BOUNDARY_MAX 200   /* RFC 2046 allows 70 */
@@ -151,6 +150,7 @@ struct smtpcode__msg {
 	uint64_t header_lines;     /* lines of the header being read */
 	int bare_dsn;              /* the input is delivery-status fields without a message around them */
 	int headless;              /* no header at all: the input is a report's text, pasted alone */
+	unsigned quote_len;        /* and quoted ("> " before each line): the quote taken off */
 	int first_held;            /* the first line is no field: held until the next says if a header follows */
 	uint64_t first_line;       /* its number */
 	uint64_t first_blanks;     /* blank lines after it */
@@ -252,8 +252,7 @@ struct smtpcode__msg {
 	int part_lines;                    /* non-blank lines of the part being read */
 	int part_recipients;               /* recipients it named */
 	unsigned text_kinds;               /* SMTPCODE__MSG_* seen in the report's lines */
-	char wrap_tail[SMTPCODE__MSG_WRAP]; /* the end of the report's last line, for a marker wrapped over two */
-	size_t wrap_len;
+	unsigned wrap_state;               /* the markers' automaton at the end of the report's last line */
 	uint8_t section;                   /* SMTPCODE__SECTION_* of the last failure or delay line */
 	unsigned section_rcpts;            /* recipients named when it was set */
 	int held;                          /* a line that looks like a header field is held back */
@@ -352,10 +351,11 @@ void smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len,
 void smtpcode__msg_text_part_end(struct smtpcode__msg *m);
 /* The SMTPCODE__MSG_* kinds of the markers in s[0..len). */
 unsigned smtpcode__msg_kinds(const char *s, size_t len);
-/* The kinds of the markers of a line's end `tail` (at most
- * SMTPCODE__MSG_WRAP bytes), a space and the start of the next line s[0..len):
- * "your message could not" / "be delivered to one or more recipients". */
-unsigned smtpcode__msg_wrapped_kinds(const char *tail, size_t tail_len, const char *s, size_t len);
+/* The kinds of the markers in the line s[0..len), and of those wrapped onto
+ * it from the line before ("your message could not" / "be delivered"):
+ * *state is the markers' automaton after that line (0 for none, or after a
+ * blank line), and is set to its state after this one. */
+unsigned smtpcode__msg_line_kinds(const char *s, size_t len, unsigned *state);
 unsigned smtpcode__msg_subject_kinds(const char *s, size_t len);
 /* The text the report gives for an address (a DSN group's recipient), or
  * with `only` for the only recipient it names (*other is then set: the

@@ -35,7 +35,7 @@ forget_paragraph(struct smtpcode__msg *m)
 {
 	m->para_rcpt = -1;
 	m->alias_rcpt = -1;
-	m->wrap_len = 0;
+	m->wrap_state = 0;
 }
 
 void
@@ -88,7 +88,7 @@ step(unsigned s, unsigned char byte)
  * words that say the addresses after them are not recipients ("for more
  * information", "please contact"; SIZE_MAX when none). */
 static unsigned
-markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_end)
+markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_end, unsigned *end_state)
 {
 	unsigned state = 0, marks = 0;
 	size_t i;
@@ -106,21 +106,34 @@ markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_e
 			marks |= k;
 		}
 	}
+	*end_state = state;
+	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
+}
+
+/* The kinds of markers that begin at the end of the last line (the
+ * automaton's state there, `from`) and end in s[0..len): words wrapped over
+ * two lines ("your message could not" / "be delivered"). Once the automaton
+ * is back at its root, what follows was matched with the line itself. */
+static unsigned
+wrapped_markers(unsigned from, const char *s, size_t len)
+{
+	unsigned state = from ? step(from, ' ') : 0, marks = 0;
+	size_t i;
+
+	for (i = 0; state != 0 && i < len; i++) {
+		state = step(state, (unsigned char)s[i]);
+		marks |= smtpcode__msg_state_kinds[state];
+	}
 	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
 }
 
 unsigned
-smtpcode__msg_wrapped_kinds(const char *tail, size_t tail_len, const char *s, size_t len)
+smtpcode__msg_line_kinds(const char *s, size_t len, unsigned *state)
 {
-	char pair[2 * SMTPCODE__MSG_WRAP + 1];
-	size_t head = len < SMTPCODE__MSG_WRAP ? len : SMTPCODE__MSG_WRAP;
+	size_t unused, unused_too;
+	unsigned wrapped = wrapped_markers(*state, s, len);
 
-	if (tail_len == 0 || tail_len > SMTPCODE__MSG_WRAP || len == 0)
-		return 0;
-	memcpy(pair, tail, tail_len);
-	pair[tail_len] = ' ';
-	memcpy(pair + tail_len + 1, s, head);
-	return smtpcode__msg_kinds(pair, tail_len + 1 + head);
+	return wrapped | markers(s, len, &unused, &unused_too, state);
 }
 
 /* The kinds of a subject's markers; of an automatic reply's prefix and a
@@ -153,8 +166,9 @@ unsigned
 smtpcode__msg_kinds(const char *s, size_t len)
 {
 	size_t unused, unused_too;
+	unsigned state;
 
-	return markers(s, len, &unused, &unused_too);
+	return markers(s, len, &unused, &unused_too, &state);
 }
 
 static int
@@ -669,15 +683,11 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		report_end(m);
 		return;
 	}
-	marks = markers(s, len, &label_end, &no_rcpt_end);
+	/* A report's words wrapped over two lines say what they say on one. */
+	if (!continued)
+		m->text_kinds |= wrapped_markers(m->wrap_state, s, len) & REPORT_KINDS;
+	marks = markers(s, len, &label_end, &no_rcpt_end, &m->wrap_state);
 	m->text_kinds |= marks & REPORT_KINDS;
-	if (!continued) {
-		/* A report's words wrapped over two lines say what they say on one. */
-		size_t tail = len < SMTPCODE__MSG_WRAP ? len : SMTPCODE__MSG_WRAP;
-		m->text_kinds |= smtpcode__msg_wrapped_kinds(m->wrap_tail, m->wrap_len, s, len) & REPORT_KINDS;
-		memcpy(m->wrap_tail, s + len - tail, tail);
-		m->wrap_len = tail;
-	}
 	/* A delay's words do not undo a failure's before any recipient is named
 	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
 	 * "YOU DO NOT NEED TO RESEND YOUR MESSAGE TO THE ADDRESSES LISTED BELOW". */
