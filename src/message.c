@@ -38,6 +38,12 @@ is_blank(int c)
 }
 
 static int
+is_letter(int c)
+{
+	return (unsigned)(lower(c) - 'a') < 26u;
+}
+
+static int
 is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
@@ -90,6 +96,17 @@ smtpcode__msg_same_address(const char *a, size_t alen, const char *b, size_t ble
 		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
 			return 0;
 	return 1;
+}
+
+int
+smtpcode__msg_in_list(const char *list, size_t list_len, const char *s, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < list_len; k += strlen(list + k) + 1)
+		if (smtpcode__msg_same_address(list + k, strlen(list + k), s, len))
+			return 1;
+	return 0;
 }
 
 /* ---- records ---- */
@@ -1148,11 +1165,10 @@ mail_header_field(const char *s, size_t n)
 {
 	size_t v, name = smtpcode__msg_field_name(s, n, &v), i;
 
-	if (name == 0 || !(((unsigned char)s[0] | 0x20) >= 'a' && ((unsigned char)s[0] | 0x20) <= 'z'))
+	if (name == 0 || !is_letter((unsigned char)s[0]))
 		return 0;
 	for (i = 0; i < name; i++)
-		if (!(((unsigned char)s[i] | 0x20) >= 'a' && ((unsigned char)s[i] | 0x20) <= 'z') &&
-		    !is_digit((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+		if (!is_letter((unsigned char)s[i]) && !is_digit((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
 			return 0;
 	return 1;
 }
@@ -1204,6 +1220,8 @@ first_line_settled(struct smtpcode__msg *m, int header_follows)
 {
 	uint64_t line = m->line, i;
 	int held = m->first_held;
+	const char *first = m->first_text;
+	size_t first_len = m->first_len;
 
 	m->first_held = 0;
 	if (header_follows) {
@@ -1218,12 +1236,8 @@ first_line_settled(struct smtpcode__msg *m, int header_follows)
 	if (m->first_text[0] == '>')
 		m->quote_len = m->first_len > 1 && m->first_text[1] == ' ' ? 2 : 1;
 	m->line = m->first_line;
-	{
-		const char *t = m->first_text;
-		size_t k = m->first_len;
-		unquote(m, &t, &k);
-		body_piece(m, t, k, 1);
-	}
+	unquote(m, &first, &first_len);
+	body_piece(m, first, first_len, 1);
 	for (i = 0; i < m->first_blanks; i++) {
 		m->line++;
 		body_piece(m, "", 0, 1);
@@ -1731,7 +1745,7 @@ smtpcode_input_kind(const char *buf, size_t len)
 	if (smtpcode_mbox_from_line(p, n))
 		return SMTPCODE_INPUT_MBOX;
 	name = smtpcode__msg_field_name(p, n, &v);
-	if (name == 0 || !((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z'))
+	if (name == 0 || !is_letter((unsigned char)p[0]))
 		return report_text(p, lim) ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	/* A field every message has, or a DSN's own, decides alone; so does a
 	 * first line too long for a log's (a header of many kilobytes). */

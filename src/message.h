@@ -384,5 +384,7 @@ void smtpcode__msg_emit_report(struct smtpcode__msg *m, enum smtpcode_report rep
 /* A hash of an address, case-insensitive, and the comparison that goes with it. */
 uint32_t smtpcode__msg_hash(const char *s, size_t len);
 int smtpcode__msg_same_address(const char *a, size_t alen, const char *b, size_t blen);
+/* Is s[0..len) one of the NUL-terminated addresses of list[0..list_len)? */
+int smtpcode__msg_in_list(const char *list, size_t list_len, const char *s, size_t len);
 
 #endif

@@ -330,30 +330,13 @@ smtpcode__msg_dsn_end(struct smtpcode__msg *m)
 	group_end(m);
 }
 
-/* a[0..n) and b[0..n), ASCII letters' case aside. */
-static int
-same_address(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x != y && !((x | 0x20) == (y | 0x20) && (x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
-			return 0;
-	}
-	return 1;
-}
-
 void
 smtpcode__msg_feedback_recipient(struct smtpcode__msg *m, const char *addr, size_t n)
 {
-	size_t k;
-
 	/* Once each: a report names the same address as Original-Rcpt-To and
 	 * Removal-Recipient. (The list is short: its size is fixed.) */
-	for (k = 0; k < m->feedback_rcpt_len; k += strlen(m->feedback_rcpt + k) + 1)
-		if (strlen(m->feedback_rcpt + k) == n && same_address(m->feedback_rcpt + k, addr, n))
-			return;
+	if (smtpcode__msg_in_list(m->feedback_rcpt, m->feedback_rcpt_len, addr, n))
+		return;
 	if (m->feedback_rcpt_len + n + 1 <= sizeof m->feedback_rcpt) {
 		memcpy(m->feedback_rcpt + m->feedback_rcpt_len, addr, n);
 		m->feedback_rcpt_len += n;

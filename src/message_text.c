@@ -268,17 +268,6 @@ rcpt_find(const struct smtpcode__msg *m, const char *s, size_t len, uint32_t has
 	return -1;
 }
 
-static int
-in_list(const char *list, size_t list_len, const char *s, size_t len)
-{
-	size_t k;
-
-	for (k = 0; k < list_len; k += strlen(list + k) + 1)
-		if (smtpcode__msg_same_address(list + k, strlen(list + k), s, len))
-			return 1;
-	return 0;
-}
-
 /* Do the two addresses have the same local part (case aside)? */
 static int
 same_local_part(const char *a, size_t a_len, const char *b, size_t b_len)
@@ -314,7 +303,7 @@ excluded(const struct smtpcode__msg *m, const char *s, size_t len, int listed)
 	const char *at = (const char *)memchr(s, '@', len);
 	size_t local = at ? (size_t)(at - s) : len;
 
-	if (m->xfr_count && in_list(m->xfr, m->xfr_len, s, len))
+	if (m->xfr_count && smtpcode__msg_in_list(m->xfr, m->xfr_len, s, len))
 		return EXCLUDED_NOT;
 	if (smtpcode__msg_is(s, local, "mailer-daemon") || smtpcode__msg_is(s, local, "postmaster") ||
 	    (!listed && (ends_in(s, local, "-request") || ends_in(s, local, "-ctl"))))
