@@ -279,6 +279,24 @@ in_address(struct scan *sc, const unsigned char *a, const unsigned char *b)
 	return at;
 }
 
+static int
+ascii_letter(unsigned char c)
+{
+	return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
+/* Does a phrase's match start inside a word ("p=reject" in "SpamTrap=reject",
+ * "spam" in "antispam.example.com")? A capital after a small letter starts
+ * a word of its own ("MailPolicy", "RecipientNotFound"). */
+static int
+mid_word(const struct scan *sc, struct smtpcode_span span)
+{
+	const unsigned char *p = (const unsigned char *)span.ptr;
+
+	return p > (const unsigned char *)sc->buf && ascii_letter(p[0]) && ascii_letter(p[-1]) &&
+	       !(p[-1] >= 'a' && p[0] <= 'Z');
+}
+
 /* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
  * token, vendor evidence, a carrier marker. Rare next to plain bytes. Of two
  * reason patterns, a token beats a phrase, then priority, then length (the
@@ -312,7 +330,8 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		               (const char *)end > sc->car->reply_at;
 		if (gives_up || better || in_reply) {
 			span = match_span(sc, here, pat->len);
-			if (span.ptr && in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len))
+			if (span.ptr && (in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len) ||
+			                 (pat->kind <= PATTERN_PHRASE && mid_word(sc, span))))
 				gives_up = better = in_reply = 0;
 		}
 		if (gives_up)

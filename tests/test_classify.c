@@ -743,6 +743,28 @@ Test(distinctions, words_inside_an_address_are_not_causes)
 		check(&cases[i]);
 }
 
+/* A phrase does not start inside a word: "p=reject" in "SpamTrap=reject",
+ * "virus" in "antivirus", "spam" in a host name "antispam.example.net". A
+ * capital after a small letter starts a word ("MailPolicy"); the same words
+ * standing alone still count. */
+Test(distinctions, a_phrase_does_not_start_inside_a_word)
+{
+	static const struct expectation cases[] = {
+		{"553 5.7.1 <ann@example.com>... SpamTrap=reject mode, message blocked as spam", 0, "spam", "block",
+		 NULL},
+		{"550 5.1.1 <ann@example.com>: user unknown; scanned by antivirus", 0, "user-unknown", "hard",
+		 "undeliverable"},
+		{"554 5.7.1 Please see https://antispam.example.net/lookup", 0, "policy", "block", NULL},
+		{"554 5.7.1 MailPolicy violation", 0, "policy", "block", NULL},
+		{"550 5.7.1 Rejected: DMARC policy p=reject", 0, "auth-dmarc", "block", NULL},
+		{"554 5.7.1 Your message looks like spam", 0, "spam", "block", NULL},
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+}
+
 Test(carriers, postfix_exim_dsn_sendmail)
 {
 	struct smtpcode_result r;
