@@ -48,7 +48,9 @@ def load(datadir):
         if (text, kind) in seen:
             c.problem(path, entry, "the same text and kind twice")
         seen.add((text, kind))
-        out.append((text, kind))
+        # A marker that starts with a letter beyond ASCII ("échec de la remise") also
+        # matches with it in upper case, as at a line's start.
+        out += [(variant, kind) for variant in smtpcode_data.dfa_variants(text)]
     if c.problems:
         sys.exit("\n".join(c.problems))
     return out

@@ -623,9 +623,11 @@ enum smtpcode_input {
  * lines (up to a log line; the first no reply) say in a mail system's words,
  * on one line or wrapped over two, that delivery failed or is delayed, in
  * paragraphs (a blank line or a rule between two) or with a recipient on a
- * line of its own (replies and logs come one a line); so is a bounce's
- * paragraph about one recipient ("<a@b>: host ... said: 550 ...", an indented
- * line under it); anything else is lines. A few kilobytes are enough. A field
+ * line of its own (replies and logs come one a line), or they hold a
+ * recipient's delivery-status fields (Final-Recipient, then Action or
+ * Status) under a heading in any language; so is a bounce's paragraph about
+ * one recipient ("<a@b>: host ... said: 550 ...", an indented line under
+ * it); anything else is lines. A few kilobytes are enough. A field
  * alone on the only line is a line to classify, unless that line is 4 KiB or
  * more (a header's). Returns the kind. */
 SMTPCODE_API enum smtpcode_input smtpcode_input_kind(const char *buf, size_t len);

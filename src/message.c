@@ -1176,13 +1176,17 @@ mail_header_field(const char *s, size_t n)
 /* After a first line that is no field: a field that starts a message's
  * header, or a DSN's ("From:", "Subject:", "Received:", "Reporting-MTA:"),
  * rather than a line of text that has a colon ("Error: No valid
- * recipients"). */
+ * recipients"). A DSN's field after a blank line is no header's: it starts
+ * the delivery-status fields of a report pasted as text, under its heading
+ * ("Delivery has failed", blank, "Final-Recipient: ..."). */
 static int
-header_after_first_line(const char *s, size_t n)
+header_after_first_line(const struct smtpcode__msg *m, const char *s, size_t n)
 {
 	size_t v, name = smtpcode__msg_field_name(s, n, &v);
 
-	return mail_header_field(s, n) && (smtpcode__msg_mail_field(s, name) || smtpcode__msg_dsn_field(s, name));
+	if (!mail_header_field(s, n))
+		return 0;
+	return smtpcode__msg_mail_field(s, name) || (smtpcode__msg_dsn_field(s, name) && m->first_blanks == 0);
 }
 
 /* A first line that is no header field ("-------- Forwarded Message
@@ -1295,7 +1299,7 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 				return;
 			}
 			if (m->first_held) {
-				first_line_settled(m, header_after_first_line(s, n));
+				first_line_settled(m, header_after_first_line(m, s, n));
 				if (m->headless) {
 					unquote(m, &s, &n);
 					body_piece(m, s, n, 1);
@@ -1326,7 +1330,7 @@ line_piece(struct smtpcode__msg *m, const char *s, size_t len, int start, int en
 	if (m->in_header && start && (m->first_held || holds_first_line(m, s, len))) {
 		/* A first or second line too long for a header's: settled now
 		 * (a first line that is a field is no line held). */
-		first_line_settled(m, m->first_held && header_after_first_line(s, len));
+		first_line_settled(m, m->first_held && header_after_first_line(m, s, len));
 	}
 	if (m->in_header) {
 		/* A header line longer than a raw line is kept: its first piece is
@@ -1658,6 +1662,32 @@ rule_line(const char *s, size_t n)
 	return n >= 2;
 }
 
+/* Is s[0..n) the field name `name` (lower case), case aside? */
+static int
+named(const char *s, size_t n, const char *name)
+{
+	size_t i;
+
+	if (n != strlen(name))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)s[i]) != name[i])
+			return 0;
+	return 1;
+}
+
+/* A recipient's delivery-status fields, pasted without their part: 1 for
+ * Final-Recipient, 2 for Action or Status, 0 for any other line. */
+static int
+dsn_recipient_field(const char *s, size_t n)
+{
+	size_t v, name = smtpcode__msg_field_name(s, n, &v);
+
+	if (named(s, name, "final-recipient"))
+		return 1;
+	return named(s, name, "action") || named(s, name, "status") ? 2 : 0;
+}
+
 /* Is the input a bounce's text without its header, as a mail client shows
  * it and people paste it (or a forwarded bounce after its forwarder's
  * line)? Its first lines (up to 12 that are not blank, up to a log line;
@@ -1669,12 +1699,14 @@ rule_line(const char *s, size_t n)
  * ("bob@example.com", "<bob@example.com>: ..."); a file of replies or log
  * lines has them one a line. Or it starts as a recipient's paragraph does
  * ("<bob@example.com>: host mx.example.com said: 550 ..." and an indented
- * line after it), the words about the first recipient alone. */
+ * line after it), the words about the first recipient alone. Or it holds
+ * a recipient's delivery-status fields (Final-Recipient, then Action or
+ * Status), in whatever language the text around them is. */
 static int
 report_text(const char *p, const char *lim)
 {
 	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
-	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0;
+	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0, dsn = 0;
 	unsigned state = 0; /* the markers' automaton after the last line, for words wrapped over two */
 	int quoted = p < lim && *p == '>' && !(lim - p >= 3 && p[1] == '>' && p[2] == '>'); /* "> ", not ">>> " */
 
@@ -1705,6 +1737,7 @@ report_text(const char *p, const char *lim)
 			blank = 0;
 			lines++;
 			marked |= (smtpcode__msg_line_kinds(q, n, &state) & wanted) != 0;
+			dsn |= dsn_recipient_field(q, n);
 			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
 				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
@@ -1714,13 +1747,13 @@ report_text(const char *p, const char *lim)
 			break;
 		p = nl + 1;
 	}
-	return marked && (paragraphs > 0 || listed);
+	return (marked && (paragraphs > 0 || listed)) || dsn == 3;
 }
 
 enum smtpcode_input
 smtpcode_input_kind(const char *buf, size_t len)
 {
-	const char *p = buf, *lim = buf + len, *nl;
+	const char *p = buf, *lim = buf + len, *nl, *first;
 	size_t n, v, name;
 
 	if (!buf)
@@ -1756,7 +1789,9 @@ smtpcode_input_kind(const char *buf, size_t len)
 	/* Another name: the line after it and its folded lines says: another
 	 * field or the header's end. A wrapped reply pasted alone ("Deferred:
 	 * Connection refused by mx.example.com.", then an indented line) has
-	 * neither. */
+	 * neither; nor has a report whose first words look like a field
+	 * ("MailEnable: Message could not be delivered to some recipients."). */
+	first = p;
 	for (;;) {
 		p = nl + 1;
 		if (p >= lim)
@@ -1768,7 +1803,7 @@ smtpcode_input_kind(const char *buf, size_t len)
 		if (n == 0 || smtpcode__msg_field_name(p, n, &v))
 			return SMTPCODE_INPUT_MESSAGE;
 		if (!is_blank((unsigned char)p[0]))
-			return SMTPCODE_INPUT_LINES;
+			return report_text(first, lim) ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 		if (!nl) /* the start given ends in a folded line: a header's, if that long */
 			return lim - buf >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	}
