@@ -6,8 +6,10 @@ compiled into one Aho-Corasick automaton for the message reader
 
 Unlike the classifier's, the automaton is not expanded into a full table: it
 is the trie with its failure links, a few bytes a state, since the reader runs
-it only over the lines of a report, never over whole messages. Following
-failure links is amortised linear, as for any Aho-Corasick matcher. Bytes are
+it only over the lines of a report, never over whole messages. Only the
+states near the root, where a line's bytes keep it most of the time, have
+full rows. Following failure links is amortised linear, as for any
+Aho-Corasick matcher. Bytes are
 classed as the classifier classes them (gen_classifier.byte_classes): ASCII
 folded to lower case, and a run of white space in the input is one space of a
 marker.
@@ -24,6 +26,9 @@ import smtpcode_data
 
 # The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
 # order is SMTPCODE__MSG_* in src/message.h).
+# States this close to the root get a full row of transitions.
+DENSE_DEPTH = 3
+
 KINDS = ["end", "end-line", "recipient", "delay", "failure", "bounce", "auto-reply-subject", "complaint",
          "no-recipient", "daemon", "session", "alias"]
 
@@ -59,7 +64,7 @@ def load(datadir):
 def build_trie(patterns, cls):
     """Aho-Corasick as a trie with failure links: goto[s] {class: state},
     fail[s], the class that leads into s, and the patterns that end at s
-    (through its failure chain too), in breadth-first order from the root 0."""
+    (through its failure chain too); the root is 0."""
     goto, label, ends = [{}], [0], [[]]
     for pi, text in enumerate(patterns):
         s = 0
@@ -86,6 +91,19 @@ def build_trie(patterns, cls):
     return goto, fail, label, ends
 
 
+def renumbered(goto, fail, label, ends):
+    """The trie with its states numbered breadth first, so that the states
+    near the root are the first ones."""
+    order, queue = [], deque([0])
+    while queue:
+        st = queue.popleft()
+        order.append(st)
+        queue.extend(t for _, t in sorted(goto[st].items()))
+    new = {old: i for i, old in enumerate(order)}
+    return ([{c: new[t] for c, t in goto[old].items()} for old in order], [new[fail[old]] for old in order],
+            [label[old] for old in order], [ends[old] for old in order])
+
+
 def main():
     markers = load(sys.argv[1])
     texts = [text.encode("utf-8") for text, _ in markers]
@@ -94,7 +112,7 @@ def main():
     # non-ASCII too: no check follows a match here, so "ご連絡" must not
     # match any three characters of three bytes.
     cls, nclasses = gen_classifier.byte_classes([(t,) for t in texts], exact=True)
-    goto, fail, label, ends = build_trie(texts, cls)
+    goto, fail, label, ends = renumbered(*build_trie(texts, cls))
     n = len(goto)
     assert n < 1 << 16 and nclasses < 256 and len(KINDS) <= 16, "too many states, classes or kinds"
     kinds, end_line, edge_start, edge_class, edge_next = [], [], [], [], []
@@ -113,14 +131,32 @@ def main():
             edge_next.append(t)
     edge_start.append(len(edge_class))
     assert len(edge_class) < 1 << 16
-    # The root's transitions in full: most bytes of a line leave the root
-    # or return to it, and a search of its edges would be the hot loop.
-    root = [goto[0].get(c, 0) for c in range(nclasses)]
+    # The shallow states' transitions in full, failure links followed: a
+    # line's bytes keep the automaton near the root, and there a search of
+    # edges and failure links would be the hot loop. Deeper states search
+    # their few edges, then fall back to a shallow state's row.
+    depth = [0] * n
+    for st in range(n):
+        for t in goto[st].values():
+            depth[t] = depth[st] + 1
+    dense = sum(1 for d in depth if d <= DENSE_DEPTH)  # a prefix: states are numbered breadth first
+    assert all(d <= DENSE_DEPTH for d in depth[:dense])
+
+    def delta(st, c):
+        if c == 1 and label[st] == 1:
+            return st  # a run of white space stays where its first byte led
+        while c not in goto[st] and st != 0:
+            st = fail[st]
+        return goto[st].get(c, 0)
+
+    rows = [delta(st, c) for st in range(dense) for c in range(nclasses)]
     out = [
         cgen.banner(__file__, ["data/messages.toml"]),
         "/* Included once, by src/message_text.c. */",
         "",
         f"#define SMTPCODE__MSG_STATES {n}",
+        f"#define SMTPCODE__MSG_CLASSES {nclasses}",
+        f"#define SMTPCODE__MSG_DENSE {dense} /* states 0 .. DENSE - 1 have a full row */",
         "",
         "/* byte -> class: 0 bytes no marker uses, 1 white space, upper case as lower case */",
         cgen.c_array("uint8_t", "smtpcode__msg_class", cls, 16, ","), "",
@@ -128,8 +164,8 @@ def main():
         cgen.c_array("uint16_t", "smtpcode__msg_edge_start", edge_start, 16, ","), "",
         cgen.c_array("uint8_t", "smtpcode__msg_edge_class", edge_class, 24, ","), "",
         cgen.c_array("uint16_t", "smtpcode__msg_edge_next", edge_next, 16, ","), "",
-        "/* class -> the state the root goes to on it (0: it stays) */",
-        cgen.c_array("uint16_t", "smtpcode__msg_root", root, 16, ","), "",
+        "/* state * CLASSES + class -> the next state, for the states with a full row */",
+        cgen.c_array("uint16_t", "smtpcode__msg_dense", rows, 16, ","), "",
         "/* state -> the longest proper suffix of its text that is a state */",
         cgen.c_array("uint16_t", "smtpcode__msg_fail", fail, 16, ","), "",
         "/* state -> the class of the byte that leads into it (1: white space, whose runs it absorbs) */",

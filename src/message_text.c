@@ -65,22 +65,27 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 /* ---- markers ---- */
 
 /* One step of the automaton: the trie's edge for the byte's class, else the
- * failure links; a run of white space stays where the first one led. */
+ * failure links, down to a state near the root, whose full row says; a run
+ * of white space stays where the first one led. (A failure link keeps the
+ * class that led into a state, so the state it reaches never absorbs the
+ * white space its deeper state did not.) */
 static unsigned
 step(unsigned s, unsigned char byte)
 {
 	unsigned c = smtpcode__msg_class[byte];
 
-	if (c == 1 && smtpcode__msg_label[s] == 1)
-		return s;
-	while (s != 0) {
-		unsigned e = smtpcode__msg_edge_start[s], end = smtpcode__msg_edge_start[s + 1];
-		for (; e < end; e++)
-			if (smtpcode__msg_edge_class[e] == c)
-				return smtpcode__msg_edge_next[e];
-		s = smtpcode__msg_fail[s];
+	if (s >= SMTPCODE__MSG_DENSE) {
+		if (c == 1 && smtpcode__msg_label[s] == 1)
+			return s;
+		do {
+			unsigned e = smtpcode__msg_edge_start[s], end = smtpcode__msg_edge_start[s + 1];
+			for (; e < end; e++)
+				if (smtpcode__msg_edge_class[e] == c)
+					return smtpcode__msg_edge_next[e];
+			s = smtpcode__msg_fail[s];
+		} while (s >= SMTPCODE__MSG_DENSE);
 	}
-	return smtpcode__msg_root[c];
+	return smtpcode__msg_dense[s * SMTPCODE__MSG_CLASSES + c];
 }
 
 /* The kinds of the markers in s[0..len); *recipient_end is set past the
