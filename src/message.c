@@ -1662,6 +1662,18 @@ rule_line(const char *s, size_t n)
 	return n >= 2;
 }
 
+/* The end of the line that starts at p: its LF, or a CR not before an LF
+ * (CR-only line ends, as old Mac mail has them); NULL when none is before
+ * lim. A CR before an LF stays in the line, for its reader to take off. */
+static const char *
+line_end(const char *p, const char *lim)
+{
+	for (; p < lim; p++)
+		if (*p == '\n' || (*p == '\r' && (p + 1 == lim || p[1] != '\n')))
+			return p;
+	return NULL;
+}
+
 /* Is s[0..n) the field name `name` (lower case), case aside? */
 static int
 named(const char *s, size_t n, const char *name)
@@ -1711,7 +1723,7 @@ report_text(const char *p, const char *lim)
 	int quoted = p < lim && *p == '>' && !(lim - p >= 3 && p[1] == '>' && p[2] == '>'); /* "> ", not ">>> " */
 
 	while (p < lim && lines < 12) {
-		const char *nl = (const char *)memchr(p, '\n', (size_t)(lim - p)), *end = nl ? nl : lim, *q = p;
+		const char *nl = line_end(p, lim), *end = nl ? nl : lim, *q = p;
 		size_t n;
 		while (q < end && (is_blank((unsigned char)*q) || *q == '\r'))
 			q++;
@@ -1760,18 +1772,19 @@ smtpcode_input_kind(const char *buf, size_t len)
 		return SMTPCODE_INPUT_LINES;
 	if (len >= 3 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
 		p += 3;
-	/* Blank lines first are passed over. */
+	/* Blank lines first are passed over (a CR is a line's end, or the
+	 * start of one's CRLF). */
 	for (;;) {
 		const char *q = p;
-		while (q < lim && (is_blank((unsigned char)*q) || *q == '\r'))
+		while (q < lim && is_blank((unsigned char)*q))
 			q++;
-		if (q < lim && *q == '\n') {
+		if (q < lim && (*q == '\n' || *q == '\r')) {
 			p = q + 1;
 			continue;
 		}
 		break;
 	}
-	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+	nl = line_end(p, lim);
 	n = nl ? (size_t)(nl - p) : (size_t)(lim - p);
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
@@ -1796,7 +1809,7 @@ smtpcode_input_kind(const char *buf, size_t len)
 		p = nl + 1;
 		if (p >= lim)
 			return lim - buf >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
-		nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
+		nl = line_end(p, lim);
 		n = nl ? (size_t)(nl - p) : (size_t)(lim - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;

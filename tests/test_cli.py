@@ -358,6 +358,22 @@ class Explain(unittest.TestCase):
         status, out, _ = run("explain", "--json", text.decode())
         self.assertEqual(json_lines(out)[0]["input"], "message")
 
+    def test_line_ends_do_not_change_what_an_input_is(self):
+        # A message and a pasted bounce are told from lines the same with LF,
+        # CRLF and CR-only line ends (old Mac mail); replies stay lines.
+        message = (b"From: MAILER-DAEMON@relay.example.net\nSubject: Undelivered Mail Returned to Sender\n\n"
+                   b"This is the mail system at host relay.example.net.\n\n"
+                   b"<gus@example.com>: host mx.example.com[192.0.2.8] said: 550 5.1.1 User unknown\n")
+        pasted = message.split(b"\n\n", 1)[1]
+        replies = b"550 5.1.1 User unknown\n452 4.2.2 Mailbox full\n"
+        for text, want in ((message, [("gus@example.com", "user-unknown")]),
+                           (pasted, [("gus@example.com", "user-unknown")]),
+                           (replies, [(None, "user-unknown"), (None, "mailbox-full")])):
+            for end in (b"\n", b"\r\n", b"\r") if text is not replies else (b"\n", b"\r\n"):
+                with self.subTest(text=text[:20], end=end):
+                    status, out, _ = run("scan", "--format", "jsonl", stdin=text.replace(b"\n", end))
+                    self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], want)
+
     def test_a_recipients_paragraph_pasted_alone(self):
         # The part of a bounce about one recipient, copied alone (its reply
         # wrapped onto an indented line): that recipient, not a record per
