@@ -1674,6 +1674,24 @@ line_end(const char *p, const char *lim)
 	return NULL;
 }
 
+/* Does the line end in an address, brackets and all ("Failed Recipient:
+ * <a@b>", "Recipient: [SMTP:a@b]")? A reply goes on after it. */
+static int
+ends_in_address(const char *s, size_t n)
+{
+	struct smtpcode__addr a = {0, 0};
+	size_t from = 0, end = 0;
+
+	while (smtpcode__msg_next_address(s, n, from, &a)) {
+		end = a.end;
+		from = a.end;
+	}
+	while (end > 0 && end < n && (s[end] == '>' || s[end] == ']' || s[end] == ')' || s[end] == '"' ||
+	                              is_blank((unsigned char)s[end])))
+		end++;
+	return end == n;
+}
+
 /* Is s[0..n) the field name `name` (lower case), case aside? */
 static int
 named(const char *s, size_t n, const char *name)
@@ -1720,6 +1738,7 @@ report_text(const char *p, const char *lim)
 	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
 	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0, dsn = 0;
 	unsigned state = 0; /* the markers' automaton after the last line, for words wrapped over two */
+	unsigned line_kinds;
 	int quoted = p < lim && *p == '>' && !(lim - p >= 3 && p[1] == '>' && p[2] == '>'); /* "> ", not ">>> " */
 
 	while (p < lim && lines < 12) {
@@ -1748,11 +1767,14 @@ report_text(const char *p, const char *lim)
 			paragraphs += blank;
 			blank = 0;
 			lines++;
-			marked |= (smtpcode__msg_line_kinds(q, n, &state) & wanted) != 0;
+			line_kinds = smtpcode__msg_line_kinds(q, n, &state);
+			marked |= (line_kinds & wanted) != 0;
 			dsn |= dsn_recipient_field(q, n);
 			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
 				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
+			} else if (!reply && (line_kinds & SMTPCODE__MSG_RECIPIENT) && ends_in_address(q, n)) {
+				listed = 1; /* "Failed Recipient: a@b", "Recipient: [SMTP:a@b]" */
 			}
 		}
 		if (!nl)

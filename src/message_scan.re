@@ -10,7 +10,7 @@
 /*!re2c
 	bl = [ \t];
 	lc = [a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-] | [\xc2-\xdf] [\x80-\xbf]; /* not CJK: its text runs into addresses */
-	dc = [a-zA-Z0-9.-];
+	dc = [a-zA-Z0-9._-]; /* '_' is no host name's, but mail systems and pastes write it */
 	local = lc+ | ["] [^"\x00\r\n<>@]+ ["];
 	an = [a-zA-Z0-9];
 	domain = an (dc* an)? | "[" [0-9a-fA-F:.]+ "]" | "[" 'ipv6:' [0-9a-fA-F:.]+ "]";
@@ -171,7 +171,7 @@ local_char(unsigned char c)
 static int
 domain_char(unsigned char c)
 {
-	return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '.' || c == '-';
+	return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '.' || c == '-' || c == '_';
 }
 
 /* The address around the '@' at s[at], within [from, len): 1 and *a, or 0.
@@ -216,7 +216,7 @@ address_at(const unsigned char *s, size_t len, size_t from, size_t at, int stric
 	} else {
 		while (r < len && domain_char(s[r]))
 			r++;
-		while (r > at + 1 && (s[r - 1] == '.' || s[r - 1] == '-'))
+		while (r > at + 1 && (s[r - 1] == '.' || s[r - 1] == '-' || s[r - 1] == '_'))
 			r--;
 	}
 	if (l == at || r == at + 1)
