@@ -80,6 +80,7 @@
 	X(ADDRESS_REJECTED, "> rejected")                                         \
 	X(DOVECOT_LDA, " lda(")                                                   \
 	X(DOVECOT_LMTP, " lmtp(")                                                 \
+	X(DOVECOT_DELIVER, " deliver(")                                           \
 	X(DOVECOT_MSGID, ": msgid=")                                              \
 	X(DOVECOT_SAVED, ": saved mail to ")                                      \
 	X(DOVECOT_STORED, ": stored mail into mailbox ")                          \

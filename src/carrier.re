@@ -493,19 +493,22 @@ dots_recipient(struct smtpcode__carrier *c, const unsigned char *buf, const unsi
 		set_span(&c->recipient, a, close);
 }
 
-/* The user of Dovecot's "lda(a@b)" or "lmtp(a@b)", "lmtp(9610, a@b)". */
+/* The user of Dovecot's "lda(a@b)" or "lmtp(a@b)", "lmtp(9610, a@b)", or
+ * Dovecot 1's "deliver(a@b)"; a local user has no domain ("lda(kurio)"),
+ * and a process number alone ("lmtp(9610)") is no user. */
 static void
 mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
 {
 	const unsigned char *a, *q = p;
+	int letter = 0;
 
 	while (q < lim && q - p < 12 && (unsigned)(*q - '0') < 10u)
 		q++;
 	if (q > p && lim - q >= 2 && q[0] == ',' && q[1] == ' ')
 		p = q + 2;
 	for (a = q = p; q < lim && q - p < 256 && *q != ')' && *q != '<' && *q != '>' && *q != ' ' && *q != ','; q++)
-		;
-	if (q < lim && (*q == ')' || *q == '<') && q > a && memchr(a, '@', (size_t)(q - a)))
+		letter |= (unsigned)((*q | 0x20) - 'a') < 26u;
+	if (q < lim && (*q == ')' || *q == '<') && q > a && letter)
 		set_span(&c->mda_user, a, q);
 }
 
@@ -758,6 +761,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	 * (a disconnect) are no delivery's. */
 	case SMTPCODE__MARKER_DOVECOT_LDA:
 	case SMTPCODE__MARKER_DOVECOT_LMTP:
+	case SMTPCODE__MARKER_DOVECOT_DELIVER:
 		mda_user(c, p, lim);
 		break;
 	case SMTPCODE__MARKER_DOVECOT_MSGID:

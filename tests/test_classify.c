@@ -1186,6 +1186,13 @@ static const struct {
     {"Dec  7 10:00:17 mx dovecot: lmtp(9610, w@example.org): mLjfD8Pl51aKJQAA4rfF6Q: msgid=<2@example.com>: saved "
      "mail to INBOX",
      "w@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* A local user has no domain; Dovecot 1 wrote "deliver(user)". */
+    {"Dec  7 10:00:17 mx dovecot: lda(wanda)<1640><xwqfd0U8uGVoBgAAXHv/Hg>: msgid=<3@example.com>: saved mail to "
+     "INBOX",
+     "wanda", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    {"Dec  7 10:00:17 mx dovecot: deliver(wes@example.org): msgid=<4@example.com>: rejected: Quota exceeded "
+     "(mailbox for user is full)",
+     "wes@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_MAILBOX_FULL},
     /* Exim's local delivery: the user, then the address. */
     {"2026-12-07 10:00:18 1tixMn-0000C5-1w => x <x@example.org> R=local_user T=mail_spool", "x@example.org",
      SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
@@ -1206,6 +1213,16 @@ Test(logs, each_mail_system_names_its_recipient_and_outcome)
 		if (r.reason == SMTPCODE_REASON_SENDER_REJECTED)
 			cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_BLOCK, "the sender's fault never bounces a recipient");
 	}
+}
+
+/* Dovecot's lines about a connection name its process, not a user. */
+Test(logs, a_process_number_is_no_user)
+{
+	struct smtpcode_result r = classify("Dec  7 10:00:19 mx dovecot: lmtp(9610): Connect from local", 0);
+
+	cr_assert_eq(r.recipient.len, 0);
+	r = classify("Dec  7 10:00:19 mx dovecot: lmtp(9610): msgid=<5@example.com>: saved mail to INBOX", 0);
+	cr_assert_eq(r.recipient.len, 0);
 }
 
 Test(logs, what_a_postmaster_needs_from_a_log_line)
