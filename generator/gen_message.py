@@ -9,10 +9,9 @@ is the trie with its failure links, a few bytes a state, since the reader runs
 it only over the lines of a report, never over whole messages. Only the
 states near the root, where a line's bytes keep it most of the time, have
 full rows. Following failure links is amortised linear, as for any
-Aho-Corasick matcher. Bytes are
-classed as the classifier classes them (gen_classifier.byte_classes): ASCII
-folded to lower case, and a run of white space in the input is one space of a
-marker.
+Aho-Corasick matcher. Bytes are classed as the classifier classes them
+(gen_classifier.byte_classes): ASCII folded to lower case, and a run of white
+space in the input is one space of a marker.
 
 usage: gen_message.py DATADIR > smtpcode_message_markers.h
 """
@@ -24,11 +23,11 @@ import cgen
 import gen_classifier
 import smtpcode_data
 
-# The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
-# order is SMTPCODE__MSG_* in src/message.h).
 # States this close to the root get a full row of transitions.
 DENSE_DEPTH = 3
 
+# The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
+# order is SMTPCODE__MSG_* in src/message.h).
 KINDS = ["end", "end-line", "recipient", "delay", "failure", "bounce", "auto-reply-subject", "complaint",
          "no-recipient", "daemon", "session", "alias"]
 
