@@ -1692,20 +1692,6 @@ ends_in_address(const char *s, size_t n)
 	return end == n;
 }
 
-/* Is s[0..n) the field name `name` (lower case), case aside? */
-static int
-named(const char *s, size_t n, const char *name)
-{
-	size_t i;
-
-	if (n != strlen(name))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)s[i]) != name[i])
-			return 0;
-	return 1;
-}
-
 /* A recipient's delivery-status fields, pasted without their part: 1 for
  * Final-Recipient, 2 for Action or Status, 0 for any other line. */
 static int
@@ -1713,9 +1699,9 @@ dsn_recipient_field(const char *s, size_t n)
 {
 	size_t v, name = smtpcode__msg_field_name(s, n, &v);
 
-	if (named(s, name, "final-recipient"))
+	if (smtpcode__msg_is(s, name, "final-recipient"))
 		return 1;
-	return named(s, name, "action") || named(s, name, "status") ? 2 : 0;
+	return smtpcode__msg_is(s, name, "action") || smtpcode__msg_is(s, name, "status") ? 2 : 0;
 }
 
 /* Is the input a bounce's text without its header, as a mail client shows
