@@ -1692,6 +1692,17 @@ ends_in_address(const char *s, size_t n)
 	return end == n;
 }
 
+/* A sentence of prose that names an address: it starts with a letter and is
+ * no longer than a bounce's opening line. A JSON record or a log line that
+ * holds the same words is neither. */
+static int
+opening_sentence(const char *s, size_t n)
+{
+	struct smtpcode__addr a = {0, 0};
+
+	return n <= 200 && is_letter((unsigned char)s[0]) && smtpcode__msg_next_address(s, n, 0, &a);
+}
+
 /* A recipient's delivery-status fields, pasted without their part: 1 for
  * Final-Recipient, 2 for Action or Status, 0 for any other line. */
 static int
@@ -1759,8 +1770,12 @@ report_text(const char *p, const char *lim)
 			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
 				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
-			} else if (!reply && (line_kinds & SMTPCODE__MSG_RECIPIENT) && ends_in_address(q, n)) {
-				listed = 1; /* "Failed Recipient: a@b", "Recipient: [SMTP:a@b]" */
+			} else if (!reply && (line_kinds & SMTPCODE__MSG_RECIPIENT) &&
+			           (ends_in_address(q, n) || ((line_kinds & wanted) && opening_sentence(q, n)))) {
+				/* "Failed Recipient: a@b", "Recipient: [SMTP:a@b]"; or a line
+				 * that is a bounce's opening itself ("The following message
+				 * to <a@b> was undeliverable.") */
+				listed = 1;
 			}
 		}
 		if (!nl)

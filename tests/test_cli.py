@@ -397,6 +397,15 @@ class Explain(unittest.TestCase):
         status, out, _ = run("scan", "--format", "jsonl", stdin=webmail)
         self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)],
                          [("eli@example.com", "user-unknown"), ("fay@example.net", "mailbox-full")])
+        # A gateway's opening line that names the recipient in its sentence,
+        # and the reply it relays wrapped over the lines under it.
+        gateway = (b"The following message to <gil@example.org> was undeliverable.\n"
+                   b"The reason for the problem:\n"
+                   b"5.1.0 - Unknown address error 550-'5.1.1 The mailbox you tried to\n"
+                   b"reach does not exist here'\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=gateway)
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["reason"]) for r in json_lines(out)],
+                         [("gil@example.org", "failed", "user-unknown")])
 
     def test_replies_and_logs_that_speak_of_bounces_stay_lines(self):
         # Replies one a line, and log lines, that say delivery failed are no
@@ -409,7 +418,11 @@ class Explain(unittest.TestCase):
                b"Dec  7 09:00:02 mx postfix/qmgr[77]: 4F00A1: removed\n")
         reply_first = (b"550 5.1.1 <ada@example.com>: Recipient address rejected: User unknown\n\n"
                        b"Message could not be delivered\n")
-        for text, lines in ((replies, [1, 2, 3]), (log, []), (reply_first, [1])):
+        # A sending service's events, one JSON record a line, in a bounce's words.
+        events = (b'{"event":"bounce","text":"The following message to <ada@example.com> was undeliverable",'
+                  b'"reply":"550 5.1.1 user unknown"}\n'
+                  b'{"event":"bounce","text":"permanent error","reply":"552 5.2.2 mailbox full"}\n')
+        for text, lines in ((replies, [1, 2, 3]), (log, []), (reply_first, [1]), (events, [1, 2])):
             with self.subTest(text=text[:30]):
                 status, out, _ = run("scan", "--format", "jsonl", stdin=text)
                 records = json_lines(out)
