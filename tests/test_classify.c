@@ -1450,6 +1450,10 @@ static const struct {
      "unnecessary spaces and try again.",
      SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
     {"No MX for nomx.example.com", SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
+    {"Unable to resolve MX host nomx.example.ne", SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
+    {"Unable to resolve MX host example.com: SERVFAIL", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"554 Message rejected: Stream is more than 10485760 bytes long.", SMTPCODE_REASON_MESSAGE_TOO_LARGE,
+     SMTPCODE_BOUNCE_BLOCK},
     {"Error: Could not connect to 192.0.2.7 on port 25 since this would mean connecting to myself.",
      SMTPCODE_REASON_LOOP, SMTPCODE_BOUNCE_UNKNOWN},
     /* Postfix's local delivery could not ask its user database. */
