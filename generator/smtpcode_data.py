@@ -528,7 +528,7 @@ def _load_phrases(c, names, vendor_ids, vendors):
         text = e.get("text")
         entry = f"phrase '{text}'" if isinstance(text, str) else f"[[phrase]] #{i + 1}"
         c.unknown_keys(path, entry, e, ("text", "reason", "action", "bounce", "kind", "vendor", "priority",
-                                        "generic", "temporary", "unanswered"))
+                                        "generic", "temporary", "unanswered", "after_domain"))
         if not isinstance(text, str) or not text.strip():
             c.problem(path, entry, "missing or empty 'text'")
             continue
@@ -573,6 +573,10 @@ def _load_phrases(c, names, vendor_ids, vendors):
             c.problem(path, entry, "'unanswered' must be true or false")
         elif unanswered and reason not in ("network-error", "expired"):
             c.problem(path, entry, "only a network-error or expired wording can say that no server answered")
+        if "after_domain" in e:
+            after = c.name(path, entry, e, "after_domain", names["reason"])
+            if after == reason or after == "accepted":
+                c.problem(path, entry, "'after_domain' names another reason than the phrase's own (not 'accepted')")
         out.append(dict(e, kind=kind, priority=priority, generic=generic is True, temporary=temporary is True,
                         unanswered=unanswered is True))
     _check_containment(c, path, out)

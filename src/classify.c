@@ -13,6 +13,7 @@ struct smtpcode__pattern {
 	uint8_t kind; /* PATTERN_FINGERPRINT, _GENERIC, _PHRASE, _TOKEN or _MARKER (reason: the marker) */
 	uint8_t reason, action, vendor, priority, len, bounce, cls;
 	uint8_t unanswered; /* network-error or expired wording that says no server answered */
+	uint8_t after_domain; /* the reason when a domain name comes right before the match, or 0 */
 };
 
 #include "smtpcode_classifier.h"
@@ -295,6 +296,54 @@ mid_word(const struct scan *sc, struct smtpcode_span span)
 
 	return p > (const unsigned char *)sc->buf && ascii_letter(p[0]) && ascii_letter(p[-1]) &&
 	       !(p[-1] >= 'a' && p[0] <= 'Z');
+}
+
+/* Is the word right before `span` a domain name ("553 mail.example.com does
+ * not exist"), not an address, a path or a person's "first.last"? Its
+ * labels are letters, digits and hyphens, the last of letters: three labels
+ * or more, or a last one of two or three letters. */
+static int
+domain_before(const char *buf, struct smtpcode_span span)
+{
+	const unsigned char *start = (const unsigned char *)buf, *end = (const unsigned char *)span.ptr, *p, *w;
+	unsigned labels = 1, last = 0;
+
+	if (!end || end == start || !is_space(end[-1]))
+		return 0;
+	while (end > start && is_space(end[-1]))
+		end--;
+	while (end > start && (end[-1] == '>' || end[-1] == ')' || end[-1] == '"' || end[-1] == '\'' || end[-1] == ',' ||
+	                       end[-1] == ':' || end[-1] == '.'))
+		end--;
+	for (w = end; w > start && end - w < 256 && !is_space(w[-1]) && w[-1] != '<' && w[-1] != '(' && w[-1] != '"' &&
+	              w[-1] != '\'';
+	     w--)
+		;
+	if (w == end || (w > start && !is_space(w[-1]) && w[-1] != '<' && w[-1] != '(' && w[-1] != '"' && w[-1] != '\''))
+		return 0;
+	for (p = w; p < end; p++) {
+		if (*p == '.') {
+			if (p == w || p[-1] == '.' || p + 1 == end)
+				return 0;
+			labels++;
+			last = 0;
+		} else if (ascii_letter(*p)) {
+			last++;
+		} else if ((*p >= '0' && *p <= '9') || *p == '-') {
+			last = 64; /* a label with more than letters: not the last */
+		} else {
+			return 0;
+		}
+	}
+	if (!(labels >= 2 && last >= 2 && last < 64 && (labels >= 3 || last <= 3)))
+		return 0;
+	/* "Sender domain example.com does not exist": the sender's domain. */
+	for (p = w > start + 24 ? w - 24 : start; p + 4 <= w; p++)
+		if (((p[0] | 32) == 's' && w - p >= 6 && (p[1] | 32) == 'e' && (p[2] | 32) == 'n' && (p[3] | 32) == 'd' &&
+		     (p[4] | 32) == 'e' && (p[5] | 32) == 'r') ||
+		    ((p[0] | 32) == 'f' && (p[1] | 32) == 'r' && (p[2] | 32) == 'o' && (p[3] | 32) == 'm'))
+			return 0;
+	return 1;
 }
 
 /* A state with an output (e >= SMTPCODE__DFA_OUTPUT): a phrase or
@@ -1153,11 +1202,14 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		       sc.reason_span);
 	} else if (sc.reason >= 0) {
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
+		/* "does not exist" after a domain name: the domain does not. */
+		unsigned reason = p->after_domain && domain_before(buf, sc.reason_span) ? p->after_domain : p->reason;
 		decide(&d,
 		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
-		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
+		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, reason, cls)
 		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
-		       p->reason, p->action, p->bounce, sc.reason_span);
+		       reason, reason == p->reason ? p->action : SMTPCODE__NO_ACTION,
+		       reason == p->reason ? p->bounce : SMTPCODE__NO_ACTION, sc.reason_span);
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
 			out->vendor_evidence = d.matched;

@@ -765,6 +765,33 @@ Test(distinctions, a_phrase_does_not_start_inside_a_word)
 		check(&cases[i]);
 }
 
+/* "does not exist" said of a domain name is a domain that does not; said of
+ * an address, a local part, a person's "first.last" or a path, a mailbox. A
+ * sender's domain is not the recipient's. */
+Test(distinctions, does_not_exist_said_of_a_domain)
+{
+	static const struct expectation cases[] = {
+		{"553 mail.example.com does not exist", 0, "domain-not-found", "hard", "undeliverable"},
+		{"SMTP error from remote mail server after end of data: 553 mail.example.com does not exist", 0,
+		 "domain-not-found", "hard", "undeliverable"},
+		{"550 Domain example.co.jp does not exist", 0, "domain-not-found", "hard", "undeliverable"},
+		{"550 Host example.org doesn't exist", 0, "domain-not-found", "hard", "undeliverable"},
+		{"550 <ann@example.com> does not exist", 0, "user-unknown", "hard", "undeliverable"},
+		{"550 User ann does not exist", 0, "user-unknown", "hard", "undeliverable"},
+		{"550 john.smith does not exist", 0, "user-unknown", "hard", "undeliverable"},
+		{"550 /home/ann/.forward does not exist", 0, "user-unknown", "hard", "undeliverable"},
+	};
+	struct smtpcode_result r;
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(cases); i++)
+		check(&cases[i]);
+	r = classify("550 Sender domain example.com does not exist", 0);
+	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+	r = classify("550 MAIL FROM domain example.com does not exist", 0);
+	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+}
+
 Test(carriers, postfix_exim_dsn_sendmail)
 {
 	struct smtpcode_result r;
