@@ -387,6 +387,12 @@ class Explain(unittest.TestCase):
                  b"couldn't be found, or is unable to receive mail.\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=gmail)
         self.assertEqual([(r["recipient"], r["dsn_action"]) for r in json_lines(out)], [("dora@example.com", "failed")])
+        gmail_es = ("No se ha encontrado la dirección\n\nTu mensaje no se ha entregado a dora@example.edu porque no "
+                    "se ha encontrado el dominio example.edu.\n\nLa respuesta fue:\n\nDNS Error: DNS type 'mx' lookup "
+                    "of example.edu responded with code NXDOMAIN Domain name not found: example.edu\n").encode()
+        status, out, _ = run("scan", "--format", "jsonl", stdin=gmail_es)
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["reason"]) for r in json_lines(out)],
+                         [("dora@example.edu", "failed", "domain-not-found")])
         # Each recipient's reply under its line, before the first blank line.
         webmail = (b"Unable to send to eli@example.com\n"
                    b"Bounce reason: the address does not exist, so the message could not be delivered.\n"
