@@ -1006,6 +1006,29 @@ python_bytes(const unsigned char *p, const unsigned char *lim)
 	return p < lim && (*p == '\'' || *p == '"');
 }
 
+/* A unit after a number ("284 ms", "552 bytes"): a measure, not a reply. */
+static int
+unit_after(const unsigned char *p, const unsigned char *lim)
+{
+	static const char *const units[] = {"ms", "msec", "sec", "secs", "seconds", "bytes", "kb", "mb"};
+	size_t i, n;
+
+	for (n = 0; p + n < lim && n < 8 && is_alnum(p[n]); n++)
+		;
+	if (p + n < lim && is_alnum(p[n]))
+		return 0;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t k;
+		if (strlen(units[i]) != n)
+			continue;
+		for (k = 0; k < n && (p[k] | 32) == (unsigned char)units[i][k]; k++)
+			;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of
  * their own, followed by a space, a dash, a line break or the end? */
 static int
@@ -1022,9 +1045,15 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 		return 0;
 	if (before == ':' && in_field(s, p - 1))
 		return 0;
+	/* The thousands or the milliseconds of a number ("1,500", a log's
+	 * "15:30:23,390"). */
+	if (before == ',' && p - s >= 2 && (unsigned)p[-2] - '0' < 10u)
+		return 0;
 	if (p + 3 == lim)
 		return 1;
 	c3 = p[3];
+	if (c3 == ' ' && unit_after(p + 4, lim))
+		return 0;
 	if (c3 == ',' && before == '(' && python_bytes(p + 3, lim))
 		return 1;
 	/* "Office 365", "sent 250 messages": a 2xx or 3xx after a word is

@@ -1364,6 +1364,17 @@ Test(carriers, a_number_in_prose_is_not_a_reply)
 	/* A failure's code after a word is still one. */
 	r = classify("Remote server replied 550 Requested action not taken", 0);
 	cr_assert_eq(r.reply.code, 550);
+	/* A measure ("284 ms") and the part of a number after its comma (a
+	 * log's "15:30:23,390") are no codes: a virus block is no success. */
+	r = classify("Feb 13 11:02:43 mx amavis[2769]: (02769-06) Blocked INFECTED (Eicar-Test-Signature), "
+	             "<ann@example.org> -> <bo@example.net>, size: 253117, 284 ms", 0);
+	cr_assert_eq(r.reply.code, 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_VIRUS);
+	r = classify("2026-12-07 15:30:23,390 - [ 58627] 192.0.2.8,ann@example.org,bo@example.net,5878,[Failure reason: "
+	             "Unable to send email to the server. 550 #5.1.0 Address rejected.", 0);
+	cr_assert_eq(r.reply.code, 550);
+	r = classify("571 Virus detected - psmtp", 0);
+	cr_assert_eq(r.reply.code, 571);
 }
 
 /* Postfix fills a DSN's Status with X.0.0 when the reply had no enhanced
