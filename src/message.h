@@ -259,6 +259,7 @@ struct smtpcode__msg {
 	int held_transport;                /* its field is one a returned header starts with, not a summary's */
 	int after_end;                     /* past the report's end: 1 in the returned header, 2 past it */
 	int inline_bounce;                 /* that header is a bounce's (forwarded in the text) */
+	int subject_line;                  /* the line read is a Subject field: its words are no report's */
 	uint64_t held_line;
 	size_t held_len;
 	char held_text[SMTPCODE__MSG_DECODED_MAX];

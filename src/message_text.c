@@ -49,6 +49,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->section = SMTPCODE__SECTION_NONE;
 	m->section_rcpts = 0;
 	m->held = 0;
+	m->subject_line = 0;
 	m->after_end = 0;
 	m->current = -1;
 	m->rcpt_count = 0;
@@ -381,6 +382,8 @@ rcpt_rename(struct smtpcode__msg *m, unsigned k, const char *s, size_t len)
 static void
 keep_line(struct smtpcode__msg *m, unsigned owner, const char *s, size_t len)
 {
+	if (m->subject_line)
+		return;
 	if (owner == OWNER_HANDED_ON) {
 		m->text_cut = 1;
 		return;
@@ -846,6 +849,21 @@ returned_line(struct smtpcode__msg *m, const char *s, size_t len)
 	}
 }
 
+/* A line of the report that is a Subject field: of the bounce, pasted with
+ * it, or of the returned message in a summary. Either way the words are a
+ * subject's ("Mail System Error - Returned Mail", a newsletter's title), not
+ * what the mail system says of a recipient: they are read for its markers
+ * and addresses, and never classified. */
+static void
+summary_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
+{
+	size_t v, n = continued ? 0 : smtpcode__msg_field_name(s, len, &v);
+
+	m->subject_line = n > 0 && smtpcode__msg_is(s, n, "subject");
+	report_line(m, s, len, number, continued);
+	m->subject_line = 0;
+}
+
 /* Lines that look like header fields of a message are held back one line:
  * two of them in a row, one of them a field that a returned header starts
  * with, are the returned message's header, not the report. */
@@ -884,7 +902,7 @@ smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len, uint
 				return;
 			}
 			m->held = 0;
-			report_line(m, m->held_text, m->held_len, m->held_line, 0);
+			summary_line(m, m->held_text, m->held_len, m->held_line, 0);
 			if (m->text_ended)
 				return;
 		}
@@ -898,9 +916,9 @@ smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len, uint
 		}
 	} else if (m->held) {
 		m->held = 0;
-		report_line(m, m->held_text, m->held_len, m->held_line, 0);
+		summary_line(m, m->held_text, m->held_len, m->held_line, 0);
 	}
-	report_line(m, s, len, number, continued);
+	summary_line(m, s, len, number, continued);
 }
 
 void
@@ -915,7 +933,7 @@ smtpcode__msg_text_part_end(struct smtpcode__msg *m)
 	m->json_mode = 0;
 	if (m->held) {
 		m->held = 0;
-		report_line(m, m->held_text, m->held_len, m->held_line, 0);
+		summary_line(m, m->held_text, m->held_len, m->held_line, 0);
 	}
 	/* A part that names a recipient is the report: later text parts (the
 	 * HTML twin of a text part, the returned message's own text) are not. A

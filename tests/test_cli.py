@@ -387,6 +387,13 @@ class Explain(unittest.TestCase):
                  b"couldn't be found, or is unable to receive mail.\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=gmail)
         self.assertEqual([(r["recipient"], r["dsn_action"]) for r in json_lines(out)], [("dora@example.com", "failed")])
+        # Quoted with the fields a mail client showed above it: the bounce's
+        # subject ("Mail System Error") says nothing of the recipient.
+        quoted = (b"> Subject: Mail System Error - Returned Mail\n> From: Mail Administrator <postmaster@example.net>\n"
+                  b"> To: ann@example.net\n>\n> The following recipients did not receive this message:\n>\n"
+                  b">      <bo@example.org>\n>\n> 550 Requested action not taken: mailbox unavailable\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=quoted)
+        self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("bo@example.org", "user-unknown")])
         gmail_es = ("No se ha encontrado la dirección\n\nTu mensaje no se ha entregado a dora@example.edu porque no "
                     "se ha encontrado el dominio example.edu.\n\nLa respuesta fue:\n\nDNS Error: DNS type 'mx' lookup "
                     "of example.edu responded with code NXDOMAIN Domain name not found: example.edu\n").encode()
