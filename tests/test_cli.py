@@ -394,6 +394,12 @@ class Explain(unittest.TestCase):
                   b">      <bo@example.org>\n>\n> 550 Requested action not taken: mailbox unavailable\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=quoted)
         self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("bo@example.org", "user-unknown")])
+        blocked = (b"** Message blocked **\n\nYour message to cy@example.com has been blocked. See technical details "
+                   b"below for more information.\n\nThe response from the remote server was:\n"
+                   b"550 5.7.1 Recipient address rejected: Mailbox is disabled\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=blocked)
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["reason"]) for r in json_lines(out)],
+                         [("cy@example.com", "failed", "mailbox-disabled")])
         gmail_es = ("No se ha encontrado la dirección\n\nTu mensaje no se ha entregado a dora@example.edu porque no "
                     "se ha encontrado el dominio example.edu.\n\nLa respuesta fue:\n\nDNS Error: DNS type 'mx' lookup "
                     "of example.edu responded with code NXDOMAIN Domain name not found: example.edu\n").encode()
