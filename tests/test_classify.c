@@ -1492,6 +1492,12 @@ static const struct {
     {"Unable to resolve MX host example.com: SERVFAIL", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
     {"554 Message rejected: Stream is more than 10485760 bytes long.", SMTPCODE_REASON_MESSAGE_TOO_LARGE,
      SMTPCODE_BOUNCE_BLOCK},
+    {"553 5.1.3 You are not authorized to send mail as <ann@example.com>", SMTPCODE_REASON_SENDER_REJECTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"host mx.qq.com[192.0.2.9] said: 550 Domain may not exist or DNS check failed (in reply to end of DATA command)",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"host mx.example.de[192.0.2.7]: connection to mail exchanger failed", SMTPCODE_REASON_NETWORK_ERROR,
+     SMTPCODE_BOUNCE_UNKNOWN},
     {"Error: Could not connect to 192.0.2.7 on port 25 since this would mean connecting to myself.",
      SMTPCODE_REASON_LOOP, SMTPCODE_BOUNCE_UNKNOWN},
     /* Postfix's local delivery could not ask its user database. */
