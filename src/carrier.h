@@ -105,6 +105,10 @@
 	X(COURIER_SUCCESS, ",success: ")                                           \
 	X(RESULT_TEMPFAIL, " result=tempfail ")                                    \
 	X(RESULT_PERMFAIL, " result=permfail ")                                    \
+	X(RESULT_OK, " result=ok ")                                                \
+	X(RESULT_TEMPFAIL_QUOTED, " result=\"tempfail\"")                          \
+	X(RESULT_PERMFAIL_QUOTED, " result=\"permfail\"")                          \
+	X(RESULT_OK_QUOTED, " result=\"ok\"")                                      \
 	X(RECIPIENT_EQ, ", recipient=")                                            \
 	X(SOME_FAILED, "some recipients failed: ")                                 \
 	X(HARAKA_TEMP_FAIL, "] temp fail for: ")                                   \

@@ -1180,6 +1180,18 @@ static const struct {
     {"Dec  7 10:00:14 mx smtpd[24227]: 1e722991167e2b80 mda delivery evpid=f9293a5cb336a379 from=<u@example.org> "
      "to=(hidden) user=forge delay=40s result=TempFail stat=Error (temporary failure: 451 4.3.0 local error)",
      NULL, SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_SYSTEM_ERROR},
+    {"Dec  7 10:00:14 mx smtpd[24227]: 5df87c9250bba470 mda delivery evpid=c405e39ad6bbc64f from=<u@example.org> "
+     "to=<v@example.org> rcpt=<v@example.org> user=v delay=0s result=Ok stat=Delivered",
+     "v@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* Its relay's, with the result quoted: the words are its own. */
+    {"Dec  7 10:00:15 mx smtpd[24227]: 1a2b3c4d5e6f7a8b mta delivery evpid=1a2b3c4d5e6f7a8d from=<u@example.org> "
+     "to=<w@example.net> rcpt=<-> source=\"192.0.2.1\" relay=\"198.51.100.7 (mx.example.net)\" delay=2s "
+     "result=\"PermFail\" stat=\"Invalid domain name\"",
+     "w@example.net", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_DOMAIN_NOT_FOUND},
+    {"Dec  7 10:00:16 mx smtpd[24227]: 1a2b3c4d5e6f7a8b mta delivery evpid=1a2b3c4d5e6f7a8c from=<u@example.org> "
+     "to=<x@example.net> rcpt=<-> source=\"192.0.2.1\" relay=\"198.51.100.7 (mx.example.net)\" delay=2s "
+     "result=\"TempFail\" stat=\"Connection refused\"",
+     "x@example.net", SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_NETWORK_ERROR},
     /* An email service's event as a JSON line. */
     {"{\"email\":\"o@example.com\",\"timestamp\":1765100000,\"event\":\"bounce\",\"reason\":\"550 5.1.1 The "
      "email account that you tried to reach does not exist\",\"type\":\"bounce\"}",
