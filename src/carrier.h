@@ -185,6 +185,7 @@ struct smtpcode__carrier {
 	struct smtpcode_span mda_user;  /* Dovecot's "lda(a@b)", "lmtp(a@b)": the recipient of a "msgid=" line */
 	int msgid_seen;                 /* Dovecot's ": msgid=": a line about one message's delivery */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
+	const char *qmail_at;           /* just past qmail-send's "delivery N: failure: ", or NULL */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`

@@ -797,26 +797,33 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_SOME_FAILED:  /* Haraka's "bouncing mail: Some recipients failed: <a@b>" */
 		log_recipient(c, p, lim);
 		break;
+	/* qmail-send's report of a delivery, in which '_' stands for each space. */
+	case SMTPCODE__MARKER_QMAIL_FAILURE:
+	case SMTPCODE__MARKER_QMAIL_DEFERRAL:
+	case SMTPCODE__MARKER_QMAIL_SUCCESS:
+		if (!c->qmail_at)
+			c->qmail_at = (const char *)p;
+		set_log_status(c, mk == SMTPCODE__MARKER_QMAIL_FAILURE    ? SMTPCODE_LOG_BOUNCED
+		                  : mk == SMTPCODE__MARKER_QMAIL_DEFERRAL ? SMTPCODE_LOG_DEFERRED
+		                                                          : SMTPCODE_LOG_SENT);
+		break;
 	/* What the log did with the message, in each mail system's words:
-	 * qmail-send's "delivery 12: failure: ...", OpenSMTPD's "relay: PermFail
+	 * OpenSMTPD's "relay: PermFail
 	 * for <id>: ...", "delivery: Ok for <id>: ..." and its mda's "result=
 	 * TempFail stat=...", Courier's ",success: ", Haraka's outbound "[outbound]
 	 * Temp fail for: Tried all MXs". */
-	case SMTPCODE__MARKER_QMAIL_FAILURE:
 	case SMTPCODE__MARKER_SMTPD_PERMFAIL:
 	case SMTPCODE__MARKER_HARAKA_BOUNCING:
 	case SMTPCODE__MARKER_RESULT_PERMFAIL:
 	case SMTPCODE__MARKER_RESULT_PERMFAIL_QUOTED:
 		set_log_status(c, SMTPCODE_LOG_BOUNCED);
 		break;
-	case SMTPCODE__MARKER_QMAIL_DEFERRAL:
 	case SMTPCODE__MARKER_SMTPD_TEMPFAIL:
 	case SMTPCODE__MARKER_HARAKA_TEMP_FAIL:
 	case SMTPCODE__MARKER_RESULT_TEMPFAIL:
 	case SMTPCODE__MARKER_RESULT_TEMPFAIL_QUOTED:
 		set_log_status(c, SMTPCODE_LOG_DEFERRED);
 		break;
-	case SMTPCODE__MARKER_QMAIL_SUCCESS:
 	case SMTPCODE__MARKER_SMTPD_OK:
 	case SMTPCODE__MARKER_RESULT_OK:
 	case SMTPCODE__MARKER_RESULT_OK_QUOTED:

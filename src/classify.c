@@ -1019,25 +1019,77 @@ is_generic(const struct smtpcode_enhanced *e)
 }
 
 static int classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
-                    int report, struct smtpcode_result *out);
+                    int report, int spaced, struct smtpcode_result *out);
 
 int
 smtpcode_classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len,
                   struct smtpcode_result *out)
 {
-	return classify(buf, len, stage, host, host_len, 0, out);
+	return classify(buf, len, stage, host, host_len, 0, 0, out);
 }
 
 int
 smtpcode__classify_report(const char *buf, size_t len, enum smtpcode_stage stage, int report,
                           struct smtpcode_result *out)
 {
-	return classify(buf, len, stage, NULL, 0, report, out);
+	return classify(buf, len, stage, NULL, 0, report, 0, out);
+}
+
+/* qmail-send logs the report of a delivery with '_' for each space and '/'
+ * for each line break ("delivery 183: failure: 192.0.2.30_does_not_like_
+ * recipient./Remote_host_said:_550_..."). Such a line is read again from a
+ * copy with spaces put back, of the same length: what was found there is
+ * then moved to the input, byte for byte. A longer line is read as it is. */
+#define QMAIL_LINE_MAX 2048
+
+static int
+qmail_underscored(const char *at, const char *lim)
+{
+	int underscore = 0;
+
+	for (; at < lim; at++) {
+		if (*at == ' ' || *at == '\t')
+			return 0;
+		underscore |= *at == '_';
+	}
+	return underscore;
+}
+
+static void
+moved(struct smtpcode_span *s, const char *copy, size_t len, const char *buf)
+{
+	if (s->ptr && s->ptr >= copy && s->ptr <= copy + len)
+		s->ptr = buf + (s->ptr - copy);
+}
+
+static int
+classify_spaced(const char *buf, size_t len, const char *from, enum smtpcode_stage stage, const char *host,
+                size_t host_len, int report, struct smtpcode_result *out)
+{
+	char copy[QMAIL_LINE_MAX];
+	size_t i;
+	int rc;
+
+	memcpy(copy, buf, len);
+	for (i = (size_t)(from - buf); i < len; i++)
+		if (copy[i] == '_' || copy[i] == '/')
+			copy[i] = ' ';
+	rc = classify(copy, len, stage, host, host_len, report, 1, out);
+	moved(&out->reply.raw, copy, len, buf);
+	moved(&out->reply.code_span, copy, len, buf);
+	moved(&out->reply.enhanced_span, copy, len, buf);
+	moved(&out->host, copy, len, buf);
+	moved(&out->vendor_evidence, copy, len, buf);
+	moved(&out->matched, copy, len, buf);
+	moved(&out->recipient, copy, len, buf);
+	moved(&out->queue_id, copy, len, buf);
+	moved(&out->timestamp, copy, len, buf);
+	return rc;
 }
 
 static int
 classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *host, size_t host_len, int report,
-         struct smtpcode_result *out)
+         int spaced, struct smtpcode_result *out)
 {
 	struct smtpcode__carrier car;
 	struct scan sc;
@@ -1069,6 +1121,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	memset(&car, 0, sizeof car);
 	scan_init(&sc, buf, len, &car);
 	scan_input(&sc, buf, len);
+	if (!spaced && car.qmail_at && len <= QMAIL_LINE_MAX && qmail_underscored(car.qmail_at, buf + len))
+		return classify_spaced(buf, len, car.qmail_at, stage, host, host_len, report, out);
 
 	/* Sendmail writes a failure's own words after stat= ("stat=User
 	 * unknown"), with its class in dsn=: a 5 is a bounce. */

@@ -837,6 +837,24 @@ Test(carriers, postfix_exim_dsn_sendmail)
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+/* qmail-send's log line is read with its '_' as spaces, and what was found
+ * points into the line itself: its code, its reply, the words that decided. */
+Test(carriers, qmail_log_underscores_are_spaces)
+{
+	const char *line = "@400000005e0cd3b1291b8d54 delivery 15: failure: 192.0.2.5_does_not_like_recipient./"
+	                   "Remote_host_said:_550_5.1.1_<ann@example.org>:_Recipient_address_rejected:_User_unknown/"
+	                   "Giving_up_on_192.0.2.5./";
+	struct smtpcode_result r = classify(line, 0);
+
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_RCPT);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
+	cr_assert(r.reply.raw.ptr > line && r.reply.raw.ptr < line + strlen(line));
+	cr_assert(strncmp(r.reply.raw.ptr, "550_5.1.1_", 10) == 0);
+	cr_assert(r.matched.ptr > line && r.matched.ptr + r.matched.len <= line + strlen(line));
+	cr_assert(strncmp(r.reply.code_span.ptr, "550", 3) == 0);
+}
+
 Test(carriers, qmail_and_dragonfly_name_the_stage)
 {
 	static const struct {
@@ -1137,6 +1155,14 @@ static const struct {
     /* qmail-send. */
     {"1765100000.123456 delivery 108: failure: Sorry,_no_mailbox_here_by_that_name._(#5.1.1)/", NULL,
      SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    /* Its '_' stands for a space: the remote host's words are read. */
+    {"1765100001.123456 delivery 109: failure: 192.0.2.30_does_not_like_recipient./Remote_host_said:_550_Unknown_"
+     "local_part_ann_in_<ann@example.org>/Giving_up_on_192.0.2.30./", NULL,
+     SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    {"1765100002.123456 delivery 110: failure: 192.0.2.5_failed_after_I_sent_the_message./Remote_host_said:_552_5.2.2_"
+     "Mailbox_full/", NULL, SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_MAILBOX_FULL},
+    {"1765100003.123456 delivery 111: deferral: Connected_to_192.0.2.4_but_greeting_failed./Remote_host_said:_421_"
+     "4.7.0_Too_many_connections,_slow_down./", NULL, SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_RATE_LIMITED},
     /* OpenSMTPD: the code right after stat= is the reply's; a delivery it
      * records with no code is a record all the same. */
     {"relay: PermFail for 3a45d0d114df12c9: session=000000076c353ebb, from=<f@example.com>, to=<g@example.org>, "
