@@ -71,6 +71,8 @@
 	X(SUSPENDED, "delivery temporarily suspended")                            \
 	X(STATUS_EQ, "status=")                                                   \
 	X(REJECT_WARNING, ": reject_warning: ")                                   \
+	X(ACCESS_FILTER, ": filter: rcpt from ")                                   \
+	X(ACCESS_HOLD, ": hold: rcpt from ")                                       \
 	X(TO_EQ, " to=")                                                          \
 	X(COMMA_TO_EQ, ",to=")                                                    \
 	X(RECIPIENT_DOTS, ">... ")                                                \
@@ -181,7 +183,7 @@ struct smtpcode__carrier {
 	enum smtpcode_log_status log_status;
 	int rejected;                   /* this server's own refusal: Exim's "rejected RCPT <a@b>: ..." */
 	int stat_seen;                  /* Sendmail's "stat=" (its dsn= gives the class of a failure) */
-	int warning_only;               /* Postfix's "reject_warning:": what it would have refused, and took */
+	int warning_only;               /* Postfix's "reject_warning:", FILTER, HOLD: the mail was taken */
 	struct smtpcode_span mda_user;  /* Dovecot's "lda(a@b)", "lmtp(a@b)": the recipient of a "msgid=" line */
 	int msgid_seen;                 /* Dovecot's ": msgid=": a line about one message's delivery */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */

@@ -724,7 +724,11 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL)
 			c->kind = SMTPCODE_CARRIER_POSTFIX; /* its dsn= looked like Sendmail's */
 		break;
+	/* Postfix's reject_warning, and the FILTER and HOLD actions of its access
+	 * tables: the mail was taken ("Sender address triggers FILTER ..."). */
 	case SMTPCODE__MARKER_REJECT_WARNING:
+	case SMTPCODE__MARKER_ACCESS_FILTER:
+	case SMTPCODE__MARKER_ACCESS_HOLD:
 		c->warning_only = 1;
 		break;
 	case SMTPCODE__MARKER_TO_EQ:

@@ -1121,6 +1121,18 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	                         "proto=ESMTP helo=<client.example.com>",
 	                         &r),
 	             SMTPCODE_ENOREPLY);
+	/* Its access tables' FILTER and HOLD actions: the mail was taken too. */
+	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: NOQUEUE: filter: RCPT from "
+	                         "client.example.com[192.0.2.7]: <a@example.com>: Sender address triggers FILTER "
+	                         "smtp-amavis:[127.0.0.1]:10026; from=<a@example.com> to=<b@example.org> proto=ESMTP "
+	                         "helo=<client.example.com>",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: 4F2A1C0D3E: hold: RCPT from "
+	                         "client.example.com[192.0.2.7]: <a@example.com>: Sender address triggers HOLD action; "
+	                         "from=<a@example.com> to=<b@example.org> proto=ESMTP helo=<client.example.com>",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
 	cr_assert_eq(classify_rc("Feb 17 10:00:06 mx postfix/smtpd[815]: NOQUEUE: reject: RCPT from "
 	                         "client.example.com[192.0.2.7]: 550 5.1.1 <b@example.org>: Recipient address rejected: "
 	                         "User unknown in local recipient table; from=<a@example.com> to=<b@example.org> "

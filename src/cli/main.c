@@ -226,11 +226,13 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 		explain_text(stdout, st, &r);
 	}
 	/* A log line that holds a reply but records no delivery's outcome (one
-	 * attempt's reply, a greeting, a reject_warning): explained, and said so. */
-	if (rc == SMTPCODE_ENOREPLY && r.reply.code) {
+	 * attempt's reply, a greeting, a reject_warning): explained, and said so.
+	 * One in known words and with no reply (Postfix's "Sender address
+	 * triggers FILTER ..."): said so. */
+	if (rc == SMTPCODE_ENOREPLY && (r.reply.code || r.matched.len)) {
 		fprintf(stderr, "smtpcode: this log line records no delivery's outcome (one attempt or step, with no "
-		                "recipient or status, or a refusal only logged); scan gives no record for it\n");
-		return EXIT_KNOWN;
+		                "recipient or status, or a refusal or action only logged); scan gives no record for it\n");
+		return r.reply.code ? EXIT_KNOWN : EXIT_UNKNOWN;
 	}
 	if (rc == SMTPCODE_EEMPTY) {
 		fprintf(stderr, "smtpcode: the text is empty; give a reply such as '550 5.1.1 User unknown'\n");
