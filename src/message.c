@@ -1692,15 +1692,23 @@ ends_in_address(const char *s, size_t n)
 	return end == n;
 }
 
-/* A sentence of prose that names an address: it starts with a letter and is
- * no longer than a bounce's opening line. A JSON record or a log line that
- * holds the same words is neither. */
+/* A sentence of prose that names an address: it starts with a word of
+ * letters, is no longer than a bounce's opening line and quotes no reply. A
+ * JSON record, a log line, a row of a table (CSV, tab-separated) or of a
+ * digest of replies that holds the same words is none. */
 static int
 opening_sentence(const char *s, size_t n)
 {
 	struct smtpcode__addr a = {0, 0};
+	size_t i = 0;
 
-	return n <= 200 && is_letter((unsigned char)s[0]) && smtpcode__msg_next_address(s, n, 0, &a);
+	if (n > 200 || memchr(s, '\t', n) || smtpcode__find_code(s, n, s))
+		return 0;
+	while (i < n && is_letter((unsigned char)s[i]))
+		i++;
+	if (i == 0 || (i < n && s[i] != ' ' && s[i] != ':'))
+		return 0;
+	return smtpcode__msg_next_address(s, n, 0, &a);
 }
 
 /* A recipient's delivery-status fields, pasted without their part: 1 for

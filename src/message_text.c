@@ -857,9 +857,14 @@ returned_line(struct smtpcode__msg *m, const char *s, size_t len)
 static void
 summary_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
 {
-	size_t v, n = continued ? 0 : smtpcode__msg_field_name(s, len, &v);
+	size_t v, n = 0, at = 0;
 
-	m->subject_line = n > 0 && smtpcode__msg_is(s, n, "subject");
+	/* At the line's start, or indented under "The following message ...:". */
+	while (at < len && is_blank((unsigned char)s[at]))
+		at++;
+	if (!continued)
+		n = smtpcode__msg_field_name(s + at, len - at, &v);
+	m->subject_line = n > 0 && smtpcode__msg_is(s + at, n, "subject");
 	report_line(m, s, len, number, continued);
 	m->subject_line = 0;
 }

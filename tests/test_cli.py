@@ -394,6 +394,13 @@ class Explain(unittest.TestCase):
                   b">      <bo@example.org>\n>\n> 550 Requested action not taken: mailbox unavailable\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=quoted)
         self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("bo@example.org", "user-unknown")])
+        # A summary of the returned message, indented under its heading.
+        summary = (b"From: MAILER-DAEMON@mx.example.net\nSubject: Delivery failure\n\n"
+                   b"The following message could not be delivered:\n\n  To:      ed@example.com\n"
+                   b"  Subject: Your mailbox is full - upgrade your plan now\n\n"
+                   b"Reason: 550 5.1.1 <ed@example.com>: user unknown\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=summary)
+        self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("ed@example.com", "user-unknown")])
         blocked = (b"** Message blocked **\n\nYour message to cy@example.com has been blocked. See technical details "
                    b"below for more information.\n\nThe response from the remote server was:\n"
                    b"550 5.7.1 Recipient address rejected: Mailbox is disabled\n")
@@ -441,7 +448,15 @@ class Explain(unittest.TestCase):
         events = (b'{"event":"bounce","text":"The following message to <ada@example.com> was undeliverable",'
                   b'"reply":"550 5.1.1 user unknown"}\n'
                   b'{"event":"bounce","text":"permanent error","reply":"552 5.2.2 mailbox full"}\n')
-        for text, lines in ((replies, [1, 2, 3]), (log, []), (reply_first, [1]), (events, [1, 2])):
+        # A table of them (CSV, a digest) whose rows quote a reply.
+        table = (b"email,status,smtp_response\n"
+                 b"bo@example.com,bounced,\"550 5.1.1 Your message to bo@example.com could not be delivered\"\n"
+                 b"cy@example.net,deferred,\"452 4.2.2 Mailbox over quota, try again later\"\n")
+        digest = (b"Bounces of the last run\n"
+                  b"Recipient: dee@example.com - permanent error - 550 5.1.1 mailbox unavailable\n"
+                  b"Recipient: eli@example.net - temporary error - 451 4.7.1 Greylisted, try again later\n")
+        for text, lines in ((replies, [1, 2, 3]), (log, []), (reply_first, [1]), (events, [1, 2]), (table, [2, 3]),
+                            (digest, [2, 3])):
             with self.subTest(text=text[:30]):
                 status, out, _ = run("scan", "--format", "jsonl", stdin=text)
                 records = json_lines(out)
