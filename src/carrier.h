@@ -73,6 +73,10 @@
 	X(REJECT_WARNING, ": reject_warning: ")                                   \
 	X(ACCESS_FILTER, ": filter: rcpt from ")                                   \
 	X(ACCESS_HOLD, ": hold: rcpt from ")                                       \
+	X(CHECKS_WARNING_HEADER, ": warning: header ")                             \
+	X(CHECKS_WARNING_BODY, ": warning: body ")                                 \
+	X(CHECKS_INFO_HEADER, ": info: header ")                                   \
+	X(CHECKS_INFO_BODY, ": info: body ")                                       \
 	X(TO_EQ, " to=")                                                          \
 	X(COMMA_TO_EQ, ",to=")                                                    \
 	X(RECIPIENT_DOTS, ">... ")                                                \

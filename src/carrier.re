@@ -724,11 +724,17 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		if (c->kind == SMTPCODE_CARRIER_NONE || c->kind == SMTPCODE_CARRIER_SENDMAIL)
 			c->kind = SMTPCODE_CARRIER_POSTFIX; /* its dsn= looked like Sendmail's */
 		break;
-	/* Postfix's reject_warning, and the FILTER and HOLD actions of its access
-	 * tables: the mail was taken ("Sender address triggers FILTER ..."). */
+	/* Postfix's reject_warning, the FILTER and HOLD actions of its access
+	 * tables ("Sender address triggers FILTER ..."), and the WARN and INFO
+	 * actions of its header and body checks ("warning: header Subject: ..."):
+	 * the mail was taken. */
 	case SMTPCODE__MARKER_REJECT_WARNING:
 	case SMTPCODE__MARKER_ACCESS_FILTER:
 	case SMTPCODE__MARKER_ACCESS_HOLD:
+	case SMTPCODE__MARKER_CHECKS_WARNING_HEADER:
+	case SMTPCODE__MARKER_CHECKS_WARNING_BODY:
+	case SMTPCODE__MARKER_CHECKS_INFO_HEADER:
+	case SMTPCODE__MARKER_CHECKS_INFO_BODY:
 		c->warning_only = 1;
 		break;
 	case SMTPCODE__MARKER_TO_EQ:
@@ -1021,11 +1027,11 @@ python_bytes(const unsigned char *p, const unsigned char *lim)
 	return p < lim && (*p == '\'' || *p == '"');
 }
 
-/* A unit after a number ("284 ms", "552 bytes"): a measure, not a reply. */
+/* A unit of time after a number ("284 ms"): a duration, not a reply. */
 static int
 unit_after(const unsigned char *p, const unsigned char *lim)
 {
-	static const char *const units[] = {"ms", "msec", "sec", "secs", "seconds", "bytes", "kb", "mb"};
+	static const char units[][8] = {"ms", "msec", "sec", "secs", "seconds"}; /* no pointers: no relocations */
 	size_t i, n;
 
 	for (n = 0; p + n < lim && n < 8 && is_alnum(p[n]); n++)
