@@ -298,6 +298,16 @@ mid_word(const struct scan *sc, struct smtpcode_span span)
 	       !(p[-1] >= 'a' && p[0] <= 'Z');
 }
 
+/* Does the word `w` (lower case) start at p, before lim? */
+static int
+word_at(const unsigned char *p, const unsigned char *lim, const char *w)
+{
+	for (; *w; p++, w++)
+		if (p >= lim || (*p | 32) != (unsigned char)*w)
+			return 0;
+	return 1;
+}
+
 /* Is the word right before `span` a domain name ("553 mail.example.com does
  * not exist"), not an address, a path or a person's "first.last"? Its
  * labels are letters, digits and hyphens, the last of letters: three labels
@@ -337,11 +347,11 @@ domain_before(const char *buf, struct smtpcode_span span)
 	}
 	if (!(labels >= 2 && last >= 2 && last < 64 && (labels >= 3 || last <= 3)))
 		return 0;
-	/* "Sender domain example.com does not exist": the sender's domain. */
-	for (p = w > start + 24 ? w - 24 : start; p + 4 <= w; p++)
-		if (((p[0] | 32) == 's' && w - p >= 6 && (p[1] | 32) == 'e' && (p[2] | 32) == 'n' && (p[3] | 32) == 'd' &&
-		     (p[4] | 32) == 'e' && (p[5] | 32) == 'r') ||
-		    ((p[0] | 32) == 'f' && (p[1] | 32) == 'r' && (p[2] | 32) == 'o' && (p[3] | 32) == 'm'))
+	/* "Sender domain example.com does not exist", "Client host ...", "relay
+	 * host ...", "HELO name ...": the sending side's. */
+	for (p = w > start + 24 ? w - 24 : start; p < w; p++)
+		if (word_at(p, w, "sender") || word_at(p, w, "from") || word_at(p, w, "client") || word_at(p, w, "relay") ||
+		    word_at(p, w, "helo") || word_at(p, w, "ehlo"))
 			return 0;
 	return 1;
 }

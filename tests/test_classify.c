@@ -790,6 +790,10 @@ Test(distinctions, does_not_exist_said_of_a_domain)
 	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
 	r = classify("550 MAIL FROM domain example.com does not exist", 0);
 	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+	r = classify("550 Client host mta7.example.net does not exist in DNS", 0);
+	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
+	r = classify("451 relay host smarthost.example.net does not exist", 0);
+	cr_assert_neq(r.reason, SMTPCODE_REASON_DOMAIN_NOT_FOUND);
 }
 
 Test(carriers, postfix_exim_dsn_sendmail)
@@ -1126,6 +1130,12 @@ Test(logs, a_note_of_the_mail_system_is_no_delivery)
 	                         "client.example.com[192.0.2.7]: <a@example.com>: Sender address triggers FILTER "
 	                         "smtp-amavis:[127.0.0.1]:10026; from=<a@example.com> to=<b@example.org> proto=ESMTP "
 	                         "helo=<client.example.com>",
+	                         &r),
+	             SMTPCODE_ENOREPLY);
+	/* Its header and body checks' WARN and INFO actions: only logged. */
+	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/cleanup[600]: 4F2A1C0D3E: warning: header Subject: Your "
+	                         "account is disabled from unknown[192.0.2.54]; from=<a@example.com> to=<b@example.org> "
+	                         "proto=ESMTP helo=<out.example.com>",
 	                         &r),
 	             SMTPCODE_ENOREPLY);
 	cr_assert_eq(classify_rc("Feb 17 10:00:05 mx postfix/smtpd[815]: 4F2A1C0D3E: hold: RCPT from "
@@ -1540,6 +1550,10 @@ static const struct {
     {"No MX for nomx.example.com", SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
     {"Unable to resolve MX host nomx.example.ne", SMTPCODE_REASON_DOMAIN_NOT_FOUND, SMTPCODE_BOUNCE_HARD},
     {"Unable to resolve MX host example.com: SERVFAIL", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"451 4.4.3 Unable to resolve MX host example.com: DNS server timeout", SMTPCODE_REASON_NETWORK_ERROR,
+     SMTPCODE_BOUNCE_SOFT},
+    {"550 5.7.1 You are not authorized to send mail as <ann@example.com> per SPF record", SMTPCODE_REASON_AUTH_SPF,
+     SMTPCODE_BOUNCE_BLOCK},
     {"554 Message rejected: Stream is more than 10485760 bytes long.", SMTPCODE_REASON_MESSAGE_TOO_LARGE,
      SMTPCODE_BOUNCE_BLOCK},
     {"553 5.1.3 You are not authorized to send mail as <ann@example.com>", SMTPCODE_REASON_SENDER_REJECTED,
