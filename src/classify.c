@@ -1308,6 +1308,12 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			       is_generic(e) ? SMTPCODE_SIGNAL_GENERIC_ENHANCED
 			                     : under_class(SMTPCODE_SIGNAL_ENHANCED, e->reason, cls),
 			       e->reason, e->action, e->bounce, out->reply.enhanced_span);
+		else if (enh->subject >= 3 && (e = smtpcode_enhanced_detail(enh->subject, 0)) != NULL)
+			/* A detail no registry lists ("550 5.7.193"): its subject still
+			 * says which kind of failure it was (X.7: security or policy),
+			 * as X.S.0 does, which the bare 550 (a bad mailbox) does not. Of
+			 * an address or a mailbox (X.1, X.2), the basic code says as much. */
+			decide(&d, SMTPCODE_SIGNAL_GENERIC_ENHANCED, e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
 	if (refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
 		struct smtpcode_span none = {NULL, 0};
