@@ -1552,6 +1552,23 @@ static const struct {
     {"Unable to resolve MX host example.com: SERVFAIL", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
     {"451 4.4.3 Unable to resolve MX host example.com: DNS server timeout", SMTPCODE_REASON_NETWORK_ERROR,
      SMTPCODE_BOUNCE_SOFT},
+    /* An enhanced code no registry lists: its subject still says what kind
+     * of failure it was, which a bare 550 (a bad mailbox) does not. */
+    {"550 5.7.193", SMTPCODE_REASON_POLICY, SMTPCODE_BOUNCE_BLOCK},
+    {"550 5.6.77 Rejected", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_BLOCK},
+    {"451 4.4.99 Unexpected condition", SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"550 5.1.99 Rejected", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    /* Microsoft 365: a group closed to this sender; a recipient whose own
+     * directory entry is broken; Exchange's stock words about a permission
+     * over the remote reply that names the cause. */
+    {"550 5.7.193 UnifiedGroupAgent; Delivery failed because the sender isn't a group member or external senders "
+     "aren't permitted to send to this group.",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"550 5.2.0 RESOLVER.ADR.BadPrimary; recipient primary SMTP address is missing or invalid",
+     SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    {"Your message wasn't delivered due to a permission or security issue. mail.example.com #<mx.example.com "
+     "#5.7.1 smtp;530 5.7.1 Client was not authenticated> #SMTP#",
+     SMTPCODE_REASON_SMTP_AUTH, SMTPCODE_BOUNCE_BLOCK},
     {"550 5.7.1 You are not authorized to send mail as <ann@example.com> per SPF record", SMTPCODE_REASON_AUTH_SPF,
      SMTPCODE_BOUNCE_BLOCK},
     {"554 Message rejected: Stream is more than 10485760 bytes long.", SMTPCODE_REASON_MESSAGE_TOO_LARGE,
