@@ -275,6 +275,17 @@ is_null_path(const char *v, size_t len)
 }
 
 /* A field of the message's own header (or of a forwarded bounce's). */
+static int outer_is_report(const struct smtpcode__msg *m);
+
+/* A subject that answers another: "Re:", as most mail clients write it. */
+static int
+reply_subject(const char *s, size_t n)
+{
+	while (n > 0 && is_blank((unsigned char)*s))
+		s++, n--;
+	return n >= 3 && lower((unsigned char)s[0]) == 'r' && lower((unsigned char)s[1]) == 'e' && s[2] == ':';
+}
+
 static void
 top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v, size_t vlen)
 {
@@ -286,6 +297,9 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 	} else if (smtpcode__msg_is(name, nlen, "subject")) {
 		m->subject_len = smtpcode__decode_words(v, vlen, m->subject, sizeof m->subject);
 		m->subject_kinds = smtpcode__msg_subject_kinds(m->subject, m->subject_len);
+		/* "Re: Undelivered Mail ...": a person's answer about a bounce. */
+		if (reply_subject(m->subject, m->subject_len))
+			m->subject_kinds &= ~(unsigned)SMTPCODE__MSG_BOUNCE;
 	} else if (smtpcode__msg_is(name, nlen, "auto-submitted")) {
 		if (has_word(v, vlen, "auto-replied"))
 			m->auto_submitted = 1;
@@ -495,7 +509,14 @@ decoded_line(struct smtpcode__msg *m, const char *s, size_t len, int continued)
 	case SMTPCODE__BODY_TEXT:
 	case SMTPCODE__BODY_HTML:
 	case SMTPCODE__BODY_PREAMBLE:
-		smtpcode__msg_text_line(m, s, len, m->dec_line, continued);
+		/* In a person's message (nothing in its header says it is a
+		 * report), what it quotes ("> ") is the mail it answers, a
+		 * bounce's words among them: not a report of this message. */
+		if (!continued)
+			m->person_quote = !m->headless && len > 0 && s[0] == '>' && !outer_is_report(m) &&
+			                  !(m->subject_kinds & SMTPCODE__MSG_BOUNCE);
+		if (!m->person_quote)
+			smtpcode__msg_text_line(m, s, len, m->dec_line, continued);
 		break;
 	default:
 		break;
@@ -1418,6 +1439,7 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->headless = 0;
 	m->quote_len = 0;
 	m->first_held = 0;
+	m->person_quote = 0;
 	m->b64_junk = 0;
 	forget_outer(m);
 	m->list_post = 0;

@@ -150,6 +150,7 @@ struct smtpcode__msg {
 	uint64_t header_lines;     /* lines of the header being read */
 	int bare_dsn;              /* the input is delivery-status fields without a message around them */
 	int headless;              /* no header at all: the input is a report's text, pasted alone */
+	int person_quote;          /* the line is quoted ("> ") in a message that is no report */
 	unsigned quote_len;        /* and quoted ("> " before each line): the quote taken off */
 	int first_held;            /* the first line is no field: held until the next says if a header follows */
 	uint64_t first_line;       /* its number */
