@@ -275,7 +275,6 @@ is_null_path(const char *v, size_t len)
 }
 
 /* A field of the message's own header (or of a forwarded bounce's). */
-static int outer_is_report(const struct smtpcode__msg *m);
 
 /* A subject that answers another: "Re:", as most mail clients write it. */
 static int
@@ -513,7 +512,7 @@ decoded_line(struct smtpcode__msg *m, const char *s, size_t len, int continued)
 		 * report), what it quotes ("> ") is the mail it answers, a
 		 * bounce's words among them: not a report of this message. */
 		if (!continued)
-			m->person_quote = !m->headless && len > 0 && s[0] == '>' && !outer_is_report(m) &&
+			m->person_quote = !m->headless && len > 0 && s[0] == '>' && !smtpcode__msg_outer_is_report(m) &&
 			                  !(m->subject_kinds & SMTPCODE__MSG_BOUNCE);
 		if (!m->person_quote)
 			smtpcode__msg_text_line(m, s, len, m->dec_line, continued);
@@ -966,8 +965,8 @@ top_is_bounce(const struct smtpcode__msg *m)
 /* Does the message say it is a report of some kind, by its header or its
  * structure? (Not by a bounce's subject: "Fwd: Undelivered Mail" is a
  * person forwarding one.) */
-static int
-outer_is_report(const struct smtpcode__msg *m)
+int
+smtpcode__msg_outer_is_report(const struct smtpcode__msg *m)
 {
 	return m->is_report || m->from_daemon || m->xfr_count || m->is_feedback || m->auto_submitted ||
 	       (m->subject_kinds & (SMTPCODE__MSG_COMPLAINT | SMTPCODE__MSG_AUTO_REPLY_SUBJECT));
@@ -1059,7 +1058,7 @@ header_end(struct smtpcode__msg *m)
 		 * as a mail system's notice is (a filtering gateway's). */
 		int headers_only = type_is(m, "text/rfc822-headers") || type_is(m, "message/global-headers");
 		body_reset(m, SMTPCODE__BODY_SKIP);
-		if (!headers_only && !outer_is_report(m) && !m->dsn_records && !m->strong_count &&
+		if (!headers_only && !smtpcode__msg_outer_is_report(m) && !m->dsn_records && !m->strong_count &&
 		    !(m->text_kinds & SMTPCODE__MSG_FAILURE) &&
 		    !(m->null_sender && (m->text_kinds & SMTPCODE__MSG_BOUNCE))) {
 			forget_outer(m);

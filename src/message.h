@@ -370,6 +370,9 @@ int smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr
 /* At the end of the message: reports the recipients the text names (when
  * no delivery-status group named any). */
 void smtpcode__msg_text_finish(struct smtpcode__msg *m);
+/* Does the message's own header or structure say it is a report (not a
+ * person's message, such as one forwarding a bounce)? */
+int smtpcode__msg_outer_is_report(const struct smtpcode__msg *m);
 
 /* ---- src/message.c: handing on a record ---- */
 

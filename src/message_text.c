@@ -821,9 +821,14 @@ returned_line(struct smtpcode__msg *m, const char *s, size_t len)
 	if (len == 0) {
 		if (m->after_end == 1 && m->held_transport) {
 			m->after_end = 2; /* the header's end */
-			if (m->inline_bounce && !m->strong_count) {
+			if (m->inline_bounce && !m->text_flushed &&
+			    (!m->strong_count || !smtpcode__msg_outer_is_report(m))) {
 				/* Not the returned message but a bounce forwarded in the
-				 * text: its report is read on. */
+				 * text: its report is read on. In a person's message the
+				 * note above it ("their accounts@ gave me '552 mailbox
+				 * full'", a signature) was no report: forgotten. */
+				if (!smtpcode__msg_outer_is_report(m))
+					smtpcode__msg_text_reset(m);
 				m->text_ended = 0;
 				m->after_end = 0;
 			}
