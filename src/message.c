@@ -276,12 +276,20 @@ is_null_path(const char *v, size_t len)
 
 /* A field of the message's own header (or of a forwarded bounce's). */
 
-/* A subject that answers another: "Re:", as most mail clients write it. */
+/* A subject that answers another: "Re:", as most mail clients write it,
+ * after a ticket system's or a list's tags ("[Ticket #4821] Re: ..."). */
 static int
 reply_subject(const char *s, size_t n)
 {
-	while (n > 0 && is_blank((unsigned char)*s))
-		s++, n--;
+	for (;;) {
+		const char *close;
+		while (n > 0 && is_blank((unsigned char)*s))
+			s++, n--;
+		if (n == 0 || *s != '[' || !(close = memchr(s, ']', n)))
+			break;
+		n -= (size_t)(close + 1 - s);
+		s = close + 1;
+	}
 	return n >= 3 && lower((unsigned char)s[0]) == 'r' && lower((unsigned char)s[1]) == 'e' && s[2] == ':';
 }
 
