@@ -401,6 +401,12 @@ class Explain(unittest.TestCase):
                    b"Reason: 550 5.1.1 <ed@example.com>: user unknown\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=summary)
         self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("ed@example.com", "user-unknown")])
+        # Gmail's notice as a web page shows it, its blank lines lost.
+        flat = (b"Delivery Status Notification (Failure)\nAddress not found\nYour message wasn't delivered to "
+                b"fi@example.invalid because the domain example.invalid couldn't be found. Check for typos.\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=flat)
+        self.assertEqual([(r["recipient"], r["dsn_action"], r["reason"]) for r in json_lines(out)],
+                         [("fi@example.invalid", "failed", "domain-not-found")])
         blocked = (b"** Message blocked **\n\nYour message to cy@example.com has been blocked. See technical details "
                    b"below for more information.\n\nThe response from the remote server was:\n"
                    b"550 5.7.1 Recipient address rejected: Mailbox is disabled\n")
