@@ -1771,6 +1771,7 @@ report_text(const char *p, const char *lim)
 {
 	const unsigned wanted = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
 	int lines = 0, marked = 0, blank = 0, paragraphs = 0, listed = 0, first_listed = 0, dsn = 0;
+	size_t first_indent = 0; /* the first recipient's line's indent */
 	unsigned state = 0; /* the markers' automaton after the last line, for words wrapped over two */
 	unsigned line_kinds;
 	int quoted = p < lim && *p == '>' && !(lim - p >= 3 && p[1] == '>' && p[2] == '>'); /* "> ", not ">>> " */
@@ -1796,7 +1797,7 @@ report_text(const char *p, const char *lim)
 			if ((reply && lines == 0) || smtpcode__timestamp(q, end) || smtpcode__log_prefix(q, end) ||
 			    smtpcode__syslog_tag(q, end))
 				break;
-			if (lines == 1 && first_listed && q > p && !blank)
+			if (lines == 1 && first_listed && (size_t)(q - p) > first_indent && !blank)
 				return 1; /* an indented line under the first recipient's */
 			paragraphs += blank;
 			blank = 0;
@@ -1806,7 +1807,10 @@ report_text(const char *p, const char *lim)
 			dsn |= dsn_recipient_field(q, n);
 			if (!reply && smtpcode__msg_recipient_line(q, n, &a, &rest)) {
 				listed = 1;
-				first_listed = lines == 1 && q == p && rest > 0 && rest < n;
+				/* "<a@b>: host ... said:", or Exim's "  a@b" alone, its
+				 * host and reply indented under it */
+				first_listed = lines == 1 && ((q == p && rest > 0 && rest < n) || rest == n);
+				first_indent = (size_t)(q - p);
 			} else if (!reply && (line_kinds & SMTPCODE__MSG_RECIPIENT) &&
 			           (ends_in_address(q, n) || ((line_kinds & wanted) && opening_sentence(q, n)))) {
 				/* "Failed Recipient: a@b", "Recipient: [SMTP:a@b]"; or a line

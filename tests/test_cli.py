@@ -383,6 +383,12 @@ class Explain(unittest.TestCase):
                 b"    rejected: User unknown (in reply to RCPT TO command)\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=text)
         self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("cleo@example.com", "user-unknown")])
+        # Exim's paragraph: the address alone, its host and reply indented under it.
+        exim = (b"  eve@example.org\n    host mx.example.org [192.0.2.91]\n"
+                b"    SMTP error from remote mail server after RCPT TO:<eve@example.org>:\n"
+                b"    550 5.7.25 Reverse DNS lookup failed for host 192.0.2.5\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=exim)
+        self.assertEqual([(r["recipient"], r["reason"]) for r in json_lines(out)], [("eve@example.org", "rdns")])
         gmail = (b"Address not found\n--\nYour message wasn't delivered to dora@example.com because the address "
                  b"couldn't be found, or is unable to receive mail.\n")
         status, out, _ = run("scan", "--format", "jsonl", stdin=gmail)
