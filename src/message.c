@@ -285,7 +285,7 @@ reply_subject(const char *s, size_t n)
 		const char *close;
 		while (n > 0 && is_blank((unsigned char)*s))
 			s++, n--;
-		if (n == 0 || *s != '[' || !(close = memchr(s, ']', n)))
+		if (n == 0 || *s != '[' || !(close = (const char *)memchr(s, ']', n)))
 			break;
 		n -= (size_t)(close + 1 - s);
 		s = close + 1;
