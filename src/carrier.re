@@ -818,10 +818,9 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		                                                          : SMTPCODE_LOG_SENT);
 		break;
 	/* What the log did with the message, in each mail system's words:
-	 * OpenSMTPD's "relay: PermFail
-	 * for <id>: ...", "delivery: Ok for <id>: ..." and its mda's "result=
-	 * TempFail stat=...", Courier's ",success: ", Haraka's outbound "[outbound]
-	 * Temp fail for: Tried all MXs". */
+	 * OpenSMTPD's "relay: PermFail for <id>: ...", "delivery: Ok for <id>:
+	 * ..." and its mda's "result=TempFail stat=...", Courier's ",success: ",
+	 * Haraka's outbound "[outbound] Temp fail for: Tried all MXs". */
 	case SMTPCODE__MARKER_SMTPD_PERMFAIL:
 	case SMTPCODE__MARKER_HARAKA_BOUNCING:
 	case SMTPCODE__MARKER_RESULT_PERMFAIL:
@@ -1031,23 +1030,13 @@ python_bytes(const unsigned char *p, const unsigned char *lim)
 static int
 unit_after(const unsigned char *p, const unsigned char *lim)
 {
-	static const char units[][8] = {"ms", "msec", "sec", "secs", "seconds"}; /* no pointers: no relocations */
-	size_t i, n;
+	const unsigned char *m;
 
-	for (n = 0; p + n < lim && n < 8 && is_alnum(p[n]); n++)
-		;
-	if (p + n < lim && is_alnum(p[n]))
-		return 0;
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		size_t k;
-		if (strlen(units[i]) != n)
-			continue;
-		for (k = 0; k < n && (p[k] | 32) == (unsigned char)units[i][k]; k++)
-			;
-		if (k == n)
-			return 1;
-	}
-	return 0;
+	/*!re2c
+	'ms' | 'msec' | 'sec' | 'secs' | 'seconds' { return p == lim || !is_alnum(*p); }
+	* { return 0; }
+	$ { return 0; }
+	*/
 }
 
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of

@@ -298,14 +298,15 @@ mid_word(const struct scan *sc, struct smtpcode_span span)
 	       !(p[-1] >= 'a' && p[0] <= 'Z');
 }
 
+static int word_eq(const char *s, size_t len, const char *w);
+
 /* Does the word `w` (lower case) start at p, before lim? */
 static int
 word_at(const unsigned char *p, const unsigned char *lim, const char *w)
 {
-	for (; *w; p++, w++)
-		if (p >= lim || (*p | 32) != (unsigned char)*w)
-			return 0;
-	return 1;
+	size_t n = strlen(w);
+
+	return (size_t)(lim - p) >= n && word_eq((const char *)p, n, w);
 }
 
 /* Is the word right before `span` a domain name ("553 mail.example.com does

@@ -274,8 +274,6 @@ is_null_path(const char *v, size_t len)
 	return n == 2 && kept[0] == '<' && kept[1] == '>';
 }
 
-/* A field of the message's own header (or of a forwarded bounce's). */
-
 /* A subject that answers another: "Re:", as most mail clients write it,
  * after a ticket system's or a list's tags ("[Ticket #4821] Re: ..."). */
 static int
@@ -290,9 +288,10 @@ reply_subject(const char *s, size_t n)
 		n -= (size_t)(close + 1 - s);
 		s = close + 1;
 	}
-	return n >= 3 && lower((unsigned char)s[0]) == 'r' && lower((unsigned char)s[1]) == 'e' && s[2] == ':';
+	return n >= 3 && s[2] == ':' && smtpcode__msg_is(s, 2, "re");
 }
 
+/* A field of the message's own header (or of a forwarded bounce's). */
 static void
 top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v, size_t vlen)
 {

@@ -111,7 +111,7 @@ field_value(const struct smtpcode__rcpt_field *f, const char **v, size_t *n)
 	while (len > 0 && (*s == ' ' || *s == '\t' || *s == '<'))
 		s++, len--;
 	/* Exchange's proxy-address form: "rfc822;SMTP:a@b". */
-	if (len > 5 && (s[0] | 32) == 's' && (s[1] | 32) == 'm' && (s[2] | 32) == 't' && (s[3] | 32) == 'p' && s[4] == ':')
+	if (len > 5 && s[4] == ':' && smtpcode__msg_is(s, 4, "smtp"))
 		s += 5, len -= 5;
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '>'))
 		len--;

@@ -49,7 +49,6 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->section = SMTPCODE__SECTION_NONE;
 	m->section_rcpts = 0;
 	m->held = 0;
-	m->subject_line = 0;
 	m->after_end = 0;
 	m->current = -1;
 	m->rcpt_count = 0;
@@ -864,10 +863,12 @@ summary_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number
 {
 	size_t v, n = 0, at = 0;
 
-	/* At the line's start, or indented under "The following message ...:". */
+	/* At the line's start, or indented under "The following message ...:".
+	 * (Every line of a report comes here: only one that starts with an S
+	 * is looked at further.) */
 	while (at < len && is_blank((unsigned char)s[at]))
 		at++;
-	if (!continued)
+	if (!continued && at < len && (s[at] | 0x20) == 's')
 		n = smtpcode__msg_field_name(s + at, len - at, &v);
 	m->subject_line = n > 0 && smtpcode__msg_is(s + at, n, "subject");
 	report_line(m, s, len, number, continued);
