@@ -179,7 +179,8 @@ static const size_t linear_sizes[] = {4096, 40960, 409600};
 #define LINEAR_SLACK 4.0
 
 /* CPU seconds a byte to classify buf[0..len): the best of 3 rounds of at
- * least 10 ms, given up early once a run is over `enough` a byte. */
+ * least 10 ms, each cut short once it is over `enough` a byte (so that one
+ * round that the scheduler interrupted does not decide alone). */
 static double
 per_byte(const char *buf, size_t len, double enough)
 {
@@ -195,7 +196,7 @@ per_byte(const char *buf, size_t len, double enough)
 			runs++;
 			t = linear_cpu_seconds() - t0;
 			if (t / (double)(runs * len) > enough)
-				return t / (double)(runs * len);
+				break;
 		} while (t < 0.01);
 		t /= (double)(runs * len);
 		if (round == 0 || t < best)

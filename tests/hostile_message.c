@@ -529,7 +529,8 @@ on_nothing(void *ctx, const struct smtpcode_recipient *r)
 }
 
 /* CPU seconds a byte to read buf[0..len) as a message: the best of 3
- * rounds of at least 20 ms, given up early once over `enough` a byte. */
+ * rounds of at least 20 ms, each cut short once it is over `enough` a byte
+ * (so that one round that the scheduler interrupted does not decide alone). */
 static double
 read_per_byte(const char *buf, size_t len, double enough)
 {
@@ -547,7 +548,7 @@ read_per_byte(const char *buf, size_t len, double enough)
 			runs++;
 			t = cpu_seconds() - t0;
 			if (t / (double)(runs * len) > enough)
-				return t / (double)(runs * len);
+				break;
 		} while (t < 0.02);
 		t /= (double)(runs * len);
 		if (round == 0 || t < best)
