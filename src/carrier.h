@@ -123,6 +123,16 @@
 	X(JSON_EMAIL_SP, "\"email\": \"")                                         \
 	X(JSON_RECIPIENT, "\"recipient\":\"")                                     \
 	X(JSON_RECIPIENT_SP, "\"recipient\": \"")                                 \
+	X(JSON_RCPT, "\"rcpt\":\"")                                             \
+	X(JSON_RCPT_SP, "\"rcpt\": \"")                                           \
+	X(AMAVIS_BLOCKED, ") blocked ")                                           \
+	X(AMAVIS_PASSED, ") passed ")                                             \
+	X(COMMA_RECIPIENT, ",recipient: <")                                       \
+	X(COMMA_SP_RECIPIENT, ", recipient: <")                                   \
+	X(STALWART_TO, " to = \"")                                                \
+	X(STALWART_PERM_FAIL, "(delivery.dsn-perm-fail)")                         \
+	X(STALWART_TEMP_FAIL, "(delivery.dsn-temp-fail)")                         \
+	X(STALWART_SUCCESS, "(delivery.dsn-success)")                             \
 	X(JSON_EVENT, "\"event\":\"")                                             \
 	X(JSON_EVENT_SP, "\"event\": \"")                                         \
 	X(SENT_EHLO, ">>> ehlo ")                                                 \
@@ -192,6 +202,7 @@ struct smtpcode__carrier {
 	int msgid_seen;                 /* Dovecot's ": msgid=": a line about one message's delivery */
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 	const char *qmail_at;           /* just past qmail-send's "delivery N: failure: ", or NULL */
+	int amavis;                     /* amavis's "(12345-01) Blocked SPAM": its "<from> -> <to>" names the recipient */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`

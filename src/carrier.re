@@ -512,6 +512,18 @@ mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned cha
 		set_span(&c->mda_user, a, q);
 }
 
+/* amavis's log ID just before `close`, its ')': "(12345-01)", "(12345-01/2)". */
+static int
+amavis_log_id(const unsigned char *buf, const unsigned char *close)
+{
+	const unsigned char *a = close;
+	int dash = 0;
+
+	while (a > buf && close - a < 24 && (is_idchar(a[-1]) || a[-1] == '/'))
+		dash |= *--a == '-';
+	return dash && close - a >= 3 && a > buf && a[-1] == '(';
+}
+
 /* Exim's "1abcDE-000123-AB ** a@example.com ..." (and ==): an Exim message
  * ID before, an address after; else not Exim's ("** Address not found **"). */
 static void
@@ -839,7 +851,38 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_COURIER_SUCCESS:
 		set_log_status(c, SMTPCODE_LOG_SENT);
 		break;
-	/* An email service's event as a JSON line: {"email":"a@b", "event":"bounce", ...}. */
+	/* amavis's verdict on a message: "(12345-01) Blocked INFECTED (name),
+	 * [192.0.2.1] <a@b> -> <c@d>,<e@f>, ..." or "Passed CLEAN": a blocked
+	 * message reached none of its recipients. */
+	case SMTPCODE__MARKER_AMAVIS_BLOCKED:
+	case SMTPCODE__MARKER_AMAVIS_PASSED:
+		if (amavis_log_id(buf, marker_start(buf, p, marker_length[mk]))) {
+			c->amavis = 1;
+			set_log_status(c, mk == SMTPCODE__MARKER_AMAVIS_BLOCKED ? SMTPCODE_LOG_BOUNCED : SMTPCODE_LOG_SENT);
+		}
+		break;
+	/* Stalwart's events: "DSN permanent failure notification
+	 * (delivery.dsn-perm-fail) ..., to = "a@b", ..., code = 550, ...". */
+	case SMTPCODE__MARKER_STALWART_PERM_FAIL:
+		set_log_status(c, SMTPCODE_LOG_BOUNCED);
+		break;
+	case SMTPCODE__MARKER_STALWART_TEMP_FAIL:
+		set_log_status(c, SMTPCODE_LOG_DEFERRED);
+		break;
+	case SMTPCODE__MARKER_STALWART_SUCCESS:
+		set_log_status(c, SMTPCODE_LOG_SENT);
+		break;
+	/* Kerio's "Sent: Queue-ID: ...,Recipient: <a@b>, Result: delivered,
+	 * Status: 2.0.0". */
+	case SMTPCODE__MARKER_COMMA_RECIPIENT:
+	case SMTPCODE__MARKER_COMMA_SP_RECIPIENT:
+		log_recipient(c, p - 1, lim);
+		break;
+	/* An email service's event as a JSON line: {"email":"a@b", "event":"bounce",
+	 * ...}, maddy's {"rcpt":"a@b", ...}, Stalwart's ' to = "a@b"'. */
+	case SMTPCODE__MARKER_STALWART_TO:
+	case SMTPCODE__MARKER_JSON_RCPT:
+	case SMTPCODE__MARKER_JSON_RCPT_SP:
 	case SMTPCODE__MARKER_JSON_EMAIL:
 	case SMTPCODE__MARKER_JSON_EMAIL_SP:
 	case SMTPCODE__MARKER_JSON_RECIPIENT:
@@ -854,6 +897,13 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_EXIM_DEFERRED:
 	case SMTPCODE__MARKER_EXIM_DELIVERED:
 	case SMTPCODE__MARKER_EXIM_ALSO_DELIVERED:
+		/* amavis's "<a@b> -> <c@d>": its first recipient. */
+		if (c->amavis) {
+			a = marker_start(buf, p, marker_length[mk]);
+			if (mk == SMTPCODE__MARKER_EXIM_ALSO_DELIVERED && a > buf && a[-1] == '>')
+				log_recipient(c, p, lim);
+			break;
+		}
 		exim_line(c, buf, marker_start(buf, p, marker_length[mk]), p, lim,
 		          mk == SMTPCODE__MARKER_EXIM_BOUNCED    ? SMTPCODE_LOG_BOUNCED
 		          : mk == SMTPCODE__MARKER_EXIM_DEFERRED ? SMTPCODE_LOG_DEFERRED

@@ -1240,6 +1240,33 @@ static const struct {
      "to=<x@example.net> rcpt=<-> source=\"192.0.2.1\" relay=\"198.51.100.7 (mx.example.net)\" delay=2s "
      "result=\"TempFail\" stat=\"Connection refused\"",
      "x@example.net", SMTPCODE_LOG_DEFERRED, SMTPCODE_REASON_NETWORK_ERROR},
+    /* amavis's verdict on a message names its first recipient after "->"; a
+     * blocked message reached none, one that passed was handed on, whatever
+     * its score ("Passed SPAM" is tagged, not refused). */
+    {"Dec  7 10:00:17 mx amavis[4102]: (04102-03) Blocked INFECTED (Eicar-Signature) {DiscardedInbound}, "
+     "[192.0.2.8]:41022 [192.0.2.8] <s@example.net> -> <t@example.org>,<u@example.org>, Queue-ID: 5A1B2C3D4E, "
+     "mail_id: kq3, Hits: -, size: 2104, 88 ms",
+     "t@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_VIRUS},
+    {"Dec  7 10:00:18 mx amavis[4102]: (04102-04) Blocked BANNED (multipart/mixed | application/x-msdownload,.exe,"
+     "setup.exe) {BouncedInbound}, [192.0.2.8]:41023 [192.0.2.8] <s@example.net> -> <v@example.org>, Queue-ID: "
+     "5A1B2C3D4F",
+     "v@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_POLICY},
+    {"Dec  7 10:00:19 mx amavis[4102]: (04102-05) Passed SPAM {RelayedTaggedInbound}, [192.0.2.8]:41024 "
+     "[192.0.2.8] <s@example.net> -> <w@example.org>, Queue-ID: 5A1B2C3D50, Hits: 7.1, queued_as: 6B2C3D4E5F",
+     "w@example.org", SMTPCODE_LOG_SENT, SMTPCODE_REASON_ACCEPTED},
+    /* A reply with "(...) blocked" in it is no amavis line. */
+    {"550 5.7.1 (rule 12) blocked by the recipient's filter -> <x@example.org>", NULL, SMTPCODE_LOG_NONE,
+     SMTPCODE_REASON_RECIPIENT_FILTERED},
+    /* Stalwart's event, Kerio's "Sent:" line and maddy's JSON name their recipients in their own words. */
+    {"2026-12-07T10:00:20Z INFO DSN permanent failure notification (delivery.dsn-perm-fail) queueId = 4411, "
+     "from = \"s@example.net\", to = [\"y@example.org\"], size = 900, total = 1, to = \"y@example.org\", "
+     "hostname = \"mx.example.org\", code = 550, details = \"Mailbox does not exist\", total = 0",
+     "y@example.org", SMTPCODE_LOG_BOUNCED, SMTPCODE_REASON_USER_UNKNOWN},
+    {"[07/Dec/2026 10:00:21] Sent: Queue-ID: 6935a1b2-00000003,Recipient: <z@example.org>, Result: delivered, "
+     "Status: 2.0.0", "z@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_ACCEPTED},
+    {"queue: delivery attempt failed\t{\"msg_id\":\"0a1b2c3d\",\"rcpt\":\"n@example.org\",\"reason\":\"Domain "
+     "does not accept email (null MX)\",\"smtp_code\":556}",
+     "n@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_DOMAIN_NO_MAIL},
     /* An email service's event as a JSON line. */
     {"{\"email\":\"o@example.com\",\"timestamp\":1765100000,\"event\":\"bounce\",\"reason\":\"550 5.1.1 The "
      "email account that you tried to reach does not exist\",\"type\":\"bounce\"}",
