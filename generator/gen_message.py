@@ -29,7 +29,7 @@ DENSE_DEPTH = 3
 # The kinds of data/messages.toml, as bits of smtpcode__msg_state_kinds[] (the
 # order is SMTPCODE__MSG_* in src/message.h).
 KINDS = ["end", "end-line", "recipient", "delay", "failure", "bounce", "auto-reply-subject", "complaint",
-         "no-recipient", "daemon", "session", "alias"]
+         "no-recipient", "daemon", "session", "alias", "delivered"]
 
 
 def load(datadir):

@@ -42,7 +42,8 @@ enum {
 	SMTPCODE__MSG_NO_RECIPIENT = 1 << 8,
 	SMTPCODE__MSG_DAEMON = 1 << 9,
 	SMTPCODE__MSG_SESSION = 1 << 10,
-	SMTPCODE__MSG_ALIAS = 1 << 11
+	SMTPCODE__MSG_ALIAS = 1 << 11,
+	SMTPCODE__MSG_DELIVERED = 1 << 12
 };
 
 /* What the body of the entity being read is to the reader. */
@@ -84,7 +85,7 @@ struct smtpcode__rcpt {
 /* The part of a report a recipient is listed in, where one report lists
  * both failures and delays (Sendmail's "permanent fatal errors" and
  * "transient non-fatal errors"). */
-enum { SMTPCODE__SECTION_NONE, SMTPCODE__SECTION_FAILED, SMTPCODE__SECTION_DELAYED };
+enum { SMTPCODE__SECTION_NONE, SMTPCODE__SECTION_FAILED, SMTPCODE__SECTION_DELAYED, SMTPCODE__SECTION_DELIVERED };
 
 /* A JSON notification being read (src/message_json.c): two levels, the
  * mail's body and the notification in its envelope's "Message" string. */

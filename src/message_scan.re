@@ -70,12 +70,21 @@ after_address(const unsigned char *p, const unsigned char *lim, const unsigned c
 	if (*p == '(') {
 		/* A comment: "(expanded from <alias>):" in Postfix, whose text may
 		 * go on over the next line, and the text after its colon is the
-		 * recipient's; or the reason itself, "(user not found)" in GroupWise. */
-		const unsigned char *open = p, *close = (const unsigned char *)memchr(p, ')', (size_t)(lim - p));
+		 * recipient's; or the reason itself, "(user not found)" in GroupWise,
+		 * which may hold more of them: Stalwart's "(host 'mx' rejected ...
+		 * with code 550 (5.1.2) 'User does not exist')". */
+		const unsigned char *open = p;
+		unsigned depth = 0;
 		*rest = open;
-		if (!close)
+		for (; p < lim; p++) {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				break;
+		}
+		if (p == lim)
 			return 1;
-		p = blanks(close + 1, lim);
+		p = blanks(p + 1, lim);
 		if (p < lim && *p == ':') {
 			*rest = p + 1;
 			return 1;

@@ -694,6 +694,12 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	           !(m->section == SMTPCODE__SECTION_FAILED && m->section_rcpts == m->rcpt_count)) {
 		m->section = SMTPCODE__SECTION_DELAYED;
 		m->section_rcpts = m->rcpt_count;
+	} else if (marks & SMTPCODE__MSG_DELIVERED) {
+		/* A report of mixed outcomes lists the recipients it delivered to
+		 * under a heading of their own (Sendmail's "had successful delivery
+		 * notifications"). */
+		m->section = SMTPCODE__SECTION_DELIVERED;
+		m->section_rcpts = m->rcpt_count;
 	}
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
 		report_end(m);
@@ -1037,6 +1043,8 @@ rcpt_action(const struct smtpcode__msg *m, unsigned owner)
 {
 	unsigned mixed = SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
 
+	if (owner < m->rcpt_count && m->rcpt[owner].section == SMTPCODE__SECTION_DELIVERED)
+		return SMTPCODE_DSN_DELIVERED;
 	if (owner < m->rcpt_count && (m->text_kinds & mixed) == mixed && m->rcpt[owner].section)
 		return m->rcpt[owner].section == SMTPCODE__SECTION_FAILED ? SMTPCODE_DSN_FAILED : SMTPCODE_DSN_DELAYED;
 	return text_action(m);
@@ -1095,6 +1103,9 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	}
 	if ((need_cause || !bounce_like(m)) &&
 	    (rc != 0 || r.reason == SMTPCODE_REASON_ACCEPTED || r.reason == SMTPCODE_REASON_UNKNOWN))
+		return;
+	/* Listed as delivered: a record only where its text says so too (a 250). */
+	if (action == SMTPCODE_DSN_DELIVERED && r.reason != SMTPCODE_REASON_ACCEPTED)
 		return;
 	/* Mail that does not say it is a bounce (no mail system's sender, no
 	 * bounce subject, no failure wording) needs a reply code in the text,
