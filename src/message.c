@@ -485,6 +485,10 @@ body_reset(struct smtpcode__msg *m, enum smtpcode__msg_body body)
 	m->html_tag_len = 0;
 	m->html_entity_len = 0;
 	m->html_skip = 0;
+	m->html_anchor = 0;
+	m->html_mailto_match = 0;
+	m->html_mailto_len = 0;
+	m->html_mailto_open = 0;
 	m->part_lines = 0;
 	m->part_recipients = 0;
 	m->text_ended = 0;
@@ -562,8 +566,33 @@ text_bytes(struct smtpcode__msg *m, const char *s, size_t n)
 static void
 html_out(struct smtpcode__msg *m, const char *s, size_t n)
 {
-	if (!m->html_skip)
-		text_bytes(m, s, n);
+	if (m->html_skip)
+		return;
+	if (m->html_mailto_open == 1 && memchr(s, '@', n))
+		m->html_mailto_open = 2;
+	text_bytes(m, s, n);
+}
+
+/* A byte of an <a> tag's attributes: the address of its "mailto:" link. */
+static void
+html_anchor_byte(struct smtpcode__msg *m, unsigned char c)
+{
+	static const char mailto[] = "mailto:";
+
+	if (m->html_mailto_match == sizeof mailto - 1) {
+		if (c == '"' || c == '\'' || c == '?' || c == '>' || is_space(c))
+			m->html_mailto_match = sizeof mailto; /* the address has ended */
+		else if (m->html_mailto_len == sizeof m->html_mailto)
+			m->html_mailto_match = sizeof mailto, m->html_mailto_len = 0; /* too long for one */
+		else
+			m->html_mailto[m->html_mailto_len++] = (char)c;
+	} else if (m->html_mailto_match < sizeof mailto - 1) {
+		m->html_mailto_match = lower(c) == mailto[m->html_mailto_match] ? m->html_mailto_match + 1
+		                       : lower(c) == 'm'                       ? 1
+		                                                               : 0;
+		if (m->html_mailto_match == sizeof mailto - 1)
+			m->html_mailto_len = 0;
+	}
 }
 
 /* The UTF-8 bytes of code point c. */
@@ -645,6 +674,21 @@ html_tag(struct smtpcode__msg *m)
 
 	if (end)
 		t++, n--;
+	if (smtpcode__msg_is(t, n, "a")) {
+		/* A link to an address shown by a name alone ("<a
+		 * href="mailto:a@b">Ann Example</a>", as Exchange lists its
+		 * recipients) shows the address after it: the line names its
+		 * recipient as text does. */
+		if (end && m->html_mailto_open == 1 && m->html_mailto_len) {
+			html_out(m, " <", 2);
+			html_out(m, m->html_mailto, m->html_mailto_len);
+			html_out(m, ">", 1);
+		}
+		m->html_mailto_open = 0;
+		m->html_anchor = !end;
+		m->html_mailto_match = 0;
+		m->html_mailto_len = 0;
+	}
 	if (smtpcode__msg_is(t, n, "style") || smtpcode__msg_is(t, n, "script") || smtpcode__msg_is(t, n, "title")) {
 		m->html_skip = !end;
 		return;
@@ -682,6 +726,8 @@ html_bytes(struct smtpcode__msg *m, const char *s, size_t n)
 			if (c == '>' || is_space(c) || (c == '/' && m->html_tag_len > 0)) {
 				html_tag(m);
 				m->html_state = c == '>' ? HTML_TEXT : HTML_TAG;
+				if (c == '>')
+					m->html_anchor = 0; /* "<a>": no attributes */
 			} else if (m->html_tag_len == 3 && memcmp(m->html_tag, "!--", 3) == 0) {
 				m->html_state = HTML_COMMENT;
 				m->html_tag_len = 0;
@@ -694,8 +740,14 @@ html_bytes(struct smtpcode__msg *m, const char *s, size_t n)
 			}
 			break;
 		case HTML_TAG:
-			if (c == '>')
+			if (c == '>') {
 				m->html_state = HTML_TEXT;
+				if (m->html_anchor && m->html_mailto_len && memchr(m->html_mailto, '@', m->html_mailto_len))
+					m->html_mailto_open = 1;
+				m->html_anchor = 0;
+			} else if (m->html_anchor) {
+				html_anchor_byte(m, c);
+			}
 			break;
 		case HTML_COMMENT:
 			/* "-->": html_tag_len counts the dashes before '>'. */

@@ -188,6 +188,11 @@ struct smtpcode__msg {
 	char html_entity[12];
 	size_t html_entity_len;
 	int html_skip;             /* inside <style>, <script>, <head>'s <title> */
+	int html_anchor;           /* in the attributes of an <a> tag */
+	unsigned html_mailto_match; /* how much of "mailto:" its attributes have matched */
+	char html_mailto[128];     /* the address of its href="mailto:..." */
+	size_t html_mailto_len;
+	int html_mailto_open;      /* inside a link to an address: 1, or 2 once its text shows an '@' */
 	uint64_t dec_line;         /* the raw line where the decoded line began */
 	size_t dec_len;
 	int dec_open;              /* part of the decoded line was passed on already */
