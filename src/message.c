@@ -314,13 +314,16 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 	} else if (smtpcode__msg_is(name, nlen, "x-autoreply") || smtpcode__msg_is(name, nlen, "x-autorespond") ||
 	           smtpcode__msg_is(name, nlen, "x-autoresponder")) {
 		m->auto_submitted = 1;
-	} else if (smtpcode__msg_is(name, nlen, "list-id")) {
+	} else if (smtpcode__msg_is(name, nlen, "list-id") || smtpcode__msg_is(name, nlen, "list-unsubscribe")) {
+		/* A list's post or a newsletter, which may teach what bounces say. */
 		m->list_post = 1;
 	} else if (smtpcode__msg_is(name, nlen, "return-path")) {
 		m->null_sender = is_null_path(v, vlen);
 	} else if (smtpcode__msg_is(name, nlen, "precedence")) {
 		if (has_word(v, vlen, "auto_reply") || has_word(v, vlen, "auto-reply"))
 			m->auto_submitted = 1;
+		if (has_word(v, vlen, "bulk") || has_word(v, vlen, "list"))
+			m->list_post = 1;
 	} else if (smtpcode__msg_is(name, nlen, "x-failed-recipients") || smtpcode__msg_is(name, nlen, "x-bounced-address")) {
 		list_addresses(v, vlen, m->xfr, &m->xfr_len, &m->xfr_count, &m->xfr_cut);
 		m->xfr_line = m->field_line;

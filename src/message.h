@@ -210,7 +210,8 @@ struct smtpcode__msg {
 	int from_daemon;                   /* From names a mailer-daemon or postmaster */
 	int auto_submitted;                /* Auto-Submitted: auto-replied, X-Autoreply, Precedence: auto_reply, ... */
 	int rejected;                      /* Auto-Submitted: auto-replied (rejected): a Sieve reject (RFC 5429) */
-	int list_post;                     /* List-Id: a mailing list's post, which may quote a bounce */
+	int list_post;                     /* List-Id, List-Unsubscribe, Precedence: bulk: a list's post
+	                                      or a newsletter, which may quote a bounce */
 	int null_sender;                   /* Return-Path: <>, as mail systems send their notices */
 	int is_report;                     /* multipart/report with report-type delivery-status */
 	int is_feedback;                   /* report-type feedback-report, or a message/feedback-report part */
