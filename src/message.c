@@ -1806,6 +1806,30 @@ dsn_recipient_field(const char *s, size_t n)
 	return smtpcode__msg_is(s, name, "action") || smtpcode__msg_is(s, name, "status") ? 2 : 0;
 }
 
+/* "From a@b": an mbox's separator line with no date after its sender. */
+static int
+from_line_without_date(const char *s, size_t n)
+{
+	size_t i = 5;
+
+	if (n < 6 || memcmp(s, "From ", 5) != 0 || is_blank((unsigned char)s[5]))
+		return 0;
+	while (i < n && !is_blank((unsigned char)s[i]))
+		i++;
+	return i == n;
+}
+
+/* Is the line at p a mail header field ("Subject: ...", "Received: ...")? */
+static int
+mail_header_field_at(const char *p, const char *lim)
+{
+	const char *nl = line_end(p, lim);
+	size_t n = nl ? (size_t)(nl - p) : (size_t)(lim - p), v;
+	size_t name = smtpcode__msg_field_name(p, n, &v);
+
+	return name && smtpcode__msg_mail_field(p, name);
+}
+
 /* Is the input a bounce's text without its header, as a mail client shows
  * it and people paste it (or a forwarded bounce after its forwarder's
  * line)? Its first lines (up to 12 that are not blank, up to a log line;
@@ -1908,6 +1932,8 @@ smtpcode_input_kind(const char *buf, size_t len)
 		n--;
 	if (smtpcode_mbox_from_line(p, n))
 		return SMTPCODE_INPUT_MBOX;
+	if (nl && from_line_without_date(p, n) && mail_header_field_at(nl + 1, lim))
+		return SMTPCODE_INPUT_MESSAGE; /* a message saved with its "From a@b" line (a test's fixture) */
 	name = smtpcode__msg_field_name(p, n, &v);
 	if (name == 0 || !is_letter((unsigned char)p[0]))
 		return report_text(p, lim) ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
