@@ -243,6 +243,7 @@ struct smtpcode__msg {
 	int group_keep;                    /* the field being read goes into the group's text */
 	int group_field;                   /* the rcpt_fields[] being read + 1, or 0 */
 	unsigned group_seen;               /* bits of the fields seen in the group (for groups run together) */
+	unsigned group_last;               /* the bit of its last field */
 	int group_cut;
 	size_t group_len;
 	char group[SMTPCODE__MSG_GROUP_MAX];

@@ -27,6 +27,7 @@ group_clear(struct smtpcode__msg *m)
 	m->group_keep = 0;
 	m->group_field = 0;
 	m->group_seen = 0;
+	m->group_last = 0;
 	m->group_cut = 0;
 	m->group_len = 0;
 	m->rcpt_fields[0].len = m->rcpt_fields[1].len = m->rcpt_fields[2].len = 0;
@@ -260,6 +261,7 @@ group_field(struct smtpcode__msg *m, unsigned bit, uint64_t number)
 		m->group_line = number;
 	}
 	m->group_seen |= bit;
+	m->group_last = bit;
 }
 
 void
@@ -317,7 +319,15 @@ smtpcode__msg_dsn_line(struct smtpcode__msg *m, const char *s, size_t len, uint6
 		group_field(m, SEEN_DIAGNOSTIC, number);
 		m->group_keep = 1;
 	} else if (smtpcode__msg_is(s, n, "remote-mta")) {
-		group_field(m, SEEN_REMOTE, number);
+		/* Exim gives the host twice, by name and by address ("X-ip;
+		 * [192.0.2.1]:25"): a second in a row starts no other group. */
+		if (!(m->group_seen & SEEN_REMOTE) || m->group_last != SEEN_REMOTE)
+			group_field(m, SEEN_REMOTE, number);
+		m->group_keep = 1;
+	} else if (smtpcode__msg_is(s, n, "x-exim-diagnostic")) {
+		/* Exim's own words for a failure no server's reply gave ("X-str; a
+		 * TLS session is required, but the server did not offer TLS
+		 * support"). Not a field that starts a recipient's group. */
 		m->group_keep = 1;
 	} else {
 		return;
