@@ -179,6 +179,21 @@ whole_reply_flags(struct smtpcode_reply *r)
 		r->flags |= SMTPCODE_REPLY_CLASS_MISMATCH;
 }
 
+/* The enhanced code that starts the first line wrapped under a reply whose
+ * line held its basic code alone: the reply's, where its class agrees. */
+static void
+wrapped_enhanced(struct smtpcode_reply *r, const unsigned char *p, const unsigned char *end)
+{
+	struct smtpcode_enhanced_code e;
+	int n = smtpcode_enhanced_parse((const char *)p, (size_t)(end - p), &e);
+
+	if (n > 0 && (p + n == end || p[n] == ' ' || p[n] == '\r') && e.cls == r->code / 100) {
+		r->enhanced = e;
+		r->enhanced_span.ptr = (const char *)p;
+		r->enhanced_span.len = (size_t)n;
+	}
+}
+
 int
 smtpcode_parse_reply(const char *buf, size_t len, struct smtpcode_reply *r)
 {
@@ -277,13 +292,17 @@ smtpcode__reply_take_wrapped(struct smtpcode_reply *r, const char *text, const c
 				break;
 			add_line(r, &h);
 			open = h.continued && !joined_last_line(h.text, end, h.code);
-		} else if (k > 0 && p[k] != '-' &&
-		           ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
-		            (quoted && trailer && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) {
+		} else if ((k > 0 && p[k] != '-' &&
+		            ((k > margin && (open || quoted || prev_len >= WRAPPED_LINE_MIN)) ||
+		             (quoted && trailer && (const char *)p < trailer) || (prev_len && prev_end[-1] == ':'))) ||
+		           (k == 0 && quoted && trailer && (const char *)p < trailer)) {
 			/* A line wrapped under the reply (Postfix; at the reply's
 			 * own indentation where its line was wrapped already, up to
-			 * the "(in reply to ...)" that ends it), or its words after a
-			 * colon on the next line (Exim breaks a long reply there). */
+			 * the "(in reply to ...)" that ends it, and there even where
+			 * a copy lost the indentation), or its words after a colon
+			 * on the next line (Exim breaks a long reply there). */
+			if (!r->enhanced.cls && (const char *)p == r->raw.ptr + r->raw.len && r->raw.len <= 5)
+				wrapped_enhanced(r, p + k, end); /* "said: 550", then "5.1.1 ..." */
 			if (open && joined_last_line(p + k - 1, end, r->code))
 				open = 0;
 		} else {

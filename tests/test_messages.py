@@ -84,6 +84,12 @@ class Fixtures(unittest.TestCase):
         self.assertEqual([" ".join(r["reply"].split()) for r in recs],
                          ["550 5.1.1 <fred@example.com>: Recipient address rejected: User unknown in virtual "
                           "mailbox table", "452 4.2.2 <gina@example.com>: Mailbox full"])
+        # A copy that lost the indentation: the lines up to "(in reply to ...)"
+        # are still the reply's, and the enhanced code that starts them counts.
+        recs, _ = scan(os.path.join(DIR, "pasted_postfix_unindented.eml"))
+        self.assertEqual([(" ".join(r["reply"].split()), r["enhanced"]) for r in recs],
+                         [("452 4.2.2 <rosa@example.net>: Recipient address rejected: the mailbox is over its "
+                           "quota, try again later", "4.2.2")])
 
     def test_a_reply_ends_with_its_words(self):
         # The line break after a reply's last line is the report's, not the reply's.
