@@ -522,6 +522,11 @@ Test(languages, common_bounce_wordings_in_utf8)
 		/* Exchange's notices in Spanish, German, French and Portuguese. */
 		{"550 El buzón del destinatario está lleno", 0, "mailbox-full", "soft", NULL},
 		{"550 Das Postfach des Empfängers ist voll", 0, "mailbox-full", "soft", NULL},
+		/* A block list: the recipient's own, or one of addresses. */
+		{"550 5.7.1 Absender steht auf der persönlichen Sperrliste des Empfängers", 0, "recipient-filtered",
+		 "block", NULL},
+		{"554 5.7.1 Ihre IP-Adresse steht auf einer Sperrliste", 0, "ip-blocklisted", "block", NULL},
+		{"550 5.7.1 Sender is on the recipient's personal block list", 0, "recipient-filtered", "block", NULL},
 		{"550 La boîte aux lettres du destinataire est pleine", 0, "mailbox-full", "soft", NULL},
 		{"550 A caixa de correio do destinatário está cheia", 0, "mailbox-full", "soft", NULL},
 		/* Korean, Dutch, Polish, Czech, Turkish and Swedish. */
