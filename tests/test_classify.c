@@ -358,6 +358,8 @@ Test(distinctions, more_mail_systems_wordings)
 		{"552 5.6.0 Headers too large (32768 max)", 0, "message-format", "block", NULL},
 		{"550 5.0.0 <a@example.net>... Insufficient permission", 0, "system-error", NULL, NULL},
 		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
+		{"Your mail to the following recipients could not be delivered because they are not accepting mail "
+		 "with attachments or embedded images", 0, "recipient-filtered", "block", NULL},
 		{"Your message to the group was rejected due to spam classification. Set up SPF records for your "
 		 "domain.", 0, "spam", "block", NULL},
 		{"450 service permits 2 unverifyable sending IPs - mail.example.org is not 192.0.2.7", 0, "rdns",
