@@ -130,6 +130,7 @@
 	X(COMMA_RECIPIENT, ",recipient: <")                                       \
 	X(COMMA_SP_RECIPIENT, ", recipient: <")                                   \
 	X(STALWART_TO, " to = \"")                                                \
+	X(FAILED_TO_ADD, "failed to add recipient \"")                           \
 	X(STALWART_PERM_FAIL, "(delivery.dsn-perm-fail)")                         \
 	X(STALWART_TEMP_FAIL, "(delivery.dsn-temp-fail)")                         \
 	X(STALWART_SUCCESS, "(delivery.dsn-success)")                             \

@@ -879,8 +879,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		log_recipient(c, p - 1, lim);
 		break;
 	/* An email service's event as a JSON line: {"email":"a@b", "event":"bounce",
-	 * ...}, maddy's {"rcpt":"a@b", ...}, Stalwart's ' to = "a@b"'. */
+	 * ...}, maddy's {"rcpt":"a@b", ...}, Stalwart's ' to = "a@b"', and
+	 * Roundcube's 'SMTP Error (550): Failed to add recipient "a@b" (...)'. */
 	case SMTPCODE__MARKER_STALWART_TO:
+	case SMTPCODE__MARKER_FAILED_TO_ADD:
 	case SMTPCODE__MARKER_JSON_RCPT:
 	case SMTPCODE__MARKER_JSON_RCPT_SP:
 	case SMTPCODE__MARKER_JSON_EMAIL:

@@ -1264,6 +1264,10 @@ static const struct {
     /* A reply with "(...) blocked" in it is no amavis line. */
     {"550 5.7.1 (rule 12) blocked by the recipient's filter -> <x@example.org>", NULL, SMTPCODE_LOG_NONE,
      SMTPCODE_REASON_RECIPIENT_FILTERED},
+    /* Roundcube's error as a user pastes it: the recipient is quoted. */
+    {"SMTP Error (550): Failed to add recipient \"ula@example.net\" (5.1.1 <ula@example.net>: Recipient address "
+     "rejected: User unknown in local recipient table).",
+     "ula@example.net", SMTPCODE_LOG_NONE, SMTPCODE_REASON_USER_UNKNOWN},
     /* Stalwart's event, Kerio's "Sent:" line and maddy's JSON name their recipients in their own words. */
     {"2026-12-07T10:00:20Z INFO DSN permanent failure notification (delivery.dsn-perm-fail) queueId = 4411, "
      "from = \"s@example.net\", to = [\"y@example.org\"], size = 900, total = 1, to = \"y@example.org\", "
