@@ -73,6 +73,8 @@
 	X(REJECT_WARNING, ": reject_warning: ")                                   \
 	X(ACCESS_FILTER, ": filter: rcpt from ")                                   \
 	X(ACCESS_HOLD, ": hold: rcpt from ")                                       \
+	X(CHECKS_REJECT_HEADER, ": reject: header ")                               \
+	X(CHECKS_REJECT_BODY, ": reject: body ")                                   \
 	X(CHECKS_WARNING_HEADER, ": warning: header ")                             \
 	X(CHECKS_WARNING_BODY, ": warning: body ")                                 \
 	X(CHECKS_INFO_HEADER, ": info: header ")                                   \

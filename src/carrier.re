@@ -512,6 +512,45 @@ mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned cha
 		set_span(&c->mda_user, a, q);
 }
 
+/* Do the words at p (after Sendmail's "<a@b>... ") speak of the sender? */
+static int
+about_sender(const unsigned char *p, const unsigned char *lim)
+{
+	static const char domain_of[] = "domain of sender", sender[] = "sender ";
+	size_t n = (size_t)(lim - p), i;
+
+	for (i = 0; i < sizeof domain_of - 1 && i < n && (p[i] | 0x20) == (unsigned char)domain_of[i]; i++)
+		;
+	if (i == sizeof domain_of - 1)
+		return 1;
+	for (i = 0; i < sizeof sender - 1 && i < n && (p[i] | 0x20) == (unsigned char)sender[i]; i++)
+		;
+	return i == sizeof sender - 1;
+}
+
+/* Just past the ">: " that ends a Postfix log line's "helo=<...>", on the
+ * line that starts at or before p; or NULL. At most 2048 bytes are looked
+ * at, so that the markers of a long line cost a constant each. */
+static const unsigned char *
+after_helo(const unsigned char *p, const unsigned char *lim)
+{
+	static const char helo[] = " helo=<";
+	const unsigned char *end = lim - p > 2048 ? p + 2048 : lim, *q;
+	size_t i;
+
+	for (; p < end && *p != '\n'; p++) {
+		for (i = 0; i < sizeof helo - 1 && p + i < end && p[i] == (unsigned char)helo[i]; i++)
+			;
+		if (i < sizeof helo - 1)
+			continue;
+		for (q = p + i; q + 2 < end && *q != '\n'; q++)
+			if (q[0] == '>' && q[1] == ':' && q[2] == ' ')
+				return q + 3;
+		return NULL;
+	}
+	return NULL;
+}
+
 /* amavis's log ID just before `close`, its ')': "(12345-01)", "(12345-01/2)". */
 static int
 amavis_log_id(const unsigned char *buf, const unsigned char *close)
@@ -759,8 +798,19 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	/* Sendmail's "<a@b>... User unknown": the address it refused, then why
 	 * (not a sender's, as after "ruleset=check_mail"). */
 	case SMTPCODE__MARKER_RECIPIENT_DOTS:
-		if (c->stage != SMTPCODE_STAGE_MAIL)
+		/* Not the sender's: "<a@b>... Domain of sender address a@b does not exist". */
+		if (c->stage != SMTPCODE_STAGE_MAIL && !about_sender(p, lim))
 			dots_recipient(c, buf, marker_start(buf, p, marker_length[mk]));
+		break;
+	/* Postfix's header_checks and body_checks refusal: "reject: header
+	 * Subject: ... from host[192.0.2.1]; from=<a@b> to=<c@d> proto=ESMTP
+	 * helo=<h>: 5.7.1 Message content rejected". The header's words are the
+	 * message's; the reply is after the helo. */
+	case SMTPCODE__MARKER_CHECKS_REJECT_HEADER:
+	case SMTPCODE__MARKER_CHECKS_REJECT_BODY:
+		if ((q = after_helo(p, lim)) != NULL)
+			set_reply(c, SMTPCODE_CARRIER_POSTFIX, q);
+		c->rejected = 1;
 		break;
 	/* Sendmail's own refusal of a client: "ruleset=check_rcpt, arg1=<a@b>,
 	 * relay=..., reject=550 5.7.1 <a@b>... Relaying denied". */

@@ -358,6 +358,9 @@ Test(distinctions, more_mail_systems_wordings)
 		{"552 5.6.0 Headers too large (32768 max)", 0, "message-format", "block", NULL},
 		{"550 5.0.0 <a@example.net>... Insufficient permission", 0, "system-error", NULL, NULL},
 		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
+		{"550 Too many connect", 0, "rate-limited", "soft", NULL},
+		{"host mx.olc.protection.outlook.com[192.0.2.9] said: 451 4.7.652 The mail server [192.0.2.8] has "
+		 "exceeded the maximum number of connections.", 0, "rate-limited", "soft", NULL},
 		{"Your mail to the following recipients could not be delivered because they are not accepting mail "
 		 "with attachments or embedded images", 0, "recipient-filtered", "block", NULL},
 		{"Your message to the group was rejected due to spam classification. Set up SPF records for your "
@@ -452,10 +455,11 @@ Test(distinctions, more_mail_systems_wordings)
 		/* A delay notice's 4.4.7 ("Message delayed") is no expiry yet. */
 		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 400 4.4.7 Message delayed. Connection timed out", 0,
 		 "network-error", "soft", NULL},
-		/* A log's deferral is no giving up, whatever its words. */
+		/* A log's deferral is no giving up, whatever its words: Exim's host
+		 * that failed before is still unreachable. */
 		{"2026-12-01 07:44:15 1XE5ec-0000Ov-4m == me@example.net R=dnslookup T=remote_smtp defer (-53): retry "
 		 "time not reached for any host",
-		 0, "expired", "soft", NULL},
+		 0, "network-error", "soft", NULL},
 		{"dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.1]:25: Operation timed out)", 0,
 		 "network-error", "soft", NULL},
 		/* Messaging Server's delay notice says how long it has tried. */
@@ -1264,6 +1268,14 @@ static const struct {
     /* A reply with "(...) blocked" in it is no amavis line. */
     {"550 5.7.1 (rule 12) blocked by the recipient's filter -> <x@example.org>", NULL, SMTPCODE_LOG_NONE,
      SMTPCODE_REASON_RECIPIENT_FILTERED},
+    /* Postfix's header_checks refusal: the header's words are the message's, the reply follows the helo. */
+    {"Dec  7 10:00:22 mx postfix/cleanup[2210]: 7C1D2E3F4A: reject: header Subject: Your mailbox is full, "
+     "confirm your password from mail.example.net[192.0.2.5]; from=<x@example.net> to=<vic@example.org> "
+     "proto=ESMTP helo=<mail.example.net>: 5.7.1 Message content rejected",
+     "vic@example.org", SMTPCODE_LOG_NONE, SMTPCODE_REASON_SPAM},
+    /* Sendmail's "<a@b>... " before words about the sender names no recipient. */
+    {"553 5.1.8 <xia@example.net>... Domain of sender address xia@example.net does not exist", NULL,
+     SMTPCODE_LOG_NONE, SMTPCODE_REASON_SENDER_REJECTED},
     /* Roundcube's error as a user pastes it: the recipient is quoted. */
     {"SMTP Error (550): Failed to add recipient \"ula@example.net\" (5.1.1 <ula@example.net>: Recipient address "
      "rejected: User unknown in local recipient table).",
