@@ -359,6 +359,12 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 5.0.0 <a@example.net>... Insufficient permission", 0, "system-error", NULL, NULL},
 		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
 		{"550 Too many connect", 0, "rate-limited", "soft", NULL},
+		{"550 Sender quota exceeded, too many messages sent today", 0, "rate-limited", "soft", NULL},
+		{"H=mx.example.net [192.0.2.10]: Remote host closed connection in response to EHLO relay.example.org", 0,
+		 "network-error", NULL, NULL},
+		{"connect to mx.example.net[2001:db8::25]:25: Cannot assign requested address", 0, "network-error", NULL,
+		 NULL},
+		{"SMTP Error: Failed to add recipient : Temporary lookup failure", 0, "system-error", "soft", NULL},
 		{"host mx.olc.protection.outlook.com[192.0.2.9] said: 451 4.7.652 The mail server [192.0.2.8] has "
 		 "exceeded the maximum number of connections.", 0, "rate-limited", "soft", NULL},
 		{"Your mail to the following recipients could not be delivered because they are not accepting mail "
