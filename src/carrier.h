@@ -51,6 +51,7 @@
 	X(EXCHANGE_DQ, "remote server returned \"")                               \
 	X(EXCHANGE_AT_SQ, ") returned '")                                         \
 	X(EXCHANGE_FR_SQ, "serveur distant a retourné '")                         \
+	X(PRIMARY_TARGET, "primary target ip address responded with: \"")         \
 	X(QMAIL_GREETING, " but greeting failed.")                                \
 	X(QMAIL_NAME, " but my name was rejected.")                               \
 	X(QMAIL_SENDER, " but sender was rejected.")                              \
@@ -206,6 +207,7 @@ struct smtpcode__carrier {
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 	const char *qmail_at;           /* just past qmail-send's "delivery N: failure: ", or NULL */
 	int amavis;                     /* amavis's "(12345-01) Blocked SPAM": its "<from> -> <to>" names the recipient */
+	int helo_looked;                /* the reply after a header_checks refusal's "helo=<...>: " was looked for */
 };
 
 /* Handles a marker found by the DFA: `end` is just past its last byte, `lim`

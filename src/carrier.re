@@ -300,6 +300,20 @@ closing_quote(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 		c->trailer_at = (const char *)end - 1;
 }
 
+/* The '"' that closes a quoted reply on its line (looked for in 2048 bytes). */
+static void
+quote_end(struct smtpcode__carrier *c, const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *end = lim - p > 2048 ? p + 2048 : lim;
+
+	for (; p < end && *p != '\n'; p++)
+		if (*p == '"') {
+			if (!c->trailer_at)
+				c->trailer_at = (const char *)p;
+			return;
+		}
+}
+
 static int
 is_white(unsigned char c)
 {
@@ -808,8 +822,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	 * message's; the reply is after the helo. */
 	case SMTPCODE__MARKER_CHECKS_REJECT_HEADER:
 	case SMTPCODE__MARKER_CHECKS_REJECT_BODY:
-		if ((q = after_helo(p, lim)) != NULL)
+		/* Looked for once: a line of many such words costs no more. */
+		if (!c->reply_at && !c->helo_looked && (q = after_helo(p, lim)) != NULL)
 			set_reply(c, SMTPCODE_CARRIER_POSTFIX, q);
+		c->helo_looked = 1;
 		c->rejected = 1;
 		break;
 	/* Sendmail's own refusal of a client: "ruleset=check_rcpt, arg1=<a@b>,
@@ -963,6 +979,15 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		break;
 	/* Exchange 2010's "Remote Server at mx.example.com (192.0.2.1)
 	 * returned '...'", and the French NDR's "Le serveur distant a retourné". */
+	/* Exchange's "451 4.4.0 Primary target IP address responded with: "454
+	 * 4.7.0 ..." Attempted failover to alternate host, but ...": the quoted
+	 * reply is the server's; the words after it, Exchange's own. */
+	case SMTPCODE__MARKER_PRIMARY_TARGET:
+		if (!c->reply_at) {
+			quote_end(c, p, lim);
+			set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
+		}
+		break;
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
 	case SMTPCODE__MARKER_EXCHANGE_AT_SQ:

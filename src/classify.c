@@ -387,7 +387,9 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		int better = sc->aside ? rank > sc->other_rank : rank > sc->reason_rank;
 		/* Matches in the carrier's own words before the reply do not count. */
 		int in_reply = !sc->aside && rank > sc->reply_reason_rank && sc->car && sc->car->reply_at &&
-		               (const char *)end > sc->car->reply_at;
+		               (const char *)end > sc->car->reply_at &&
+		               !(sc->car->trailer_at && sc->car->trailer_at > sc->car->reply_at &&
+		                 (const char *)end > sc->car->trailer_at + 1);
 		if (gives_up || better || in_reply) {
 			span = match_span(sc, here, pat->len);
 			if (span.ptr && (in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len) ||

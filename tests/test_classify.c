@@ -360,6 +360,14 @@ Test(distinctions, more_mail_systems_wordings)
 		{"550 5.1.1 Refused due to recipient preferences", 0, "recipient-filtered", "block", NULL},
 		{"550 Too many connect", 0, "rate-limited", "soft", NULL},
 		{"550 Sender quota exceeded, too many messages sent today", 0, "rate-limited", "soft", NULL},
+		/* Exchange's failover report: the reply it quotes is the server's, the words after it Exchange's. */
+		{"451 4.4.0 Primary target IP address responded with: \"454 4.7.0 Temporary authentication failure.\" "
+		 "Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or "
+		 "delivery failed to all alternate hosts. The last endpoint attempted was 192.0.2.3:25",
+		 0, "smtp-auth", "soft", NULL},
+		/* Exchange's store driver names where, a code or wording says why. */
+		{"554 5.6.0 STOREDRV.Deliver; Corrupt message content", 0, "message-format", "block", NULL},
+		{"432 4.3.2 STOREDRV; mailbox server is offline", 0, "service-unavailable", "soft", NULL},
 		{"H=mx.example.net [192.0.2.10]: Remote host closed connection in response to EHLO relay.example.org", 0,
 		 "network-error", NULL, NULL},
 		{"connect to mx.example.net[2001:db8::25]:25: Cannot assign requested address", 0, "network-error", NULL,
