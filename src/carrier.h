@@ -207,6 +207,7 @@ struct smtpcode__carrier {
 	const char *trailer_at;         /* where Postfix's "(in reply to ... command)" starts, or NULL */
 	const char *qmail_at;           /* just past qmail-send's "delivery N: failure: ", or NULL */
 	int amavis;                     /* amavis's "(12345-01) Blocked SPAM": its "<from> -> <to>" names the recipient */
+	int said_looked;                /* the "<a@b>:" before the first " said:" was looked for */
 	int helo_looked;                /* the reply after a header_checks refusal's "helo=<...>: " was looked for */
 };
 

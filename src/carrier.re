@@ -494,6 +494,17 @@ log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 		set_span(&c->recipient, a, b);
 }
 
+/* The "<a@b>:" that starts a Postfix bounce's line, before `end`. */
+static void
+paragraph_recipient(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *end)
+{
+	const unsigned char *close = (const unsigned char *)memchr(buf, '>', (size_t)(end - buf));
+
+	if (close && close + 1 < end && close[1] == ':' && memchr(buf, '@', (size_t)(close - buf)) &&
+	    !memchr(buf + 1, '<', (size_t)(close - buf - 1)) && !memchr(buf, ' ', (size_t)(close - buf)))
+		set_span(&c->recipient, buf + 1, close);
+}
+
 /* The address in "<a@b>" that ends just before `close` (its '>'), looked
  * for in at most 256 bytes back. */
 static void
@@ -729,6 +740,10 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		}
 		if (!c->host.len) /* else host_before() would change nothing */
 			host_before(c, buf, marker_start(buf, p, sizeof " said:" - 1));
+		/* A bounce's recipient line pasted alone: "<a@b>: host mx said: 550 ...". */
+		if (!c->recipient.len && !c->said_looked && *buf == '<' && !memchr(buf, '\n', (size_t)(p - buf)))
+			paragraph_recipient(c, buf, p);
+		c->said_looked = 1; /* once: a line of many " said:" costs no more */
 		set_reply(c, SMTPCODE_CARRIER_POSTFIX, skip_ws(p, lim));
 		break;
 	case SMTPCODE__MARKER_REFUSED:

@@ -1290,6 +1290,9 @@ static const struct {
     /* Sendmail's "<a@b>... " before words about the sender names no recipient. */
     {"553 5.1.8 <xia@example.net>... Domain of sender address xia@example.net does not exist", NULL,
      SMTPCODE_LOG_NONE, SMTPCODE_REASON_SENDER_REJECTED},
+    /* A Postfix bounce's line pasted alone names its recipient first. */
+    {"<zed@example.net>: host mx.example.net[192.0.2.9] said: 550 5.1.2 No such mailbox (in reply to RCPT TO "
+     "command)", "zed@example.net", SMTPCODE_LOG_NONE, SMTPCODE_REASON_USER_UNKNOWN},
     /* Roundcube's error as a user pastes it: the recipient is quoted. */
     {"SMTP Error (550): Failed to add recipient \"ula@example.net\" (5.1.1 <ula@example.net>: Recipient address "
      "rejected: User unknown in local recipient table).",
