@@ -368,6 +368,10 @@ Test(distinctions, more_mail_systems_wordings)
 		/* Exchange's store driver names where, a code or wording says why. */
 		{"554 5.6.0 STOREDRV.Deliver; Corrupt message content", 0, "message-format", "block", NULL},
 		{"432 4.3.2 STOREDRV; mailbox server is offline", 0, "service-unavailable", "soft", NULL},
+		{"550 4.7.26 Access denied, a message sent over IPv6 [2001:db8::25] must pass either SPF or DKIM validation, "
+		 "this message is not signed", 0, "auth-none", "block", NULL},
+		{"The message can't be submitted because the sender's submission quota was exceeded", 0, "rate-limited",
+		 NULL, NULL},
 		{"H=mx.example.net [192.0.2.10]: Remote host closed connection in response to EHLO relay.example.org", 0,
 		 "network-error", NULL, NULL},
 		{"connect to mx.example.net[2001:db8::25]:25: Cannot assign requested address", 0, "network-error", NULL,
