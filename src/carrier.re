@@ -992,8 +992,6 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		          : mk == SMTPCODE__MARKER_EXIM_DEFERRED ? SMTPCODE_LOG_DEFERRED
 		                                                 : SMTPCODE_LOG_SENT);
 		break;
-	/* Exchange 2010's "Remote Server at mx.example.com (192.0.2.1)
-	 * returned '...'", and the French NDR's "Le serveur distant a retourné". */
 	/* Exchange's "451 4.4.0 Primary target IP address responded with: "454
 	 * 4.7.0 ..." Attempted failover to alternate host, but ...": the quoted
 	 * reply is the server's; the words after it, Exchange's own. */
@@ -1003,6 +1001,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 			set_reply(c, SMTPCODE_CARRIER_EXCHANGE, p);
 		}
 		break;
+	/* Exchange 2010's "Remote Server at mx.example.com (192.0.2.1)
+	 * returned '...'", and the French NDR's "Le serveur distant a retourné". */
 	case SMTPCODE__MARKER_EXCHANGE_SQ:
 	case SMTPCODE__MARKER_EXCHANGE_DQ:
 	case SMTPCODE__MARKER_EXCHANGE_AT_SQ:
