@@ -700,6 +700,11 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		 * notifications"). */
 		m->section = SMTPCODE__SECTION_DELIVERED;
 		m->section_rcpts = m->rcpt_count;
+	} else if ((marks & SMTPCODE__MSG_BOUNCE) && m->section == SMTPCODE__SECTION_DELIVERED) {
+		/* "... could not be delivered to the following recipients:" after
+		 * them heads others. */
+		m->section = SMTPCODE__SECTION_NONE;
+		m->section_rcpts = m->rcpt_count;
 	}
 	if ((marks & SMTPCODE__MSG_END) || (!continued && end_line(s, len))) {
 		report_end(m);
@@ -1116,6 +1121,14 @@ text_record(struct smtpcode__msg *m, unsigned owner, const char *addr, size_t ad
 	if (!bounce_like(m) && (m->list_post || (m->headless && (owner == OWNER_PREAMBLE || !addr_len)) ||
 	                        (!r.reply.code && !r.reply.enhanced.cls)))
 		return;
+	/* A permanent refusal of the recipient or the message in a report that
+	 * says only that it will retry is a recipient listed under a failure's
+	 * heading the report's words did not make known ("... and we have
+	 * stopped trying:"). (A server that refuses the session, at its greeting
+	 * or EHLO, is retried: Postfix tries the next.) */
+	if (action == SMTPCODE_DSN_DELAYED && r.reply.code >= 500 && r.reply.code < 600 &&
+	    r.stage != SMTPCODE_STAGE_CONNECT && r.stage != SMTPCODE_STAGE_EHLO && !(m->text_kinds & SMTPCODE__MSG_FAILURE))
+		action = SMTPCODE_DSN_FAILED;
 	smtpcode__msg_emit(m, SMTPCODE_REPORT_TEXT, addr, addr_len, cut || text_cut, action, text, n, line,
 	                   flags | SMTPCODE_RECIPIENT_FROM_TEXT, &r);
 }
