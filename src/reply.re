@@ -35,6 +35,9 @@ lex_enhanced(const unsigned char *p, const unsigned char *lim, struct line_head 
 	 * "550 #5.1.0 Address rejected". */
 	/*!re2c
 	"#"? @a enhanced @b sp+ { h->enh_at = a; h->enh_end = b; h->text = p; return; }
+	/* Stalwart's "550 (5.1.2) 'User does not exist'". */
+	"(" @a enhanced @b ")" sp+ { h->enh_at = a; h->enh_end = b; h->text = p; return; }
+	"(" @a enhanced @b ")" / eol { h->enh_at = a; h->enh_end = b; h->text = p; return; }
 	"#"? @a enhanced @b / eol { h->enh_at = a; h->enh_end = b; h->text = b; return; }
 	"#"? @a enhanced @b {
 		if (p == lim) {

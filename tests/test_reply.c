@@ -203,6 +203,13 @@ Test(reply, enhanced_code_needs_its_boundary)
 	cr_assert(r.enhanced_span.len == 5 && memcmp(r.enhanced_span.ptr, "5.1.0", 5) == 0);
 	parse("550 ##5.1.0 x", &r);
 	cr_assert_eq(r.enhanced.cls, 0, "one '#' only");
+	/* In parentheses, as Stalwart quotes a reply: the span is the code alone. */
+	parse("550 (5.7.27) 'Sender domain publishes a null MX'", &r);
+	cr_assert_eq(r.enhanced.subject, 7);
+	cr_assert_eq(r.enhanced.detail, 27);
+	cr_assert(r.enhanced_span.len == 6 && memcmp(r.enhanced_span.ptr, "5.7.27", 6) == 0);
+	parse("550 (5.7.27", &r);
+	cr_assert_eq(r.enhanced.cls, 0, "an unclosed parenthesis holds no code");
 }
 
 Test(reply, never_reads_past_len)
