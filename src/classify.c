@@ -1243,7 +1243,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that
 	 * says the failure is temporary ("Host not found, try again"). */
-	cls = out->reply.code ? out->reply.code / 100 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
+	/* (A DSN's "Action: delivered" over a failure's Status, as some
+	 * Exchange receipts write "Status: 5.4.0": delivered is what happened.) */
+	cls = out->reply.code ? out->reply.code / 100 : car.dsn_class == 2 ? 2 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
 	      : log_class[car.log_status] ? log_class[car.log_status] : car.delayed ? 4
 	      : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
 

@@ -470,6 +470,9 @@ Test(distinctions, more_mail_systems_wordings)
 		{"Action: failed\nStatus: 4.1.1\nDiagnostic-Code: smtp; 450 4.1.1 <a@example.org>: Recipient address "
 		 "rejected: User unknown in local recipient table",
 		 0, "user-unknown", "unknown", NULL},
+		/* "Action: delivered" over a failure's Status (an Exchange receipt's "5.4.0"): delivered. */
+		{"Final-Recipient: rfc822; yves@example.org\nAction: delivered\nStatus: 5.4.0", 0, "accepted", "none",
+		 NULL},
 		/* A delay notice's 4.4.7 ("Message delayed") is no expiry yet. */
 		{"Action: delayed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 400 4.4.7 Message delayed. Connection timed out", 0,
 		 "network-error", "soft", NULL},
