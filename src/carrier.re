@@ -498,11 +498,11 @@ log_recipient(struct smtpcode__carrier *c, const unsigned char *p, const unsigne
 static void
 paragraph_recipient(struct smtpcode__carrier *c, const unsigned char *buf, const unsigned char *end)
 {
-	const unsigned char *close = (const unsigned char *)memchr(buf, '>', (size_t)(end - buf));
+	const unsigned char *a, *b;
 
-	if (close && close + 1 < end && close[1] == ':' && memchr(buf, '@', (size_t)(close - buf)) &&
-	    !memchr(buf + 1, '<', (size_t)(close - buf - 1)) && !memchr(buf, ' ', (size_t)(close - buf)))
-		set_span(&c->recipient, buf + 1, close);
+	if (address_field(buf, end, &a, &b) && a == buf + 1 && end - b >= 2 && b[1] == ':' &&
+	    memchr(a, '@', (size_t)(b - a)))
+		set_span(&c->recipient, a, b);
 }
 
 /* The address in "<a@b>" that ends just before `close` (its '>'), looked
@@ -541,16 +541,13 @@ mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned cha
 static int
 about_sender(const unsigned char *p, const unsigned char *lim)
 {
-	static const char domain_of[] = "domain of sender", sender[] = "sender ";
-	size_t n = (size_t)(lim - p), i;
+	const unsigned char *m;
 
-	for (i = 0; i < sizeof domain_of - 1 && i < n && (p[i] | 0x20) == (unsigned char)domain_of[i]; i++)
-		;
-	if (i == sizeof domain_of - 1)
-		return 1;
-	for (i = 0; i < sizeof sender - 1 && i < n && (p[i] | 0x20) == (unsigned char)sender[i]; i++)
-		;
-	return i == sizeof sender - 1;
+	/*!re2c
+	'domain of sender' | 'sender ' { return 1; }
+	* { return 0; }
+	$ { return 0; }
+	*/
 }
 
 /* Just past the ">: " that ends a Postfix log line's "helo=<...>", on the
