@@ -996,10 +996,13 @@ static const unsigned char log_class[SMTPCODE_LOG_COUNT] = {0, 2, 4, 5, 5};
 /* Who a failure at this stage refused, when that is all that is known:
  * at MAIL FROM the sender; at the greeting or EHLO, permanently, the
  * connecting host (all the server knows of it is its address and name).
+ * A 421 closes the session whatever the command: it refuses no one.
  * SMTPCODE_REASON_UNKNOWN: the stage says nothing. */
 static enum smtpcode_reason
-refused_party(enum smtpcode_stage stage, unsigned cls)
+refused_party(enum smtpcode_stage stage, unsigned cls, unsigned code)
 {
+	if (code == 421)
+		return SMTPCODE_REASON_UNKNOWN;
 	if ((cls == 4 || cls == 5) && stage == SMTPCODE_STAGE_MAIL)
 		return SMTPCODE_REASON_SENDER_REJECTED;
 	if (cls == 5 && (stage == SMTPCODE_STAGE_CONNECT || stage == SMTPCODE_STAGE_EHLO))
@@ -1320,9 +1323,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			 * an address or a mailbox (X.1, X.2), the basic code says as much. */
 			decide(&d, SMTPCODE_SIGNAL_GENERIC_ENHANCED, e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
-	if (refused_party(out->stage, cls) != SMTPCODE_REASON_UNKNOWN) {
+	if (refused_party(out->stage, cls, out->reply.code) != SMTPCODE_REASON_UNKNOWN) {
 		struct smtpcode_span none = {NULL, 0};
-		decide(&d, SMTPCODE_SIGNAL_STAGE, refused_party(out->stage, cls), SMTPCODE__NO_ACTION,
+		decide(&d, SMTPCODE_SIGNAL_STAGE, refused_party(out->stage, cls, out->reply.code), SMTPCODE__NO_ACTION,
 		       SMTPCODE__NO_ACTION, none);
 	}
 	if (out->reply.code) {
@@ -1426,7 +1429,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * is the sender's login) and X.1.7 and X.1.8, a bad sender's address
 	 * or its domain. */
 	if (out->bounce == SMTPCODE_BOUNCE_HARD) {
-		enum smtpcode_reason who = refused_party(out->stage, cls ? cls : 5);
+		enum smtpcode_reason who = refused_party(out->stage, cls ? cls : 5, out->reply.code);
 		unsigned code = out->reply.code;
 		if (enh->cls && enh->subject == 1 && (enh->detail == 7 || enh->detail == 8))
 			who = SMTPCODE_REASON_SENDER_REJECTED;

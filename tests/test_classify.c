@@ -1743,6 +1743,18 @@ Test(carriers, codes_about_the_sender_never_bounce_a_recipient)
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+Test(carriers, a_closing_session_refuses_no_one)
+{
+	/* At MAIL FROM a refusal is the sender's, but a 421 closes the session
+	 * whatever the command was. */
+	struct smtpcode_result r = classify("421 Connection went away (in reply to MAIL FROM command)", 0);
+
+	cr_assert_eq(r.stage, SMTPCODE_STAGE_MAIL);
+	cr_assert_neq(r.reason, SMTPCODE_REASON_SENDER_REJECTED, "%s", smtpcode_reason_name(r.reason));
+	r = classify("450 4.1.8 Try again (in reply to MAIL FROM command)", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED, "%s", smtpcode_reason_name(r.reason));
+}
+
 Test(carriers, caller_stage_and_host_win)
 {
 	struct smtpcode_result r;
