@@ -1679,6 +1679,26 @@ static const struct {
     /* "delivery temporarily suspended": Postfix waits for the next try. */
     {"<a@example.com>: delivery temporarily suspended: connect to mx.example.com[192.0.2.1]:25: Connection timed out",
      SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* Postfix's prefixes name what was refused; the words after them say why. */
+    {"454 4.7.1 <localhost>: Helo command rejected: Access denied", SMTPCODE_REASON_POLICY, SMTPCODE_BOUNCE_SOFT},
+    {"451 4.3.5 <a@example.com>: Sender address rejected: Server configuration error", SMTPCODE_REASON_SYSTEM_ERROR,
+     SMTPCODE_BOUNCE_SOFT},
+    {"554 5.0.0 <mx.example.com[192.0.2.1]>: Client host rejected: reject", SMTPCODE_REASON_POLICY,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"504 5.5.2 <host>: Helo command rejected: need fully-qualified hostname", SMTPCODE_REASON_SYNTAX_ERROR,
+     SMTPCODE_BOUNCE_BLOCK},
+    /* A command or an extension switched off is no disabled mailbox. */
+    {"502 5.5.1 VRFY command is disabled", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    {"501 5.7.1 DSN support is disabled", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    {"550 5.2.1 Mailbox is disabled", SMTPCODE_REASON_MAILBOX_DISABLED, SMTPCODE_BOUNCE_HARD},
+    /* A local delivery agent that could not write the mailbox. */
+    {"dsn=5.2.0, status=bounced (maildir delivery failed: create maildir file /var/mail/a/tmp/1.P2.host: "
+     "Permission denied)",
+     SMTPCODE_REASON_MAILER_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    {"421 4.7.0 Error: too many new TLS sessions from 192.0.2.1", SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
+    {"550 zen.example.test Listed by CSS", SMTPCODE_REASON_IP_BLOCKLISTED, SMTPCODE_BOUNCE_BLOCK},
+    {"451 Over-quota", SMTPCODE_REASON_MAILBOX_FULL, SMTPCODE_BOUNCE_SOFT},
+    {"The recipient name is not recognized", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
 };
 
 Test(carriers, replies_of_mail_server_software)
