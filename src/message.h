@@ -207,6 +207,7 @@ struct smtpcode__msg {
 	char subject[SMTPCODE__MSG_SUBJECT_MAX];
 	size_t subject_len;
 	unsigned subject_kinds;            /* SMTPCODE__MSG_* found in the subject */
+	int subject_forwarded;             /* it starts "Fwd:" (or "Fw:", "WG:", "TR:", ...) */
 	int from_daemon;                   /* From names a mailer-daemon or postmaster */
 	int auto_submitted;                /* Auto-Submitted: auto-replied, X-Autoreply, Precedence: auto_reply, ... */
 	int rejected;                      /* Auto-Submitted: auto-replied (rejected): a Sieve reject (RFC 5429) */
@@ -284,7 +285,11 @@ struct smtpcode__msg {
 	size_t store_len;
 	size_t session_at;                 /* where the store stood at a transcript session's start, */
 	int session_open;                  /* ... while no recipient's line has come since */
+	int no_rcpt_next;                  /* a line ended in words that say the address after them
+	                                      is no recipient ("A message sent by"): the next line's */
 	int para_rcpt;                     /* the recipient whose block opened in this paragraph, or -1 */
+	int para_wrapped;                  /* ... by "<a@b>:" at the line's start, whose indented
+	                                      lines are its text wrapped (Postfix) */
 	int alias_rcpt;                    /* a recipient named by an alias line ("Original-Recipient:")
 	                                      in this paragraph, whose final address may follow, or -1 */
 	struct smtpcode__rcpt rcpt[SMTPCODE__MSG_RCPT_MAX];

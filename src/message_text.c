@@ -34,6 +34,7 @@ static void
 forget_paragraph(struct smtpcode__msg *m)
 {
 	m->para_rcpt = -1;
+	m->para_wrapped = 0;
 	m->alias_rcpt = -1;
 	m->wrap_state = 0;
 }
@@ -59,6 +60,7 @@ smtpcode__msg_text_reset(struct smtpcode__msg *m)
 	m->preamble_len = 0;
 	m->store_len = 0;
 	m->session_open = 0;
+	m->no_rcpt_next = 0;
 	forget_paragraph(m);
 }
 
@@ -113,6 +115,26 @@ markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_e
 	}
 	*end_state = state;
 	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
+}
+
+/* Do words that say the address after them is no recipient ("A message
+ * sent by", "please contact") end s[0..len), but for blanks and a colon? */
+static int
+ends_in_no_recipient(const char *s, size_t len)
+{
+	unsigned state = 0;
+	size_t i, last = SIZE_MAX;
+
+	for (i = 0; i < len; i++) {
+		state = step(state, (unsigned char)s[i]);
+		if (smtpcode__msg_state_kinds[state] & SMTPCODE__MSG_NO_RECIPIENT)
+			last = i + 1;
+	}
+	if (last == SIZE_MAX)
+		return 0;
+	while (last < len && (s[last] == ' ' || s[last] == '\t' || s[last] == ':'))
+		last++;
+	return last == len;
 }
 
 /* The kinds of markers that begin at the end of the last line (the
@@ -683,6 +705,14 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	if (!continued)
 		m->text_kinds |= wrapped_markers(m->wrap_state, s, len) & REPORT_KINDS;
 	marks = markers(s, len, &label_end, &no_rcpt_end, &m->wrap_state);
+	if (m->no_rcpt_next && !continued) {
+		/* "A message sent by" / (blank) / "  <sender@b>" (Exim, when the
+		 * bounce goes to another address than the sender's). */
+		marks |= SMTPCODE__MSG_NO_RECIPIENT;
+		no_rcpt_end = 0;
+	}
+	if (!continued)
+		m->no_rcpt_next = (marks & SMTPCODE__MSG_NO_RECIPIENT) && no_rcpt_end && ends_in_no_recipient(s, len);
 	m->text_kinds |= marks & REPORT_KINDS;
 	/* A delay's words do not undo a failure's before any recipient is named
 	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
@@ -718,9 +748,18 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	owner = m->current >= 0                    ? (unsigned)m->current
 	        : m->current == CURRENT_HANDED_ON ? OWNER_HANDED_ON
 	                                          : OWNER_PREAMBLE;
+	if (!continued && m->para_wrapped && m->current >= 0 && m->para_rcpt == m->current && indent(s, len) > 0) {
+		/* Postfix wraps a recipient's text under its "<a@b>: host ...
+		 * said: 550 5.1.8" line, indented: a wrapped line that starts with
+		 * an address ("    <sender@b>: Sender address rejected") is more of
+		 * that text, not another recipient. */
+		keep_line(m, (unsigned)m->current, s, len);
+		return;
+	}
 	if (!continued) {
 		at = indent(s, len);
-		if (smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
+		if (!(marks & SMTPCODE__MSG_NO_RECIPIENT && no_rcpt_end == 0) &&
+		    smtpcode__msg_recipient_line(s + at, len - at, &a, &rest)) {
 			a.start += at, a.end += at, rest += at;
 			named = listed = 1;
 		} else if ((marks & SMTPCODE__MSG_RECIPIENT) && label_end) {
@@ -761,6 +800,7 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 		}
 		if (strong) {
 			open_block(m, s, len, a, rest, number);
+			m->para_wrapped = at == 0 && listed && colon_after(s, len, a.end) && m->para_rcpt == m->current;
 			return;
 		}
 		if (why == EXCLUDED_OWN) {
