@@ -274,27 +274,58 @@ is_null_path(const char *v, size_t len)
 	return n == 2 && kept[0] == '<' && kept[1] == '>';
 }
 
-/* A subject that answers another: "Re:", as most mail clients write it,
- * after a ticket system's or a list's tags ("[Ticket #4821] Re: ..."). */
+/* 'r' when s[0..n) starts with the prefix of an answer ("Re:", "AW:",
+ * "SV:", ...), 'f' with that of a forward ("Fwd:", "Fw:", "WG:", "TR:",
+ * "RV:", "I:", ...), else 0. */
 static int
-reply_subject(const char *s, size_t n)
+prefix_at(const char *s, size_t n)
+{
+	static const char answers[][5] = {"re", "aw", "sv", "vs", "antw", "odp", "ynt", "res"};
+	static const char forwards[][7] = {"fwd", "fw", "wg", "tr", "rv", "i", "enc", "vb", "doorst", "pd", "ilt"};
+	size_t k, i;
+
+	for (k = 0; k < n && k < 7 && s[k] != ':'; k++)
+		;
+	if (k == 0 || k == n || s[k] != ':')
+		return 0;
+	for (i = 0; i < sizeof answers / sizeof answers[0]; i++)
+		if (smtpcode__msg_is(s, k, answers[i]))
+			return 'r';
+	for (i = 0; i < sizeof forwards / sizeof forwards[0]; i++)
+		if (smtpcode__msg_is(s, k, forwards[i]))
+			return 'f';
+	return 0;
+}
+
+/* The prefix a mail client puts before the subject of a message it answers
+ * or forwards (prefix_at()), after a ticket system's or a list's tags
+ * ("[Ticket #4821] Re: ...") or as the start of one ("[Fwd: ...]", as
+ * some clients write it). */
+static int
+subject_prefix(const char *s, size_t n)
 {
 	for (;;) {
 		const char *close;
+		int p;
 		while (n > 0 && is_blank((unsigned char)*s))
 			s++, n--;
-		if (n == 0 || *s != '[' || !(close = (const char *)memchr(s, ']', n)))
-			break;
+		if (n == 0 || *s != '[')
+			return prefix_at(s, n);
+		if ((p = prefix_at(s + 1, n - 1)) != 0)
+			return p;
+		if (!(close = (const char *)memchr(s, ']', n)))
+			return 0;
 		n -= (size_t)(close + 1 - s);
 		s = close + 1;
 	}
-	return n >= 3 && s[2] == ':' && smtpcode__msg_is(s, 2, "re");
 }
 
 /* A field of the message's own header (or of a forwarded bounce's). */
 static void
 top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v, size_t vlen)
 {
+	int prefix;
+
 	if (smtpcode__msg_is(name, nlen, "from")) {
 		keep_address(v, vlen, m->from, &m->from_len);
 		m->from_daemon = (smtpcode__msg_kinds(v, vlen) & SMTPCODE__MSG_DAEMON) != 0;
@@ -304,8 +335,10 @@ top_field(struct smtpcode__msg *m, const char *name, size_t nlen, const char *v,
 		m->subject_len = smtpcode__decode_words(v, vlen, m->subject, sizeof m->subject);
 		m->subject_kinds = smtpcode__msg_subject_kinds(m->subject, m->subject_len);
 		/* "Re: Undelivered Mail ...": a person's answer about a bounce. */
-		if (reply_subject(m->subject, m->subject_len))
+		prefix = subject_prefix(m->subject, m->subject_len);
+		if (prefix == 'r')
 			m->subject_kinds &= ~(unsigned)SMTPCODE__MSG_BOUNCE;
+		m->subject_forwarded = prefix == 'f';
 	} else if (smtpcode__msg_is(name, nlen, "auto-submitted")) {
 		if (has_word(v, vlen, "auto-replied"))
 			m->auto_submitted = 1;
@@ -1041,6 +1074,7 @@ forget_outer(struct smtpcode__msg *m)
 {
 	m->from_len = m->to_len = m->subject_len = 0;
 	m->subject_kinds = 0;
+	m->subject_forwarded = 0;
 	/* Not list_post: a list's digest forwards its posts whole. */
 	m->from_daemon = m->auto_submitted = m->rejected = m->is_report = m->is_feedback = m->null_sender = 0;
 	m->xfr_len = 0;
@@ -1117,10 +1151,14 @@ header_end(struct smtpcode__msg *m)
 		 * said, in a mail system's words, that delivery failed for good
 		 * ("PERMANENT fatal delivery errors") was the report itself, and so
 		 * was one that said it was not delivered, sent from the null path
-		 * as a mail system's notice is (a filtering gateway's). */
+		 * as a mail system's notice is (a filtering gateway's), and one
+		 * whose own subject says it is a bounce ("Undelivered Mail
+		 * Returned to Sender", not "Fwd: Undelivered Mail ..."). */
 		int headers_only = type_is(m, "text/rfc822-headers") || type_is(m, "message/global-headers");
+		int bounce_subject = (m->subject_kinds & SMTPCODE__MSG_BOUNCE) && !m->subject_forwarded;
 		body_reset(m, SMTPCODE__BODY_SKIP);
 		if (!headers_only && !smtpcode__msg_outer_is_report(m) && !m->dsn_records && !m->strong_count &&
+		    !bounce_subject &&
 		    !(m->text_kinds & SMTPCODE__MSG_FAILURE) &&
 		    !(m->null_sender && (m->text_kinds & SMTPCODE__MSG_BOUNCE))) {
 			forget_outer(m);
