@@ -1178,6 +1178,19 @@ unit_after(const unsigned char *p, const unsigned char *lim)
 	*/
 }
 
+/* Two digits or more, then no '.': a number that goes on after a code's
+ * space or dash ("555 0199", "555-0199": a telephone's), not an enhanced
+ * code ("550 5.1.1") or words. */
+static int
+more_digits(const unsigned char *p, const unsigned char *lim)
+{
+	const unsigned char *q = p;
+
+	while (q < lim && (unsigned)*q - '0' < 10u)
+		q++;
+	return q - p >= 2 && (q == lim || *q != '.');
+}
+
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of
  * their own, followed by a space, a dash, a line break or the end? */
 static int
@@ -1202,6 +1215,8 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 		return 1;
 	c3 = p[3];
 	if (c3 == ' ' && unit_after(p + 4, lim))
+		return 0;
+	if ((c3 == ' ' || c3 == '-') && more_digits(p + 4, lim))
 		return 0;
 	if (c3 == ',' && before == '(' && python_bytes(p + 3, lim))
 		return 1;

@@ -1509,6 +1509,11 @@ Test(carriers, a_number_in_prose_is_not_a_reply)
 	cr_assert_eq(r.reply.code, 550);
 	r = classify("571 Virus detected - psmtp", 0);
 	cr_assert_eq(r.reply.code, 571);
+	/* A telephone number in a signature is no reply. */
+	r = classify("Support Team | Tel +1 555 0199 | Fax 555-0198", 0);
+	cr_assert_eq(r.reply.code, 0);
+	r = classify("550 5.1.1 <a@example.org>: Recipient address rejected", 0);
+	cr_assert_eq(r.reply.code, 550);
 }
 
 /* Postfix fills a DSN's Status with X.0.0 when the reply had no enhanced
