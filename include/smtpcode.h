@@ -437,7 +437,9 @@ struct smtpcode_result {
 	enum smtpcode_signal decided_by; /* which signal decided the reason */
 	struct smtpcode_span matched;    /* the text that decided: phrase, token or code */
 	/* What a log line says besides the reply (empty spans for other input): */
-	struct smtpcode_span recipient;  /* Postfix's and Sendmail's to=<...>, the address of an Exim ** or == line */
+	struct smtpcode_span recipient;  /* Postfix's and Sendmail's to=<...>, the address of an Exim ** or == line;
+	                                    else the one a 4xx or 5xx reply starts with ("550 5.1.1 <a@b>: ...",
+	                                    "550 a@b... User unknown"), not the sender's */
 	struct smtpcode_span queue_id;   /* the message's ID in the log: "4F2A1C0D3E:", Exim's 1abcDE-000123-AB */
 	struct smtpcode_span timestamp;  /* the line's date and time, as written: "Nov  5 10:00:00", ISO 8601 */
 	enum smtpcode_log_status log_status; /* what the log did with the message */

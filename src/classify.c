@@ -1010,6 +1010,58 @@ refused_party(enum smtpcode_stage stage, unsigned cls, unsigned code)
 	return SMTPCODE_REASON_UNKNOWN;
 }
 
+/* The address a refusal starts with, as Postfix's and Sendmail's name the
+ * recipient they refuse ("550 5.1.1 <a@b>: Recipient address rejected",
+ * "550 5.1.1 <a@b>... User unknown"): right after the codes, in angle
+ * brackets before a colon or "...", or bare before "...". Empty when the
+ * reply starts otherwise. */
+static struct smtpcode_span
+addressed_to(const struct smtpcode_reply *reply, const char *lim)
+{
+	struct smtpcode_span none = {NULL, 0}, out;
+	const char *p = reply->code_span.ptr + reply->code_span.len;
+	const char *start, *at = NULL;
+	int bracket;
+
+	if (!reply->code_span.len)
+		return none;
+	while (p < lim && (*p == ' ' || *p == '\t' || *p == '-'))
+		p++;
+	if (reply->enhanced_span.len && reply->enhanced_span.ptr == p)
+		p += reply->enhanced_span.len;
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	bracket = p < lim && *p == '<';
+	start = p += bracket;
+	for (; p < lim && p - start < 254 && *p != '>' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'; p++) {
+		if (*p == '@') {
+			if (at)
+				return none;
+			at = p;
+		}
+		if (!bracket && *p == '.' && p + 2 < lim && p[1] == '.' && p[2] == '.')
+			break;
+	}
+	if (!at || at == start || p - at < 4)
+		return none;
+	out.ptr = start;
+	out.len = (size_t)(p - start);
+	if (bracket && (p == lim || *p++ != '>'))
+		return none;
+	if (p < lim && *p == ':')
+		p++;
+	else if (lim - p >= 3 && p[0] == '.' && p[1] == '.' && p[2] == '.')
+		p += 3;
+	else
+		return none;
+	/* "<a@b>: Sender address rejected", "<a@b>... Domain of sender
+	 * address ...": the address is the sender's. */
+	for (start = p; p + 6 <= lim && p - start < 32; p++)
+		if ((*p | 0x20) == 's' && word_at((const unsigned char *)p, (const unsigned char *)p + 6, "sender"))
+			return none;
+	return out;
+}
+
 /* A refused login: a reply to AUTH (534, 535, 538), the sender's to fix. */
 static int
 login_refused(unsigned code)
@@ -1484,6 +1536,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
 	if (car.warning_only)
 		return SMTPCODE_ENOREPLY;
+	if (!out->recipient.len && (cls == 4 || cls == 5) && out->reason != SMTPCODE_REASON_SENDER_REJECTED &&
+	    out->stage != SMTPCODE_STAGE_MAIL && out->stage != SMTPCODE_STAGE_CONNECT && out->stage != SMTPCODE_STAGE_EHLO)
+		out->recipient = addressed_to(&out->reply, buf + len);
 	return 0;
 }
 

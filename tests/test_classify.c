@@ -1768,6 +1768,25 @@ Test(carriers, codes_about_the_sender_never_bounce_a_recipient)
 	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_HARD);
 }
 
+Test(carriers, a_refusal_names_its_recipient)
+{
+	struct smtpcode_result r = classify("550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown", 0);
+
+	cr_assert_eq(r.recipient.len, strlen("ann@example.org"));
+	cr_assert(!memcmp(r.recipient.ptr, "ann@example.org", r.recipient.len));
+	r = classify("550 5.1.1 bo@example.net... User unknown", 0);
+	cr_assert_eq(r.recipient.len, strlen("bo@example.net"));
+	/* The sender's address, a host's name, words before the address. */
+	r = classify("451 4.3.5 <cy@example.com>: Sender address rejected: Server configuration error", 0);
+	cr_assert_eq(r.recipient.len, 0);
+	r = classify("553 5.1.8 <cy@example.com>... Domain of sender address cy@example.com does not exist", 0);
+	cr_assert_eq(r.recipient.len, 0);
+	r = classify("554 5.7.1 <mx.example.com[192.0.2.1]>: Client host rejected: Access denied", 0);
+	cr_assert_eq(r.recipient.len, 0);
+	r = classify("550 5.1.1 User unknown: <ann@example.org>", 0);
+	cr_assert_eq(r.recipient.len, 0);
+}
+
 Test(carriers, a_closing_session_refuses_no_one)
 {
 	/* At MAIL FROM a refusal is the sender's, but a 421 closes the session
