@@ -1178,17 +1178,33 @@ unit_after(const unsigned char *p, const unsigned char *lim)
 	*/
 }
 
-/* Two digits or more, then no '.': a number that goes on after a code's
- * space or dash ("555 0199", "555-0199": a telephone's), not an enhanced
- * code ("550 5.1.1") or words. */
+/* A telephone number's middle: after a number of its own ("+1 555 0199",
+ * "(0) 555-0199"), three digits and, after a space or a dash, two digits
+ * or more that end the number ("550 1234567 is not a valid account" and
+ * "554 30 seconds ..." start no number before them); or, within a line,
+ * three digits, a dash and four ("Fax 555-0198"). */
 static int
-more_digits(const unsigned char *p, const unsigned char *lim)
+phone_number(const unsigned char *s, const unsigned char *p, const unsigned char *lim)
 {
-	const unsigned char *q = p;
+	const unsigned char *q = p + 4, *b = p;
+	int digit = 0;
 
 	while (q < lim && (unsigned)*q - '0' < 10u)
 		q++;
-	return q - p >= 2 && (q == lim || *q != '.');
+	if (q - (p + 4) < 2 || (q < lim && (*q == '.' || *q == '@' || is_alnum(*q))))
+		return 0;
+	/* "Fax 555-0198": a local number, within a line. */
+	if (p[3] == '-' && q - (p + 4) == 4 && p > s && p[-1] != '\n')
+		return 1;
+	while (b > s && b[-1] == ' ')
+		b--;
+	if (b == p)
+		return 0;
+	while (b > s && ((unsigned)b[-1] - '0' < 10u || b[-1] == '+' || b[-1] == '(' || b[-1] == ')')) {
+		digit |= (unsigned)b[-1] - '0' < 10u;
+		b--;
+	}
+	return digit && (b == s || b[-1] == ' ');
 }
 
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of
@@ -1216,7 +1232,7 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	c3 = p[3];
 	if (c3 == ' ' && unit_after(p + 4, lim))
 		return 0;
-	if ((c3 == ' ' || c3 == '-') && more_digits(p + 4, lim))
+	if ((c3 == ' ' || c3 == '-') && phone_number(s, p, lim))
 		return 0;
 	if (c3 == ',' && before == '(' && python_bytes(p + 3, lim))
 		return 1;

@@ -1048,6 +1048,8 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 	out.len = (size_t)(p - start);
 	if (bracket && (p == lim || *p++ != '>'))
 		return none;
+	if (bracket && p + 1 < lim && *p == ' ' && p[1] == ':')
+		p++; /* French typography: "<a@b> : ..." */
 	if (p < lim && *p == ':')
 		p++;
 	else if (lim - p >= 3 && p[0] == '.' && p[1] == '.' && p[2] == '.')
@@ -1056,9 +1058,12 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 		return none;
 	/* "<a@b>: Sender address rejected", "<a@b>... Domain of sender
 	 * address ...": the address is the sender's. */
-	for (start = p; p + 6 <= lim && p - start < 32; p++)
-		if ((*p | 0x20) == 's' && word_at((const unsigned char *)p, (const unsigned char *)p + 6, "sender"))
-			return none;
+	while (p < lim && *p == ' ')
+		p++;
+	if (lim - p >= 6 && word_eq(p, 6, "sender"))
+		return none;
+	if (lim - p >= 16 && word_eq(p, 16, "domain of sender"))
+		return none;
 	return out;
 }
 
@@ -1539,6 +1544,12 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	if (!out->recipient.len && (cls == 4 || cls == 5) && out->reason != SMTPCODE_REASON_SENDER_REJECTED &&
 	    out->stage != SMTPCODE_STAGE_MAIL && out->stage != SMTPCODE_STAGE_CONNECT && out->stage != SMTPCODE_STAGE_EHLO)
 		out->recipient = addressed_to(&out->reply, buf + len);
+	/* The address a reply to MAIL FROM names is the sender's ("550 5.1.0
+	 * <a@b>... Address rejected (in reply to MAIL FROM command)"), not a
+	 * log line's own to=<...>. */
+	if (out->stage == SMTPCODE_STAGE_MAIL && out->recipient.len && out->reply.raw.len &&
+	    out->recipient.ptr >= out->reply.raw.ptr && out->recipient.ptr < out->reply.raw.ptr + out->reply.raw.len)
+		out->recipient.ptr = NULL, out->recipient.len = 0;
 	return 0;
 }
 

@@ -1509,9 +1509,16 @@ Test(carriers, a_number_in_prose_is_not_a_reply)
 	cr_assert_eq(r.reply.code, 550);
 	r = classify("571 Virus detected - psmtp", 0);
 	cr_assert_eq(r.reply.code, 571);
-	/* A telephone number in a signature is no reply. */
+	/* A telephone number in a signature is no reply; a reply whose words
+	 * start with a number is one. */
 	r = classify("Support Team | Tel +1 555 0199 | Fax 555-0198", 0);
 	cr_assert_eq(r.reply.code, 0);
+	r = classify("550 1234567 is not a valid account", 0);
+	cr_assert_eq(r.reply.code, 550);
+	r = classify("554 30 seconds is the minimum delay between messages", 0);
+	cr_assert_eq(r.reply.code, 554);
+	r = classify("552-5000 MB is the limit\n552 5.2.2 Mailbox full", 0);
+	cr_assert_eq(r.reply.code, 552);
 	r = classify("550 5.1.1 <a@example.org>: Recipient address rejected", 0);
 	cr_assert_eq(r.reply.code, 550);
 }
@@ -1785,6 +1792,15 @@ Test(carriers, a_refusal_names_its_recipient)
 	cr_assert_eq(r.recipient.len, 0);
 	r = classify("550 5.1.1 User unknown: <ann@example.org>", 0);
 	cr_assert_eq(r.recipient.len, 0);
+	r = classify("host mx.example.org[192.0.2.7] said: 550 5.1.0 <ops@example.com>... Address rejected (in reply "
+	             "to MAIL FROM command)", 0);
+	cr_assert_eq(r.recipient.len, 0);
+	/* Words about the sender later in the reply, and a French colon. */
+	r = classify("550 5.7.1 <tom@example.com>: Recipient address rejected: sender domain example.org is not "
+	             "allowed to send to this user", 0);
+	cr_assert_eq(r.recipient.len, strlen("tom@example.com"));
+	r = classify("550 5.1.1 <paul@example.net> : adresse du destinataire refusée : utilisateur inconnu", 0);
+	cr_assert_eq(r.recipient.len, strlen("paul@example.net"));
 }
 
 Test(carriers, a_closing_session_refuses_no_one)
