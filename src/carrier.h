@@ -120,6 +120,9 @@
 	X(RESULT_OK_QUOTED, " result=\"ok\"")                                      \
 	X(RECIPIENT_EQ, ", recipient=")                                            \
 	X(SOME_FAILED, "some recipients failed: ")                                 \
+	X(MESSAGE_YOU_SENT_TO, "message you sent to ")                             \
+	X(YOUR_MESSAGE_TO, "your message to ")                                     \
+	X(WASNT_DELIVERED_TO, "wasn't delivered to ")                              \
 	X(HARAKA_TEMP_FAIL, "] temp fail for: ")                                   \
 	X(HARAKA_BOUNCING, "] bouncing mail: ")                                    \
 	X(JSON_EMAIL, "\"email\":\"")                                             \

@@ -895,6 +895,12 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_ADDR_EQ:
 	case SMTPCODE__MARKER_RECIPIENT_EQ: /* a policy server's (postgrey's) "recipient=a@b" */
 	case SMTPCODE__MARKER_SOME_FAILED:  /* Haraka's "bouncing mail: Some recipients failed: <a@b>" */
+	/* A notice's own sentence pasted alone: "The message you sent to a@b
+	 * couldn't be delivered due to: ...", "Your message to a@b couldn't be
+	 * delivered", "Your message wasn't delivered to a@b because ...". */
+	case SMTPCODE__MARKER_MESSAGE_YOU_SENT_TO:
+	case SMTPCODE__MARKER_YOUR_MESSAGE_TO:
+	case SMTPCODE__MARKER_WASNT_DELIVERED_TO:
 		log_recipient(c, p, lim);
 		break;
 	/* qmail-send's report of a delivery, in which '_' stands for each space. */

@@ -1444,11 +1444,12 @@ Test(logs, what_a_postmaster_needs_from_a_log_line)
 	cr_assert_eq(r.log_status, SMTPCODE_LOG_DEFERRED);
 	cr_assert(span_is(r.recipient, "b@example.net"));
 
-	/* Not a log line's: Gmail's "** Address not found **". */
+	/* Not a log line's: Gmail's "** Address not found **" is no Exim "**"
+	 * line; its recipient is the one its sentence names. */
 	r = classify("** Address not found ** Your message wasn't delivered to a@example.com because the address "
 	             "couldn't be found.", 0);
 	cr_assert_eq(r.log_status, SMTPCODE_LOG_NONE);
-	cr_assert(span_is(r.recipient, NULL));
+	cr_assert(span_is(r.recipient, "a@example.com"));
 	cr_assert(span_is(r.timestamp, NULL));
 	cr_assert_null(smtpcode_log_status_name(SMTPCODE_LOG_COUNT));
 }
@@ -1711,6 +1712,10 @@ static const struct {
     {"550 zen.example.test Listed by CSS", SMTPCODE_REASON_IP_BLOCKLISTED, SMTPCODE_BOUNCE_BLOCK},
     {"451 Over-quota", SMTPCODE_REASON_MAILBOX_FULL, SMTPCODE_BOUNCE_SOFT},
     {"The recipient name is not recognized", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"510 5.1.1 Your email address, a@example.com, is not subscribed to that group. To subscribe, send an email "
+     "to g+subscribe@groups.example.io",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"ERROR CODE :550 - Message headers fail syntax check", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_BLOCK},
 };
 
 Test(carriers, replies_of_mail_server_software)
@@ -1801,6 +1806,11 @@ Test(carriers, a_refusal_names_its_recipient)
 	cr_assert_eq(r.recipient.len, strlen("tom@example.com"));
 	r = classify("550 5.1.1 <paul@example.net> : adresse du destinataire refusée : utilisateur inconnu", 0);
 	cr_assert_eq(r.recipient.len, strlen("paul@example.net"));
+	/* A notice's own sentence, pasted alone. */
+	r = classify("The message you sent to ari@example.com couldn't be delivered due to: Recipient email address "
+	             "is possibly incorrect.", 0);
+	cr_assert_eq(r.recipient.len, strlen("ari@example.com"));
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
 }
 
 Test(carriers, a_closing_session_refuses_no_one)
