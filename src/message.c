@@ -1153,9 +1153,12 @@ header_end(struct smtpcode__msg *m)
 		 * was one that said it was not delivered, sent from the null path
 		 * as a mail system's notice is (a filtering gateway's), and one
 		 * whose own subject says it is a bounce ("Undelivered Mail
-		 * Returned to Sender", not "Fwd: Undelivered Mail ..."). */
+		 * Returned to Sender", not "Fwd: Undelivered Mail ...") and whose
+		 * text said in a mail system's words that delivery failed (not a
+		 * person's "this keeps coming back", over the bounce she got). */
 		int headers_only = type_is(m, "text/rfc822-headers") || type_is(m, "message/global-headers");
-		int bounce_subject = (m->subject_kinds & SMTPCODE__MSG_BOUNCE) && !m->subject_forwarded;
+		int bounce_subject = (m->subject_kinds & SMTPCODE__MSG_BOUNCE) && !m->subject_forwarded &&
+		                     (m->text_kinds & (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY));
 		body_reset(m, SMTPCODE__BODY_SKIP);
 		if (!headers_only && !smtpcode__msg_outer_is_report(m) && !m->dsn_records && !m->strong_count &&
 		    !bounce_subject &&
