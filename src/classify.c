@@ -1062,6 +1062,8 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 		p++;
 	if (lim - p >= 6 && word_eq(p, 6, "sender"))
 		return none;
+	if (lim - p >= 8 && word_eq(p, 8, "absender")) /* "Absenderadresse abgelehnt" */
+		return none;
 	if (lim - p >= 16 && word_eq(p, 16, "domain of sender"))
 		return none;
 	return out;
@@ -1541,7 +1543,11 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	/* Postfix's warn_if_reject: the refusal it would have made, and did not. */
 	if (car.warning_only)
 		return SMTPCODE_ENOREPLY;
-	if (!out->recipient.len && (cls == 4 || cls == 5) && out->reason != SMTPCODE_REASON_SENDER_REJECTED &&
+	/* (A refusal of the sender names the recipient too where the words
+	 * after it are not about the sender: "<list@b>: Recipient address
+	 * rejected: only members may post"; X.1.7 and X.1.8 are the sender's.) */
+	if (!out->recipient.len && (cls == 4 || cls == 5) &&
+	    !(enh->cls && enh->subject == 1 && (enh->detail == 7 || enh->detail == 8)) &&
 	    out->stage != SMTPCODE_STAGE_MAIL && out->stage != SMTPCODE_STAGE_CONNECT && out->stage != SMTPCODE_STAGE_EHLO)
 		out->recipient = addressed_to(&out->reply, buf + len);
 	/* The address a reply to MAIL FROM names is the sender's ("550 5.1.0

@@ -1806,6 +1806,15 @@ Test(carriers, a_refusal_names_its_recipient)
 	cr_assert_eq(r.recipient.len, strlen("tom@example.com"));
 	r = classify("550 5.1.1 <paul@example.net> : adresse du destinataire refusée : utilisateur inconnu", 0);
 	cr_assert_eq(r.recipient.len, strlen("paul@example.net"));
+	/* A list that takes posts from its members only refuses the sender, and
+	 * names the list it was sent to. */
+	r = classify("550 5.7.1 <news@lists.example.org>: Recipient address rejected: only members may post to this "
+	             "list", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED);
+	cr_assert_eq(r.recipient.len, strlen("news@lists.example.org"));
+	r = classify("550 5.7.1 <info@example.org>: Absenderadresse abgelehnt: Zugriff verweigert", 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED);
+	cr_assert_eq(r.recipient.len, 0);
 	/* A notice's own sentence, pasted alone. */
 	r = classify("The message you sent to ari@example.com couldn't be delivered due to: Recipient email address "
 	             "is possibly incorrect.", 0);
