@@ -1353,6 +1353,10 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	                  enh->detail == 0)) {
 		const struct smtpcode_vendor_code *vc;
 		e = smtpcode_enhanced_detail(enh->subject, enh->detail);
+		/* A detail the registry gives only another class ("501 5.1.5":
+		 * X.1.5 is a success) means nothing of its own in this one. */
+		if (e && e->classes && !(e->classes & (1u << enh->cls)))
+			e = NULL;
 		vc = smtpcode_vendor_code_find(out->vendor, enh);
 		if (vc) {
 			if (out->vendor != vc->vendor) {

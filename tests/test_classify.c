@@ -1716,6 +1716,15 @@ static const struct {
      "to g+subscribe@groups.example.io",
      SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
     {"ERROR CODE :550 - Message headers fail syntax check", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_BLOCK},
+    {"550 Messages should have one or no Subject headers, not 2.", SMTPCODE_REASON_MESSAGE_FORMAT,
+     SMTPCODE_BOUNCE_BLOCK},
+    /* The sender's domain, not the recipient's. */
+    {"554 Sender domain does not have any MX records.", SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    {"550 The from address does not match a verified Sender Identity.", SMTPCODE_REASON_SENDER_REJECTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"450 Too many recipient attempts", SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
+    /* X.1.5 is a success: under a failure's code it says nothing. */
+    {"501 5.1.5 Recipient address reserved by RFC 2606", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
 };
 
 Test(carriers, replies_of_mail_server_software)
