@@ -123,6 +123,7 @@
 	X(MESSAGE_YOU_SENT_TO, "message you sent to ")                             \
 	X(YOUR_MESSAGE_TO, "your message to ")                                     \
 	X(WASNT_DELIVERED_TO, "wasn't delivered to ")                              \
+	X(PYTHON_REFUSED, "{'")                                                   \
 	X(HARAKA_TEMP_FAIL, "] temp fail for: ")                                   \
 	X(HARAKA_BOUNCING, "] bouncing mail: ")                                    \
 	X(JSON_EMAIL, "\"email\":\"")                                             \

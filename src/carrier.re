@@ -395,6 +395,8 @@ address_field(const unsigned char *p, const unsigned char *lim, const unsigned c
 	@x [^<>\r\n\x00 \t,;"]+ @y {
 		if (y[-1] == ':')
 			y--;
+		if (y > x && y[-1] == '\'') /* a quoted string's end ("{'a@b': ..."): never a domain's */
+			y--;
 		*a = x;
 		*b = y;
 		return y > x;
@@ -901,6 +903,8 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	case SMTPCODE__MARKER_MESSAGE_YOU_SENT_TO:
 	case SMTPCODE__MARKER_YOUR_MESSAGE_TO:
 	case SMTPCODE__MARKER_WASNT_DELIVERED_TO:
+	/* Python's smtplib.SMTPRecipientsRefused: "{'a@b': (550, b'5.1.1 ...')}". */
+	case SMTPCODE__MARKER_PYTHON_REFUSED:
 		log_recipient(c, p, lim);
 		break;
 	/* qmail-send's report of a delivery, in which '_' stands for each space. */

@@ -1824,6 +1824,10 @@ Test(carriers, a_refusal_names_its_recipient)
 	r = classify("550 5.7.1 <info@example.org>: Absenderadresse abgelehnt: Zugriff verweigert", 0);
 	cr_assert_eq(r.reason, SMTPCODE_REASON_SENDER_REJECTED);
 	cr_assert_eq(r.recipient.len, 0);
+	/* Python's smtplib names the refused recipient as its dict's key. */
+	r = classify("smtplib.SMTPRecipientsRefused: {'ludo@example.fr': (550, b'5.1.1 <ludo@example.fr>: Recipient "
+	             "address rejected: User unknown')}", 0);
+	cr_assert(span_is(r.recipient, "ludo@example.fr"));
 	/* A notice's own sentence, pasted alone. */
 	r = classify("The message you sent to ari@example.com couldn't be delivered due to: Recipient email address "
 	             "is possibly incorrect.", 0);
