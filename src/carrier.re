@@ -1217,6 +1217,25 @@ phone_number(const unsigned char *s, const unsigned char *p, const unsigned char
 	return digit && (b == s || b[-1] == ' ');
 }
 
+/* Is the word that ends at `end` (a blank after it) `w`, lower case, in
+ * any case? */
+static int
+word_before(const unsigned char *s, const unsigned char *end, const char *w)
+{
+	size_t n = strlen(w), i;
+	const unsigned char *p;
+
+	if ((size_t)(end - s) < n)
+		return 0;
+	p = end - n;
+	if (p > s && is_alnum(p[-1]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((p[i] | 0x20) != (unsigned char)w[i])
+			return 0;
+	return 1;
+}
+
 /* Do the three digits at p (the first 2-5) begin a reply code: a word of
  * their own, followed by a space, a dash, a line break or the end? */
 static int
@@ -1232,6 +1251,9 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	    before == '+')
 		return 0;
 	if (before == ':' && in_field(s, p - 1))
+		return 0;
+	/* A number that a word names as something else: "on line 457", "port 465". */
+	if (before == ' ' && p - s >= 5 && (word_before(s, p - 1, "line") || word_before(s, p - 1, "port")))
 		return 0;
 	/* The thousands or the milliseconds of a number ("1,500", a log's
 	 * "15:30:23,390"). */

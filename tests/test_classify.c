@@ -1520,6 +1520,12 @@ Test(carriers, a_number_in_prose_is_not_a_reply)
 	cr_assert_eq(r.reply.code, 554);
 	r = classify("552-5000 MB is the limit\n552 5.2.2 Mailbox full", 0);
 	cr_assert_eq(r.reply.code, 552);
+	/* A line or a port number in an error message is no reply. */
+	r = classify("Expected response code 250 but got code 550, with message \"550 Relaying denied\" in "
+	             "AbstractSmtpTransport.php on line 457", 0);
+	cr_assert_eq(r.reply.code, 550);
+	r = classify("Connection refused on port 465 of smtp.example.com", 0);
+	cr_assert_eq(r.reply.code, 0);
 	r = classify("550 5.1.1 <a@example.org>: Recipient address rejected", 0);
 	cr_assert_eq(r.reply.code, 550);
 }
