@@ -1199,18 +1199,19 @@ phone_number(const unsigned char *s, const unsigned char *p, const unsigned char
 	const unsigned char *q = p + 4, *b = p;
 	int digit = 0;
 
-	while (q < lim && (unsigned)*q - '0' < 10u)
+	while (q < lim && q - p < 16 && (unsigned)*q - '0' < 10u)
 		q++;
 	if (q - (p + 4) < 2 || (q < lim && (*q == '.' || *q == '@' || is_alnum(*q))))
 		return 0;
 	/* "Fax 555-0198": a local number, within a line. */
 	if (p[3] == '-' && q - (p + 4) == 4 && p > s && p[-1] != '\n')
 		return 1;
-	while (b > s && b[-1] == ' ')
+	/* A few bytes back at most: each candidate code costs a constant. */
+	while (b > s && p - b < 2 && b[-1] == ' ')
 		b--;
 	if (b == p)
 		return 0;
-	while (b > s && ((unsigned)b[-1] - '0' < 10u || b[-1] == '+' || b[-1] == '(' || b[-1] == ')')) {
+	while (b > s && p - b < 12 && ((unsigned)b[-1] - '0' < 10u || b[-1] == '+' || b[-1] == '(' || b[-1] == ')')) {
 		digit |= (unsigned)b[-1] - '0' < 10u;
 		b--;
 	}
