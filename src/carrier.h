@@ -236,6 +236,8 @@ size_t smtpcode__syslog_tag(const char *buf, const char *lim);
 
 /* The first reply code at or after `from`. */
 const char *smtpcode__find_code(const char *buf, size_t len, const char *from);
+/* Do the words at p, right after an address, speak of the sender? */
+int smtpcode__about_sender(const char *p, const char *lim);
 
 /* What a report says of its recipient's delivery, for its text's reply:
  * SMTPCODE__GIVEN_UP, a failure report (not a delay notice), so a transient

@@ -539,14 +539,16 @@ mda_user(struct smtpcode__carrier *c, const unsigned char *p, const unsigned cha
 		set_span(&c->mda_user, a, q);
 }
 
-/* Do the words at p (after Sendmail's "<a@b>... ") speak of the sender? */
-static int
-about_sender(const unsigned char *p, const unsigned char *lim)
+/* Do the words at p, right after an address (Sendmail's "<a@b>... ",
+ * Postfix's "<a@b>: "), speak of the sender ("Domain of sender address",
+ * "Sender address rejected", German "Absenderadresse abgelehnt")? */
+int
+smtpcode__about_sender(const char *p_, const char *lim_)
 {
-	const unsigned char *m;
+	const unsigned char *p = (const unsigned char *)p_, *lim = (const unsigned char *)lim_, *m;
 
 	/*!re2c
-	'domain of sender' | 'sender ' { return 1; }
+	'domain of sender' | 'sender' | 'absender' { return 1; }
 	* { return 0; }
 	$ { return 0; }
 	*/
@@ -827,7 +829,7 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 	 * (not a sender's, as after "ruleset=check_mail"). */
 	case SMTPCODE__MARKER_RECIPIENT_DOTS:
 		/* Not the sender's: "<a@b>... Domain of sender address a@b does not exist". */
-		if (c->stage != SMTPCODE_STAGE_MAIL && !about_sender(p, lim))
+		if (c->stage != SMTPCODE_STAGE_MAIL && !smtpcode__about_sender((const char *)p, (const char *)lim))
 			dots_recipient(c, buf, marker_start(buf, p, marker_length[mk]));
 		break;
 	/* Postfix's header_checks and body_checks refusal: "reject: header

@@ -1060,13 +1060,7 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 	 * address ...": the address is the sender's. */
 	while (p < lim && *p == ' ')
 		p++;
-	if (lim - p >= 6 && word_eq(p, 6, "sender"))
-		return none;
-	if (lim - p >= 8 && word_eq(p, 8, "absender")) /* "Absenderadresse abgelehnt" */
-		return none;
-	if (lim - p >= 16 && word_eq(p, 16, "domain of sender"))
-		return none;
-	return out;
+	return smtpcode__about_sender(p, lim) ? none : out;
 }
 
 /* A refused login: a reply to AUTH (534, 535, 538), the sender's to fix. */
@@ -1175,6 +1169,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	unsigned cls;
 	size_t prefix; /* docker compose's service name before a log line */
 	int retried; /* a delay notice: the sending side still retries */
+	enum smtpcode_reason refused; /* who the stage alone says was refused */
 	int given_up; /* a failure report around the reply: the sending side gave up on it */
 	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
@@ -1386,10 +1381,9 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			 * an address or a mailbox (X.1, X.2), the basic code says as much. */
 			decide(&d, SMTPCODE_SIGNAL_GENERIC_ENHANCED, e->reason, e->action, e->bounce, out->reply.enhanced_span);
 	}
-	if (refused_party(out->stage, cls, out->reply.code) != SMTPCODE_REASON_UNKNOWN) {
+	if ((refused = refused_party(out->stage, cls, out->reply.code)) != SMTPCODE_REASON_UNKNOWN) {
 		struct smtpcode_span none = {NULL, 0};
-		decide(&d, SMTPCODE_SIGNAL_STAGE, refused_party(out->stage, cls, out->reply.code), SMTPCODE__NO_ACTION,
-		       SMTPCODE__NO_ACTION, none);
+		decide(&d, SMTPCODE_SIGNAL_STAGE, refused, SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION, none);
 	}
 	if (out->reply.code) {
 		const struct smtpcode_basic *b = smtpcode_basic_lookup(out->reply.code);

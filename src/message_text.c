@@ -93,48 +93,33 @@ step(unsigned s, unsigned char byte)
 /* The kinds of the markers in s[0..len); *recipient_end is set past the
  * first "recipient" label (0 when none), *no_recipient_end past the first
  * words that say the addresses after them are not recipients ("for more
- * information", "please contact"; SIZE_MAX when none). */
+ * information", "please contact"; SIZE_MAX when none), and
+ * *no_recipient_last past the last such words. */
 static unsigned
-markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_end, unsigned *end_state)
+markers(const char *s, size_t len, size_t *recipient_end, size_t *no_recipient_end, size_t *no_recipient_last,
+        unsigned *end_state)
 {
 	unsigned state = 0, marks = 0;
 	size_t i;
 
 	*recipient_end = 0;
-	*no_recipient_end = SIZE_MAX;
+	*no_recipient_end = *no_recipient_last = SIZE_MAX;
 	for (i = 0; i < len; i++) {
 		state = step(state, (unsigned char)s[i]);
 		if (smtpcode__msg_state_kinds[state]) {
 			unsigned k = smtpcode__msg_state_kinds[state];
 			if ((k & SMTPCODE__MSG_RECIPIENT) && !*recipient_end)
 				*recipient_end = i + 1;
-			if ((k & SMTPCODE__MSG_NO_RECIPIENT) && *no_recipient_end == SIZE_MAX)
-				*no_recipient_end = i + 1;
+			if (k & SMTPCODE__MSG_NO_RECIPIENT) {
+				if (*no_recipient_end == SIZE_MAX)
+					*no_recipient_end = i + 1;
+				*no_recipient_last = i + 1;
+			}
 			marks |= k;
 		}
 	}
 	*end_state = state;
 	return marks & ~(unsigned)SMTPCODE__MSG_END_LINE;
-}
-
-/* Do words that say the address after them is no recipient ("A message
- * sent by", "please contact") end s[0..len), but for blanks and a colon? */
-static int
-ends_in_no_recipient(const char *s, size_t len)
-{
-	unsigned state = 0;
-	size_t i, last = SIZE_MAX;
-
-	for (i = 0; i < len; i++) {
-		state = step(state, (unsigned char)s[i]);
-		if (smtpcode__msg_state_kinds[state] & SMTPCODE__MSG_NO_RECIPIENT)
-			last = i + 1;
-	}
-	if (last == SIZE_MAX)
-		return 0;
-	while (last < len && (s[last] == ' ' || s[last] == '\t' || s[last] == ':'))
-		last++;
-	return last == len;
 }
 
 /* The kinds of markers that begin at the end of the last line (the
@@ -160,7 +145,7 @@ smtpcode__msg_line_kinds(const char *s, size_t len, unsigned *state)
 	size_t unused, unused_too;
 	unsigned wrapped = wrapped_markers(*state, s, len);
 
-	return wrapped | markers(s, len, &unused, &unused_too, state);
+	return wrapped | markers(s, len, &unused, &unused_too, &unused_too, state);
 }
 
 /* The kinds of a subject's markers; of an automatic reply's prefix and a
@@ -195,7 +180,7 @@ smtpcode__msg_kinds(const char *s, size_t len)
 	size_t unused, unused_too;
 	unsigned state;
 
-	return markers(s, len, &unused, &unused_too, &state);
+	return markers(s, len, &unused, &unused_too, &unused_too, &state);
 }
 
 static int
@@ -672,7 +657,7 @@ open_block(struct smtpcode__msg *m, const char *s, size_t len, struct smtpcode__
 static void
 report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number, int continued)
 {
-	size_t at, label_end, no_rcpt_end, rest = (size_t)-1;
+	size_t at, label_end, no_rcpt_end, no_rcpt_last, rest = (size_t)-1;
 	unsigned marks, owner, i, count;
 	struct smtpcode__addr a = {0, 0};
 	int strong = 0, found, why = EXCLUDED_NOT, named = 0, listed = 0;
@@ -704,15 +689,19 @@ report_line(struct smtpcode__msg *m, const char *s, size_t len, uint64_t number,
 	/* A report's words wrapped over two lines say what they say on one. */
 	if (!continued)
 		m->text_kinds |= wrapped_markers(m->wrap_state, s, len) & REPORT_KINDS;
-	marks = markers(s, len, &label_end, &no_rcpt_end, &m->wrap_state);
+	marks = markers(s, len, &label_end, &no_rcpt_end, &no_rcpt_last, &m->wrap_state);
 	if (m->no_rcpt_next && !continued) {
 		/* "A message sent by" / (blank) / "  <sender@b>" (Exim, when the
 		 * bounce goes to another address than the sender's). */
 		marks |= SMTPCODE__MSG_NO_RECIPIENT;
 		no_rcpt_end = 0;
 	}
-	if (!continued)
-		m->no_rcpt_next = (marks & SMTPCODE__MSG_NO_RECIPIENT) && no_rcpt_end && ends_in_no_recipient(s, len);
+	if (!continued) {
+		/* Do such words end the line, but for blanks and a colon? */
+		while (no_rcpt_last < len && (s[no_rcpt_last] == ' ' || s[no_rcpt_last] == '\t' || s[no_rcpt_last] == ':'))
+			no_rcpt_last++;
+		m->no_rcpt_next = (marks & SMTPCODE__MSG_NO_RECIPIENT) && no_rcpt_end && no_rcpt_last == len;
+	}
 	m->text_kinds |= marks & REPORT_KINDS;
 	/* A delay's words do not undo a failure's before any recipient is named
 	 * under it: MDaemon's "PERMANENT fatal delivery errors" is followed by
