@@ -56,12 +56,13 @@ def markers_from(carrier_h):
 
 def patterns_from(data, markers):
     """(bytes, kind, reason, action, vendor, priority, label, bounce, class,
-    unanswered, after_domain) for every pattern; for a marker, `reason` holds
+    unanswered, after_domain, temporary) for every pattern; for a marker, `reason` holds
     the marker's number; class is 4 for wording that says the failure is
     temporary, or that names a condition that is only ever temporary (a
     greylisting), else 0; unanswered is 1 for wording that says no server
     answered; after_domain is the reason when a domain name comes right
-    before the match, or 0."""
+    before the match, or 0; temporary is 1 for wording that itself says the
+    failure is temporary ("try again later"), not only its reason."""
     vendor_index = {v["id"]: i + 1 for i, v in enumerate(data.vendors)}
     temporary_only = {r["name"] for r in data.taxonomy["reason"] if r.get("temporary_only")}
     out = []
@@ -74,21 +75,22 @@ def patterns_from(data, markers):
                     vendor_index.get(p.get("vendor"), 0), p["priority"], text,
                     data.index("bounce", p["bounce"]) if "bounce" in p else NO_ACTION,
                     4 if p["temporary"] or p["reason"] in temporary_only else 0, 1 if p["unanswered"] else 0,
-                    data.index("reason", p["after_domain"]) if "after_domain" in p else 0))
+                    data.index("reason", p["after_domain"]) if "after_domain" in p else 0,
+                    1 if p["temporary"] else 0))
     # A fingerprint's priority is its weight as evidence of the vendor: a host
     # name under one of its domains, then its own wording or token, then the
     # wording of server software that many vendors run.
     for v in data.vendors:
         for host in v.get("hosts", []):
             out.append((("." + host).encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]],
-                        EVIDENCE_HOST, f"{v['id']}: host {host}", NO_ACTION, 0, 0, 0))
+                        EVIDENCE_HOST, f"{v['id']}: host {host}", NO_ACTION, 0, 0, 0, 0))
         for fp in v["fingerprints"]:
             text = smtpcode_data.fold(fp)
             out.append((text.encode("utf-8"), KIND_FINGERPRINT, 0, NO_ACTION, vendor_index[v["id"]],
-                        EVIDENCE_SOFTWARE if v.get("software") else EVIDENCE_OWN, f"{v['id']}: {fp}", NO_ACTION, 0, 0, 0))
+                        EVIDENCE_SOFTWARE if v.get("software") else EVIDENCE_OWN, f"{v['id']}: {fp}", NO_ACTION, 0, 0, 0, 0))
     for i, (name, text) in enumerate(markers):
         assert text == text.lower() and "  " not in text, f"marker {name} must be folded"
-        out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION, 0, 0, 0))
+        out.append((text.encode("utf-8"), KIND_MARKER, i + 1, NO_ACTION, 0, 0, f"marker {name}", NO_ACTION, 0, 0, 0, 0))
     for p in out:
         assert len(p[0]) <= 255 and 0 <= p[5] <= 255, p[6]
     return out
@@ -257,10 +259,12 @@ def main():
     # codes with one meaning whatever their text.
     temporary = [i for i, r in enumerate(data.taxonomy["reason"]) if r.get("temporary_only")]
     assert len(data.taxonomy["reason"]) <= 64, "SMTPCODE__TEMPORARY_REASONS holds 64 reasons"
-    specific = [0] * 50
+    specific, guess = [0] * 50, [0] * 50
     for e in data.basic:
         if e.get("specific"):
             specific[(e["code"] - 200) // 8] |= 1 << (e["code"] - 200) % 8
+        if e.get("guess"):
+            guess[(e["code"] - 200) // 8] |= 1 << (e["code"] - 200) % 8
 
     out = [
         cgen.banner(__file__, ["data/phrases.toml", "data/vendors.toml", "data/taxonomy.toml", "data/basic.toml"]),
@@ -270,6 +274,8 @@ def main():
         "#define SMTPCODE__TEMPORARY_REASONS ((uint64_t)0x%xu)" % sum(1 << i for i in temporary),
         "/* bit (code - 200): a basic code that decides as a specific code does */",
         cgen.c_array("uint8_t", "smtpcode__specific_basic", specific, 16),
+        "/* bit (code - 200): a basic code whose reason is only the likeliest cause */",
+        cgen.c_array("uint8_t", "smtpcode__guess_basic", guess, 16),
         "",
         f"#define SMTPCODE__PATTERN_COUNT {len(patterns)}",
         f"#define SMTPCODE__DFA_CLASSES {nclasses}",
@@ -280,14 +286,14 @@ def main():
         f"#define SMTPCODE__NO_ACTION {NO_ACTION}",
         f"#define SMTPCODE__CANDIDATES {CANDIDATES}",
         "",
-        "/* kind, reason, action, vendor, priority, length, bounce, class, unanswered, after_domain */",
+        "/* kind, reason, action, vendor, priority, length, bounce, class, unanswered, after_domain, temporary */",
         "static const struct smtpcode__pattern smtpcode__patterns[SMTPCODE__PATTERN_COUNT] = {",
     ]
     for p in patterns:
         label = p[6].replace("*/", "* /").replace("\\", "\\\\")
         label = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in label)
-        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
-                                                                            p[7], p[8], p[9], p[10], label))
+        out.append("\t{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d}, /* %s */" % (p[1], p[2], p[3], p[4], p[5], len(p[0]),
+                                                                                p[7], p[8], p[9], p[10], p[11], label))
     out += ["};", "",
             "/* byte -> where its class's column starts in smtpcode__dfa */",
             cgen.c_array("uint32_t", "smtpcode__byte_column", column, 16, ","), "",

@@ -294,7 +294,7 @@ def _load_basic(c, names):
     path, doc = c.load("basic.toml")
     out, seen = [], set()
     allowed = ("code", "status", "title", "meaning", "causes", "action", "advice", "reason",
-               "bounce", "verdict", "rfc", "commands", "related", "notes", "specific")
+               "bounce", "verdict", "rfc", "commands", "related", "notes", "specific", "guess")
     for i, e in enumerate(c.entries(path, doc, "basic")):
         code = e.get("code")
         if not isinstance(code, int) or isinstance(code, bool):
@@ -514,11 +514,16 @@ def fold(text):
 def dfa_variants(text):
     """The texts a phrase is compiled as. The automaton folds ASCII letters
     only, so a phrase that starts with another letter ("пользователь") is
-    also compiled with that letter in upper case, as at a sentence's start."""
+    also compiled with that letter in upper case, as at a sentence's start.
+    An apostrophe is also the typographic one (U+2019) that web forms, word
+    processors and some servers write ("doesn’t")."""
+    out = [text]
     first = text[:1]
     if first and ord(first) > 127 and first.upper() != first and len(first.upper()) == 1:
-        return [text, first.upper() + text[1:]]
-    return [text]
+        out.append(first.upper() + text[1:])
+    if "'" in text:
+        out += [t.replace("'", "\u2019") for t in out]
+    return out
 
 
 def _load_phrases(c, names, vendor_ids, vendors):
@@ -678,6 +683,10 @@ def _check_soft_5xx(c, reasons, basic, enhanced, phrases, vendor_codes, samples)
     for e in basic:
         if e.get("specific") not in (None, True):
             c.problem("data/basic.toml", f"code {e['code']}", "'specific' is either true or left out")
+        if e.get("guess") not in (None, True):
+            c.problem("data/basic.toml", f"code {e['code']}", "'guess' is either true or left out")
+        if e.get("guess") and e.get("specific"):
+            c.problem("data/basic.toml", f"code {e['code']}", "a code is either 'specific' or a 'guess', not both")
 
 
 def _check_related(c, basic, enhanced):

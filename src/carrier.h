@@ -62,6 +62,7 @@
 	X(LIKE_DATA, " did not like our data:")                                   \
 	X(QMAIL_STATUS, "(#")                                                     \
 	X(BRACKET_STATUS, "[#")                                                   \
+	X(HOST_STATUS, " #")                                                      \
 	X(DELAYED, "has been delayed")                                            \
 	X(WAS_DELAYED, "was delayed")                                             \
 	X(IS_DELAYED, "delivery is delayed")                                      \

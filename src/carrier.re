@@ -1044,11 +1044,13 @@ smtpcode__carrier_marker(struct smtpcode__carrier *c, enum smtpcode__marker mk, 
 		set_stage(c, SMTPCODE_STAGE_DATA);
 		break;
 	/* qmail ends a line with the enhanced code it means: "(#5.1.1)"; Yahoo!
-	 * Japan's in brackets: "[#4.1.9]". */
+	 * Japan's in brackets: "[#4.1.9]"; Exchange 2000 and 2003 after the
+	 * host that wrote the text: "<mail.example.com #5.1.1>". */
 	case SMTPCODE__MARKER_QMAIL_STATUS:
 	case SMTPCODE__MARKER_BRACKET_STATUS:
+	case SMTPCODE__MARKER_HOST_STATUS:
 		if (!c->status.len && enhanced_field(p, lim, &a, &b) && b < lim &&
-		    *b == (mk == SMTPCODE__MARKER_QMAIL_STATUS ? ')' : ']'))
+		    *b == (mk == SMTPCODE__MARKER_QMAIL_STATUS ? ')' : mk == SMTPCODE__MARKER_BRACKET_STATUS ? ']' : '>'))
 			set_status(c, SMTPCODE_CARRIER_NONE, a, b);
 		break;
 	/* Sendmail writes ">>> " before a command it sent and "<<< " before a

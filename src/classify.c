@@ -14,6 +14,7 @@ struct smtpcode__pattern {
 	uint8_t reason, action, vendor, priority, len, bounce, cls;
 	uint8_t unanswered; /* network-error or expired wording that says no server answered */
 	uint8_t after_domain; /* the reason when a domain name comes right before the match, or 0 */
+	uint8_t temporary;    /* wording that itself says the failure is temporary ("try again later") */
 };
 
 #include "smtpcode_classifier.h"
@@ -50,6 +51,7 @@ struct scan {
 	int vendor;                    /* best vendor pattern, or -1 */
 	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
 	int gave_up;                   /* words that the sending side gave up, decisive or not */
+	int temporary;                 /* words that say the failure is temporary, decisive or not */
 	/* Lines that start another reply, of another class than the first
 	 * ("550 ... User unknown" then "421 ... Connection timed out" for
 	 * another host): their words decide only where the others say nothing. */
@@ -390,14 +392,19 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		               (const char *)end > sc->car->reply_at &&
 		               !(sc->car->trailer_at && sc->car->trailer_at > sc->car->reply_at &&
 		                 (const char *)end > sc->car->trailer_at + 1);
-		if (gives_up || better || in_reply) {
+		/* Of the reply's own words, where the carrier says where it starts. */
+		int temporary = pat->temporary && !sc->aside &&
+		                (!sc->car || !sc->car->reply_at || (const char *)end > sc->car->reply_at);
+		if (gives_up || better || in_reply || temporary) {
 			span = match_span(sc, here, pat->len);
 			if (span.ptr && (in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len) ||
 			                 (pat->kind <= PATTERN_PHRASE && mid_word(sc, span))))
-				gives_up = better = in_reply = 0;
+				gives_up = better = in_reply = temporary = 0;
 		}
 		if (gives_up)
 			sc->gave_up = 1;
+		if (temporary)
+			sc->temporary = 1;
 		if (better && sc->aside) {
 			sc->other_reason = (int)r - 1;
 			sc->other_rank = rank;
@@ -691,6 +698,7 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->reason_rank = sc->reply_reason_rank = 0;
 	sc->gave_up = 0;
+	sc->temporary = 0;
 	sc->first_class = 0;
 	sc->bare_reply = 0;
 	sc->aside = 0;
@@ -903,6 +911,8 @@ enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 
 	while (p < lim && (*p == ' ' || *p == '\t'))
 		p++;
+	if (lim - p > 1 && *p == '#' && p[1] >= '2' && p[1] <= '5') /* "#4.4.3 Temporary error ..." */
+		p++;
 	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
 	n = enhanced_word(p, lim, 0, &r->enhanced);
 	if (n <= 0) {
@@ -1074,6 +1084,45 @@ static int
 specific_basic(unsigned code)
 {
 	return code >= 200 && code < 600 && smtpcode__specific_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
+}
+
+static int
+guess_basic(unsigned code)
+{
+	return code >= 200 && code < 600 && smtpcode__guess_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
+}
+
+/* Does the reply say something in words of its own: two letters or more,
+ * or text that is not ASCII, in a token that is no address ("<a@b>",
+ * "a@b"), host name or IP address ("mx.example.com", "[192.0.2.1]")? */
+static int
+reply_has_words(const struct smtpcode_reply *r)
+{
+	struct smtpcode_span t;
+	size_t pos = 0;
+
+	while (smtpcode_reply_next_text(r, &pos, &t)) {
+		const unsigned char *p = (const unsigned char *)t.ptr, *end = p + t.len;
+
+		while (p < end) {
+			const unsigned char *tok, *q;
+			int letters = 0, words = 0, named = 0;
+
+			while (p < end && is_space(*p))
+				p++;
+			for (tok = p; p < end && !is_space(*p); p++)
+				if (*p == '@' || *p == '<' || *p == '[' ||
+				    (*p == '.' && p > tok && p + 1 < end && !is_space(p[1]) && p[1] != '.'))
+					named = 1;
+			for (q = tok; q < p && !named; q++) {
+				letters = (*q >= 0x80 || ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')) ? letters + 1 : 0;
+				words |= letters >= 2 || *q >= 0x80;
+			}
+			if (words)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 /* An enhanced code that names no cause. X.6.0 does: the content, whatever
@@ -1299,12 +1348,14 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		car.delayed = 1;
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that
-	 * says the failure is temporary ("Host not found, try again"). */
+	 * says the failure is temporary ("Host not found, try again"), deciding
+	 * or beside the words that do ("Recipient address rejected: Please try
+	 * again later"). */
 	/* (A DSN's "Action: delivered" over a failure's Status, as some
 	 * Exchange receipts write "Status: 5.4.0": delivered is what happened.) */
 	cls = out->reply.code ? out->reply.code / 100 : car.dsn_class == 2 ? 2 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
 	      : log_class[car.log_status] ? log_class[car.log_status] : car.delayed ? 4
-	      : sc.reason >= 0 ? smtpcode__patterns[sc.reason].cls : 0;
+	      : sc.reason >= 0 ? (sc.temporary ? 4 : smtpcode__patterns[sc.reason].cls) : 0;
 
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
@@ -1392,7 +1443,15 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		 * take mail, only not this sender's: the block decides. */
 		int blocked = d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason != SMTPCODE_REASON_SERVICE_UNAVAILABLE &&
 		              decided_bounce(&d) == SMTPCODE_BOUNCE_BLOCK;
-		if (b)
+		/* A code that servers send for many causes ("550") guesses the
+		 * likeliest; words it cannot read ("550 don't like this host")
+		 * may say another: a person has to read them. (Not under an
+		 * enhanced code of an address or a mailbox: "550 5.1.99 Rejected".) */
+		if (b && guess_basic(b->code) && d.level < SMTPCODE_SIGNAL_BASIC &&
+		    !(enh->cls && (enh->subject == 1 || enh->subject == 2)) && reply_has_words(&out->reply))
+			decide(&d, SMTPCODE_SIGNAL_BASIC, SMTPCODE_REASON_UNKNOWN, SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION,
+			       out->reply.code_span);
+		else if (b)
 			decide_as(&d,
 			          specific_basic(b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
 			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);

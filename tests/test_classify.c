@@ -1731,6 +1731,28 @@ static const struct {
     {"450 Too many recipient attempts", SMTPCODE_REASON_RATE_LIMITED, SMTPCODE_BOUNCE_SOFT},
     /* X.1.5 is a success: under a failure's code it says nothing. */
     {"501 5.1.5 Recipient address reserved by RFC 2606", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    /* A bare 550 guesses a bad mailbox; words it cannot read are for a
+     * person, never a reason to suppress the address. */
+    {"550 don't like this host", SMTPCODE_REASON_UNKNOWN, SMTPCODE_BOUNCE_UNKNOWN},
+    {"553 VS99-IP1 deferred", SMTPCODE_REASON_UNKNOWN, SMTPCODE_BOUNCE_UNKNOWN},
+    {"550 <a@example.com>...", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"550 a@example.com [192.0.2.1] mx.example.com", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"550 Recipient verify failure", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    /* The typographic apostrophe is an apostrophe. */
+    {"554 delivery error: This user doesn\u2019t have an account", SMTPCODE_REASON_USER_UNKNOWN,
+     SMTPCODE_BOUNCE_HARD},
+    /* No code: words that say the failure will pass make it soft, whichever
+     * words name the cause. */
+    {"Recipient address rejected: Please try again later", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_SOFT},
+    {"Recipient address rejected: User unknown", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"#4.4.3 Temporary error occurred during SPF verification.", SMTPCODE_REASON_AUTH_SPF, SMTPCODE_BOUNCE_SOFT},
+    /* Exchange 2000 and 2003 close their text with the host and the status. */
+    {"The recipient's e-mail address was not found in the recipient's e-mail system. <mx.example.com #5.1.1>",
+     SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"Could not deliver the message in the time limit specified. Please retry or contact your administrator. "
+     "<mx.example.com #4.4.7>",
+     SMTPCODE_REASON_EXPIRED, SMTPCODE_BOUNCE_UNKNOWN},
+    {"550 message sending for this account is disabled", SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
 };
 
 Test(carriers, replies_of_mail_server_software)
