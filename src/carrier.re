@@ -1278,7 +1278,7 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	 * 2.0.0 OK"). A failure's code after a word stays a code. */
 	if (*p <= '3' && p - s >= 2 && before == ' ' && is_alnum(p[-2]))
 		return c3 == ' ' && enhanced_field(p + 4, lim, &a, &b) && a == p + 4 && *a == *p;
-	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n';
+	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n' || c3 == '\t';
 }
 
 /* The first reply code at or after `from`: 3 digits starting 2-5 that begin

@@ -1073,6 +1073,46 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 	return smtpcode__about_sender(p, lim) ? none : out;
 }
 
+/* A row of a table that a sending service exports or shows (CSV,
+ * tab-separated, a pasted grid): its first cell is the recipient's
+ * address, the reply comes in a later cell ("a@b,bounce,550,\"550 5.1.1
+ * ...\""). Empty when the input does not start so. */
+static struct smtpcode_span
+row_recipient(const char *buf, const char *lim, const struct smtpcode_reply *reply)
+{
+	struct smtpcode_span none = {NULL, 0}, out;
+	const char *p = buf, *start, *at = NULL;
+
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	p += p < lim && *p == '"';
+	for (start = p; p < lim && p - start < 254 && *p != ',' && *p != ';' && *p != '\t' && *p != '|' && *p != '"' &&
+	                *p != ' ' && *p != '\n' && *p != '\r';
+	     p++)
+		if (*p == '@') {
+			if (at)
+				return none;
+			at = p;
+		}
+	if (!at || at == start || p - at < 4 || !reply->raw.ptr || reply->raw.ptr < p)
+		return none;
+	out.ptr = start;
+	out.len = (size_t)(p - start);
+	p += p < lim && *p == '"';
+	while (p < lim && *p == ' ')
+		p++;
+	return p < lim && (*p == ',' || *p == ';' || *p == '\t' || *p == '|') ? out : none;
+}
+
+/* One line (a line break at most at its end) that ends in a question mark. */
+static int
+question_line(const char *buf, size_t len)
+{
+	while (len > 0 && is_space((unsigned char)buf[len - 1]))
+		len--;
+	return len > 0 && buf[len - 1] == '?' && !memchr(buf, '\n', len);
+}
+
 /* A refused login: a reply to AUTH (534, 535, 538), the sender's to fix. */
 static int
 login_refused(unsigned code)
@@ -1576,6 +1616,11 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * following recipient has been delayed:"), which `out` still gives. */
 	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls && car.log_status == SMTPCODE_LOG_NONE)
 		return SMTPCODE_ENOREPLY;
+	/* A line that asks is a person's ("Is the spam one our IP?"): a mail
+	 * system states. Only its words, with no code, no status, no field. */
+	if (!out->reply.code && !enh->cls && !car.dsn_class && car.log_status == SMTPCODE_LOG_NONE &&
+	    question_line(buf, len))
+		return SMTPCODE_ENOREPLY;
 	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
 	    !enh->cls && !out->reply.code && !car.dsn_class)
 		return SMTPCODE_ENOREPLY;
@@ -1607,6 +1652,8 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	    !(enh->cls && enh->subject == 1 && (enh->detail == 7 || enh->detail == 8)) &&
 	    out->stage != SMTPCODE_STAGE_MAIL && out->stage != SMTPCODE_STAGE_CONNECT && out->stage != SMTPCODE_STAGE_EHLO)
 		out->recipient = addressed_to(&out->reply, buf + len);
+	if (!out->recipient.len && (cls == 4 || cls == 5) && car.kind == SMTPCODE_CARRIER_NONE)
+		out->recipient = row_recipient(buf, buf + len, &out->reply);
 	/* The address a reply to MAIL FROM names is the sender's ("550 5.1.0
 	 * <a@b>... Address rejected (in reply to MAIL FROM command)"), not a
 	 * log line's own to=<...>. */

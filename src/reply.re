@@ -62,6 +62,8 @@ lex_head(const unsigned char *p, const unsigned char *lim, struct line_head *h)
 	/*!re2c
 	@c code "-" { h->continued = 1; goto found; }
 	@c code " " { h->continued = 0; goto found; }
+	/* A table's cell: "550<TAB>5.1.1 Mailbox does not exist". */
+	@c code "\t" { h->continued = 0; goto found; }
 	/* Python's smtplib: "(550, b'5.1.1 ...')", the code and the reply's
 	 * bytes as a tuple, which Django and other programs print. */
 	@c code ", " "b"? ['"] { h->continued = 0; goto found; }

@@ -1863,6 +1863,41 @@ Test(carriers, a_refusal_names_its_recipient)
 	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
 }
 
+Test(carriers, a_table_row_names_its_recipient_in_its_first_cell)
+{
+	/* A sending service's export (CSV) and a grid pasted from its web page
+	 * (tab-separated, the code in a cell of its own). */
+	struct smtpcode_result r = classify("cara@example.net,deferred,\"452 4.2.2 The recipient's mailbox is over "
+	                                    "quota, try again later\",2024-12-06T09:14:05Z",
+	                                    0);
+
+	cr_assert(span_is(r.recipient, "cara@example.net"));
+	cr_assert_eq(r.reason, SMTPCODE_REASON_MAILBOX_FULL);
+	r = classify("mia@example.org\tHard bounce\t550\t5.1.1 Mailbox does not exist\tDec 3, 2024 10:02", 0);
+	cr_assert(span_is(r.recipient, "mia@example.org"));
+	cr_assert_eq(r.reply.code, 550);
+	cr_assert_eq(r.reply.enhanced.detail, 1);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_HARD);
+	/* An address in a later cell, or one followed by words, is no row's. */
+	r = classify("bounced,cara@example.net,550 5.1.1 User unknown", 0);
+	cr_assert_eq(r.recipient.len, 0);
+	r = classify("ops@example.com says: 550 5.1.1 User unknown", 0);
+	cr_assert_eq(r.recipient.len, 0);
+}
+
+Test(carriers, a_question_is_no_reply)
+{
+	/* People ask; mail systems state. A code in the question still counts. */
+	struct smtpcode_result r;
+
+	cr_assert_eq(smtpcode_classify("Is the spam one our IP?", 23, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r),
+	             SMTPCODE_ENOREPLY);
+	cr_assert_eq(smtpcode_classify("Why does 550 5.1.1 user unknown come back?", 42, SMTPCODE_STAGE_UNKNOWN, NULL,
+	                               0, &r),
+	             0);
+	cr_assert_eq(smtpcode_classify("Mailbox full.\nStill there?", 26, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r), 0);
+}
+
 Test(carriers, a_closing_session_refuses_no_one)
 {
 	/* At MAIL FROM a refusal is the sender's, but a 421 closes the session

@@ -77,6 +77,16 @@ terminal_columns(void)
 	return w;
 }
 
+/* Does the text end in a question mark (after blanks)? */
+static int
+ends_in_question(const char *text, size_t len)
+{
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n' ||
+	                   text[len - 1] == '\r'))
+		len--;
+	return len > 0 && text[len - 1] == '?';
+}
+
 /* The width text is wrapped to: the terminal's, at most 100. */
 static int
 terminal_width(void)
@@ -229,6 +239,11 @@ explain(const struct options *opt, const struct style *st, const char *text, siz
 	 * attempt's reply, a greeting, a reject_warning): explained, and said so.
 	 * One in known words and with no reply (Postfix's "Sender address
 	 * triggers FILTER ..."): said so. */
+	if (rc == SMTPCODE_ENOREPLY && !r.reply.code && !r.reply.enhanced.cls && ends_in_question(text, len)) {
+		fprintf(stderr, "smtpcode: a question is a person's words, not a mail system's; give the reply it "
+		                "quotes, such as '550 5.1.1 User unknown'\n");
+		return EXIT_UNKNOWN;
+	}
 	if (rc == SMTPCODE_ENOREPLY && (r.reply.code || r.matched.len)) {
 		fprintf(stderr, "smtpcode: this log line records no delivery's outcome (one attempt or step, with no "
 		                "recipient or status, or a refusal or action only logged); scan gives no record for it\n");
