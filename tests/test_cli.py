@@ -550,6 +550,27 @@ class Scan(unittest.TestCase):
         status, out, _ = run("scan", stdin=b"")
         self.assertEqual((status, out), (1, ""))
 
+    MULTI = ("What I got back:\n"
+             "    550-5.7.1 [192.0.2.1] Our system has detected that this message is\n"
+             "    550-5.7.1 likely unsolicited mail. To reduce the amount of spam sent to Gmail,\n"
+             "    550 5.7.1 this message has been blocked.\n"
+             "550-5.1.1 a 550 5.1.1 b\n"
+             "550-5.1.1 no last line\n"
+             "421 4.7.0 Try again later\n")
+
+    def test_a_reply_of_several_lines_is_one_record(self):
+        for jobs in ("1", "2"):
+            status, out, _ = run("scan", "--format", "jsonl", "-j", jobs, stdin=self.MULTI.encode())
+            records = json_lines(out)
+            self.assertEqual([r["line"] for r in records], [2, 5, 6, 7], jobs)
+            self.assertEqual(records[0]["reason"], "spam", "the cause is on the reply's second line")
+            self.assertIn("this message has been blocked", records[0]["reply"])
+            self.assertEqual(records[2]["reply"], "550-5.1.1 no last line", "an open reply ends where another starts")
+
+    def test_all_answers_each_line_of_a_reply(self):
+        status, out, _ = run("scan", "--json", "--all", stdin=self.MULTI.encode())
+        self.assertEqual([r["line"] for r in json_lines(out)], [1, 2, 3, 4, 5, 6, 7])
+
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAIL_LOG = os.path.join(HERE, "data", "mail.log")

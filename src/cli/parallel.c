@@ -31,6 +31,7 @@ struct task {
 	char *name, *message_name;
 	long long reference;
 	unsigned long first_line;
+	unsigned long next_line; /* the number the next packed line must have */
 	enum scan_mode mode;
 	char *data;             /* packed lines (scan_internal.h), or a whole input of messages */
 	size_t len, cap;
@@ -341,6 +342,10 @@ pool_line(struct pool *p, const char *line, size_t len, unsigned long number, in
 	struct task *t = &p->fill;
 	uint32_t head = (uint32_t)len | (truncated ? PACKED_TRUNCATED : 0);
 
+	/* A task's lines are numbered one after another: a reply of several
+	 * lines, packed as one, starts the next task after it. */
+	if (t->len && number != t->next_line && submit_fill(p) != 0)
+		return -1;
 	if (t->len + sizeof head + len > t->cap) {
 		size_t cap = t->cap ? t->cap : POOL_TASK_BYTES + 2 * 65536;
 		char *more;
@@ -362,6 +367,7 @@ pool_line(struct pool *p, const char *line, size_t len, unsigned long number, in
 	memcpy(t->data + t->len, &head, sizeof head);
 	memcpy(t->data + t->len + sizeof head, line, len);
 	t->len += sizeof head + len;
+	t->next_line = number + 1;
 	return t->len >= POOL_TASK_BYTES ? submit_fill(p) : 0;
 }
 

@@ -16,6 +16,7 @@
 #include "input.h"
 #include "lines.h"
 #include "progress.h"
+#include "reply_lines.h"
 #include "safe_text.h"
 #include "scan_internal.h"
 
@@ -31,6 +32,7 @@ struct scan_state {
 	struct pool *pool;         /* the threads that classify, or NULL */
 	struct progress *progress; /* NULL in a pool's thread */
 	struct line_reader *reader;
+	struct reply_lines *joiner; /* a multi-line reply's lines, held until its last */
 	struct smtpcode_message *msg; /* the library's reader of bounce messages */
 	char *head;                /* HEAD_MAX bytes */
 	const char *name;          /* the file of the records */
@@ -358,6 +360,28 @@ flush_idle(void *ctx)
 	fflush(stdout);
 }
 
+/* A line, or a multi-line reply's lines joined, classified here ... */
+static void
+record_text(void *ctx, const char *text, size_t len, unsigned long number, int truncated)
+{
+	line_record(ctx, text, len, number, truncated);
+}
+
+/* ... or handed to the pool (the first error is kept). */
+struct pooled {
+	struct pool *pool;
+	int rc;
+};
+
+static void
+pool_text(void *ctx, const char *text, size_t len, unsigned long number, int truncated)
+{
+	struct pooled *to = ctx;
+
+	if (to->rc == 0)
+		to->rc = pool_line(to->pool, text, len, number, truncated);
+}
+
 /* Lines, classified here. */
 static void
 run_lines(struct scan_state *c, struct input *in, const char *head, size_t head_len, int *read_error)
@@ -373,12 +397,19 @@ run_lines(struct scan_state *c, struct input *in, const char *head, size_t head_
 	while (lines_next(r, &line, &len, &truncated)) {
 		if (r->restarts != restarts) {
 			restarts = r->restarts;
+			reply_lines_flush(c->joiner, record_text, c);
 			say(c, "", c->name, 0, " %s", input_restart_reason(in));
 		}
 		if (c->progress)
 			progress_line(c->progress);
-		line_record(c, line, len, r->number, truncated);
+		/* A followed log's lines go out as they come, and --all answers
+		 * every line: none is held. */
+		if (c->opt->follow || c->opt->all)
+			line_record(c, line, len, r->number, truncated);
+		else
+			reply_lines_put(c->joiner, line, len, r->number, truncated, record_text, c);
 	}
+	reply_lines_flush(c->joiner, record_text, c);
 	*read_error |= r->error;
 }
 
@@ -391,13 +422,22 @@ pool_lines(struct scan_state *c, struct input *in, const char *head, size_t head
 	size_t len;
 	int truncated, rc;
 
+	struct pooled to = {c->pool, 0};
+
 	lines_init_buffered(r, in, head, head_len);
 	rc = pool_input(c->pool, c->name, c->reference);
-	while (rc == 0 && lines_next(r, &line, &len, &truncated)) {
+	while (rc == 0 && to.rc == 0 && lines_next(r, &line, &len, &truncated)) {
 		if (c->progress)
 			progress_line(c->progress);
-		rc = pool_line(c->pool, line, len, r->number, truncated);
+		if (c->opt->all)
+			pool_text(&to, line, len, r->number, truncated);
+		else
+			reply_lines_put(c->joiner, line, len, r->number, truncated, pool_text, &to);
 	}
+	if (rc == 0)
+		reply_lines_flush(c->joiner, pool_text, &to);
+	if (rc == 0)
+		rc = to.rc;
 	if (rc == 0)
 		rc = pool_input_end(c->pool);
 	*read_error |= r->error;
@@ -741,9 +781,10 @@ scan_state_new(const struct scan_options *opt, void (*note)(void *, const char *
 	c->note = note;
 	c->note_ctx = note_ctx;
 	c->reader = malloc(sizeof *c->reader);
+	c->joiner = calloc(1, sizeof *c->joiner);
 	c->head = malloc(HEAD_MAX);
 	c->msg = malloc(sizeof *c->msg);
-	if (!c->reader || !c->head || !c->msg) {
+	if (!c->reader || !c->joiner || !c->head || !c->msg) {
 		scan_state_free(c);
 		return NULL;
 	}
@@ -756,6 +797,7 @@ scan_state_free(struct scan_state *c)
 	if (!c)
 		return;
 	free(c->reader);
+	free(c->joiner);
 	free(c->head);
 	free(c->msg);
 	free(c);
