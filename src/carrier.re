@@ -1264,6 +1264,12 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 	 * "15:30:23,390"). */
 	if (before == ',' && p - s >= 2 && (unsigned)p[-2] - '0' < 10u)
 		return 0;
+	/* "Office 365", "sent 250 messages", a log's byte count after its
+	 * status "(... timed out) 215": a 2xx or 3xx after a word or a closing
+	 * parenthesis is prose, unless an enhanced code of its class follows
+	 * ("returned 250 2.0.0 OK"). A failure's code after a word stays a code. */
+	if (*p <= '3' && p - s >= 2 && before == ' ' && (is_alnum(p[-2]) || p[-2] == ')'))
+		return p + 3 < lim && p[3] == ' ' && enhanced_field(p + 4, lim, &a, &b) && a == p + 4 && *a == *p;
 	if (p + 3 == lim)
 		return 1;
 	c3 = p[3];
@@ -1273,11 +1279,6 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 		return 0;
 	if (c3 == ',' && before == '(' && python_bytes(p + 3, lim))
 		return 1;
-	/* "Office 365", "sent 250 messages": a 2xx or 3xx after a word is
-	 * prose, unless an enhanced code of its class follows ("returned 250
-	 * 2.0.0 OK"). A failure's code after a word stays a code. */
-	if (*p <= '3' && p - s >= 2 && before == ' ' && is_alnum(p[-2]))
-		return c3 == ' ' && enhanced_field(p + 4, lim, &a, &b) && a == p + 4 && *a == *p;
 	return c3 == ' ' || c3 == '-' || c3 == '\r' || c3 == '\n' || c3 == '\t';
 }
 

@@ -51,7 +51,7 @@ struct scan {
 	int vendor;                    /* best vendor pattern, or -1 */
 	uint32_t reason_rank, reply_reason_rank; /* their ranks, 0 for none */
 	int gave_up;                   /* words that the sending side gave up, decisive or not */
-	int temporary;                 /* words that say the failure is temporary, decisive or not */
+	const char *temporary_at;      /* the first words that say the failure is temporary, or NULL */
 	/* Lines that start another reply, of another class than the first
 	 * ("550 ... User unknown" then "421 ... Connection timed out" for
 	 * another host): their words decide only where the others say nothing. */
@@ -301,6 +301,35 @@ mid_word(const struct scan *sc, struct smtpcode_span span)
 }
 
 static int word_eq(const char *s, size_t len, const char *w);
+/* Is the match denied by the word before it ("not a temporary error",
+ * "do not try again later", "never retry")? Looks back one word, and one
+ * more over "a" or "an". */
+static int
+denied(const struct scan *sc, struct smtpcode_span span)
+{
+	const unsigned char *buf = (const unsigned char *)sc->buf, *p = (const unsigned char *)span.ptr;
+	int words;
+
+	for (words = 0; words < 2; words++) {
+		const unsigned char *end;
+		size_t n;
+		while (p > buf && p[-1] == ' ')
+			p--;
+		end = p;
+		while (p > buf && end - p < 6 && ascii_letter(p[-1]))
+			p--;
+		n = (size_t)(end - p);
+		if (n == 0 || (p > buf && ascii_letter(p[-1])))
+			return 0;
+		if (word_eq((const char *)p, n, "not") || word_eq((const char *)p, n, "no") ||
+		    word_eq((const char *)p, n, "never"))
+			return 1;
+		if (!word_eq((const char *)p, n, "a") && !word_eq((const char *)p, n, "an"))
+			return 0;
+	}
+	return 0;
+}
+
 
 /* Does the word `w` (lower case) start at p, before lim? */
 static int
@@ -397,14 +426,18 @@ record(struct scan *sc, size_t e, const unsigned char *end)
 		                (!sc->car || !sc->car->reply_at || (const char *)end > sc->car->reply_at);
 		if (gives_up || better || in_reply || temporary) {
 			span = match_span(sc, here, pat->len);
+			/* Wording that says the failure will pass, or names a
+			 * virus, says nothing when it is denied ("this is not a
+			 * temporary error", "No virus found in this message"). */
 			if (span.ptr && (in_address(sc, (const unsigned char *)span.ptr, (const unsigned char *)span.ptr + span.len) ||
-			                 (pat->kind <= PATTERN_PHRASE && mid_word(sc, span))))
+			                 (pat->kind <= PATTERN_PHRASE && mid_word(sc, span)) ||
+			                 ((pat->temporary || pat->reason == SMTPCODE_REASON_VIRUS) && denied(sc, span))))
 				gives_up = better = in_reply = temporary = 0;
 		}
 		if (gives_up)
 			sc->gave_up = 1;
-		if (temporary)
-			sc->temporary = 1;
+		if (temporary && !sc->temporary_at)
+			sc->temporary_at = span.ptr;
 		if (better && sc->aside) {
 			sc->other_reason = (int)r - 1;
 			sc->other_rank = rank;
@@ -698,7 +731,7 @@ scan_init(struct scan *sc, const char *buf, size_t len, struct smtpcode__carrier
 	sc->reason = sc->reply_reason = sc->vendor = -1;
 	sc->reason_rank = sc->reply_reason_rank = 0;
 	sc->gave_up = 0;
-	sc->temporary = 0;
+	sc->temporary_at = NULL;
 	sc->first_class = 0;
 	sc->bare_reply = 0;
 	sc->aside = 0;
@@ -1075,7 +1108,7 @@ addressed_to(const struct smtpcode_reply *reply, const char *lim)
 
 /* A row of a table that a sending service exports or shows (CSV,
  * tab-separated, a pasted grid): its first cell is the recipient's
- * address, the reply comes in a later cell ("a@b,bounce,550,\"550 5.1.1
+ * address, the only one before the reply, which comes in a later cell ("a@b,bounce,550,\"550 5.1.1
  * ...\""). Empty when the input does not start so. */
 static struct smtpcode_span
 row_recipient(const char *buf, const char *lim, const struct smtpcode_reply *reply)
@@ -1101,16 +1134,32 @@ row_recipient(const char *buf, const char *lim, const struct smtpcode_reply *rep
 	p += p < lim && *p == '"';
 	while (p < lim && *p == ' ')
 		p++;
-	return p < lim && (*p == ',' || *p == ';' || *p == '\t' || *p == '|') ? out : none;
+	if (p == lim || (*p != ',' && *p != ';' && *p != '\t' && *p != '|'))
+		return none;
+	/* Another address before the reply: a row of sender and recipient,
+	 * or of a list and its member; which cell is which, only the table's
+	 * header says. */
+	return memchr(p, '@', (size_t)(reply->raw.ptr - p)) ? none : out;
 }
 
-/* One line (a line break at most at its end) that ends in a question mark. */
-static int
-question_line(const char *buf, size_t len)
+/* Where the question starts that a line (a line break at most at its end)
+ * ends with: after the last sentence before its question mark. NULL when
+ * it ends otherwise. */
+static const char *
+question_at(const char *buf, size_t len)
 {
+	size_t i;
+
 	while (len > 0 && is_space((unsigned char)buf[len - 1]))
 		len--;
-	return len > 0 && buf[len - 1] == '?' && !memchr(buf, '\n', len);
+	if (len == 0 || buf[len - 1] != '?' || memchr(buf, '\n', len))
+		return NULL;
+	for (i = len - 1; i > 0; i--)
+		if ((buf[i - 1] == '.' || buf[i - 1] == '!' || buf[i - 1] == '?' || buf[i - 1] == ':' ||
+		     buf[i - 1] == ';') &&
+		    buf[i] == ' ')
+			return buf + i;
+	return buf;
 }
 
 /* A refused login: a reply to AUTH (534, 535, 538), the sender's to fix. */
@@ -1262,6 +1311,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	int given_up; /* a failure report around the reply: the sending side gave up on it */
 	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
+	const char *asked; /* where a question that ends the text starts */
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -1388,14 +1438,21 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		car.delayed = 1;
 	/* The basic code's class counts; else the enhanced code's; else a DSN's
 	 * Action or a log's status; else a delay notice's words, or wording that
-	 * says the failure is temporary ("Host not found, try again"), deciding
-	 * or beside the words that do ("Recipient address rejected: Please try
-	 * again later"). */
+	 * says the failure is temporary ("Host not found, try again"), deciding,
+	 * before the words that do ("temporarily rejected RCPT <a@b>: ...") or
+	 * beside wording that names a refusal but not its cause ("Recipient
+	 * address rejected: Please try again later"); not after a cause ("No
+	 * such user. If you think this is a temporary error, ...") nor denied
+	 * ("not a temporary error"). */
 	/* (A DSN's "Action: delivered" over a failure's Status, as some
 	 * Exchange receipts write "Status: 5.4.0": delivered is what happened.) */
 	cls = out->reply.code ? out->reply.code / 100 : car.dsn_class == 2 ? 2 : enh->cls ? enh->cls : car.dsn_class ? car.dsn_class
 	      : log_class[car.log_status] ? log_class[car.log_status] : car.delayed ? 4
-	      : sc.reason >= 0 ? (sc.temporary ? 4 : smtpcode__patterns[sc.reason].cls) : 0;
+	      : sc.reason >= 0 ? (sc.temporary_at && (smtpcode__patterns[sc.reason].kind == PATTERN_GENERIC ||
+	                                              sc.temporary_at < sc.reason_span.ptr)
+	                              ? 4
+	                              : smtpcode__patterns[sc.reason].cls)
+	      : 0;
 
 	/* 3. The most specific signal decides. */
 	memset(&d, 0, sizeof d);
@@ -1616,10 +1673,11 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	 * following recipient has been delayed:"), which `out` still gives. */
 	if (d.level == SMTPCODE_SIGNAL_NONE && !enh->cls && car.log_status == SMTPCODE_LOG_NONE)
 		return SMTPCODE_ENOREPLY;
-	/* A line that asks is a person's ("Is the spam one our IP?"): a mail
-	 * system states. Only its words, with no code, no status, no field. */
+	/* Words in a question are a person's ("Is the spam one our IP?"): a
+	 * mail system states, and may ask after ("Recipient not found. Did you
+	 * type the address correctly?"). With no code, no status, no field. */
 	if (!out->reply.code && !enh->cls && !car.dsn_class && car.log_status == SMTPCODE_LOG_NONE &&
-	    question_line(buf, len))
+	    (asked = question_at(buf, len)) != NULL && out->matched.ptr >= asked)
 		return SMTPCODE_ENOREPLY;
 	if (car.delayed && d.level == SMTPCODE_SIGNAL_GENERIC_PHRASE && d.reason == SMTPCODE_REASON_EXPIRED &&
 	    !enh->cls && !out->reply.code && !car.dsn_class)

@@ -214,6 +214,10 @@ address_at(const unsigned char *s, size_t len, size_t from, size_t at, int stric
 				return 0;
 		while (l < at && s[l] == '.')
 			l++;
+		/* "addressed to 'a@b',": quotes around an address are not its own
+		 * (an apostrophe inside a local part is: "o'neil@b"). */
+		if (l < at && s[l] == '\'')
+			l++;
 	}
 	if (r < len && s[r] == '[') {
 		while (r < len && s[r] != ']' && s[r] != '>' && !(s[r] <= ' '))

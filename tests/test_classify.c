@@ -1753,6 +1753,27 @@ static const struct {
      "<mx.example.com #4.4.7>",
      SMTPCODE_REASON_EXPIRED, SMTPCODE_BOUNCE_UNKNOWN},
     {"550 message sending for this account is disabled", SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_BLOCK},
+    /* Temporary wording after a cause, or denied, leaves it permanent; in
+     * front of the cause ("temporarily rejected RCPT") it is the outcome. */
+    {"no such user here. Please do not try again later.", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"user unknown (if you think this is a temporary error, contact us)", SMTPCODE_REASON_USER_UNKNOWN,
+     SMTPCODE_BOUNCE_HARD},
+    {"Recipient address rejected: do not try again later", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"H=[192.0.2.1] temporarily rejected RCPT <z@example.com>: Could not complete sender verify callout",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_SOFT},
+    /* A virus scanner's all-clear is no virus. */
+    {"550 5.7.1 Message rejected as bulk spam. No virus found.", SMTPCODE_REASON_SPAM, SMTPCODE_BOUNCE_BLOCK},
+    /* Phrases of admins' ACLs and old Exchange. */
+    {"550 no HELO given before MAIL command", SMTPCODE_REASON_SYNTAX_ERROR, SMTPCODE_BOUNCE_UNKNOWN},
+    {"550 Serious MIME defect detected", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_BLOCK},
+    {"550 sender envelope address a@example.com is locally blacklisted here.", SMTPCODE_REASON_SENDER_REJECTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"Unable to deliver the message due to a communications failure", SMTPCODE_REASON_NETWORK_ERROR,
+     SMTPCODE_BOUNCE_UNKNOWN},
+    /* A log's byte count after its status is no reply. */
+    {"4F2A: to=<a@example.com>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to "
+     "mx.example.com[192.0.2.1]:25: Connection timed out) 215",
+     SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
 };
 
 Test(carriers, replies_of_mail_server_software)
@@ -1883,6 +1904,10 @@ Test(carriers, a_table_row_names_its_recipient_in_its_first_cell)
 	cr_assert_eq(r.recipient.len, 0);
 	r = classify("ops@example.com says: 550 5.1.1 User unknown", 0);
 	cr_assert_eq(r.recipient.len, 0);
+	/* Two addresses before the reply: which is the recipient, only the
+	 * table's header says. */
+	r = classify("news@example.org,yann@example.com,bounced,550 5.1.1 user unknown", 0);
+	cr_assert_eq(r.recipient.len, 0);
 }
 
 Test(carriers, a_question_is_no_reply)
@@ -1896,6 +1921,11 @@ Test(carriers, a_question_is_no_reply)
 	                               0, &r),
 	             0);
 	cr_assert_eq(smtpcode_classify("Mailbox full.\nStill there?", 26, SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r), 0);
+	/* A mail system that asks after it states. */
+	cr_assert_eq(smtpcode_classify("Recipient not found. Did you type the address correctly?", 56,
+	                               SMTPCODE_STAGE_UNKNOWN, NULL, 0, &r),
+	             0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_USER_UNKNOWN);
 }
 
 Test(carriers, a_closing_session_refuses_no_one)
