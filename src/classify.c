@@ -1214,6 +1214,66 @@ reply_has_words(const struct smtpcode_reply *r)
 	return 0;
 }
 
+/* Of a reply's text, at most this many bytes are read again without its
+ * addresses: a reply line of RFC 5321 is 512 bytes. */
+#define AROUND_MAX 512
+
+/* The best phrase of a reply's words read without its addresses and the
+ * names in angle brackets ("550 User <bob@example.com> unknown", "550
+ * Mailbox (a@b) not found", Courier's "550 User <bob> unknown"): its
+ * pattern, with in *seen the reply's bytes from the phrase's first to its
+ * last; or -1 when there is none, no address was left out, or the text is
+ * longer than AROUND_MAX. */
+static int
+words_around_addresses(const struct smtpcode_reply *r, struct smtpcode_span *seen)
+{
+	char copy[AROUND_MAX];
+	uint16_t at[AROUND_MAX]; /* where each byte of copy is, from r->raw.ptr */
+	struct smtpcode_span t;
+	struct scan sc;
+	size_t n = 0, pos = 0, first, last;
+	int left_out = 0;
+
+	if (r->raw.len >= 0xffff)
+		return -1;
+	while (smtpcode_reply_next_text(r, &pos, &t)) {
+		const char *p = t.ptr, *end = t.ptr + t.len;
+		while (p < end) {
+			const char *word = p;
+			while (p < end && !is_space((unsigned char)*p))
+				p++;
+			if (memchr(word, '@', (size_t)(p - word)) || (p - word >= 2 && *word == '<' && p[-1] == '>')) {
+				left_out = 1;
+			} else {
+				if (n + (size_t)(p - word) + 1 > AROUND_MAX)
+					return -1;
+				for (; word < p; word++, n++) {
+					copy[n] = *word;
+					at[n] = (uint16_t)(word - r->raw.ptr);
+				}
+			}
+			while (p < end && is_space((unsigned char)*p))
+				p++;
+			if (n > 0 && copy[n - 1] != ' ' && n < AROUND_MAX) {
+				copy[n] = ' ';
+				at[n] = (uint16_t)(p - 1 - r->raw.ptr);
+				n++;
+			}
+		}
+	}
+	if (!left_out || n == 0)
+		return -1;
+	scan_init(&sc, copy, n, NULL);
+	scan_input(&sc, copy, n);
+	if (sc.reason < 0 || !sc.reason_span.ptr || sc.reason_span.len == 0)
+		return -1;
+	first = (size_t)(sc.reason_span.ptr - copy);
+	last = first + sc.reason_span.len - 1;
+	seen->ptr = r->raw.ptr + at[first];
+	seen->len = (size_t)(at[last] - at[first]) + 1;
+	return sc.reason;
+}
+
 /* An enhanced code that names no cause. X.6.0 does: the content, whatever
  * else the words say ("550 5.6.0 <a@b>: Recipient address rejected: Media
  * error"); the other X.s.0 codes come with any refusal (Outlook's "550 5.5.0
@@ -1545,10 +1605,21 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		 * may say another: a person has to read them. (Not under an
 		 * enhanced code of an address or a mailbox: "550 5.1.99 Rejected".) */
 		if (b && guess_basic(b->code) && d.level < SMTPCODE_SIGNAL_BASIC &&
-		    !(enh->cls && (enh->subject == 1 || enh->subject == 2)) && reply_has_words(&out->reply))
-			decide(&d, SMTPCODE_SIGNAL_BASIC, SMTPCODE_REASON_UNKNOWN, SMTPCODE__NO_ACTION, SMTPCODE__NO_ACTION,
-			       out->reply.code_span);
-		else if (b)
+		    !(enh->cls && (enh->subject == 1 || enh->subject == 2)) && reply_has_words(&out->reply)) {
+			/* Unless they are known words around an address. */
+			struct smtpcode_span seen;
+			int around = words_around_addresses(&out->reply, &seen);
+			if (around >= 0) {
+				const struct smtpcode__pattern *p = &smtpcode__patterns[around];
+				decide(&d,
+				       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
+				       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
+				                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
+				       p->reason, p->action, p->bounce, seen);
+			} else
+				decide(&d, SMTPCODE_SIGNAL_BASIC, SMTPCODE_REASON_UNKNOWN, SMTPCODE__NO_ACTION,
+				       SMTPCODE__NO_ACTION, out->reply.code_span);
+		} else if (b)
 			decide_as(&d,
 			          specific_basic(b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
 			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);

@@ -1738,6 +1738,11 @@ static const struct {
     {"550 <a@example.com>...", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
     {"550 a@example.com [192.0.2.1] mx.example.com", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
     {"550 Recipient verify failure", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    /* Known words around an address are known words. */
+    {"550 User <bob@example.com> unknown", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"550 Mailbox (carol@example.org) not found", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"550 User <benny> unknown", SMTPCODE_REASON_USER_UNKNOWN, SMTPCODE_BOUNCE_HARD},
+    {"550 <a@example.com> is not welcome", SMTPCODE_REASON_UNKNOWN, SMTPCODE_BOUNCE_UNKNOWN},
     /* The typographic apostrophe is an apostrophe. */
     {"554 delivery error: This user doesn\u2019t have an account", SMTPCODE_REASON_USER_UNKNOWN,
      SMTPCODE_BOUNCE_HARD},
