@@ -567,6 +567,15 @@ class Scan(unittest.TestCase):
             self.assertIn("this message has been blocked", records[0]["reply"])
             self.assertEqual(records[2]["reply"], "550-5.1.1 no last line", "an open reply ends where another starts")
 
+    def test_a_transcript_or_quoted_reply_is_joined_too(self):
+        text = ("Transcript:\n<<< 550-5.1.1 <ann@example.org>: Recipient address rejected:\n<<< 550 5.1.1 User "
+                "unknown\n> 550-5.7.26 Unauthenticated email from example.com is not accepted due\n"
+                "> 550 5.7.26 to domain DMARC policy.\n")
+        status, out, _ = run("scan", "--format", "jsonl", stdin=text.encode())
+        records = json_lines(out)
+        self.assertEqual([(r["line"], r["recipient"], r["reason"]) for r in records],
+                         [(2, "ann@example.org", "user-unknown"), (4, None, "auth-dmarc")])
+
     def test_all_answers_each_line_of_a_reply(self):
         status, out, _ = run("scan", "--json", "--all", stdin=self.MULTI.encode())
         self.assertEqual([r["line"] for r in json_lines(out)], [1, 2, 3, 4, 5, 6, 7])

@@ -1,5 +1,6 @@
 /* Joins the lines of one multi-line reply (reply_lines.h). A line opens a
- * reply when it starts (after blanks) with a code and a dash and the
+ * reply when it starts (after blanks, and a transcript's "<<< " or "S: ",
+ * or a quote's "> ") with a code and a dash and the
  * library finds no last line in it ("unterminated"); the lines after it with
  * the same code continue it, up to the one that ends it. Postfix's one-line
  * quotes ("550-5.7.1 a 550 5.7.1 b") are whole already and are not held. */
@@ -17,6 +18,25 @@ skip_blanks(const char *s, size_t *len)
 		(*len)--;
 	}
 	return s;
+}
+
+/* What a line carries before its reply: blanks, then a transcript's "<<< "
+ * or "S: " (the server's side), or a quote's "> ". Returns its length. */
+static size_t
+line_prefix(const char *s, size_t len)
+{
+	size_t n = len;
+	const char *p = skip_blanks(s, &n);
+
+	if (n >= 4 && memcmp(p, "<<< ", 4) == 0)
+		p += 4;
+	else if (n >= 3 && (memcmp(p, "S: ", 3) == 0 || memcmp(p, "s: ", 3) == 0))
+		p += 3;
+	else if (n >= 2 && p[0] == '>' && p[1] == ' ')
+		p += 2;
+	n = len - (size_t)(p - s);
+	p = skip_blanks(p, &n);
+	return (size_t)(p - s);
 }
 
 /* Does text[0..len) start with a reply of this code (any, when 0)? Sets
@@ -45,8 +65,8 @@ void
 reply_lines_put(struct reply_lines *j, const char *line, size_t len, unsigned long number, int truncated,
                 reply_text_fn *emit, void *ctx)
 {
-	size_t n = len;
-	const char *s = skip_blanks(line, &n);
+	size_t cut = line_prefix(line, len), n = len - cut;
+	const char *s = line + cut;
 	int open = 0;
 
 	if (j->len) {
