@@ -294,10 +294,14 @@ ascii_letter(unsigned char c)
 static int
 mid_word(const struct scan *sc, struct smtpcode_span span)
 {
-	const unsigned char *p = (const unsigned char *)span.ptr;
+	const unsigned char *p = (const unsigned char *)span.ptr, *end = p + span.len;
+	const unsigned char *buf = (const unsigned char *)sc->buf, *lim = (const unsigned char *)sc->lim;
 
-	return p > (const unsigned char *)sc->buf && ascii_letter(p[0]) && ascii_letter(p[-1]) &&
-	       !(p[-1] >= 'a' && p[0] <= 'Z');
+	/* Part of a name joined with underscores: Exim's router and transport
+	 * ("R=dkim_lookuphost T=dkim_remote_smtp"), a program's identifier. */
+	if ((p > buf && p[-1] == '_') || (end < lim && *end == '_'))
+		return 1;
+	return p > buf && ascii_letter(p[0]) && ascii_letter(p[-1]) && !(p[-1] >= 'a' && p[0] <= 'Z');
 }
 
 static int word_eq(const char *s, size_t len, const char *w);
@@ -1061,17 +1065,20 @@ refused_party(enum smtpcode_stage stage, unsigned cls, unsigned code)
 static struct smtpcode_span
 addressed_to(const struct smtpcode_reply *reply, const char *lim)
 {
-	struct smtpcode_span none = {NULL, 0}, out;
-	const char *p = reply->code_span.ptr + reply->code_span.len;
-	const char *start, *at = NULL;
+	struct smtpcode_span none = {NULL, 0}, out, first;
+	const char *p, *start, *at = NULL;
+	size_t pos = 0;
 	int bracket;
 
-	if (!reply->code_span.len)
+	/* The first line's text ("550-5.1.1 <a@b>: Recipient address
+	 * rejected:", then "550 5.1.1 User unknown"), or an enhanced code's
+	 * alone ("4.2.0 <a@b>: Recipient address rejected: Greylisted"). */
+	if (reply->code_span.len && smtpcode_reply_next_text(reply, &pos, &first))
+		p = first.ptr;
+	else if (!reply->code_span.len && reply->enhanced_span.len && reply->enhanced_span.ptr == reply->raw.ptr)
+		p = reply->enhanced_span.ptr + reply->enhanced_span.len;
+	else
 		return none;
-	while (p < lim && (*p == ' ' || *p == '\t' || *p == '-'))
-		p++;
-	if (reply->enhanced_span.len && reply->enhanced_span.ptr == p)
-		p += reply->enhanced_span.len;
 	while (p < lim && (*p == ' ' || *p == '\t'))
 		p++;
 	bracket = p < lim && *p == '<';
@@ -1274,6 +1281,31 @@ words_around_addresses(const struct smtpcode_reply *r, struct smtpcode_span *see
 	return sc.reason;
 }
 
+/* The first address inside a span of words, without the brackets,
+ * parentheses or quotes around it; empty when there is none. */
+static struct smtpcode_span
+address_within(struct smtpcode_span words)
+{
+	struct smtpcode_span none = {NULL, 0}, out;
+	const char *at = (const char *)memchr(words.ptr, '@', words.len), *end = words.ptr + words.len, *a, *b;
+
+	if (!at)
+		return none;
+	for (a = at; a > words.ptr && !is_space((unsigned char)a[-1]) && a[-1] != '<' && a[-1] != '(' &&
+	             a[-1] != '\'' && a[-1] != '"';
+	     a--)
+		;
+	for (b = at + 1; b < end && !is_space((unsigned char)*b) && *b != '>' && *b != ')' && *b != '\'' && *b != '"' &&
+	                 *b != ',' && *b != ';';
+	     b++)
+		;
+	if (a == at || b - at < 4 || memchr(at + 1, '@', (size_t)(b - at - 1)))
+		return none;
+	out.ptr = a;
+	out.len = (size_t)(b - a);
+	return out;
+}
+
 /* An enhanced code that names no cause. X.6.0 does: the content, whatever
  * else the words say ("550 5.6.0 <a@b>: Recipient address rejected: Media
  * error"); the other X.s.0 codes come with any refusal (Outlook's "550 5.5.0
@@ -1372,6 +1404,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 	int gave_up; /* the sending side says no retry will come */
 	const struct smtpcode__pattern *by_phrase; /* the phrase or token that decided, or NULL */
 	const char *asked; /* where a question that ends the text starts */
+	struct smtpcode_span named = {NULL, 0}; /* an address inside the words that decided */
 
 	if (!out)
 		return SMTPCODE_EINVAL;
@@ -1611,6 +1644,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			int around = words_around_addresses(&out->reply, &seen);
 			if (around >= 0) {
 				const struct smtpcode__pattern *p = &smtpcode__patterns[around];
+				named = address_within(seen);
 				decide(&d,
 				       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
 				       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
@@ -1783,6 +1817,12 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		out->recipient = addressed_to(&out->reply, buf + len);
 	if (!out->recipient.len && (cls == 4 || cls == 5) && car.kind == SMTPCODE_CARRIER_NONE)
 		out->recipient = row_recipient(buf, buf + len, &out->reply);
+	/* The address inside the words that decided, where they speak of a
+	 * mailbox: "550 User <bob@example.com> unknown". */
+	if (!out->recipient.len && named.len && out->stage != SMTPCODE_STAGE_MAIL &&
+	    (d.reason == SMTPCODE_REASON_USER_UNKNOWN || d.reason == SMTPCODE_REASON_MAILBOX_FULL ||
+	     d.reason == SMTPCODE_REASON_MAILBOX_DISABLED || d.reason == SMTPCODE_REASON_MAILBOX_MOVED))
+		out->recipient = named;
 	/* The address a reply to MAIL FROM names is the sender's ("550 5.1.0
 	 * <a@b>... Address rejected (in reply to MAIL FROM command)"), not a
 	 * log line's own to=<...>. */

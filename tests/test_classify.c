@@ -1775,6 +1775,12 @@ static const struct {
      SMTPCODE_BOUNCE_BLOCK},
     {"Unable to deliver the message due to a communications failure", SMTPCODE_REASON_NETWORK_ERROR,
      SMTPCODE_BOUNCE_UNKNOWN},
+    /* A name joined with underscores is no word: cPanel's Exim routes by
+     * "dkim_lookuphost", which says nothing of DKIM. */
+    {"2026-08-03 10:30:32 1wqmhq-000abc-AB == a@example.com R=dkim_lookuphost T=dkim_remote_smtp defer (60): "
+     "Operation timed out",
+     SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    {"550 mailbox closed", SMTPCODE_REASON_MAILBOX_DISABLED, SMTPCODE_BOUNCE_HARD},
     /* A log's byte count after its status is no reply. */
     {"4F2A: to=<a@example.com>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to "
      "mx.example.com[192.0.2.1]:25: Connection timed out) 215",
@@ -1909,6 +1915,15 @@ Test(carriers, a_table_row_names_its_recipient_in_its_first_cell)
 	cr_assert_eq(r.recipient.len, 0);
 	r = classify("ops@example.com says: 550 5.1.1 User unknown", 0);
 	cr_assert_eq(r.recipient.len, 0);
+	/* The first line of a reply of several names the recipient; so does
+	 * an enhanced code alone, and the address inside the words that decide. */
+	r = classify("550-5.1.1 <ivy@example.org>: Recipient address rejected:\n550 5.1.1 User unknown in virtual "
+	             "mailbox table", 0);
+	cr_assert(span_is(r.recipient, "ivy@example.org"));
+	r = classify("4.2.0 <ppl@example.be>: Recipient address rejected: Greylisted for 300 seconds", 0);
+	cr_assert(span_is(r.recipient, "ppl@example.be"));
+	r = classify("550 Mailbox (carol@example.org) not found", 0);
+	cr_assert(span_is(r.recipient, "carol@example.org"));
 	/* Two addresses before the reply: which is the recipient, only the
 	 * table's header says. */
 	r = classify("news@example.org,yann@example.com,bounced,550 5.1.1 user unknown", 0);
