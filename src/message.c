@@ -1309,6 +1309,12 @@ header_after_first_line(const struct smtpcode__msg *m, const char *s, size_t n)
 
 	if (!mail_header_field(s, n))
 		return 0;
+	/* Outlook shows a report's opening sentence, then the subject and the
+	 * date of the message it returns ("Your message did not reach some or
+	 * all of the intended recipients.", "Subject: ...", "Sent: ..."). */
+	if (smtpcode__msg_is(s, name, "subject") &&
+	    (smtpcode__msg_kinds(m->first_text, m->first_len) & (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE)))
+		return 0;
 	return smtpcode__msg_mail_field(s, name) || (smtpcode__msg_dsn_field(s, name) && m->first_blanks == 0);
 }
 
