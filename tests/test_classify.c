@@ -1781,6 +1781,9 @@ static const struct {
      "Operation timed out",
      SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
     {"550 mailbox closed", SMTPCODE_REASON_MAILBOX_DISABLED, SMTPCODE_BOUNCE_HARD},
+    {"2014-11-24 11:25:33 H=localhost [::1]:49956 F=<a@example.com> temporarily rejected RCPT <b@example.net>: "
+     "Could not complete sender verify",
+     SMTPCODE_REASON_SENDER_REJECTED, SMTPCODE_BOUNCE_SOFT},
     /* A log's byte count after its status is no reply. */
     {"4F2A: to=<a@example.com>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to "
      "mx.example.com[192.0.2.1]:25: Connection timed out) 215",
