@@ -1036,6 +1036,15 @@ under_class(enum smtpcode_signal level, unsigned reason, unsigned cls)
 	return level;
 }
 
+/* The level a phrase or token decides at, for the reason it gives. */
+static enum smtpcode_signal
+pattern_level(const struct smtpcode__pattern *p, unsigned reason, unsigned cls)
+{
+	return p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
+	       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, reason, cls)
+	                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE;
+}
+
 /* The class a log's status stands for, where no code says: sent 2,
  * deferred 4, bounced or expired 5. */
 static const unsigned char log_class[SMTPCODE_LOG_COUNT] = {0, 2, 4, 5, 5};
@@ -1176,16 +1185,12 @@ login_refused(unsigned code)
 	return code == 534 || code == 535 || code == 538;
 }
 
+/* Bit (code - 200) of one of the basic codes' tables of data/basic.toml:
+ * smtpcode__specific_basic, smtpcode__guess_basic. */
 static int
-specific_basic(unsigned code)
+basic_bit(const uint8_t *bits, unsigned code)
 {
-	return code >= 200 && code < 600 && smtpcode__specific_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
-}
-
-static int
-guess_basic(unsigned code)
-{
-	return code >= 200 && code < 600 && smtpcode__guess_basic[(code - 200) / 8] >> (code - 200) % 8 & 1;
+	return code >= 200 && code < 600 && bits[(code - 200) / 8] >> (code - 200) % 8 & 1;
 }
 
 /* Does the reply say something in words of its own: two letters or more,
@@ -1571,11 +1576,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		const struct smtpcode__pattern *p = &smtpcode__patterns[sc.reason];
 		/* "does not exist" after a domain name: the domain does not. */
 		unsigned reason = p->after_domain && domain_before(buf, sc.reason_span) ? p->after_domain : p->reason;
-		decide(&d,
-		       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
-		       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, reason, cls)
-		                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
-		       reason, reason == p->reason ? p->action : SMTPCODE__NO_ACTION,
+		decide(&d, pattern_level(p, reason, cls), reason, reason == p->reason ? p->action : SMTPCODE__NO_ACTION,
 		       reason == p->reason ? p->bounce : SMTPCODE__NO_ACTION, sc.reason_span);
 		if (p->vendor && !out->vendor) {
 			out->vendor = (enum smtpcode_vendor)p->vendor;
@@ -1637,7 +1638,7 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 		 * likeliest; words it cannot read ("550 don't like this host")
 		 * may say another: a person has to read them. (Not under an
 		 * enhanced code of an address or a mailbox: "550 5.1.99 Rejected".) */
-		if (b && guess_basic(b->code) && d.level < SMTPCODE_SIGNAL_BASIC &&
+		if (b && basic_bit(smtpcode__guess_basic, b->code) && d.level < SMTPCODE_SIGNAL_BASIC &&
 		    !(enh->cls && (enh->subject == 1 || enh->subject == 2)) && reply_has_words(&out->reply)) {
 			/* Unless they are known words around an address. */
 			struct smtpcode_span seen;
@@ -1645,17 +1646,13 @@ classify(const char *buf, size_t len, enum smtpcode_stage stage, const char *hos
 			if (around >= 0) {
 				const struct smtpcode__pattern *p = &smtpcode__patterns[around];
 				named = address_within(seen);
-				decide(&d,
-				       p->kind == PATTERN_TOKEN    ? SMTPCODE_SIGNAL_TOKEN
-				       : p->kind == PATTERN_PHRASE ? under_class(SMTPCODE_SIGNAL_PHRASE, p->reason, cls)
-				                                   : SMTPCODE_SIGNAL_GENERIC_PHRASE,
-				       p->reason, p->action, p->bounce, seen);
+				decide(&d, pattern_level(p, p->reason, cls), p->reason, p->action, p->bounce, seen);
 			} else
 				decide(&d, SMTPCODE_SIGNAL_BASIC, SMTPCODE_REASON_UNKNOWN, SMTPCODE__NO_ACTION,
 				       SMTPCODE__NO_ACTION, out->reply.code_span);
 		} else if (b)
 			decide_as(&d,
-			          specific_basic(b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
+			          basic_bit(smtpcode__specific_basic, b->code) && !blocked ? SMTPCODE_SIGNAL_ENHANCED : SMTPCODE_SIGNAL_BASIC,
 			          SMTPCODE_SIGNAL_BASIC, b->reason, b->action, b->bounce, out->reply.code_span);
 		else
 			decide(&d, SMTPCODE_SIGNAL_BASIC, cls <= 3 ? SMTPCODE_REASON_ACCEPTED : SMTPCODE_REASON_UNKNOWN,

@@ -39,9 +39,9 @@ line_prefix(const char *s, size_t len)
 	return (size_t)(p - s);
 }
 
-/* Does text[0..len) start with a reply of this code (any, when 0)? Sets
- * *open when the reply has no last line yet. */
-static int
+/* The code of the reply text[0..len) starts with, when it is this code (any,
+ * when 0); else 0. Sets *open when the reply has no last line yet. */
+static unsigned
 reply_at(const char *text, size_t len, unsigned code, int *open)
 {
 	struct smtpcode_reply r;
@@ -49,7 +49,7 @@ reply_at(const char *text, size_t len, unsigned code, int *open)
 	if (smtpcode_parse_reply(text, len, &r) <= 0 || (code && r.code != code))
 		return 0;
 	*open = (r.flags & SMTPCODE_REPLY_UNTERMINATED) != 0;
-	return 1;
+	return r.code;
 }
 
 void
@@ -67,6 +67,7 @@ reply_lines_put(struct reply_lines *j, const char *line, size_t len, unsigned lo
 {
 	size_t cut = line_prefix(line, len), n = len - cut;
 	const char *s = line + cut;
+	unsigned code;
 	int open = 0;
 
 	if (j->len) {
@@ -82,13 +83,12 @@ reply_lines_put(struct reply_lines *j, const char *line, size_t len, unsigned lo
 		}
 		reply_lines_flush(j, emit, ctx);
 	}
-	if (!truncated && n >= 4 && n <= sizeof j->buf && s[3] == '-' && reply_at(s, n, 0, &open) && open) {
-		struct smtpcode_reply r;
-		smtpcode_parse_reply(s, n, &r);
+	if (!truncated && n >= 4 && n <= sizeof j->buf && s[3] == '-' && (code = reply_at(s, n, 0, &open)) != 0 &&
+	    open) {
 		memcpy(j->buf, s, n);
 		j->len = n;
 		j->first = number;
-		j->code = r.code;
+		j->code = code;
 		j->lines = 1;
 		return;
 	}
