@@ -193,25 +193,17 @@ contradicts(const struct smtpcode_result *group, const struct smtpcode_result *t
 	return a->cls && b->cls && (a->subject || a->detail) && (a->subject != b->subject || a->detail != b->detail);
 }
 
-/* A group ends: a record when it is about a recipient. */
+/* One recipient's record of the group. */
 static void
-group_end(struct smtpcode__msg *m)
+group_record(struct smtpcode__msg *m, const char *addr, size_t addr_len, int cut)
 {
-	const char *addr;
-	size_t addr_len, n, k;
-	int cut;
+	size_t n, k;
 	struct smtpcode_result r, better;
 	int other;
 	const char *text = m->group;
 	size_t len = m->group_len;
 	unsigned flags = 0;
 
-	if (!m->group_open ||
-	    !(m->group_seen & (SEEN_FINAL | SEEN_ORIGINAL | SEEN_ACTUAL | SEEN_STATUS | SEEN_DIAGNOSTIC))) {
-		group_clear(m);
-		return;
-	}
-	group_address(m, &addr, &addr_len, &cut);
 	smtpcode_classify(m->group, m->group_len, m->stage, NULL, 0, &r);
 	if (r.decided_by < SMTPCODE_SIGNAL_PHRASE || r.stage == SMTPCODE_STAGE_UNKNOWN) {
 		/* The fields name no cause, or no stage: what the text says of the
@@ -240,6 +232,95 @@ group_end(struct smtpcode__msg *m)
 	m->dsn_records++;
 	smtpcode__msg_emit(m, SMTPCODE_REPORT_DSN, addr, addr_len, cut || m->group_cut, action_of(m->action, m->action_len),
 	                   text, len, m->group_line, flags, &r);
+}
+
+/* The length of a list's next address ("a@b,c@d", ZoneMTA's Final-Recipient
+ * of several recipients), blanks around it left out; 0 when the piece is no
+ * address. */
+static size_t
+listed_address(const char *s, size_t n, size_t *skip)
+{
+	size_t i = 0, end;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '<'))
+		i++;
+	*skip = i;
+	end = i;
+	while (end < n && s[end] != ',')
+		end++;
+	while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '>'))
+		end--;
+	if (end - i < 3 || s[i] == '@' || s[end - 1] == '@' || !memchr(s + i, '@', end - i) || has_blank(s + i, end - i))
+		return 0;
+	return end - i;
+}
+
+/* Does the value list addresses, two or more, each between commas? */
+static int
+address_list(const char *v, size_t n)
+{
+	size_t at = 0, len, skip, pieces = 0;
+
+	for (;;) {
+		len = listed_address(v + at, n - at, &skip);
+		if (!len)
+			return 0;
+		pieces++;
+		at += skip + len;
+		while (at < n && v[at] != ',')
+			at++;
+		if (at == n)
+			return pieces > 1;
+		at++;
+	}
+}
+
+/* The Final-Recipient's value, when it lists addresses. */
+static int
+listed_first(const struct smtpcode__msg *m, const char **addr, size_t *len)
+{
+	const char *v;
+	size_t n;
+
+	if (!m->rcpt_fields[0].len)
+		return 0;
+	field_value(&m->rcpt_fields[0], &v, &n);
+	if (!memchr(v, ',', n) || !address_list(v, n))
+		return 0;
+	*addr = v;
+	*len = n;
+	return 1;
+}
+
+/* A group ends: a record when it is about a recipient, one for each address
+ * of a list. */
+static void
+group_end(struct smtpcode__msg *m)
+{
+	const char *addr;
+	size_t addr_len, len, skip;
+	int cut;
+
+	if (!m->group_open ||
+	    !(m->group_seen & (SEEN_FINAL | SEEN_ORIGINAL | SEEN_ACTUAL | SEEN_STATUS | SEEN_DIAGNOSTIC))) {
+		group_clear(m);
+		return;
+	}
+	group_address(m, &addr, &addr_len, &cut);
+	if (listed_first(m, &addr, &addr_len)) {
+		const char *end = addr + addr_len;
+		while (addr < end) {
+			len = listed_address(addr, (size_t)(end - addr), &skip);
+			group_record(m, addr + skip, len, cut);
+			addr += skip + len;
+			while (addr < end && *addr != ',')
+				addr++;
+			if (addr < end)
+				addr++;
+		}
+	} else {
+		group_record(m, addr, addr_len, cut);
+	}
 	group_clear(m);
 }
 
