@@ -1551,6 +1551,7 @@ smtpcode_message_init(struct smtpcode_message *msg, enum smtpcode_stage stage, s
 	m->b64_junk = 0;
 	forget_outer(m);
 	m->list_post = 0;
+	m->daemon_forwarded = 0;
 	m->text_flushed = 0;
 	m->original_to_len = m->original_rcpt_len = 0;
 	m->embedded_done = 0;

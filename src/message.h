@@ -213,6 +213,7 @@ struct smtpcode__msg {
 	int rejected;                      /* Auto-Submitted: auto-replied (rejected): a Sieve reject (RFC 5429) */
 	int list_post;                     /* List-Id, List-Unsubscribe, Precedence: bulk: a list's post
 	                                      or a newsletter, which may quote a bounce */
+	int daemon_forwarded;              /* the text shows a mail system's From: field (a bounce forwarded in it) */
 	int null_sender;                   /* Return-Path: <>, as mail systems send their notices */
 	int is_report;                     /* multipart/report with report-type delivery-status */
 	int is_feedback;                   /* report-type feedback-report, or a message/feedback-report part */

@@ -845,6 +845,16 @@ mail_header_line(const char *s, size_t len)
 	           : 2;
 }
 
+/* Is the line a From: field that names a mail system ("From: Mail Delivery
+ * Subsystem <mailer-daemon@...>"), as a bounce forwarded in a text has? */
+static int
+daemon_from(const char *s, size_t len)
+{
+	size_t v, n = smtpcode__msg_field_name(s, len, &v);
+
+	return n && smtpcode__msg_is(s, n, "from") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_DAEMON);
+}
+
 /* A line of the returned message's header, after the report's end: only its
  * To: is read, for a bounce that names no recipient itself. */
 static void
@@ -883,8 +893,9 @@ returned_line(struct smtpcode__msg *m, const char *s, size_t len)
 		return;
 	}
 	m->held_transport = 1; /* here: a field of the header has been seen */
-	if ((smtpcode__msg_is(s, n, "from") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_DAEMON)) ||
-	    (smtpcode__msg_is(s, n, "subject") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_BOUNCE)))
+	if (daemon_from(s, len))
+		m->inline_bounce = m->daemon_forwarded = 1;
+	else if (smtpcode__msg_is(s, n, "subject") && (smtpcode__msg_kinds(s + v, len - v) & SMTPCODE__MSG_BOUNCE))
 		m->inline_bounce = 1;
 	if (smtpcode__msg_is(s, n, "to") && !m->original_to_len && smtpcode__msg_field_address(s + v, len - v, &a) &&
 	    a.end - a.start <= sizeof m->original_to) {
@@ -943,6 +954,8 @@ smtpcode__msg_text_line(struct smtpcode__msg *m, const char *s, size_t len, uint
 	}
 	if (!continued) {
 		int header = mail_header_line(s, len);
+		if (header == 1 && daemon_from(s, len))
+			m->daemon_forwarded = 1;
 		if (m->held) {
 			int folded = len > 0 && is_blank((unsigned char)s[0]);
 			if ((header && (header == 2 || m->held_transport)) || (folded && m->held_transport)) {
@@ -1054,11 +1067,15 @@ smtpcode__msg_text_only_recipient(struct smtpcode__msg *m, const char **addr, si
 static int
 bounce_like(const struct smtpcode__msg *m)
 {
-	/* A mailing list's post speaks of bounces it quotes: only its header
-	 * or its structure would say it is one. */
+	const unsigned bounce_kinds = SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY;
+
+	/* A mailing list's post speaks of bounces it quotes: only its header,
+	 * its structure, or a subject that forwards a bounce ("Fwd: Delivery
+	 * Status Notification (Failure)") above the bounce's own forwarded
+	 * header would say it is one. */
 	return m->is_report || m->from_daemon || m->xfr_count ||
-	       (!m->list_post && ((m->subject_kinds | m->text_kinds) &
-	                          (SMTPCODE__MSG_BOUNCE | SMTPCODE__MSG_FAILURE | SMTPCODE__MSG_DELAY)));
+	       (!m->list_post && ((m->subject_kinds | m->text_kinds) & bounce_kinds)) ||
+	       (m->subject_forwarded && (m->subject_kinds & bounce_kinds) && m->daemon_forwarded);
 }
 
 static enum smtpcode_dsn_action
