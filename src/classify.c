@@ -952,15 +952,16 @@ enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 		p++;
 	nl = (const char *)memchr(p, '\n', (size_t)(lim - p));
 	n = enhanced_word(p, lim, 0, &r->enhanced);
-	if (n <= 0) {
-		const char *colon = (const char *)memchr(p, ':', (size_t)((nl ? nl : lim) - p));
+	/* Else after a colon of the line: "Error: 4.3.2 ...", and after the
+	 * label a program puts before it ("System.Net.Mail.SmtpException: Error
+	 * in processing. The server response was: 4.3.111 ..."). */
+	for (const char *end = nl ? nl : lim, *colon = p; n <= 0;) {
+		colon = (const char *)memchr(colon, ':', (size_t)(end - colon));
 		if (!colon)
 			return;
-		for (p = colon + 1; p < lim && (*p == ' ' || *p == '\t'); p++)
+		for (p = ++colon; p < end && (*p == ' ' || *p == '\t'); p++)
 			;
-		n = enhanced_word(p, nl ? nl : lim, 1, &r->enhanced);
-		if (n <= 0)
-			return;
+		n = enhanced_word(p, end, 1, &r->enhanced);
 	}
 	r->enhanced_span.ptr = p;
 	r->enhanced_span.len = (size_t)n;

@@ -1788,6 +1788,31 @@ static const struct {
     {"4F2A: to=<a@example.com>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to "
      "mx.example.com[192.0.2.1]:25: Connection timed out) 215",
      SMTPCODE_REASON_NETWORK_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* Outlook.com's SC- codes put the sending IP on its own block list. */
+    {"550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.7 weren't sent.", SMTPCODE_REASON_IP_BLOCKLISTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"554 This connection is being blocked. See http://www.senderbase.org/lookup?search_string=192.0.2.7",
+     SMTPCODE_REASON_REPUTATION, SMTPCODE_BOUNCE_BLOCK},
+    {"550 Access from ip address 192.0.2.7 blocked. Visit http://win.mail.ru/cgi-bin/support_bl?ip=192.0.2.7",
+     SMTPCODE_REASON_IP_BLOCKLISTED, SMTPCODE_BOUNCE_BLOCK},
+    {"The sender 192.0.2.7 is banned", SMTPCODE_REASON_POLICY, SMTPCODE_BOUNCE_BLOCK},
+    /* SPF named only in the explanation's address, after a generic prefix. */
+    {"550 5.7.1 <a@example.com>: Sender address rejected: Please see http://www.openspf.net/Why?s=mfrom",
+     SMTPCODE_REASON_AUTH_SPF, SMTPCODE_BOUNCE_BLOCK},
+    /* A login refused, not a recipient: "user not found" is the login's. */
+    {"Mar  2 10:00:00 mx sm-mta[4242]: 14NNwaRl065696: AUTH failure (PLAIN): user not found (-20), user=scan",
+     SMTPCODE_REASON_SMTP_AUTH, SMTPCODE_BOUNCE_BLOCK},
+    {"503 5.5.4 Error: send AUTH command first.", SMTPCODE_REASON_SMTP_AUTH, SMTPCODE_BOUNCE_BLOCK},
+    /* Node.js's socket errors (Haraka, Nodemailer): no server answered. */
+    {"[outbound] Failed to get socket: connect EHOSTUNREACH 192.0.2.7:25", SMTPCODE_REASON_NETWORK_ERROR,
+     SMTPCODE_BOUNCE_UNKNOWN},
+    {"[outbound] Temp failing 1606859828273 for 64 seconds: Tried all MXs", SMTPCODE_REASON_NETWORK_ERROR,
+     SMTPCODE_BOUNCE_SOFT},
+    {"550 I cannot deliver mail for a@example.org", SMTPCODE_REASON_RELAY_DENIED, SMTPCODE_BOUNCE_BLOCK},
+    {"status=deferred (client TLS configuration problem)", SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* An enhanced code after a program's label and its own words. */
+    {"System.Net.Mail.SmtpException: Error in processing. The server response was: 4.3.111 Temporary error",
+     SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
 };
 
 Test(carriers, replies_of_mail_server_software)
