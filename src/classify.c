@@ -1194,33 +1194,55 @@ basic_bit(const uint8_t *bits, unsigned code)
 	return code >= 200 && code < 600 && bits[(code - 200) / 8] >> (code - 200) % 8 & 1;
 }
 
+/* A walk over a reply's words: the runs of bytes between blanks, line by
+ * line of its text. */
+struct reply_words {
+	const struct smtpcode_reply *reply;
+	size_t pos;
+	const char *p, *end;
+};
+
+static int
+next_word(struct reply_words *w, struct smtpcode_span *word)
+{
+	struct smtpcode_span t;
+
+	for (;;) {
+		while (w->p < w->end && is_space((unsigned char)*w->p))
+			w->p++;
+		if (w->p < w->end)
+			break;
+		if (!smtpcode_reply_next_text(w->reply, &w->pos, &t))
+			return 0;
+		w->p = t.ptr;
+		w->end = t.ptr + t.len;
+	}
+	word->ptr = w->p;
+	while (w->p < w->end && !is_space((unsigned char)*w->p))
+		w->p++;
+	word->len = (size_t)(w->p - word->ptr);
+	return 1;
+}
+
 /* Does the reply say something in words of its own: two letters or more,
- * or text that is not ASCII, in a token that is no address ("<a@b>",
+ * or text that is not ASCII, in a word that is no address ("<a@b>",
  * "a@b"), host name or IP address ("mx.example.com", "[192.0.2.1]")? */
 static int
 reply_has_words(const struct smtpcode_reply *r)
 {
-	struct smtpcode_span t;
-	size_t pos = 0;
+	struct reply_words w = {r, 0, NULL, NULL};
+	struct smtpcode_span word;
 
-	while (smtpcode_reply_next_text(r, &pos, &t)) {
-		const unsigned char *p = (const unsigned char *)t.ptr, *end = p + t.len;
+	while (next_word(&w, &word)) {
+		const unsigned char *tok = (const unsigned char *)word.ptr, *end = tok + word.len, *q;
+		int letters = 0, named = 0;
 
-		while (p < end) {
-			const unsigned char *tok, *q;
-			int letters = 0, words = 0, named = 0;
-
-			while (p < end && is_space(*p))
-				p++;
-			for (tok = p; p < end && !is_space(*p); p++)
-				if (*p == '@' || *p == '<' || *p == '[' ||
-				    (*p == '.' && p > tok && p + 1 < end && !is_space(p[1]) && p[1] != '.'))
-					named = 1;
-			for (q = tok; q < p && !named; q++) {
-				letters = (*q >= 0x80 || ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')) ? letters + 1 : 0;
-				words |= letters >= 2 || *q >= 0x80;
-			}
-			if (words)
+		for (q = tok; q < end; q++)
+			if (*q == '@' || *q == '<' || *q == '[' || (*q == '.' && q > tok && q + 1 < end && q[1] != '.'))
+				named = 1;
+		for (q = tok; q < end && !named; q++) {
+			letters = (*q >= 0x80 || ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')) ? letters + 1 : 0;
+			if (letters >= 2 || *q >= 0x80)
 				return 1;
 		}
 	}
@@ -1242,36 +1264,32 @@ words_around_addresses(const struct smtpcode_reply *r, struct smtpcode_span *see
 {
 	char copy[AROUND_MAX];
 	uint16_t at[AROUND_MAX]; /* where each byte of copy is, from r->raw.ptr */
-	struct smtpcode_span t;
+	struct reply_words w = {r, 0, NULL, NULL};
+	struct smtpcode_span word;
 	struct scan sc;
-	size_t n = 0, pos = 0, first, last;
+	size_t n = 0, first, last;
 	int left_out = 0;
 
 	if (r->raw.len >= 0xffff)
 		return -1;
-	while (smtpcode_reply_next_text(r, &pos, &t)) {
-		const char *p = t.ptr, *end = t.ptr + t.len;
-		while (p < end) {
-			const char *word = p;
-			while (p < end && !is_space((unsigned char)*p))
-				p++;
-			if (memchr(word, '@', (size_t)(p - word)) || (p - word >= 2 && *word == '<' && p[-1] == '>')) {
-				left_out = 1;
-			} else {
-				if (n + (size_t)(p - word) + 1 > AROUND_MAX)
-					return -1;
-				for (; word < p; word++, n++) {
-					copy[n] = *word;
-					at[n] = (uint16_t)(word - r->raw.ptr);
-				}
+	while (next_word(&w, &word)) {
+		const char *q = word.ptr, *after = word.ptr + word.len;
+		if (memchr(q, '@', word.len) || (word.len >= 2 && *q == '<' && after[-1] == '>')) {
+			left_out = 1;
+		} else {
+			if (n + word.len + 1 > AROUND_MAX)
+				return -1;
+			for (; q < after; q++, n++) {
+				copy[n] = *q;
+				at[n] = (uint16_t)(q - r->raw.ptr);
 			}
-			while (p < end && is_space((unsigned char)*p))
-				p++;
-			if (n > 0 && copy[n - 1] != ' ' && n < AROUND_MAX) {
-				copy[n] = ' ';
-				at[n] = (uint16_t)(p - 1 - r->raw.ptr);
-				n++;
-			}
+		}
+		/* One blank between the words kept, where the first blank after
+		 * this word is (or its last byte, at a line's end). */
+		if (n > 0 && copy[n - 1] != ' ' && n < AROUND_MAX) {
+			copy[n] = ' ';
+			at[n] = (uint16_t)((after < w.end ? after : after - 1) - r->raw.ptr);
+			n++;
 		}
 	}
 	if (!left_out || n == 0)
