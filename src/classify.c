@@ -301,6 +301,19 @@ mid_word(const struct scan *sc, struct smtpcode_span span)
 	 * ("R=dkim_lookuphost T=dkim_remote_smtp"), a program's identifier. */
 	if ((p > buf && p[-1] == '_') || (end < lim && *end == '_'))
 		return 1;
+	/* Part of a host name or an address: a dot or an '@' before it and its
+	 * label running on after it ("cbx.virusfree.cz", "a@mx.spam-source.net"),
+	 * or an '@' right after it ("spam@example.com"). Not a phrase that is a
+	 * name or an address itself ("proofpoint.com/dnsbl" in "support.
+	 * proofpoint.com/dnsbl-lookup.cgi"), nor one that ends where a label
+	 * does ("spamhaus" in "zen.spamhaus.org"). */
+	if (!memchr(span.ptr, '.', span.len) && !memchr(span.ptr, '/', span.len)) {
+		if (p > buf && (p[-1] == '.' || p[-1] == '@') && end < lim &&
+		    (ascii_letter(*end) || (*end >= '0' && *end <= '9') || *end == '-'))
+			return 1;
+		if (end < lim && *end == '@')
+			return 1;
+	}
 	return p > buf && ascii_letter(p[0]) && ascii_letter(p[-1]) && !(p[-1] >= 'a' && p[0] <= 'Z');
 }
 
