@@ -619,8 +619,9 @@ enum smtpcode_input {
  * line of an mbox (a sender, a date with a time and a year) starts an mbox; a
  * header field that messages have (From, Received, Subject, X-..., ...) or a
  * delivery-status field starts a message, and so does any other field
- * followed (after its folded lines) by a field or the header's end; a field
- * and its folded lines alone are a wrapped reply to classify; a bounce's text
+ * followed (after its folded lines and more such fields) by one of those or
+ * the header's end; a field and its folded lines alone, or fields of other
+ * names one a line (a program's errors), are lines to classify; a bounce's text
  * without its header, as a mail client shows it, is a message too: its first
  * lines (up to a log line; the first no reply) say in a mail system's words,
  * on one line or wrapped over two, that delivery failed or is delayed, in

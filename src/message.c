@@ -1991,11 +1991,13 @@ smtpcode_input_kind(const char *buf, size_t len)
 		return nl || n >= 4096 ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 	if (!nl)
 		return SMTPCODE_INPUT_LINES; /* one line: a field to classify */
-	/* Another name: the line after it and its folded lines says: another
-	 * field or the header's end. A wrapped reply pasted alone ("Deferred:
-	 * Connection refused by mx.example.com.", then an indented line) has
-	 * neither; nor has a report whose first words look like a field
-	 * ("MailEnable: Message could not be delivered to some recipients."). */
+	/* Another name: the lines after it and its folded lines say: a field
+	 * every message has or the header's end. A wrapped reply pasted alone
+	 * ("Deferred: Connection refused by mx.example.com.", then an indented
+	 * line) has neither; nor has a report whose first words look like a
+	 * field ("MailEnable: Message could not be delivered to some
+	 * recipients."), nor a program's errors logged one a line
+	 * ("System.Net.Mail.SmtpException: ..."), whatever their number. */
 	first = p;
 	for (;;) {
 		p = nl + 1;
@@ -2005,8 +2007,13 @@ smtpcode_input_kind(const char *buf, size_t len)
 		n = nl ? (size_t)(nl - p) : (size_t)(lim - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		if (n == 0 || smtpcode__msg_field_name(p, n, &v))
+		if (n == 0)
 			return SMTPCODE_INPUT_MESSAGE;
+		name = smtpcode__msg_field_name(p, n, &v);
+		if (name && (smtpcode__msg_mail_field(p, name) || smtpcode__msg_dsn_field(p, name)))
+			return SMTPCODE_INPUT_MESSAGE;
+		if (name && nl)
+			continue;
 		if (!is_blank((unsigned char)p[0]))
 			return report_text(first, lim) ? SMTPCODE_INPUT_MESSAGE : SMTPCODE_INPUT_LINES;
 		if (!nl) /* the start given ends in a folded line: a header's, if that long */

@@ -1153,6 +1153,24 @@ class Dsn(TempDir):
                 self.assertEqual([(r["recipient"], r["reason"], r["report"]) for r in recs],
                                  [("ann@example.com", "user-unknown", "dsn")])
 
+    def test_a_programs_errors_one_a_line_are_lines(self):
+        # Two lines that look like fields of names no message has were read as
+        # a message's header: the file's every other line was lost.
+        log = (b"System.Net.Mail.SmtpFailedRecipientException: Mailbox unavailable. The server response was: "
+               b"4.2.2 The account is over quota\n"
+               b"System.Net.Mail.SmtpException: Error in processing. The server response was: 5.7.3 STARTTLS is "
+               b"required to send mail\n"
+               b"Mar 12 10:00:00 mx postfix/smtp[1]: A1: to=<bo@example.com>, status=bounced "
+               b"(host mx.example.com[192.0.2.2] said: 550 5.1.1 user unknown (in reply to RCPT TO command))\n")
+        recs, _ = self.scan_json(self.write("app.log", log))
+        self.assertEqual([(r["line"], r["reason"], r["bounce"]) for r in recs],
+                         [(1, "mailbox-full", "soft"), (2, "tls-required", "block"), (3, "user-unknown", "hard")])
+        # A field every message has among them still starts a message.
+        recs, _ = self.scan_json(self.write("odd.eml", b"X-Odd.Name: 1\nSubject: Undelivered Mail\n\n"
+                                            b"<bo@example.com>: host mx.example.com[192.0.2.2] said: 550 5.1.1 "
+                                            b"user unknown (in reply to RCPT TO command)\n"))
+        self.assertEqual([(r["recipient"], r["reason"]) for r in recs], [("bo@example.com", "user-unknown")])
+
     def test_a_list_refusal_is_about_the_sender(self):
         # A mailing list's manager refusing a non-member's post: about the list
         # it names, not the command address it tells the sender to write to.
