@@ -1257,6 +1257,9 @@ code_at(const unsigned char *s, const unsigned char *lim, const unsigned char *p
 		return 0;
 	if (before == ':' && in_field(s, p - 1))
 		return 0;
+	/* A port after an address: "192.0.2.7:587", "[2001:db8::7]:465". */
+	if (before == ':' && p - s >= 2 && ((unsigned)p[-2] - '0' < 10u || p[-2] == ']'))
+		return 0;
 	/* A number that a word names as something else: "on line 457", "port 465". */
 	if (before == ' ' && p - s >= 5 && (word_before(s, p - 1, "line") || word_before(s, p - 1, "port")))
 		return 0;

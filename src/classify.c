@@ -953,10 +953,25 @@ enhanced_word(const char *p, const char *lim, int blank_after, struct smtpcode_e
  * the text (after blanks), or follows the first colon of its line after
  * words of a program's ("message sending failed: 4.7.1 Ratelimit
  * exceeded"); the reply is the rest of that line. */
+/* Does the text [s, end) end in the word w (lower case), in any case? */
+static int
+ends_in_word(const char *s, const char *end, const char *w)
+{
+	size_t n = strlen(w), i;
+	const char *p = end - n;
+
+	if ((size_t)(end - s) < n || (p > s && ascii_letter((unsigned char)p[-1])))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((p[i] | 0x20) != w[i])
+			return 0;
+	return 1;
+}
+
 static void
 enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 {
-	const char *nl;
+	const char *nl, *start = p;
 	int n;
 
 	while (p < lim && (*p == ' ' || *p == '\t'))
@@ -972,9 +987,12 @@ enhanced_reply(const char *p, const char *lim, struct smtpcode_reply *r)
 		colon = (const char *)memchr(colon, ':', (size_t)(end - colon));
 		if (!colon)
 			return;
-		for (p = ++colon; p < end && (*p == ' ' || *p == '\t'); p++)
+		for (p = colon + 1; p < end && (*p == ' ' || *p == '\t'); p++)
 			;
-		n = enhanced_word(p, end, 1, &r->enhanced);
+		/* Not a program's version ("PHPMailer version: 5.2.28"). */
+		if (!ends_in_word(start, colon, "version"))
+			n = enhanced_word(p, end, 1, &r->enhanced);
+		colon++;
 	}
 	r->enhanced_span.ptr = p;
 	r->enhanced_span.len = (size_t)n;

@@ -114,7 +114,8 @@ field_value(const struct smtpcode__rcpt_field *f, const char **v, size_t *n)
 	/* Exchange's proxy-address form: "rfc822;SMTP:a@b". */
 	if (len > 5 && s[4] == ':' && smtpcode__msg_is(s, 4, "smtp"))
 		s += 5, len -= 5;
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '>'))
+	/* A list's separator after the only address ("a@b,") is no part of it. */
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '>' || s[len - 1] == ','))
 		len--;
 	*v = s;
 	*n = len;
@@ -255,15 +256,16 @@ listed_address(const char *s, size_t n, size_t *skip)
 	return end - i;
 }
 
-/* Does the value list addresses, two or more, each between commas? */
+/* Does the value list addresses, two or more, each between commas? The
+ * last may be a piece of one, when the value was `cut` short. */
 static int
-address_list(const char *v, size_t n)
+address_list(const char *v, size_t n, int cut)
 {
 	size_t at = 0, len, skip, pieces = 0;
 
 	for (;;) {
 		len = listed_address(v + at, n - at, &skip);
-		if (!len)
+		if (!len && !(cut && pieces > 1 && !memchr(v + at, ',', n - at)))
 			return 0;
 		pieces++;
 		at += skip + len;
@@ -285,7 +287,7 @@ listed_first(const struct smtpcode__msg *m, const char **addr, size_t *len)
 	if (!m->rcpt_fields[0].len)
 		return 0;
 	field_value(&m->rcpt_fields[0], &v, &n);
-	if (!memchr(v, ',', n) || !address_list(v, n))
+	if (!memchr(v, ',', n) || !address_list(v, n, m->rcpt_fields[0].cut))
 		return 0;
 	*addr = v;
 	*len = n;
@@ -308,13 +310,19 @@ group_end(struct smtpcode__msg *m)
 	}
 	group_address(m, &addr, &addr_len, &cut);
 	if (listed_first(m, &addr, &addr_len)) {
+		/* A list cut short ends in a piece of an address: left out (the
+		 * message says that its fields were cut). */
 		const char *end = addr + addr_len;
 		while (addr < end) {
+			const char *piece;
 			len = listed_address(addr, (size_t)(end - addr), &skip);
-			group_record(m, addr + skip, len, cut);
-			addr += skip + len;
-			while (addr < end && *addr != ',')
+			piece = addr + skip;
+			for (addr = piece + len; addr < end && *addr != ',';)
 				addr++;
+			if (len && (addr < end || !m->rcpt_fields[0].cut))
+				group_record(m, piece, len, 0);
+			else
+				m->problems |= SMTPCODE_MESSAGE_CUT;
 			if (addr < end)
 				addr++;
 		}

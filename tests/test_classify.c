@@ -1828,6 +1828,25 @@ Test(carriers, replies_of_mail_server_software)
 	}
 }
 
+Test(carriers, a_port_or_a_version_is_no_code)
+{
+	/* "192.0.2.7:465" is an address's port, not a 465 reply: no class. */
+	struct smtpcode_result r = classify("Error: connect ECONNREFUSED 192.0.2.7:465", 0);
+
+	cr_assert_eq(r.reply.code, 0);
+	cr_assert_eq(r.reason, SMTPCODE_REASON_NETWORK_ERROR);
+	cr_assert_neq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+	r = classify("connect to mx.example.com[2001:db8::7]:587: Connection timed out", 0);
+	cr_assert_eq(r.reply.code, 0);
+	/* A program's version after a colon is no enhanced code; a code after
+	 * a later colon is ("... The server response was: 4.3.2 ..."). */
+	r = classify("Jan 12 10:04:05 web1 php[812]: PHPMailer version: 5.2.28 loaded", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 0);
+	r = classify("SmtpException: Error in processing. The server response was: 4.3.2 Temporary error", 0);
+	cr_assert_eq(r.reply.enhanced.cls, 4);
+	cr_assert_eq(r.bounce, SMTPCODE_BOUNCE_SOFT);
+}
+
 Test(carriers, a_notice_that_will_retry_is_a_delay)
 {
 	/* Gmail's delay notice: no server answered yet, and it will try again. */

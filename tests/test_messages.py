@@ -120,6 +120,22 @@ class Fixtures(unittest.TestCase):
                     if other != r["recipient"]:
                         self.assertNotIn(other, r["reply"] or "", f"{name}: {r['recipient']} has {other}'s reply")
 
+    def test_a_list_longer_than_kept_gives_no_piece_of_an_address(self):
+        # A Final-Recipient of 200 addresses is cut where smtpcode stops keeping
+        # it: each record is a whole address of the list, the one cut through
+        # gives none, and the message says its fields were cut.
+        names = [f"member{i:03}@example.net" for i in range(200)]
+        msg = ("From: MAILER-DAEMON@relay.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+               "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+               "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; relay.example.org\n\n"
+               "Final-Recipient: rfc822; " + ", ".join(names) + "\nAction: failed\nStatus: 5.1.1\n"
+               "Diagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--b--\n").encode()
+        status, out, err = run("scan", "--format", "jsonl", "-", stdin=msg)
+        got = [json.loads(l)["recipient"] for l in out.splitlines()]
+        self.assertGreater(len(got), 10)
+        self.assertEqual(got, names[:len(got)])
+        self.assertIn("were cut", err)
+
 
 class SameEverywhere(unittest.TestCase):
     def test_explain_gives_scan_records(self):
