@@ -1810,6 +1810,15 @@ static const struct {
      SMTPCODE_BOUNCE_SOFT},
     {"550 I cannot deliver mail for a@example.org", SMTPCODE_REASON_RELAY_DENIED, SMTPCODE_BOUNCE_BLOCK},
     {"status=deferred (client TLS configuration problem)", SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
+    /* The message's format, the mailbox's quota, a list's members. */
+    {"451 Error: bare <LF> received", SMTPCODE_REASON_MESSAGE_FORMAT, SMTPCODE_BOUNCE_SOFT},
+    {"552 Message size exceeds remaining quota", SMTPCODE_REASON_MAILBOX_FULL, SMTPCODE_BOUNCE_SOFT},
+    {"550 You are forbidden from posting messages to this list.", SMTPCODE_REASON_SENDER_REJECTED,
+     SMTPCODE_BOUNCE_BLOCK},
+    {"550 Blacklisted high risk file extension detected", SMTPCODE_REASON_POLICY, SMTPCODE_BOUNCE_BLOCK},
+    /* Exim could not reach its scanner: no virus was found. */
+    {"451 malware acl condition: clamd /run/clamd.ctl : unable to connect to UNIX socket",
+     SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
     /* An enhanced code after a program's label and its own words. */
     {"System.Net.Mail.SmtpException: Error in processing. The server response was: 4.3.111 Temporary error",
      SMTPCODE_REASON_SYSTEM_ERROR, SMTPCODE_BOUNCE_SOFT},
