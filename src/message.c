@@ -1093,6 +1093,17 @@ text_body(const struct smtpcode__msg *m, int html)
 	return html ? SMTPCODE__BODY_HTML : SMTPCODE__BODY_TEXT;
 }
 
+/* Is the message in the message, whose header just ended, a delivery
+ * report that is the report itself: one of the mail system's own, when the
+ * message around it has said nothing (no part of its own named a
+ * recipient or a failure)? */
+static int
+embedded_report(const struct smtpcode__msg *m)
+{
+	return type_is(m, "multipart/report") && same(m->report_type, "delivery-status") && m->from_daemon &&
+	       !m->embedded_done && !m->dsn_records && !m->records && !m->rcpt_count && !m->text_kinds;
+}
+
 /* The blank line after a header: what its body is. */
 static void
 header_end(struct smtpcode__msg *m)
@@ -1102,7 +1113,12 @@ header_end(struct smtpcode__msg *m)
 
 	field_end(m);
 	m->in_header = 0;
-	if (of == SMTPCODE__HEADER_EMBEDDED) {
+	if (of == SMTPCODE__HEADER_EMBEDDED && embedded_report(m)) {
+		/* A report that has said nothing itself, around a delivery report
+		 * attached whole (a filtering gateway's wrapper that adds its
+		 * disclaimer): the attached report is the report. */
+		m->header_of = of = SMTPCODE__HEADER_TOP;
+	} else if (of == SMTPCODE__HEADER_EMBEDDED) {
 		/* The returned message: its body is never read. */
 		m->embedded_done = 1;
 		body_reset(m, SMTPCODE__BODY_SKIP);
